@@ -1,0 +1,164 @@
+package dauys
+
+import "time"
+
+// Area levels of the geography tree. A definition may use other level names;
+// these are the ones Dauys knows how to present.
+const (
+	LevelCountry  = "country"
+	LevelRegion   = "region"
+	LevelDistrict = "district"
+	LevelPrecinct = "precinct"
+)
+
+// Election statuses, in the order an election passes through them.
+const (
+	StatusPreElection = "pre-election"
+	StatusCounting    = "counting"
+	StatusComplete    = "complete"
+	StatusCertified   = "certified"
+)
+
+// Election is a definition: the geography it is counted over, its contests
+// and the protocol forms in which precincts report. A definition carries its
+// own geography because the same country votes over different region sets
+// (the 2022 referendum had 17 units, a 2026 vote has 20).
+type Election struct {
+	ID       string    `json:"id"`
+	Name     Text      `json:"name"`
+	Date     string    `json:"date"` // polling day, YYYY-MM-DD
+	Timezone string    `json:"timezone,omitempty"`
+	Status   string    `json:"status"`
+	Areas    []Area    `json:"areas"`
+	Contests []Contest `json:"contests"`
+	Forms    []Form    `json:"forms"`
+	Import   CSVImport `json:"import"`
+	// DoubleEntry requires two independent entries of every protocol that
+	// agree before the protocol is accepted.
+	DoubleEntry bool `json:"double_entry,omitempty"`
+	// Source says where the definition's facts come from and which of its
+	// numbers are synthetic.
+	Source string `json:"source,omitempty"`
+	// Definition is the original definition file, kept byte for byte so that
+	// it can be published and verified.
+	Definition []byte    `json:"-"`
+	CreatedAt  time.Time `json:"created_at"`
+}
+
+// Area is a node of the geography tree: the country, a region, a district or
+// a precinct (polling station). Precincts are the leaves that report.
+type Area struct {
+	ID         string `json:"id"`
+	Parent     string `json:"parent,omitempty"`
+	Level      string `json:"level"`
+	Name       Text   `json:"name"`
+	Number     string `json:"number,omitempty"` // the precinct number people search by
+	ISO        string `json:"iso,omitempty"`    // ISO 3166-2 code where one exists
+	Tile       []int  `json:"tile,omitempty"`   // column, row in the tile-grid cartogram
+	Registered int64  `json:"registered,omitempty"`
+}
+
+// Contest kinds, matching the rules engine's kinds.
+const (
+	KindList       = "list"
+	KindPlurality  = "plurality"
+	KindMajority   = "majority"
+	KindReferendum = "referendum"
+)
+
+// Contest is one race or question on a ballot.
+type Contest struct {
+	ID   string `json:"id"`
+	Name Text   `json:"name"`
+	Kind string `json:"kind"`
+	// Body groups contests that together fill one elected body, such as the
+	// list part and the single-member districts of a mixed parliament.
+	Body    string   `json:"body,omitempty"`
+	Rules   Rules    `json:"rules"`
+	Options []Option `json:"options,omitempty"`
+	// Areas are the roots of the subtrees whose precincts vote in the
+	// contest; empty means the whole election.
+	Areas []string `json:"areas,omitempty"`
+	// Units is the area level whose areas are the territorial units of a
+	// referendum's territorial rule (for Kazakhstan: "region").
+	Units string `json:"units,omitempty"`
+	Form  string `json:"form"`
+}
+
+// Rules names how a contest is decided: a preset of the rules engine with
+// optional overrides, or an explicit method. Values are kept as written in
+// the definition and interpreted by the rules engine.
+type Rules struct {
+	Preset             string `json:"preset,omitempty"`
+	Method             string `json:"method,omitempty"`
+	Seats              int    `json:"seats,omitempty"`
+	Threshold          string `json:"threshold,omitempty"` // percent, exact decimal
+	ThresholdBase      string `json:"threshold_base,omitempty"`
+	ThresholdExclusive bool   `json:"threshold_exclusive,omitempty"`
+	Tie                string `json:"tie,omitempty"`
+	Seed               string `json:"seed,omitempty"`
+}
+
+// Option is a party, candidate or answer on the ballot, in ballot order.
+type Option struct {
+	ID         string   `json:"id"`
+	Name       Text     `json:"name"`
+	Short      Text     `json:"short,omitempty"`
+	Party      string   `json:"party,omitempty"`      // a candidate's party
+	Candidates []string `json:"candidates,omitempty"` // a party list, in list order
+	Color      string   `json:"color,omitempty"`
+	// Column is the CSV header holding the option's votes; empty means
+	// "option:<id>".
+	Column string `json:"column,omitempty"`
+}
+
+// CSVImport maps the columns of a protocol CSV file to areas, contests and
+// lines. Lines are mapped by their Column (or name) in the form.
+type CSVImport struct {
+	// AreaColumns form a precinct's path when AreaColumn is empty, one
+	// column per level below the root, e.g. region, territorial commission,
+	// precinct. Areas missing from the definition are created on import.
+	AreaColumns []AreaColumn `json:"area_columns,omitempty"`
+	// AreaColumn names the column holding a precinct's area id.
+	AreaColumn string `json:"area_column,omitempty"`
+	// ContestColumn names the column holding the contest id; Contest fixes
+	// the contest for files without one.
+	ContestColumn string `json:"contest_column,omitempty"`
+	Contest       string `json:"contest,omitempty"`
+}
+
+// AreaColumn is one level of a precinct's path in a CSV file.
+type AreaColumn struct {
+	Column string `json:"column"`
+	Level  string `json:"level"`
+}
+
+// Root returns the root area of the election's tree.
+func (e *Election) Root() *Area {
+	for i := range e.Areas {
+		if e.Areas[i].Parent == "" {
+			return &e.Areas[i]
+		}
+	}
+	return nil
+}
+
+// Contest returns the contest with the id, or nil.
+func (e *Election) Contest(id string) *Contest {
+	for i := range e.Contests {
+		if e.Contests[i].ID == id {
+			return &e.Contests[i]
+		}
+	}
+	return nil
+}
+
+// Form returns the form with the id, or nil.
+func (e *Election) Form(id string) *Form {
+	for i := range e.Forms {
+		if e.Forms[i].ID == id {
+			return &e.Forms[i]
+		}
+	}
+	return nil
+}

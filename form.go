@@ -1,0 +1,464 @@
+package dauys
+
+import (
+	"fmt"
+	"math/big"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Line kinds.
+const (
+	LineVoters  = "voters"
+	LineBallots = "ballots"
+	LineVotes   = "votes"
+)
+
+// OptionLinePrefix starts the name of the line that holds an option's votes:
+// "option:amanat".
+const OptionLinePrefix = "option:"
+
+// OptionsTerm stands in an expression for the sum of all option lines.
+const OptionsTerm = "@options"
+
+// Form is a protocol form as data: its named lines, the control relations
+// that must hold (blocking errors) and the plausibility checks that raise
+// warnings. Line names with a meaning to the rules engine are registered,
+// took_part, invalid, against_all, both_marked, yes and no; any other name
+// is a line the form records and checks.
+type Form struct {
+	ID    string `json:"id"`
+	Lines []Line `json:"lines"`
+	// OptionLines adds a votes line "option:<id>" for every option of the
+	// contest, in ballot order.
+	OptionLines bool       `json:"option_lines,omitempty"`
+	Relations   []Relation `json:"relations,omitempty"`
+	Checks      []Relation `json:"checks,omitempty"`
+}
+
+// Line is a named line of a protocol.
+type Line struct {
+	Name  string `json:"name"`
+	Kind  string `json:"kind,omitempty"`
+	Title Text   `json:"title,omitempty"`
+	// Column is the CSV header that holds the line; empty means the name.
+	Column string `json:"column,omitempty"`
+	// Derived computes the line from others ("portable + stationary")
+	// instead of reading it.
+	Derived string `json:"derived,omitempty"`
+}
+
+// Relation is a control relation (an error when it fails) or a plausibility
+// check (a warning when it holds, written with a percentage: "took_part >
+// 95% registered").
+type Relation struct {
+	Code    string `json:"code"`
+	Expr    string `json:"expr"`
+	Message Text   `json:"message,omitempty"`
+}
+
+// Finding is one failed control relation or raised warning.
+type Finding struct {
+	Code     string   `json:"code"`
+	Severity string   `json:"severity"` // "error" or "warning"
+	Lines    []string `json:"lines,omitempty"`
+	Message  Text     `json:"message"`
+	Detail   string   `json:"detail,omitempty"`
+}
+
+// Severities of a finding.
+const (
+	SeverityError   = "error"
+	SeverityWarning = "warning"
+)
+
+// Term is one integer-weighted line of a linear expression.
+type Term struct {
+	Coef int64
+	Line string
+}
+
+// Expression is a parsed relation: Left Op Right, where Percent, when not
+// nil, scales Right (a plausibility check "a > 95% b").
+type Expression struct {
+	Left, Right []Term
+	Op          string // "=", "<=", ">=", "<", ">", "!="
+	Percent     *big.Rat
+}
+
+// ParseExpression parses "a + 2*b - c <= d", "x = @options + y" or
+// "took_part > 95% registered".
+func ParseExpression(s string) (*Expression, error) {
+	var op string
+	var at int
+	for _, o := range []string{"<=", ">=", "!=", "=", "<", ">"} {
+		if i := strings.Index(s, o); i >= 0 {
+			op, at = o, i
+			break
+		}
+	}
+	if op == "" {
+		return nil, fmt.Errorf("expression %q has no comparison (=, <=, >=, <, >, !=)", s)
+	}
+	left, right := s[:at], s[at+len(op):]
+	if strings.ContainsAny(right, "<>=!") {
+		return nil, fmt.Errorf("expression %q has more than one comparison", s)
+	}
+	e := &Expression{Op: op}
+	if i := strings.Index(right, "%"); i >= 0 {
+		p, ok := new(big.Rat).SetString(strings.TrimSpace(right[:i]))
+		if !ok || p.Sign() < 0 {
+			return nil, fmt.Errorf("expression %q: bad percentage %q", s, strings.TrimSpace(right[:i]))
+		}
+		e.Percent, right = p, right[i+1:]
+	}
+	var err error
+	if e.Left, err = parseTerms(left); err != nil {
+		return nil, fmt.Errorf("expression %q: %v", s, err)
+	}
+	if e.Right, err = parseTerms(right); err != nil {
+		return nil, fmt.Errorf("expression %q: %v", s, err)
+	}
+	return e, nil
+}
+
+func parseTerms(s string) ([]Term, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil, fmt.Errorf("empty side")
+	}
+	var terms []Term
+	sign := int64(1)
+	for _, tok := range strings.Fields(strings.NewReplacer("+", " + ", "-", " - ").Replace(s)) {
+		switch tok {
+		case "+":
+			continue
+		case "-":
+			sign = -sign
+			continue
+		}
+		coef := int64(1)
+		name := tok
+		if i := strings.Index(tok, "*"); i >= 0 {
+			c, err := strconv.ParseInt(tok[:i], 10, 32)
+			if err != nil {
+				return nil, fmt.Errorf("bad coefficient in %q", tok)
+			}
+			coef, name = c, tok[i+1:]
+		} else if n, err := strconv.ParseInt(tok, 10, 64); err == nil {
+			// A bare constant is a term on the pseudo-line "1".
+			coef, name = n, "1"
+		}
+		if !validLineName(name) && name != "1" && name != OptionsTerm {
+			return nil, fmt.Errorf("bad line name %q", name)
+		}
+		terms = append(terms, Term{Coef: sign * coef, Line: name})
+		sign = 1
+	}
+	if len(terms) == 0 {
+		return nil, fmt.Errorf("no terms in %q", s)
+	}
+	return terms, nil
+}
+
+func validLineName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if !(r == '_' || r == ':' || r == '.' || r == '-' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			return false
+		}
+	}
+	return !(s[0] >= '0' && s[0] <= '9')
+}
+
+// LinesFor returns the lines of the form for a contest: the form's own lines
+// followed by one votes line per option when the form has option lines.
+func (f *Form) LinesFor(c *Contest) []Line {
+	lines := append([]Line(nil), f.Lines...)
+	if f.OptionLines {
+		for _, o := range c.Options {
+			lines = append(lines, Line{Name: OptionLinePrefix + o.ID, Kind: LineVotes, Title: o.Name, Column: o.Column})
+		}
+	}
+	return lines
+}
+
+// Validator checks protocols of one contest against its form. Build one per
+// contest with NewValidator and reuse it: the expressions are parsed once.
+type Validator struct {
+	lines     []Line
+	index     map[string]int
+	derived   []derivedLine
+	relations []compiled
+	checks    []compiled
+	options   []string
+}
+
+type derivedLine struct {
+	name string
+	expr []Term
+}
+
+type compiled struct {
+	Relation
+	expr *Expression
+}
+
+// NewValidator compiles the form for the contest, naming every problem.
+func NewValidator(f *Form, c *Contest) (*Validator, error) {
+	v := &Validator{lines: f.LinesFor(c), index: map[string]int{}}
+	var problems []string
+	for i, l := range v.lines {
+		if !validLineName(l.Name) {
+			problems = append(problems, fmt.Sprintf("line %q: bad name", l.Name))
+		}
+		if _, dup := v.index[l.Name]; dup {
+			problems = append(problems, fmt.Sprintf("line %q: defined twice", l.Name))
+		}
+		v.index[l.Name] = i
+		if strings.HasPrefix(l.Name, OptionLinePrefix) {
+			v.options = append(v.options, l.Name)
+		}
+	}
+	known := func(terms []Term, where string) {
+		for _, t := range terms {
+			if _, ok := v.index[t.Line]; !ok && t.Line != OptionsTerm && t.Line != "1" {
+				problems = append(problems, fmt.Sprintf("%s: unknown line %q", where, t.Line))
+			}
+		}
+	}
+	for _, l := range v.lines {
+		if l.Derived == "" {
+			continue
+		}
+		terms, err := parseTerms(l.Derived)
+		if err != nil {
+			problems = append(problems, fmt.Sprintf("line %q: derived: %v", l.Name, err))
+			continue
+		}
+		known(terms, fmt.Sprintf("line %q", l.Name))
+		v.derived = append(v.derived, derivedLine{l.Name, terms})
+	}
+	compile := func(rs []Relation, kind string, percent bool) []compiled {
+		var out []compiled
+		for _, r := range rs {
+			e, err := ParseExpression(r.Expr)
+			if err != nil {
+				problems = append(problems, fmt.Sprintf("%s %s: %v", kind, r.Code, err))
+				continue
+			}
+			if r.Code == "" {
+				problems = append(problems, fmt.Sprintf("%s %q: no code", kind, r.Expr))
+			}
+			if !percent && e.Percent != nil {
+				problems = append(problems, fmt.Sprintf("%s %s: a control relation takes no percentage", kind, r.Code))
+			}
+			known(e.Left, kind+" "+r.Code)
+			known(e.Right, kind+" "+r.Code)
+			out = append(out, compiled{r, e})
+		}
+		return out
+	}
+	v.relations = compile(f.Relations, "relation", false)
+	v.checks = compile(f.Checks, "check", true)
+	if len(problems) > 0 {
+		return nil, &Error{Code: EINVALID, Message: fmt.Sprintf("form %s, contest %s: %s", f.ID, c.ID, strings.Join(problems, "; "))}
+	}
+	return v, nil
+}
+
+// Lines returns the lines the validator expects, in form order.
+func (v *Validator) Lines() []Line { return v.lines }
+
+// Complete fills derived lines in place and returns the findings: blocking
+// errors (a missing, unknown or negative line, a failed control relation)
+// and warnings (a plausibility check that holds). Lines are not changed
+// otherwise.
+func (v *Validator) Complete(lines map[string]int64) (errs, warns []Finding) {
+	for name := range lines {
+		if _, ok := v.index[name]; !ok {
+			errs = append(errs, finding("E_UNKNOWN_LINE", SeverityError, []string{name}, msgUnknownLine(name), ""))
+		}
+	}
+	for _, l := range v.lines {
+		n, ok := lines[l.Name]
+		if l.Derived != "" {
+			continue
+		}
+		if !ok {
+			errs = append(errs, finding("E_MISSING_LINE", SeverityError, []string{l.Name}, msgMissingLine(l.Name), ""))
+		} else if n < 0 {
+			errs = append(errs, finding("E_NEGATIVE", SeverityError, []string{l.Name}, msgNegative(l.Name, n), ""))
+		}
+	}
+	if len(errs) > 0 {
+		sortFindings(errs)
+		return errs, nil
+	}
+	for _, d := range v.derived {
+		lines[d.name] = v.sum(d.expr, lines)
+	}
+	for _, r := range v.relations {
+		if ok, detail := v.holds(r.expr, lines); !ok {
+			errs = append(errs, finding(r.Code, SeverityError, v.names(r.expr), relationMessage(r.Relation), detail))
+		}
+	}
+	for _, c := range v.checks {
+		if ok, detail := v.holds(c.expr, lines); ok {
+			warns = append(warns, finding(c.Code, SeverityWarning, v.names(c.expr), relationMessage(c.Relation), detail))
+		}
+	}
+	return errs, warns
+}
+
+func (v *Validator) sum(terms []Term, lines map[string]int64) int64 {
+	var s int64
+	for _, t := range terms {
+		switch t.Line {
+		case "1":
+			s += t.Coef
+		case OptionsTerm:
+			for _, o := range v.options {
+				s += t.Coef * lines[o]
+			}
+		default:
+			s += t.Coef * lines[t.Line]
+		}
+	}
+	return s
+}
+
+// holds evaluates the expression exactly: with a percentage p, "a > p% b"
+// is compared as 100*a > p*b in rationals.
+func (v *Validator) holds(e *Expression, lines map[string]int64) (bool, string) {
+	l, r := v.sum(e.Left, lines), v.sum(e.Right, lines)
+	var cmp int
+	if e.Percent != nil {
+		lr := new(big.Rat).SetInt64(100 * l)
+		rr := new(big.Rat).Mul(e.Percent, new(big.Rat).SetInt64(r))
+		cmp = lr.Cmp(rr)
+	} else {
+		cmp = compareInt(l, r)
+	}
+	var ok bool
+	switch e.Op {
+	case "=":
+		ok = cmp == 0
+	case "!=":
+		ok = cmp != 0
+	case "<=":
+		ok = cmp <= 0
+	case ">=":
+		ok = cmp >= 0
+	case "<":
+		ok = cmp < 0
+	case ">":
+		ok = cmp > 0
+	}
+	pct := ""
+	if e.Percent != nil {
+		pct = e.Percent.FloatString(2) + "% of "
+	}
+	return ok, fmt.Sprintf("%s = %d, %s%s = %d", v.describe(e.Left, lines), l, pct, v.describe(e.Right, lines), r)
+}
+
+func compareInt(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+func (v *Validator) describe(terms []Term, lines map[string]int64) string {
+	var b strings.Builder
+	for i, t := range terms {
+		if i > 0 || t.Coef < 0 {
+			if t.Coef < 0 {
+				b.WriteString(" - ")
+			} else {
+				b.WriteString(" + ")
+			}
+		}
+		c := t.Coef
+		if c < 0 {
+			c = -c
+		}
+		if t.Line == "1" {
+			fmt.Fprintf(&b, "%d", c)
+			continue
+		}
+		if c != 1 {
+			fmt.Fprintf(&b, "%d*", c)
+		}
+		b.WriteString(t.Line)
+	}
+	return b.String()
+}
+
+func (v *Validator) names(e *Expression) []string {
+	var out []string
+	for _, t := range append(append([]Term(nil), e.Left...), e.Right...) {
+		switch t.Line {
+		case "1":
+		case OptionsTerm:
+			out = append(out, v.options...)
+		default:
+			out = append(out, t.Line)
+		}
+	}
+	return out
+}
+
+func finding(code, sev string, lines []string, msg Text, detail string) Finding {
+	return Finding{Code: code, Severity: sev, Lines: lines, Message: msg, Detail: detail}
+}
+
+func sortFindings(fs []Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		if fs[i].Code != fs[j].Code {
+			return fs[i].Code < fs[j].Code
+		}
+		return strings.Join(fs[i].Lines, ",") < strings.Join(fs[j].Lines, ",")
+	})
+}
+
+func relationMessage(r Relation) Text {
+	if !r.Message.IsZero() {
+		return r.Message
+	}
+	return Text{
+		KK: "Бақылау қатынасы орындалмады: " + r.Expr,
+		RU: "Не выполнено контрольное соотношение: " + r.Expr,
+		EN: "Control relation does not hold: " + r.Expr,
+	}
+}
+
+func msgUnknownLine(name string) Text {
+	return Text{
+		KK: fmt.Sprintf("Хаттамада %q жолы жоқ", name),
+		RU: fmt.Sprintf("В форме протокола нет строки %q", name),
+		EN: fmt.Sprintf("The protocol form has no line %q", name),
+	}
+}
+
+func msgMissingLine(name string) Text {
+	return Text{
+		KK: fmt.Sprintf("%q жолы толтырылмаған", name),
+		RU: fmt.Sprintf("Строка %q не заполнена", name),
+		EN: fmt.Sprintf("Line %q is missing", name),
+	}
+}
+
+func msgNegative(name string, n int64) Text {
+	return Text{
+		KK: fmt.Sprintf("%q жолы теріс сан: %d", name, n),
+		RU: fmt.Sprintf("Строка %q отрицательна: %d", name, n),
+		EN: fmt.Sprintf("Line %q is negative: %d", name, n),
+	}
+}
