@@ -97,6 +97,16 @@ type Rules struct {
 	ThresholdExclusive bool   `json:"threshold_exclusive,omitempty"`
 	Tie                string `json:"tie,omitempty"`
 	Seed               string `json:"seed,omitempty"`
+	// Quorum is the share of registered voters, in percent, that must take
+	// part for a referendum to be valid ("50" means more than half); empty
+	// means no quorum.
+	Quorum string `json:"quorum,omitempty"`
+	// MajorityBase is the denominator of an absolute majority: "took_part"
+	// (ballots cast, the default) or "valid".
+	MajorityBase string `json:"majority_base,omitempty"`
+	// Territorial, for a referendum, is the fraction of territorial units
+	// that must each have a majority for yes ("2/3"); empty means none.
+	Territorial string `json:"territorial,omitempty"`
 }
 
 // Option is a party, candidate or answer on the ballot, in ballot order.
