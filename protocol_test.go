@@ -1,0 +1,72 @@
+package dauys_test
+
+import (
+	"testing"
+
+	"github.com/dauys/dauys"
+)
+
+func protocol(kind, reason string, lines map[string]int64) *dauys.Protocol {
+	p := &dauys.Protocol{Election: "e", Contest: "c", Area: "p1", Lines: lines, Kind: kind, Reason: reason}
+	p.Hash = p.ContentHash()
+	return p
+}
+
+func TestContentHashIgnoresMapOrderAndMetadata(t *testing.T) {
+	a := protocol(dauys.ProtocolOriginal, "", map[string]int64{"x": 1, "y": 2, "z": 3})
+	b := protocol(dauys.ProtocolAmendment, "typo", map[string]int64{"z": 3, "y": 2, "x": 1})
+	if a.Hash != b.Hash {
+		t.Error("same content, different hashes")
+	}
+	c := protocol(dauys.ProtocolOriginal, "", map[string]int64{"x": 1, "y": 2, "z": 4})
+	if a.Hash == c.Hash {
+		t.Error("different content, same hash")
+	}
+	// Ids are quoted, so "a\nb" cannot be confused with two fields.
+	d := &dauys.Protocol{Election: "e\n\"c\"", Contest: "p1", Area: "", Lines: a.Lines}
+	if d.ContentHash() == a.Hash {
+		t.Error("ids with separators collide")
+	}
+}
+
+func TestReconcile(t *testing.T) {
+	v1 := protocol(dauys.ProtocolOriginal, "", map[string]int64{"x": 1})
+	v1.Version = 1
+	tests := []struct {
+		name    string
+		current *dauys.Protocol
+		sub     *dauys.Protocol
+		outcome string
+		version int
+		code    string
+	}{
+		{"first", nil, protocol(dauys.ProtocolOriginal, "", map[string]int64{"x": 1}), dauys.OutcomeAccepted, 1, ""},
+		{"same again", v1, protocol(dauys.ProtocolOriginal, "", map[string]int64{"x": 1}), dauys.OutcomeDuplicate, 1, ""},
+		{"same as amendment", v1, protocol(dauys.ProtocolAmendment, "r", map[string]int64{"x": 1}), dauys.OutcomeDuplicate, 1, ""},
+		{"different", v1, protocol(dauys.ProtocolOriginal, "", map[string]int64{"x": 2}), "", 0, dauys.ECONFLICT},
+		{"amendment", v1, protocol(dauys.ProtocolAmendment, "recount", map[string]int64{"x": 2}), dauys.OutcomeAmended, 2, ""},
+		{"amendment without reason", v1, protocol(dauys.ProtocolAmendment, "", map[string]int64{"x": 2}), "", 0, dauys.EINVALID},
+		{"amendment of nothing", nil, protocol(dauys.ProtocolAmendment, "r", map[string]int64{"x": 2}), "", 0, dauys.ECONFLICT},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			outcome, version, err := dauys.Reconcile(tt.current, tt.sub)
+			if dauys.ErrorCode(err) != tt.code || outcome != tt.outcome || version != tt.version {
+				t.Errorf("got %q %d %v, want %q %d %q", outcome, version, err, tt.outcome, tt.version, tt.code)
+			}
+		})
+	}
+}
+
+func TestDelta(t *testing.T) {
+	old := &dauys.Protocol{Lines: map[string]int64{"a": 5, "b": 3}}
+	new := &dauys.Protocol{Lines: map[string]int64{"a": 4, "b": 4}}
+	d := dauys.Delta(old, new)
+	if d["a"] != -1 || d["b"] != 1 || d[dauys.ReportedLine] != 0 {
+		t.Errorf("delta = %v", d)
+	}
+	d = dauys.Delta(nil, new)
+	if d["a"] != 4 || d[dauys.ReportedLine] != 1 {
+		t.Errorf("first delta = %v", d)
+	}
+}
