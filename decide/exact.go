@@ -1,0 +1,116 @@
+package decide
+
+import (
+	"math/big"
+	"math/bits"
+)
+
+// Fraction shows an exact rational number with a rounded decimal for reading. Exact is written as
+// numerator/denominator from the very numbers the rule used (not reduced), so that anyone can redo the
+// division; the decisions were made on the exact value, never on the decimal.
+type Fraction struct {
+	Exact   string `json:"exact"`
+	Decimal string `json:"decimal"`
+	// Percent is the value times 100, set for shares.
+	Percent string `json:"percent,omitempty"`
+}
+
+// Digits of the rounded decimals. Remainders can differ in the fourth significant digit (KAZAKHSTAN.md
+// §2), so decimals carry six places and shares four places of a percent.
+const (
+	decimalDigits = 6
+	percentDigits = 4
+)
+
+// notDefined marks the decimal of a fraction with a zero denominator, such as a share of no votes.
+const notDefined = "n/a"
+
+// newFraction returns num/den with a decimal rounded to decimalDigits places.
+func newFraction(num, den *big.Int) Fraction {
+	f := Fraction{Exact: num.String() + "/" + den.String(), Decimal: notDefined}
+	if den.Sign() != 0 {
+		f.Decimal = new(big.Rat).SetFrac(num, den).FloatString(decimalDigits)
+	}
+	return f
+}
+
+// shareOf returns part/whole as a share, with its percent.
+func shareOf(part, whole int64) Fraction {
+	return shareBig(big.NewInt(part), big.NewInt(whole))
+}
+
+// shareBig is shareOf for big integers.
+func shareBig(part, whole *big.Int) Fraction {
+	f := newFraction(part, whole)
+	f.Percent = notDefined
+	if whole.Sign() != 0 {
+		r := new(big.Rat).SetFrac(part, whole)
+		f.Percent = r.Mul(r, big.NewRat(100, 1)).FloatString(percentDigits)
+	}
+	return f
+}
+
+// ratFraction shows a rational number that has no natural unreduced form, such as a configured
+// percentage.
+func ratFraction(r *big.Rat) Fraction {
+	return newFraction(r.Num(), r.Denom())
+}
+
+// percentString renders a configured percentage such as 5 or 7.5 for reading.
+func percentString(p *big.Rat) string {
+	if p.IsInt() {
+		return p.Num().String()
+	}
+	// A percentage given as a terminating decimal reads best as one; otherwise show the fraction.
+	for digits := 1; digits <= 6; digits++ {
+		s := p.FloatString(digits)
+		if back, ok := new(big.Rat).SetString(s); ok && back.Cmp(p) == 0 {
+			return s
+		}
+	}
+	return p.RatString()
+}
+
+// cmpQuotients compares a/b with c/d for non-negative a, c and positive b, d, exactly, by comparing the
+// 128-bit products a*d and c*b. It is the hot comparison of the divisor methods and avoids big.Rat.
+func cmpQuotients(a, b, c, d uint64) int {
+	hi1, lo1 := bits.Mul64(a, d)
+	hi2, lo2 := bits.Mul64(c, b)
+	switch {
+	case hi1 < hi2:
+		return -1
+	case hi1 > hi2:
+		return 1
+	case lo1 < lo2:
+		return -1
+	case lo1 > lo2:
+		return 1
+	}
+	return 0
+}
+
+// atLeastPercent reports whether part/whole >= pct/100 (or > with strict), exactly.
+func atLeastPercent(part, whole int64, pct *big.Rat, strict bool) bool {
+	// part*100*den compared with num*whole, all in big integers: pct is any rational.
+	lhs := new(big.Int).Mul(big.NewInt(part), big.NewInt(100))
+	lhs.Mul(lhs, pct.Denom())
+	rhs := new(big.Int).Mul(pct.Num(), big.NewInt(whole))
+	c := lhs.Cmp(rhs)
+	if strict {
+		return c > 0
+	}
+	return c >= 0
+}
+
+// percentOf returns pct% of whole as an exact fraction, e.g. the number of votes a threshold requires.
+func percentOf(pct *big.Rat, whole int64) Fraction {
+	num := new(big.Int).Mul(pct.Num(), big.NewInt(whole))
+	den := new(big.Int).Mul(pct.Denom(), big.NewInt(100))
+	return newFraction(num, den)
+}
+
+// moreThanHalf reports whether part > whole/2, exactly.
+func moreThanHalf(part, whole int64) bool {
+	// 2*part can overflow an int64 near the limit; compare part with whole-part instead.
+	return part > whole-part
+}
