@@ -130,7 +130,7 @@ func parseTerms(s string) ([]Term, error) {
 	}
 	var terms []Term
 	sign := int64(1)
-	for _, tok := range strings.Fields(strings.NewReplacer("+", " + ", "-", " - ").Replace(s)) {
+	for _, tok := range tokenize(s) {
 		switch tok {
 		case "+":
 			continue
@@ -160,6 +160,42 @@ func parseTerms(s string) ([]Term, error) {
 		return nil, fmt.Errorf("no terms in %q", s)
 	}
 	return terms, nil
+}
+
+// tokenize splits a side of an expression into terms and the operators +
+// and -. A minus between two name characters belongs to the name
+// ("option:ak-zhol"), so subtraction is written with a space or at the
+// start: "a - b", "-b".
+func tokenize(s string) []string {
+	var out []string
+	var cur strings.Builder
+	flush := func() {
+		if cur.Len() > 0 {
+			out = append(out, cur.String())
+			cur.Reset()
+		}
+	}
+	for i := 0; i < len(s); i++ {
+		ch := s[i]
+		switch {
+		case ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r':
+			flush()
+		case ch == '+':
+			flush()
+			out = append(out, "+")
+		case ch == '-' && !(cur.Len() > 0 && i+1 < len(s) && nameChar(s[i+1])):
+			flush()
+			out = append(out, "-")
+		default:
+			cur.WriteByte(ch)
+		}
+	}
+	flush()
+	return out
+}
+
+func nameChar(c byte) bool {
+	return c == '_' || c == ':' || c == '.' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
 
 func validLineName(s string) bool {

@@ -1,0 +1,1196 @@
+//go:build ignore
+
+// Command gen_kz writes the Kazakh example definitions: election.yaml and
+// areas.csv of kz-2023, kz-referendum-2022 and kz-kurultai-2026.
+//
+// The regions, their names, ISO codes and cartogram tiles, the 228 real
+// districts and cities, and the published figures of registered voters and
+// polling stations are real (read from the project's shared reference files
+// kz/regions.csv and kz/districts.csv). Everything below the districts is
+// synthetic: how many precincts each district has and how many voters each
+// precinct has, drawn from a fixed seed so that every run writes the same
+// bytes. The candidates of the single-member districts are invented.
+//
+// Run it from the repository root, with the shared reference files checked
+// out next to the repository:
+//
+//	go run examples/gen_kz.go -shared ../shared
+//
+// and commit its output: the examples must load in a fresh clone that has
+// no ../shared.
+package main
+
+import (
+	"cmp"
+	"encoding/csv"
+	"flag"
+	"fmt"
+	"log"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+func main() {
+	shared := flag.String("shared", "../shared", "directory of the shared reference files (holding domain/kz)")
+	out := flag.String("out", "examples", "directory of the examples")
+	flag.Parse()
+	ref, err := readReference(filepath.Join(*shared, "domain", "kz"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, ex := range examples {
+		g := buildGeography(ref, ex)
+		dir := filepath.Join(*out, ex.ID)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			log.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "areas.csv"), g.areasCSV(), 0o644); err != nil {
+			log.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "election.yaml"), ex.Definition(g), 0o644); err != nil {
+			log.Fatal(err)
+		}
+		var voters int64
+		for _, p := range g.precincts {
+			voters += p.registered
+		}
+		log.Printf("%s: %d regions, %d districts, %d precincts, %d voters", ex.ID, len(g.units), len(g.districts), len(g.precincts), voters)
+	}
+}
+
+// example describes one generated definition.
+type example struct {
+	ID string
+	// Year selects the geography: 2022 has 17 units and none of the
+	// districts created after the referendum.
+	Year int
+	// Precincts and Voters are the national totals to reach.
+	Precincts int
+	Voters    int64
+	Seed      uint64
+	// Definition writes election.yaml.
+	Definition func(g *geography) []byte
+}
+
+var examples = []example{
+	{ID: "kz-2023", Year: 2023, Precincts: 10157, Voters: 12320550, Seed: 2023, Definition: kz2023},
+	{ID: "kz-referendum-2022", Year: 2022, Precincts: 10100, Voters: 11700000, Seed: 2022, Definition: kzReferendum2022},
+	{ID: "kz-kurultai-2026", Year: 2026, Precincts: 10388, Voters: 12461796, Seed: 2026, Definition: kzKurultai2026},
+}
+
+// region is one of today's 20 regions with its reference facts.
+type region struct {
+	Key    string // region_en in the reference files
+	ISO    string
+	Slug   string
+	KK     string
+	RU     string
+	EN     string
+	Tile   [2]int
+	Centre string // the city that is the regional centre
+	// Estimate is a synthetic population for regions with no published
+	// figure in regions.csv.
+	Estimate int64
+	// Rural is the typical size of a rural precinct: villages are bigger
+	// in the densely settled south than in the steppe.
+	Rural int64
+
+	population, registered int64 // from regions.csv, 0 when unknown
+	stations               int
+}
+
+func (r *region) city() bool { return r.Centre == "" }
+
+// regions lists today's 17 oblasts and 3 cities in ISO order, with the
+// names of KAZAKHSTAN.md section 8 and the tiles of section 9.
+var regions = []*region{
+	{Key: "Abai Region", ISO: "KZ-10", Slug: "abai", KK: "Абай облысы", RU: "область Абай", EN: "Abai Region", Tile: [2]int{5, 1}, Centre: "Semey", Rural: 600},
+	{Key: "Akmola Region", ISO: "KZ-11", Slug: "akmola", KK: "Ақмола облысы", RU: "Акмолинская область", EN: "Akmola Region", Tile: [2]int{4, 0}, Centre: "Kokshetau", Rural: 550},
+	{Key: "Aktobe Region", ISO: "KZ-15", Slug: "aktobe", KK: "Ақтөбе облысы", RU: "Актюбинская область", EN: "Aktobe Region", Tile: [2]int{1, 1}, Centre: "Aktobe", Rural: 750},
+	{Key: "Almaty Region", ISO: "KZ-19", Slug: "almaty-region", KK: "Алматы облысы", RU: "Алматинская область", EN: "Almaty Region", Tile: [2]int{5, 4}, Centre: "Konaev", Rural: 1300},
+	{Key: "Atyrau Region", ISO: "KZ-23", Slug: "atyrau", KK: "Атырау облысы", RU: "Атырауская область", EN: "Atyrau Region", Tile: [2]int{0, 2}, Centre: "Atyrau", Rural: 1100},
+	{Key: "West Kazakhstan Region", ISO: "KZ-27", Slug: "west-kazakhstan", KK: "Батыс Қазақстан облысы", RU: "Западно-Казахстанская область", EN: "West Kazakhstan Region", Tile: [2]int{0, 1}, Centre: "Oral (Uralsk)", Estimate: 695600, Rural: 650},
+	{Key: "Zhambyl Region", ISO: "KZ-31", Slug: "jambyl", KK: "Жамбыл облысы", RU: "Жамбылская область", EN: "Jambyl Region", Tile: [2]int{4, 3}, Centre: "Taraz", Rural: 1200},
+	{Key: "Jetisu Region", ISO: "KZ-33", Slug: "jetisu", KK: "Жетісу облысы", RU: "область Жетісу", EN: "Jetisu Region", Tile: [2]int{5, 3}, Centre: "Taldykorgan", Estimate: 700000, Rural: 800},
+	{Key: "Karaganda Region", ISO: "KZ-35", Slug: "karaganda", KK: "Қарағанды облысы", RU: "Карагандинская область", EN: "Karaganda Region", Tile: [2]int{4, 2}, Centre: "Karaganda", Rural: 600},
+	{Key: "Kostanay Region", ISO: "KZ-39", Slug: "kostanay", KK: "Қостанай облысы", RU: "Костанайская область", EN: "Kostanay Region", Tile: [2]int{2, 0}, Centre: "Kostanay", Rural: 500},
+	{Key: "Kyzylorda Region", ISO: "KZ-43", Slug: "kyzylorda", KK: "Қызылорда облысы", RU: "Кызылординская область", EN: "Kyzylorda Region", Tile: [2]int{2, 3}, Centre: "Kyzylorda", Rural: 1100},
+	{Key: "Mangystau Region", ISO: "KZ-47", Slug: "mangystau", KK: "Маңғыстау облысы", RU: "Мангистауская область", EN: "Mangystau Region", Tile: [2]int{0, 3}, Centre: "Aktau", Estimate: 780000, Rural: 1500},
+	{Key: "Pavlodar Region", ISO: "KZ-55", Slug: "pavlodar", KK: "Павлодар облысы", RU: "Павлодарская область", EN: "Pavlodar Region", Tile: [2]int{5, 0}, Centre: "Pavlodar", Rural: 600},
+	{Key: "North Kazakhstan Region", ISO: "KZ-59", Slug: "north-kazakhstan", KK: "Солтүстік Қазақстан облысы", RU: "Северо-Казахстанская область", EN: "North Kazakhstan Region", Tile: [2]int{3, 0}, Centre: "Petropavl", Rural: 350},
+	{Key: "Turkistan Region", ISO: "KZ-61", Slug: "turkistan", KK: "Түркістан облысы", RU: "Туркестанская область", EN: "Turkistan Region", Tile: [2]int{3, 3}, Centre: "Turkistan", Rural: 1400},
+	{Key: "Ulytau Region", ISO: "KZ-62", Slug: "ulytau", KK: "Ұлытау облысы", RU: "область Ұлытау", EN: "Ulytau Region", Tile: [2]int{3, 2}, Centre: "Zhezkazgan", Rural: 500},
+	{Key: "East Kazakhstan Region", ISO: "KZ-63", Slug: "east-kazakhstan", KK: "Шығыс Қазақстан облысы", RU: "Восточно-Казахстанская область", EN: "East Kazakhstan Region", Tile: [2]int{6, 1}, Centre: "Oskemen (Ust-Kamenogorsk)", Estimate: 730000, Rural: 550},
+	{Key: "Astana", ISO: "KZ-71", Slug: "astana", KK: "Астана қаласы", RU: "город Астана", EN: "Astana", Tile: [2]int{4, 1}},
+	{Key: "Almaty", ISO: "KZ-75", Slug: "almaty", KK: "Алматы қаласы", RU: "город Алматы", EN: "Almaty", Tile: [2]int{4, 4}},
+	{Key: "Shymkent", ISO: "KZ-79", Slug: "shymkent", KK: "Шымкент қаласы", RU: "город Шымкент", EN: "Shymkent", Tile: [2]int{3, 4}},
+}
+
+func regionByKey(key string) *region {
+	for _, r := range regions {
+		if r.Key == key {
+			return r
+		}
+	}
+	log.Fatalf("no region %q", key)
+	return nil
+}
+
+// cityPopulation holds approximate populations of the cities of oblast
+// significance, used only as weights to share a region's voters among its
+// districts (synthetic: rounded, not from the reference files).
+var cityPopulation = map[string]int64{
+	"Semey": 320000, "Kurchatov": 10458, "Kokshetau": 180000, "Stepnogorsk": 65000, "Kosshy": 50000,
+	"Aktobe": 560000, "Konaev": 100000, "Alatau": 60000, "Atyrau": 390000, "Oral (Uralsk)": 330000,
+	"Taraz": 430000, "Taldykorgan": 190000, "Tekeli": 30000, "Karaganda": 500000, "Balkhash": 80000,
+	"Priozersk": 12000, "Saran": 50000, "Temirtau": 180000, "Shakhtinsk": 55000, "Kostanay": 260000,
+	"Arkalyk": 40000, "Lisakovsk": 40000, "Rudny": 130000, "Kyzylorda": 330000, "Baikonur": 20000,
+	"Aktau": 260000, "Zhanaozen": 160000, "Pavlodar": 360000, "Aksu": 70000, "Ekibastuz": 150000,
+	"Petropavl": 220000, "Turkistan": 230000, "Arys": 80000, "Kentau": 100000, "Zhezkazgan": 90000,
+	"Satpayev": 70000, "Karazhal": 20000, "Oskemen (Ust-Kamenogorsk)": 350000, "Ridder": 55000,
+}
+
+// createdAfterJune2022 are the units of districts.csv that did not exist on
+// 5 June 2022 (SOURCES.md 1a; Nura is missing from the older list cited
+// there and is treated the same way). The 2022 referendum leaves them out;
+// their voters are counted in the districts they were split from.
+var createdAfterJune2022 = map[string]bool{
+	"Almaty Region/Alatau":                        true,
+	"East Kazakhstan Region/Ulken Naryn District": true,
+	"East Kazakhstan Region/Markakol District":    true,
+	"Abai Region/Makanshy District":               true,
+	"Abai Region/Zhanasemey District":             true,
+	"Astana/Sarayshyk District":                   true,
+	"Astana/Nura District":                        true,
+}
+
+// reference is what the shared files say.
+type reference struct {
+	districts []refDistrict
+}
+
+type refDistrict struct {
+	Region, EN, KK, RU, Kind string
+	Population               int64
+}
+
+func readReference(dir string) (*reference, error) {
+	rows, err := readCSV(filepath.Join(dir, "regions.csv"))
+	if err != nil {
+		return nil, err
+	}
+	for _, row := range rows {
+		r := regionByKey(row["region_en"])
+		r.population = atoi(row["population"])
+		r.registered = atoi(row["registered_voters"])
+		r.stations = int(atoi(row["polling_stations"]))
+	}
+	rows, err = readCSV(filepath.Join(dir, "districts.csv"))
+	if err != nil {
+		return nil, err
+	}
+	ref := &reference{}
+	for _, row := range rows {
+		regionByKey(row["region_en"])
+		ref.districts = append(ref.districts, refDistrict{
+			Region: row["region_en"], EN: row["district_en"], KK: row["district_kk"], RU: row["district_ru"],
+			Kind: row["kind"], Population: atoi(row["population"]),
+		})
+	}
+	if len(ref.districts) != 228 {
+		return nil, fmt.Errorf("districts.csv: %d rows, want 228", len(ref.districts))
+	}
+	return ref, nil
+}
+
+func readCSV(path string) ([]map[string]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	var rows []map[string]string
+	for _, rec := range recs[1:] {
+		row := map[string]string{}
+		for i, h := range recs[0] {
+			row[h] = rec[i]
+		}
+		rows = append(rows, row)
+	}
+	return rows, nil
+}
+
+func atoi(s string) int64 {
+	if s == "" {
+		return 0
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		log.Fatalf("bad number %q", s)
+	}
+	return n
+}
+
+// unit is a region as it stood at the time of an example: in 2022 some
+// units held today's Abai, Jetisu and Ulytau regions.
+type unit struct {
+	ID, KK, RU, EN string
+	Tile           [2]int
+	Slug           string
+	members        []*region
+	registered     int64
+	stations       int
+	districts      []*district
+}
+
+type district struct {
+	ID           string
+	Unit         *unit
+	Ref          refDistrict
+	weight       float64
+	registered   int64
+	natural      float64
+	precincts    int
+	capacity     int64 // typical precinct size
+	metropolitan bool
+}
+
+type precinct struct {
+	ID, Parent, Number string
+	registered         int64
+}
+
+type geography struct {
+	ex        example
+	units     []*unit
+	districts []*district
+	precincts []precinct
+}
+
+// mergedIn2022 maps today's regions to the 2022 unit that held them.
+var mergedIn2022 = map[string]string{"KZ-10": "KZ-63", "KZ-33": "KZ-19", "KZ-62": "KZ-35"}
+
+func buildGeography(ref *reference, ex example) *geography {
+	g := &geography{ex: ex}
+	byISO := map[string]*unit{}
+	for _, r := range regions {
+		iso := r.ISO
+		if ex.Year == 2022 && mergedIn2022[iso] != "" {
+			continue
+		}
+		u := &unit{ID: iso, KK: r.KK, RU: r.RU, EN: r.EN, Tile: r.Tile, Slug: r.Slug, members: []*region{r}}
+		if ex.Year == 2022 && iso == "KZ-71" {
+			u.KK, u.RU, u.EN = "Нұр-Сұлтан қаласы", "город Нур-Султан", "Nur-Sultan"
+		}
+		g.units = append(g.units, u)
+		byISO[iso] = u
+	}
+	if ex.Year == 2022 {
+		for _, r := range regions {
+			if to := mergedIn2022[r.ISO]; to != "" {
+				byISO[to].members = append(byISO[to].members, r)
+			}
+		}
+	}
+	g.shareVoters()
+	for _, u := range g.units {
+		for _, r := range u.members {
+			for _, d := range ref.districts {
+				if d.Region != r.Key || ex.Year == 2022 && createdAfterJune2022[d.Region+"/"+d.EN] {
+					continue
+				}
+				u.districts = append(u.districts, &district{Unit: u, Ref: d})
+			}
+		}
+		for i, d := range u.districts {
+			d.ID = fmt.Sprintf("%s-%02d", u.ID, i+1)
+		}
+		g.districts = append(g.districts, u.districts...)
+		u.shareVoters()
+	}
+	g.shareStations()
+	rng := rand.New(rand.NewPCG(ex.Seed, 0x6461757973))
+	for _, u := range g.units {
+		g.sharePrecincts(u, rng)
+	}
+	return g
+}
+
+// population returns the region's published population, or an estimate
+// from its registered voters, or the synthetic estimate.
+func (r *region) populationEstimate() int64 {
+	switch {
+	case r.population > 0:
+		return r.population
+	case r.registered > 0:
+		return int64(float64(r.registered) / 0.62)
+	case r.Estimate > 0:
+		return r.Estimate
+	}
+	log.Fatalf("%s: no population", r.Key)
+	return 0
+}
+
+// shareVoters gives each unit its registered voters: the published figure
+// where regions.csv has one, otherwise 0.62 of the population, and then
+// scales the estimated figures so that the national total is reached.
+func (g *geography) shareVoters() {
+	var known, estimated int64
+	for _, u := range g.units {
+		allKnown := true
+		for _, r := range u.members {
+			if r.registered == 0 {
+				allKnown = false
+			}
+		}
+		if allKnown {
+			for _, r := range u.members {
+				u.registered += r.registered
+			}
+			known += u.registered
+			continue
+		}
+		for _, r := range u.members {
+			u.registered += int64(0.62 * float64(r.populationEstimate()))
+		}
+		estimated += u.registered
+		u.stations = -1 // marks an estimate to scale
+	}
+	factor := float64(g.ex.Voters-known) / float64(estimated)
+	log.Printf("%s: estimated registered voters scaled by %.4f to reach %d", g.ex.ID, factor, g.ex.Voters)
+	var total int64
+	for _, u := range g.units {
+		if u.stations == -1 {
+			u.registered = int64(math.Round(float64(u.registered) * factor))
+			u.stations = 0
+		}
+		total += u.registered
+	}
+	// Put the rounding difference on the largest unit.
+	biggest := slices.MaxFunc(g.units, func(a, b *unit) int { return cmp.Compare(a.registered, b.registered) })
+	biggest.registered += g.ex.Voters - total
+}
+
+// typicalSize is the natural size of a precinct in a district.
+func typicalSize(d refDistrict, r *region) int64 {
+	switch {
+	case d.Kind == "city-district":
+		return 2100
+	case d.Kind == "city" && d.EN == r.Centre:
+		return 1800
+	case d.Kind == "city":
+		return 1500
+	}
+	return r.Rural
+}
+
+// shareStations gives each unit its polling stations: the published figure
+// where regions.csv has one (figures from 2023 to 2026, see SOURCES.md),
+// otherwise a share of the rest in proportion to its natural number of
+// precincts (its districts' voters over their typical precinct sizes).
+func (g *geography) shareStations() {
+	known := 0
+	var natural []float64
+	var rest float64
+	for _, u := range g.units {
+		n := 0
+		for _, r := range u.members {
+			if r.stations == 0 {
+				n = -1
+				break
+			}
+			n += r.stations
+		}
+		var nat float64
+		for _, d := range u.districts {
+			nat += d.natural
+		}
+		natural = append(natural, nat)
+		if n > 0 {
+			u.stations = n
+			known += n
+		} else {
+			u.stations = 0
+			rest += nat
+		}
+	}
+	var shares []float64
+	var idx []int
+	for i, u := range g.units {
+		if u.stations == 0 {
+			shares = append(shares, natural[i]/rest*float64(g.ex.Precincts-known))
+			idx = append(idx, i)
+		}
+	}
+	for k, n := range largestRemainder(shares, g.ex.Precincts-known) {
+		g.units[idx[k]].stations = n
+	}
+}
+
+// shareVoters shares a unit's voters among its districts by population
+// weight.
+func (u *unit) shareVoters() {
+	// Weights: the published district population where there is one, the
+	// approximate city population, else an equal share of what remains of
+	// the region's population.
+	for _, r := range u.members {
+		var ds []*district
+		for _, d := range u.districts {
+			if d.Ref.Region == r.Key {
+				ds = append(ds, d)
+			}
+		}
+		remaining := float64(r.populationEstimate())
+		unknown := 0
+		for _, d := range ds {
+			switch {
+			case d.Ref.Population > 0:
+				d.weight = float64(d.Ref.Population)
+			case d.Ref.Kind == "city" && cityPopulation[d.Ref.EN] > 0:
+				d.weight = float64(cityPopulation[d.Ref.EN])
+			default:
+				unknown++
+				continue
+			}
+			remaining -= d.weight
+		}
+		each := max(remaining/float64(max(unknown, 1)), 15000)
+		for _, d := range ds {
+			if d.weight == 0 {
+				d.weight = each
+			}
+			d.capacity = typicalSize(d.Ref, r)
+			d.metropolitan = d.Ref.Kind != "district"
+		}
+	}
+	var weights []float64
+	var sum float64
+	for _, d := range u.districts {
+		sum += d.weight
+	}
+	for _, d := range u.districts {
+		weights = append(weights, d.weight/sum*float64(u.registered))
+	}
+	for i, v := range largestRemainder(weights, int(u.registered)) {
+		u.districts[i].registered = int64(v)
+	}
+	for _, d := range u.districts {
+		d.natural = float64(d.registered) / float64(d.capacity)
+	}
+}
+
+// sharePrecincts shares a unit's stations among its districts by their
+// natural number of precincts, and each district's voters among its
+// precincts.
+func (g *geography) sharePrecincts(u *unit, rng *rand.Rand) {
+	var natural []float64
+	var nsum float64
+	for _, d := range u.districts {
+		nsum += d.natural
+	}
+	for _, d := range u.districts {
+		natural = append(natural, d.natural/nsum*float64(u.stations))
+	}
+	for i, n := range largestRemainder(natural, u.stations) {
+		u.districts[i].precincts = n
+	}
+	// Every district has a precinct, and no precinct needs more than about
+	// 2,900 voters: move precincts from the district with the smallest
+	// precincts to the one that lacks them.
+	const maxAverage = 2900
+	for {
+		var short *district
+		for _, d := range u.districts {
+			if d.precincts == 0 || d.registered > maxAverage*int64(d.precincts) {
+				short = d
+				break
+			}
+		}
+		if short == nil {
+			break
+		}
+		var donor *district
+		for _, d := range u.districts {
+			if d == short || d.precincts <= 1 {
+				continue
+			}
+			if donor == nil || d.registered*int64(donor.precincts) < donor.registered*int64(d.precincts) {
+				donor = d
+			}
+		}
+		if donor == nil {
+			log.Fatalf("%s: cannot give every district a precinct", u.ID)
+		}
+		donor.precincts--
+		short.precincts++
+	}
+	number := 0
+	for _, d := range u.districts {
+		for _, v := range precinctSizes(d, rng) {
+			number++
+			g.precincts = append(g.precincts, precinct{
+				ID:         fmt.Sprintf("%s-%04d", d.ID, number),
+				Parent:     d.ID,
+				Number:     strconv.Itoa(number),
+				registered: v,
+			})
+		}
+	}
+}
+
+// precinctSizes splits a district's voters among its precincts. Town
+// precincts are of similar size; rural ones are skewed: many small villages
+// and a few large ones. No precinct has more than 3,000 voters.
+func precinctSizes(d *district, rng *rand.Rand) []int64 {
+	n := d.precincts
+	w := make([]float64, n)
+	limit := make([]float64, n)
+	for i := range w {
+		if d.metropolitan {
+			w[i] = 0.75 + 0.5*rng.Float64()
+		} else {
+			w[i] = math.Exp(0.75 * rng.NormFloat64())
+		}
+		// Each precinct's own ceiling, so that capped precincts do not
+		// pile up at one number.
+		limit[i] = float64(2500 + rng.IntN(501))
+	}
+	sizes := make([]int64, n)
+	remaining, free := float64(d.registered), slices.Clone(w)
+	for {
+		var sum float64
+		for _, x := range free {
+			sum += x
+		}
+		over := false
+		for i, x := range free {
+			if x > 0 && x/sum*remaining > limit[i] {
+				sizes[i], free[i], remaining, over = int64(limit[i]), 0, remaining-limit[i], true
+			}
+		}
+		if !over {
+			var shares []float64
+			for _, x := range free {
+				shares = append(shares, x/sum*remaining)
+			}
+			for i, v := range largestRemainder(shares, int(math.Round(remaining))) {
+				if free[i] > 0 {
+					sizes[i] = int64(v)
+				}
+			}
+			break
+		}
+	}
+	return sizes
+}
+
+// largestRemainder rounds shares to integers that sum to total.
+func largestRemainder(shares []float64, total int) []int {
+	out := make([]int, len(shares))
+	type rem struct {
+		i int
+		r float64
+	}
+	var rems []rem
+	sum := 0
+	for i, s := range shares {
+		out[i] = int(math.Floor(s))
+		sum += out[i]
+		rems = append(rems, rem{i, s - math.Floor(s)})
+	}
+	slices.SortStableFunc(rems, func(a, b rem) int { return cmp.Compare(b.r, a.r) })
+	for k := 0; sum < total; k++ {
+		out[rems[k%len(rems)].i]++
+		sum++
+	}
+	return out
+}
+
+func (g *geography) areasCSV() []byte {
+	var b strings.Builder
+	w := csv.NewWriter(&b)
+	w.Write([]string{"id", "parent", "level", "number", "iso", "registered", "name_kk", "name_ru", "name_en"})
+	for _, d := range g.districts {
+		w.Write([]string{d.ID, d.Unit.ID, "district", "", "", "", d.Ref.KK, d.Ref.RU, d.Ref.EN})
+	}
+	for _, p := range g.precincts {
+		w.Write([]string{p.ID, p.Parent, "precinct", p.Number, "", strconv.FormatInt(p.registered, 10), "", "", ""})
+	}
+	w.Flush()
+	return []byte(b.String())
+}
+
+func (g *geography) unit(iso string) *unit {
+	for _, u := range g.units {
+		if u.ID == iso {
+			return u
+		}
+	}
+	log.Fatalf("no unit %s", iso)
+	return nil
+}
+
+// ---- the YAML ----
+
+// yamlWriter writes YAML by hand so that the files read like the
+// documentation: ordered keys, flow mappings for names and comments.
+type yamlWriter struct{ strings.Builder }
+
+func (w *yamlWriter) line(indent int, format string, args ...any) {
+	w.WriteString(strings.Repeat("  ", indent))
+	fmt.Fprintf(w, format, args...)
+	w.WriteByte('\n')
+}
+
+func (w *yamlWriter) comment(indent int, text string) {
+	for _, l := range wrap(text, 76-2*indent) {
+		w.line(indent, "# %s", l)
+	}
+}
+
+func wrap(text string, width int) []string {
+	var lines []string
+	cur := ""
+	for _, word := range strings.Fields(text) {
+		if cur != "" && len([]rune(cur))+1+len([]rune(word)) > width {
+			lines = append(lines, cur)
+			cur = word
+			continue
+		}
+		if cur != "" {
+			cur += " "
+		}
+		cur += word
+	}
+	return append(lines, cur)
+}
+
+// q quotes a scalar for a flow context when it needs it.
+func q(s string) string {
+	plain := s != "" && !strings.ContainsAny(s, ",[]{}:#\"'&*!|>%@`") && strings.TrimSpace(s) == s
+	if plain {
+		switch strings.ToLower(s) {
+		case "yes", "no", "true", "false", "null", "on", "off", "~":
+			plain = false
+		}
+		if _, err := strconv.ParseFloat(s, 64); err == nil {
+			plain = false
+		}
+		if strings.HasPrefix(s, "-") || strings.HasPrefix(s, "?") {
+			plain = false
+		}
+	}
+	if plain {
+		return s
+	}
+	return strconv.Quote(s)
+}
+
+func text(kk, ru, en string) string {
+	return fmt.Sprintf("{kk: %s, ru: %s, en: %s}", q(kk), q(ru), q(en))
+}
+
+func (w *yamlWriter) header(ex example, g *geography, title, kk, ru, en, date, source string) {
+	w.comment(0, title)
+	w.comment(0, "Generated by examples/gen_kz.go from the reference files in ../shared/domain/kz; edit the generator, not this file. See README.md for what is real and what is synthetic.")
+	w.line(0, "id: %s", ex.ID)
+	w.line(0, "name:")
+	w.line(1, "kk: %s", q(kk))
+	w.line(1, "ru: %s", q(ru))
+	w.line(1, "en: %s", q(en))
+	w.line(0, "date: %s", date)
+	w.line(0, "timezone: Asia/Almaty")
+	w.line(0, "status: pre-election")
+	w.line(0, "source: >-")
+	for _, l := range wrap(source, 74) {
+		w.line(1, "%s", l)
+	}
+	w.line(0, "")
+	w.comment(0, fmt.Sprintf("The country and its %d regions are here; the %d districts and cities and the %d precincts are in areas.csv.", len(g.units), len(g.districts), len(g.precincts)))
+	w.line(0, "areas_file: areas.csv")
+	w.line(0, "areas:")
+	w.line(1, "- {id: KZ, level: country, name: %s}", text("Қазақстан Республикасы", "Республика Казахстан", "Republic of Kazakhstan"))
+	for _, u := range g.units {
+		w.line(1, "- {id: %s, parent: KZ, level: region, iso: %s, tile: [%d, %d], name: %s}", u.ID, u.ID, u.Tile[0], u.Tile[1], text(u.KK, u.RU, u.EN))
+	}
+	w.line(0, "")
+}
+
+// The checks and relations of the Kazakh election form, with messages.
+const electionForm = `forms:
+  # One form serves the party lists and the single-member districts: the
+  # votes of each option (party or candidate) are added as option lines.
+  - id: election
+    lines:
+      - {name: registered, kind: voters, title: {kk: "Сайлаушылар тізіміне енгізілген сайлаушылар саны", ru: "Число избирателей, внесенных в списки", en: "Voters on the list"}}
+      - {name: received, kind: ballots, title: {kk: "Учаскелік комиссия алған бюллетеньдер саны", ru: "Число бюллетеней, полученных участковой комиссией", en: "Ballots received"}}
+      - {name: issued, kind: ballots, title: {kk: "Сайлаушыларға берілген бюллетеньдер саны", ru: "Число бюллетеней, выданных избирателям", en: "Ballots issued"}}
+      - {name: cancelled, kind: ballots, title: {kk: "Пайдаланылмаған және өтелген бюллетеньдер саны", ru: "Число неиспользованных и погашенных бюллетеней", en: "Ballots unused and cancelled"}}
+      - {name: took_part, kind: ballots, title: {kk: "Сайлауға қатысқан сайлаушылар саны (жәшіктердегі бюллетеньдер)", ru: "Число избирателей, принявших участие в голосовании (бюллетени в ящиках)", en: "Voters who took part (ballots found in the boxes)"}}
+      - {name: invalid, kind: ballots, title: {kk: "Жарамсыз бюллетеньдер саны", ru: "Число недействительных бюллетеней", en: "Invalid ballots"}}
+      - {name: against_all, kind: votes, title: {kk: "Барлығына қарсы", ru: "Против всех", en: "Against all"}}
+    option_lines: true
+    relations:
+      - code: E_BALANCE
+        expr: took_part = @options + against_all + invalid
+        message:
+          kk: Қатысқандар саны нұсқаларға берілген дауыстар, «барлығына қарсы» және жарамсыз бюллетеньдер қосындысына тең емес
+          ru: Число принявших участие не равно сумме голосов за варианты, «против всех» и недействительных бюллетеней
+          en: Voters who took part do not equal the votes for the options + against all + invalid ballots
+      - code: E_BALLOTS_RECEIVED
+        expr: received = issued + cancelled
+        message:
+          kk: Алынған бюллетеньдер берілген және өтелген бюллетеньдер қосындысына тең емес
+          ru: Число полученных бюллетеней не равно сумме выданных и погашенных
+          en: Ballots received do not equal ballots issued + cancelled
+      - code: E_BOXES_OVER_ISSUED
+        expr: took_part <= issued
+        message:
+          kk: Жәшіктердегі бюллетеньдер берілген бюллетеньдерден көп
+          ru: Бюллетеней в ящиках больше, чем выдано
+          en: More ballots in the boxes than were issued
+      - code: E_ISSUED_OVER_LIST
+        expr: issued <= registered
+        message:
+          kk: Берілген бюллетеньдер тізімдегі сайлаушылардан көп
+          ru: Выдано больше бюллетеней, чем избирателей в списке
+          en: More ballots issued than voters on the list
+    checks:
+      - code: W_TURNOUT
+        expr: took_part > 95% registered
+        message:
+          kk: Дауыс беруге қатысқандар тізімдегілердің 95%-ынан асады
+          ru: Явка выше 95% избирателей в списке
+          en: Turnout above 95% of the voters on the list
+      - code: W_INVALID
+        expr: invalid > 5% took_part
+        message:
+          kk: Жарамсыз бюллетеньдер 5%-дан асады
+          ru: Недействительных бюллетеней больше 5%
+          en: More than 5% of the ballots are invalid
+      - code: W_AGAINST_ALL
+        expr: against_all > 20% took_part
+        message:
+          kk: «Барлығына қарсы» дауыстар 20%-дан асады
+          ru: Голосов «против всех» больше 20%
+          en: More than 20% voted against all
+`
+
+const referendumForm = `forms:
+  - id: referendum
+    lines:
+      - {name: registered, kind: voters, title: {kk: "Азаматтар тізіміне енгізілген азаматтар саны", ru: "Число граждан, внесенных в списки", en: "Citizens on the list"}}
+      - {name: received, kind: ballots, title: {kk: "Учаскелік комиссия алған бюллетеньдер саны", ru: "Число бюллетеней, полученных участковой комиссией", en: "Ballots received"}}
+      - {name: issued, kind: ballots, title: {kk: "Азаматтарға берілген бюллетеньдер саны", ru: "Число бюллетеней, выданных гражданам", en: "Ballots issued"}}
+      - {name: cancelled, kind: ballots, title: {kk: "Пайдаланылмаған және өтелген бюллетеньдер саны", ru: "Число неиспользованных и погашенных бюллетеней", en: "Ballots unused and cancelled"}}
+      - {name: took_part, kind: ballots, title: {kk: "Референдумға қатысқан азаматтар саны", ru: "Число граждан, принявших участие в референдуме", en: "Citizens who took part"}}
+      - {name: "yes", kind: votes, title: {kk: "Иә", ru: "Да", en: "Yes"}}
+      - {name: "no", kind: votes, title: {kk: "Жоқ", ru: "Нет", en: "No"}}
+      - {name: both_marked, kind: ballots, title: {kk: "Екі жауап та белгіленген бюллетеньдер", ru: "Бюллетени с обоими отмеченными ответами", en: "Both answers marked"}}
+      - {name: invalid, kind: ballots, title: {kk: "Жарамсыз бюллетеньдер саны", ru: "Число недействительных бюллетеней", en: "Invalid ballots"}}
+    relations:
+      - code: E_BALANCE
+        expr: took_part = yes + no + both_marked + invalid
+        message:
+          kk: Қатысқандар саны «иә», «жоқ», екеуі де белгіленген және жарамсыз бюллетеньдер қосындысына тең емес
+          ru: Число принявших участие не равно сумме «да», «нет», бюллетеней с обоими ответами и недействительных
+          en: Citizens who took part do not equal yes + no + both marked + invalid
+      - code: E_BALLOTS_RECEIVED
+        expr: received = issued + cancelled
+        message:
+          kk: Алынған бюллетеньдер берілген және өтелген бюллетеньдер қосындысына тең емес
+          ru: Число полученных бюллетеней не равно сумме выданных и погашенных
+          en: Ballots received do not equal ballots issued + cancelled
+      - code: E_BOXES_OVER_ISSUED
+        expr: took_part <= issued
+        message:
+          kk: Жәшіктердегі бюллетеньдер берілген бюллетеньдерден көп
+          ru: Бюллетеней в ящиках больше, чем выдано
+          en: More ballots in the boxes than were issued
+      - code: E_ISSUED_OVER_LIST
+        expr: issued <= registered
+        message:
+          kk: Берілген бюллетеньдер тізімдегі азаматтардан көп
+          ru: Выдано больше бюллетеней, чем граждан в списке
+          en: More ballots issued than citizens on the list
+    checks:
+      - code: W_TURNOUT
+        expr: took_part > 95% registered
+        message:
+          kk: Референдумға қатысқандар тізімдегілердің 95%-ынан асады
+          ru: Явка выше 95% граждан в списке
+          en: Turnout above 95% of the citizens on the list
+      - code: W_INVALID
+        expr: invalid > 5% took_part
+        message:
+          kk: Жарамсыз бюллетеньдер 5%-дан асады
+          ru: Недействительных бюллетеней больше 5%
+          en: More than 5% of the ballots are invalid
+`
+
+const wideImport = `import:
+  # A wide CSV file: one row per precinct and contest,
+  # area,contest,registered,received,...,against_all,option:<id>,...
+  # with blank cells for the lines that are not on the row's contest.
+  area_column: area
+  contest_column: contest
+`
+
+// party is an option of the party lists.
+type party struct {
+	ID, Color                 string
+	KK, RU, EN                string
+	ShortKK, ShortRU, ShortEN string
+}
+
+// parties2023 are the parties of the 19 March 2023 ballot, in the order of
+// KAZAKHSTAN.md section 8. The colours are illustrative.
+var parties2023 = []party{
+	{"amanat", "#1c75bc", "«AMANAT» партиясы", "Партия «AMANAT»", "AMANAT Party", "AMANAT", "AMANAT", "AMANAT"},
+	{"auyl", "#7cb342", "«Ауыл» халықтық-демократиялық патриоттық партиясы", "Народно-демократическая патриотическая партия «Ауыл»", "Auyl People's Democratic Patriotic Party", "Ауыл", "Ауыл", "Auyl"},
+	{"respublica", "#f57c00", "«Respublica» партиясы", "Партия «Respublica»", "Respublica Party", "Respublica", "Respublica", "Respublica"},
+	{"ak-zhol", "#0d47a1", "«Ақ жол» Қазақстанның демократиялық партиясы", "Демократическая партия Казахстана «Ак жол»", "Ak Zhol Democratic Party of Kazakhstan", "Ақ жол", "Ак жол", "Ak Zhol"},
+	{"qhp", "#c62828", "Қазақстан Халық партиясы", "Народная партия Казахстана", "People's Party of Kazakhstan", "ҚХП", "НПК", "PPK"},
+	{"osdp", "#ad1457", "Жалпыұлттық социал-демократиялық партия", "Общенациональная социал-демократическая партия", "Nationwide Social Democratic Party", "ЖСДП", "ОСДП", "OSDP"},
+	{"baytaq", "#2e7d32", "«Байтақ» Қазақстан жасылдар партиясы", "Партия зелёных Казахстана «Байтак»", "Baytaq Green Party of Kazakhstan", "Байтақ", "Байтак", "Baytaq"},
+}
+
+func (w *yamlWriter) partyOptions(indent int, anchor string) {
+	w.line(indent, "options: &%s", anchor)
+	for _, p := range parties2023 {
+		w.line(indent+1, "- id: %s", p.ID)
+		w.line(indent+2, "name: %s", text(p.KK, p.RU, p.EN))
+		w.line(indent+2, "short: %s", text(p.ShortKK, p.ShortRU, p.ShortEN))
+		w.line(indent+2, "color: %q", p.Color)
+	}
+}
+
+// smd is one of the 29 Mazhilis single-member districts of 2023.
+type smd struct {
+	Number int
+	Region string   // ISO code
+	Seat   string   // the district's seat, where known
+	Areas  []string // district_en of the region's districts, or nil for the whole region
+}
+
+// smds2023 follows KAZAKHSTAN.md section 3 (seats per region) and the
+// numbering of SOURCES.md section 3 (the three cities first, then the
+// regions in the order of the Kazakh alphabet). Where a region has more
+// than one district, the grouping of its districts is confirmed for Nos. 1-7
+// and 19 and synthetic for the others.
+var smds2023 = []smd{
+	{1, "KZ-71", "", []string{"Almaty District", "Baikonyr District", "Sarayshyk District"}},
+	{2, "KZ-71", "", []string{"Esil District", "Saryarka District", "Nura District"}},
+	{3, "KZ-75", "", []string{"Alatau District", "Auezov District"}},
+	{4, "KZ-75", "", []string{"Almaly District", "Zhetysu District", "Turksib District"}},
+	{5, "KZ-75", "", []string{"Bostandyk District", "Medeu District", "Nauryzbay District"}},
+	{6, "KZ-79", "", []string{"Abay District", "Turan District", "Al-Farabi District"}},
+	{7, "KZ-79", "", []string{"Enbekshi District", "Karatau District"}},
+	{8, "KZ-10", "Semey", nil},
+	{9, "KZ-11", "Kokshetau", nil},
+	{10, "KZ-15", "Aktobe", nil},
+	{11, "KZ-19", "Konaev", []string{"Konaev", "Balkhash District", "Talgar District", "Enbekshikazakh District", "Uigur District", "Raiymbek District", "Kegen District"}},
+	{12, "KZ-19", "Kaskelen", []string{"Karasay District", "Zhambyl District", "Ile District", "Alatau"}},
+	{13, "KZ-23", "Atyrau", nil},
+	{14, "KZ-27", "Oral", nil},
+	{15, "KZ-31", "Taraz", []string{"Taraz", "Baizak District", "Zhualy District", "Talas District", "Sarysu District", "Moiynkum District"}},
+	{16, "KZ-31", "Shu", []string{"Zhambyl District", "Korday District", "Merki District", "Turar Ryskulov District", "Shu District"}},
+	{17, "KZ-33", "Taldykorgan", nil},
+	{18, "KZ-35", "Karaganda", []string{"Karaganda", "Balkhash", "Priozersk", "Saran", "Shakhtinsk", "Bukhar-Zhyrau District", "Osakarov District"}},
+	{19, "KZ-35", "Temirtau", []string{"Temirtau", "Abay District", "Aktogay District", "Karkaraly District", "Nura District", "Shet District"}},
+	{20, "KZ-39", "Kostanay", nil},
+	{21, "KZ-43", "Kyzylorda", nil},
+	{22, "KZ-47", "Aktau", nil},
+	{23, "KZ-55", "Pavlodar", nil},
+	{24, "KZ-59", "Petropavl", nil},
+	{25, "KZ-61", "Turkistan", []string{"Turkistan", "Kentau", "Arys", "Sauran District", "Otyrar District", "Suzak District"}},
+	{26, "KZ-61", "Lenger", []string{"Sairam District", "Tole Bi District", "Tulkibas District", "Kazygurt District", "Ordabasy District", "Baidibek District"}},
+	{27, "KZ-61", "Saryagash", []string{"Saryagash District", "Keles District", "Maktaaral District", "Zhetysai District", "Shardara District"}},
+	{28, "KZ-62", "Zhezkazgan", nil},
+	{29, "KZ-63", "Oskemen", nil},
+}
+
+// smdAreas returns the area ids of a district and checks that the split
+// regions are covered exactly once.
+func smdAreas(g *geography) map[int][]string {
+	out := map[int][]string{}
+	used := map[string]int{}
+	for _, s := range smds2023 {
+		u := g.unit(s.Region)
+		if s.Areas == nil {
+			out[s.Number] = []string{u.ID}
+			used[u.ID]++
+			continue
+		}
+		for _, en := range s.Areas {
+			found := false
+			for _, d := range u.districts {
+				if d.Ref.EN == en {
+					out[s.Number] = append(out[s.Number], d.ID)
+					used[d.ID]++
+					found = true
+				}
+			}
+			if !found {
+				log.Fatalf("SMD %d: no district %q in %s", s.Number, en, u.ID)
+			}
+		}
+	}
+	if len(smds2023) != 29 {
+		log.Fatalf("%d SMDs, want 29", len(smds2023))
+	}
+	for _, u := range g.units {
+		if used[u.ID] > 0 {
+			continue
+		}
+		for _, d := range u.districts {
+			if used[d.ID] != 1 {
+				log.Fatalf("district %s (%s) is in %d SMDs", d.ID, d.Ref.EN, used[d.ID])
+			}
+		}
+	}
+	return out
+}
+
+// Names for the synthetic candidates: Kazakh and Russian Cyrillic and the
+// English transliteration.
+type name struct{ KK, RU, EN string }
+
+var (
+	surnames = []name{
+		{"Абдрахманов", "Абдрахманов", "Abdrakhmanov"}, {"Ахметов", "Ахметов", "Akhmetov"}, {"Бекболатов", "Бекболатов", "Bekbolatov"},
+		{"Дүйсенбаев", "Дюсенбаев", "Duisenbayev"}, {"Ерланов", "Ерланов", "Yerlanov"}, {"Жақсылықов", "Жаксылыков", "Zhaksylykov"},
+		{"Жұмабаев", "Жумабаев", "Zhumabayev"}, {"Исабеков", "Исабеков", "Issabekov"}, {"Қасымов", "Касымов", "Kassymov"},
+		{"Қожахметов", "Кожахметов", "Kozhakhmetov"}, {"Мұратов", "Муратов", "Muratov"}, {"Нұрланов", "Нурланов", "Nurlanov"},
+		{"Оспанов", "Оспанов", "Ospanov"}, {"Сәрсенбаев", "Сарсенбаев", "Sarsenbayev"}, {"Серікбаев", "Серикбаев", "Serikbayev"},
+		{"Тоқтаров", "Токтаров", "Toktarov"}, {"Төлеуов", "Толеуов", "Toleuov"}, {"Шәкенов", "Шакенов", "Shakenov"},
+		{"Есімов", "Есимов", "Yessimov"}, {"Байжанов", "Байжанов", "Baizhanov"}, {"Әлиев", "Алиев", "Aliyev"},
+		{"Омаров", "Омаров", "Omarov"}, {"Рахымжанов", "Рахимжанов", "Rakhymzhanov"}, {"Тұрсынов", "Турсынов", "Tursynov"},
+		{"Ғабдуллин", "Габдуллин", "Gabdullin"}, {"Мамыров", "Мамыров", "Mamyrov"}, {"Қалиев", "Калиев", "Kaliyev"},
+		{"Бейсенов", "Бейсенов", "Beisenov"}, {"Сұлтанов", "Султанов", "Sultanov"}, {"Жанұзақов", "Жанузаков", "Zhanuzakov"},
+		{"Әбенов", "Абенов", "Abenov"}, {"Қуанышев", "Куанышев", "Kuanyshev"}, {"Смағұлов", "Смагулов", "Smagulov"},
+		{"Ыбыраев", "Ибраев", "Ibrayev"}, {"Мұхамеджанов", "Мухамеджанов", "Mukhamedzhanov"}, {"Тәжібаев", "Таджибаев", "Tazhibayev"},
+	}
+	maleNames = []name{
+		{"Нұрлан", "Нурлан", "Nurlan"}, {"Ерлан", "Ерлан", "Yerlan"}, {"Асхат", "Асхат", "Askhat"}, {"Дәулет", "Даулет", "Daulet"},
+		{"Бауыржан", "Бауржан", "Bauyrzhan"}, {"Ержан", "Ержан", "Yerzhan"}, {"Марат", "Марат", "Marat"}, {"Серік", "Серик", "Serik"},
+		{"Талғат", "Талгат", "Talgat"}, {"Арман", "Арман", "Arman"}, {"Ғалым", "Галым", "Galym"}, {"Қайрат", "Кайрат", "Kairat"},
+		{"Болат", "Болат", "Bolat"}, {"Жандос", "Жандос", "Zhandos"}, {"Мейрам", "Мейрам", "Meiram"}, {"Айдос", "Айдос", "Aidos"},
+		{"Руслан", "Руслан", "Ruslan"}, {"Темірлан", "Темирлан", "Temirlan"},
+	}
+	femaleNames = []name{
+		{"Айгүл", "Айгуль", "Aigul"}, {"Гүлнар", "Гульнар", "Gulnar"}, {"Сәуле", "Сауле", "Saule"}, {"Динара", "Динара", "Dinara"},
+		{"Жанар", "Жанар", "Zhanar"}, {"Мәдина", "Мадина", "Madina"}, {"Ақмарал", "Акмарал", "Akmaral"}, {"Әсел", "Асель", "Assel"},
+		{"Гүлмира", "Гульмира", "Gulmira"}, {"Айжан", "Айжан", "Aizhan"}, {"Ләззат", "Ляззат", "Lyazzat"}, {"Назгүл", "Назгуль", "Nazgul"},
+	}
+	// Russian, Ukrainian, Korean and German names for the north and the
+	// big cities, where many voters are not Kazakh.
+	otherPeople = []struct{ Given, Surname name }{
+		{name{"Сергей", "Сергей", "Sergey"}, name{"Иванов", "Иванов", "Ivanov"}},
+		{name{"Елена", "Елена", "Yelena"}, name{"Петренко", "Петренко", "Petrenko"}},
+		{name{"Виктор", "Виктор", "Viktor"}, name{"Ким", "Ким", "Kim"}},
+		{name{"Ольга", "Ольга", "Olga"}, name{"Шевченко", "Шевченко", "Shevchenko"}},
+		{name{"Андрей", "Андрей", "Andrey"}, name{"Кузнецов", "Кузнецов", "Kuznetsov"}},
+		{name{"Татьяна", "Татьяна", "Tatyana"}, name{"Миллер", "Миллер", "Miller"}},
+		{name{"Дмитрий", "Дмитрий", "Dmitriy"}, name{"Пак", "Пак", "Pak"}},
+	}
+	northern = map[string]bool{"KZ-11": true, "KZ-35": true, "KZ-39": true, "KZ-55": true, "KZ-59": true, "KZ-63": true, "KZ-71": true, "KZ-75": true}
+)
+
+type candidate struct {
+	ID     string
+	Name   name
+	Party  string
+	sortBy string
+}
+
+// candidates invents 3 to 6 candidates for a district: an AMANAT nominee,
+// up to two nominees of other parties and the rest self-nominated. Taken
+// holds the names already used, so that nobody runs in two districts.
+func candidates(s smd, rng *rand.Rand, taken map[string]bool) []candidate {
+	n := 3 + rng.IntN(4)
+	others := []string{"auyl", "respublica", "ak-zhol", "qhp", "osdp", "baytaq"}
+	rng.Shuffle(len(others), func(i, j int) { others[i], others[j] = others[j], others[i] })
+	nominees := rng.IntN(3)
+	if nominees > n-2 {
+		nominees = n - 2
+	}
+	parties := append([]string{"amanat"}, others[:nominees]...)
+	var out []candidate
+	used := map[string]bool{}
+	for i := range n {
+		var c candidate
+		for {
+			var given, sur name
+			var family string // the surname before the feminine ending
+			if northern[s.Region] && rng.IntN(5) == 0 {
+				p := otherPeople[rng.IntN(len(otherPeople))]
+				given, sur = p.Given, p.Surname
+				family = sur.EN
+			} else {
+				sur = surnames[rng.IntN(len(surnames))]
+				family = sur.EN
+				if rng.IntN(4) == 0 {
+					given = femaleNames[rng.IntN(len(femaleNames))]
+					if strings.HasSuffix(sur.RU, "ов") || strings.HasSuffix(sur.RU, "ев") || strings.HasSuffix(sur.RU, "ин") {
+						sur = name{sur.KK + "а", sur.RU + "а", sur.EN + "a"}
+					}
+				} else {
+					given = maleNames[rng.IntN(len(maleNames))]
+				}
+			}
+			c = candidate{
+				ID:     strings.ToLower(given.EN + "-" + sur.EN),
+				Name:   name{sur.KK + " " + given.KK, sur.RU + " " + given.RU, given.EN + " " + sur.EN},
+				sortBy: sur.RU + " " + given.RU,
+			}
+			if !taken[c.ID] && !used[family] {
+				taken[c.ID], used[family] = true, true
+				break
+			}
+		}
+		if i < len(parties) {
+			c.Party = parties[i]
+		}
+		out = append(out, c)
+	}
+	// Candidates appear on the ballot in alphabetical order.
+	slices.SortFunc(out, func(a, b candidate) int { return strings.Compare(a.sortBy, b.sortBy) })
+	return out
+}
+
+func kz2023(g *geography) []byte {
+	ex := g.ex
+	var w yamlWriter
+	w.header(ex, g,
+		"The combined election of 19 March 2023: the Mazhilis (69 seats by party lists and 29 single-member districts) and the maslikhats of the 17 regions and 3 cities of republican significance.",
+		"Қазақстан Республикасы Парламенті Мәжілісінің және мәслихаттарының депутаттарын сайлау, 2023",
+		"Выборы депутатов Мажилиса Парламента и маслихатов Республики Казахстан, 2023",
+		"Elections to the Mazhilis of the Parliament and to the maslikhats of the Republic of Kazakhstan, 2023",
+		"2023-03-19",
+		"Regions, districts and cities, parties and the seats of the Mazhilis are real (KAZAKHSTAN.md, kz/regions.csv, kz/districts.csv and kz/SOURCES.md of the project's reference files). Precincts, their voters, the grouping of districts into the single-member districts of Almaty Region, Jambyl, Karaganda (No. 18) and Turkistan, the candidates and the seats of the maslikhat lists are synthetic; see README.md.")
+	w.line(0, "contests:")
+	w.comment(1, "The Mazhilis party list: 69 seats, 5% threshold (preset kz-mazhilis-2023). Every precinct votes in it.")
+	w.line(1, "- id: mazhilis-list")
+	w.line(2, "name: %s", text("Мәжіліс, партиялық тізімдер", "Мажилис, партийные списки", "Mazhilis, party lists"))
+	w.line(2, "kind: list")
+	w.line(2, "body: mazhilis")
+	w.line(2, "rules: {preset: kz-mazhilis-2023, seats: 69}")
+	w.line(2, "form: election")
+	w.partyOptions(2, "parties")
+	w.line(0, "")
+	w.comment(1, "The 29 Mazhilis single-member districts, decided by plurality. Their candidates are invented: an AMANAT nominee in each, some nominees of other parties and self-nominated candidates (no party), in alphabetical order.")
+	rng := rand.New(rand.NewPCG(ex.Seed, 29))
+	areas := smdAreas(g)
+	taken := map[string]bool{}
+	for i, s := range smds2023 {
+		u := g.unit(s.Region)
+		w.line(1, "- id: mazhilis-smd-%02d", s.Number)
+		w.line(2, "name: %s", text(
+			fmt.Sprintf("Мәжіліс, № %d бір мандатты сайлау округі", s.Number),
+			fmt.Sprintf("Мажилис, одномандатный избирательный округ № %d", s.Number),
+			fmt.Sprintf("Mazhilis, single-member district No. %d", s.Number)))
+		w.line(2, "kind: plurality")
+		w.line(2, "body: mazhilis")
+		if i == 0 {
+			w.line(2, "rules: &smd {method: plurality, seats: 1}")
+		} else {
+			w.line(2, "rules: *smd")
+		}
+		w.line(2, "form: election")
+		if s.Areas == nil {
+			w.line(2, "areas: [%s]  # %s", u.ID, u.EN)
+		} else {
+			w.line(2, "areas: [%s]  # %s: %s", strings.Join(areas[s.Number], ", "), u.EN, strings.Join(s.Areas, ", "))
+		}
+		w.line(2, "options:")
+		for _, c := range candidates(s, rng, taken) {
+			party := ""
+			if c.Party != "" {
+				party = ", party: " + c.Party
+			}
+			w.line(3, "- {id: %s, name: %s%s}", c.ID, text(c.Name.KK, c.Name.RU, c.Name.EN), party)
+		}
+	}
+	w.line(0, "")
+	w.comment(1, "The party lists of the 20 regional maslikhats (preset kz-maslikhat-2023-regional: half of each maslikhat by lists, 5% threshold). The list seats are invented (8 to 20, growing with the number of voters), and every party is shown on every list.")
+	for _, u := range g.units {
+		seats := min(20, max(8, 7+int(u.registered/110000)))
+		w.line(1, "- id: maslikhat-%s-list", u.Slug)
+		w.line(2, "name: %s", text(u.KK+" мәслихаты, партиялық тізімдер", "Маслихат ("+u.RU+"), партийные списки", u.EN+" maslikhat, party lists"))
+		w.line(2, "kind: list")
+		w.line(2, "body: maslikhat-%s", u.Slug)
+		w.line(2, "rules: {preset: kz-maslikhat-2023-regional, seats: %d}", seats)
+		w.line(2, "form: election")
+		w.line(2, "areas: [%s]", u.ID)
+		w.line(2, "options: *parties")
+	}
+	w.line(0, "")
+	w.WriteString(electionForm)
+	w.line(0, "")
+	w.WriteString(wideImport)
+	return []byte(w.String())
+}
+
+func kzKurultai2026(g *geography) []byte {
+	ex := g.ex
+	var w yamlWriter
+	w.header(ex, g,
+		"The election of the Kurultai, the single chamber of parliament under the Constitution adopted by the referendum of 15 March 2026: 145 seats by nationwide party lists. Illustrative: the date and the ballot are placeholders.",
+		"Қазақстан Республикасы Құрылтайының депутаттарын сайлау, 2026",
+		"Выборы депутатов Курултая Республики Казахстан, 2026",
+		"Election of the Kurultai of the Republic of Kazakhstan, 2026",
+		"2026-08-30",
+		"Regions, districts and cities are real (KAZAKHSTAN.md, kz/regions.csv, kz/districts.csv and kz/SOURCES.md of the project's reference files), and so are the seats and the rules (145 seats, one nationwide list, 5%). The polling day, the parties on the ballot, the precincts and their voters are illustrative or synthetic; see README.md.")
+	w.line(0, "contests:")
+	w.comment(1, "The illustrative ballot repeats the seven parties of 2023.")
+	w.line(1, "- id: kurultai-list")
+	w.line(2, "name: %s", text("Құрылтай, партиялық тізімдер", "Курултай, партийные списки", "Kurultai, party lists"))
+	w.line(2, "kind: list")
+	w.line(2, "body: kurultai")
+	w.line(2, "rules: {preset: kz-kurultai-2026, seats: 145}")
+	w.line(2, "form: election")
+	w.partyOptions(2, "parties")
+	w.line(0, "")
+	w.WriteString(electionForm)
+	w.line(0, "")
+	w.WriteString(wideImport)
+	return []byte(w.String())
+}
+
+func kzReferendum2022(g *geography) []byte {
+	ex := g.ex
+	var w yamlWriter
+	w.header(ex, g,
+		"The republican referendum of 5 June 2022 on amendments to the Constitution, counted over the 17 units of polling day: 14 oblasts and the cities of Nur-Sultan, Almaty and Shymkent (Abai, Jetisu and Ulytau oblasts took effect on 8 June 2022).",
+		"Республикалық референдум, 2022 жылғы 5 маусым",
+		"Республиканский референдум 5 июня 2022 года",
+		"Republican referendum of 5 June 2022",
+		"2022-06-05",
+		"The 17 units, their names on polling day and the rules are real (KAZAKHSTAN.md sections 5 and 9); the districts and cities are today's (kz/districts.csv) grouped under their 2022 units, without those created after the vote. Precincts and their voters are synthetic; see README.md.")
+	w.line(0, "contests:")
+	w.comment(1, "Valid when more than half of the citizens on the lists take part; adopted when more than half of the participants vote yes in at least two thirds of the units (12 of 17): preset kz-referendum-constitutional, with the regions as the units.")
+	w.line(1, "- id: constitution")
+	w.line(2, "name:")
+	w.line(3, "kk: %s", q("2022 жылғы 6 мамырда бұқаралық ақпарат құралдарында жарияланған «Қазақстан Республикасының Конституциясына өзгерістер мен толықтырулар енгізу туралы» Қазақстан Республикасы Заңының жобасында баяндалған Қазақстан Республикасының Конституциясына өзгерістер мен толықтыруларды қабылдайсыз ба?"))
+	w.line(3, "ru: %s", q("Принимаете ли Вы изменения и дополнения в Конституцию Республики Казахстан, изложенные в проекте Закона Республики Казахстан «О внесении изменений и дополнений в Конституцию Республики Казахстан», опубликованном в средствах массовой информации 6 мая 2022 года?"))
+	w.line(3, "en: %s", q("Do you accept the amendments and additions to the Constitution of the Republic of Kazakhstan set out in the draft Law of the Republic of Kazakhstan \"On Amendments and Additions to the Constitution of the Republic of Kazakhstan\" published in the media on 6 May 2022?"))
+	w.line(2, "kind: referendum")
+	w.line(2, "rules: {preset: kz-referendum-constitutional}")
+	w.line(2, "units: region")
+	w.line(2, "form: referendum")
+	w.line(0, "")
+	w.WriteString(referendumForm)
+	w.line(0, "")
+	w.WriteString(wideImport)
+	return []byte(w.String())
+}
