@@ -1,0 +1,468 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/dauys/dauys"
+)
+
+// SaveProtocols applies dauys.Reconcile to each protocol in order within one
+// transaction, stores the new versions and adds their deltas to the running
+// totals of every area in their Path.
+//
+// A submission is refused in its SaveResult with EINVALID when it lacks an
+// election, contest or area, has an unknown kind or a hash that does not
+// match its content, and with ENOTFOUND when its election, contest or area
+// does not exist. An empty Kind means an original and an empty Hash the
+// content hash. The results of new versions carry copies of the
+// submissions with their Version; those of duplicates the stored version.
+//
+// However large the batch, it takes a fixed number of statements: the
+// lookups use arrays, the versions go in with COPY, and the deltas of the
+// whole batch are summed in memory so that each running total is written
+// once.
+func (s *Store) SaveProtocols(ctx context.Context, ps []*dauys.Protocol) ([]dauys.SaveResult, error) {
+	b := newBatch(ps)
+	err := s.writeTx(ctx, func(tx pgx.Tx) error {
+		if err := lockElections(ctx, tx, b.elections()); err != nil {
+			return err
+		}
+		contests, areas, err := selectReferences(ctx, tx, b)
+		if err != nil {
+			return err
+		}
+		b.refuseUnknown(contests, areas)
+		heads, err := selectHeads(ctx, tx, b.keys())
+		if err != nil {
+			return err
+		}
+		b.reconcile(heads)
+		loaded, err := selectVersions(ctx, tx, b.missing())
+		if err != nil {
+			return err
+		}
+		totals := b.resolve(loaded)
+		if err := copyVersions(ctx, tx, b.versions()); err != nil {
+			return err
+		}
+		if err := upsertHeads(ctx, tx, b.changedHeads()); err != nil {
+			return err
+		}
+		return upsertTotals(ctx, tx, totals)
+	})
+	if err != nil {
+		return nil, wrap("save protocols", err)
+	}
+	return b.results, nil
+}
+
+// lockElections takes, for the rest of the transaction, the lock that
+// serializes the batches of each election, in id order so that two batches
+// over the same elections cannot deadlock. Without it, two batches could
+// both find no head for a precinct and both store a version 1.
+func lockElections(ctx context.Context, tx pgx.Tx, ids []string) error {
+	for _, id := range ids {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('dauys.save:' || current_schema() || ':' || $1, 0))`, id); err != nil {
+			return fmt.Errorf("lock election %s: %w", id, err)
+		}
+	}
+	return nil
+}
+
+// selectReferences loads the contests of the batch's elections and which of
+// its areas exist.
+func selectReferences(ctx context.Context, tx pgx.Tx, b *batch) (map[string]map[string]bool, map[[2]string]bool, error) {
+	ids := b.elections()
+	contests := map[string]map[string]bool{}
+	rows, err := tx.Query(ctx, `SELECT e.id, c ->> 'id' FROM elections e
+		LEFT JOIN LATERAL jsonb_array_elements(COALESCE(e.definition -> 'contests', '[]')) c ON true
+		WHERE e.id = ANY($1)`, ids)
+	if err != nil {
+		return nil, nil, fmt.Errorf("select contests: %w", err)
+	}
+	for rows.Next() {
+		var id string
+		var contest *string
+		if err := rows.Scan(&id, &contest); err != nil {
+			return nil, nil, err
+		}
+		if contests[id] == nil {
+			contests[id] = map[string]bool{}
+		}
+		if contest != nil {
+			contests[id][*contest] = true
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, fmt.Errorf("select contests: %w", err)
+	}
+	pairs := b.areas()
+	elections, areaIDs := make([]string, len(pairs)), make([]string, len(pairs))
+	for i, k := range pairs {
+		elections[i], areaIDs[i] = k[0], k[1]
+	}
+	rows, err = tx.Query(ctx, `SELECT k.election_id, k.id
+		FROM unnest($1::text[], $2::text[]) AS k (election_id, id)
+		CROSS JOIN LATERAL (SELECT FROM areas a
+			WHERE a.election_id = k.election_id AND a.id = k.id OFFSET 0) a`, elections, areaIDs)
+	if err != nil {
+		return nil, nil, fmt.Errorf("select areas: %w", err)
+	}
+	areas := map[[2]string]bool{}
+	for rows.Next() {
+		var k [2]string
+		if err := rows.Scan(&k[0], &k[1]); err != nil {
+			return nil, nil, err
+		}
+		areas[k] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, fmt.Errorf("select areas: %w", err)
+	}
+	return contests, areas, nil
+}
+
+// selectHeads returns the current version number and hash of the histories
+// that have a version, with one query for the whole batch.
+//
+// This and the other lookups by arrays join each element to its row
+// through a LATERAL subquery with OFFSET 0, which PostgreSQL plans on its
+// own: one primary-key probe per element whatever the statistics say. A
+// plain join to unnest, planned on the statistics of a table still being
+// filled, can scan every row of the election for each batch.
+func selectHeads(ctx context.Context, tx pgx.Tx, keys []protocolKey) (map[protocolKey]head, error) {
+	heads := make(map[protocolKey]head, len(keys))
+	if len(keys) == 0 {
+		return heads, nil
+	}
+	elections, contests, areas := make([]string, len(keys)), make([]string, len(keys)), make([]string, len(keys))
+	for i, k := range keys {
+		elections[i], contests[i], areas[i] = k.election, k.contest, k.area
+	}
+	rows, err := tx.Query(ctx, `SELECT k.election_id, k.contest_id, k.area_id, h.version, h.hash
+		FROM unnest($1::text[], $2::text[], $3::text[]) AS k (election_id, contest_id, area_id)
+		CROSS JOIN LATERAL (SELECT version, hash FROM heads h
+			WHERE h.election_id = k.election_id AND h.contest_id = k.contest_id AND h.area_id = k.area_id
+			AND h.version > 0 OFFSET 0) h`, elections, contests, areas)
+	if err != nil {
+		return nil, fmt.Errorf("select heads: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k protocolKey
+		var h head
+		if err := rows.Scan(&k.election, &k.contest, &k.area, &h.version, &h.hash); err != nil {
+			return nil, err
+		}
+		heads[k] = h
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("select heads: %w", err)
+	}
+	return heads, nil
+}
+
+// protocolColumns are the columns scanProtocol reads and copyVersions
+// writes, in order.
+const protocolColumns = `election_id, contest_id, area_id, version, kind, reason, lines, warnings,
+	acknowledged, submitter, source, received_at, hash`
+
+func scanProtocol(row pgx.Row) (*dauys.Protocol, error) {
+	var (
+		p        dauys.Protocol
+		lines    []byte
+		warnings []byte
+		received *int64
+	)
+	if err := row.Scan(&p.Election, &p.Contest, &p.Area, &p.Version, &p.Kind, &p.Reason, &lines, &warnings,
+		&p.Acknowledged, &p.Submitter, &p.Source, &received, &p.Hash); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(lines, &p.Lines); err != nil {
+		return nil, fmt.Errorf("decode lines: %w", err)
+	}
+	if warnings != nil {
+		if err := json.Unmarshal(warnings, &p.Warnings); err != nil {
+			return nil, fmt.Errorf("decode warnings: %w", err)
+		}
+	}
+	p.ReceivedAt = timeOf(received)
+	return &p, nil
+}
+
+// selectVersions loads stored versions with one query.
+func selectVersions(ctx context.Context, tx pgx.Tx, keys []versionKey) (map[versionKey]*dauys.Protocol, error) {
+	loaded := make(map[versionKey]*dauys.Protocol, len(keys))
+	if len(keys) == 0 {
+		return loaded, nil
+	}
+	elections, contests, areas := make([]string, len(keys)), make([]string, len(keys)), make([]string, len(keys))
+	versions := make([]int32, len(keys))
+	for i, k := range keys {
+		elections[i], contests[i], areas[i], versions[i] = k.election, k.contest, k.area, int32(k.version)
+	}
+	rows, err := tx.Query(ctx, `SELECT p.*
+		FROM unnest($1::text[], $2::text[], $3::text[], $4::integer[]) AS k (election_id, contest_id, area_id, version)
+		CROSS JOIN LATERAL (SELECT `+protocolColumns+` FROM protocols p
+			WHERE p.election_id = k.election_id AND p.contest_id = k.contest_id AND p.area_id = k.area_id
+			AND p.version = k.version OFFSET 0) p`, elections, contests, areas, versions)
+	if err != nil {
+		return nil, fmt.Errorf("select versions: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		p, err := scanProtocol(rows)
+		if err != nil {
+			return nil, fmt.Errorf("select versions: %w", err)
+		}
+		loaded[versionKey{keyOf(p), p.Version}] = p
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("select versions: %w", err)
+	}
+	if len(loaded) != len(keys) {
+		return nil, fmt.Errorf("select versions: %d of %d current versions are missing", len(keys)-len(loaded), len(keys))
+	}
+	return loaded, nil
+}
+
+// copyVersions inserts the new versions with COPY.
+func copyVersions(ctx context.Context, tx pgx.Tx, ps []*dauys.Protocol) error {
+	if len(ps) == 0 {
+		return nil
+	}
+	rows := make([][]any, len(ps))
+	for i, p := range ps {
+		lines := encodeLines(p.Lines)
+		var warnings []byte
+		if len(p.Warnings) > 0 {
+			var err error
+			if warnings, err = json.Marshal(p.Warnings); err != nil {
+				return fmt.Errorf("encode warnings: %w", err)
+			}
+		}
+		rows[i] = []any{p.Election, p.Contest, p.Area, int32(p.Version), p.Kind, p.Reason, lines, warnings,
+			p.Acknowledged, p.Submitter, p.Source, nanos(p.ReceivedAt), p.Hash}
+	}
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"protocols"}, columns(protocolColumns), pgx.CopyFromRows(rows)); err != nil {
+		return fmt.Errorf("copy versions: %w", err)
+	}
+	return nil
+}
+
+// upsertHeads points the heads at their new current versions with one
+// statement. Saving a version ends a dispute and supersedes double-entry
+// entries.
+func upsertHeads(ctx context.Context, tx pgx.Tx, ps []*dauys.Protocol) error {
+	if len(ps) == 0 {
+		return nil
+	}
+	n := len(ps)
+	elections, contests, areas := make([]string, n), make([]string, n), make([]string, n)
+	hashes, statuses := make([]string, n), make([]string, n)
+	versions := make([]int32, n)
+	updated := make([]*int64, n)
+	for i, p := range ps {
+		elections[i], contests[i], areas[i] = p.Election, p.Contest, p.Area
+		versions[i], hashes[i], statuses[i], updated[i] = int32(p.Version), p.Hash, headStatus(p.Version), nanos(p.ReceivedAt)
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO heads (election_id, contest_id, area_id, version, hash, status, updated_at)
+		SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::integer[], $5::text[], $6::text[], $7::bigint[])
+		ON CONFLICT (election_id, contest_id, area_id) DO UPDATE SET
+			version = excluded.version, hash = excluded.hash, status = excluded.status, updated_at = excluded.updated_at`,
+		elections, contests, areas, versions, hashes, statuses, updated); err != nil {
+		return fmt.Errorf("upsert heads: %w", err)
+	}
+	return nil
+}
+
+// upsertTotals adds the batch's summed deltas to the running totals with
+// one statement, in key order.
+func upsertTotals(ctx context.Context, tx pgx.Tx, totals map[areaKey]map[string]int64) error {
+	if len(totals) == 0 {
+		return nil
+	}
+	keys, values := sortedTotals(totals)
+	n := len(keys)
+	elections, contests, areas, lines := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	for i, k := range keys {
+		elections[i], contests[i], areas[i], lines[i] = k.election, k.contest, k.area, k.line
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO totals (election_id, contest_id, area_id, line, value)
+		SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[])
+		ON CONFLICT (election_id, contest_id, area_id, line) DO UPDATE SET value = totals.value + excluded.value`,
+		elections, contests, areas, lines, values); err != nil {
+		return fmt.Errorf("upsert totals: %w", err)
+	}
+	return nil
+}
+
+// Protocol returns the current version; ENOTFOUND when there is none.
+func (s *Store) Protocol(ctx context.Context, election, contest, area string) (*dauys.Protocol, error) {
+	var p *dauys.Protocol
+	err := s.readTx(ctx, func(tx pgx.Tx) error {
+		var err error
+		p, err = scanProtocol(tx.QueryRow(ctx, `SELECT `+prefixed("p.", protocolColumns)+`
+			FROM heads h JOIN protocols p USING (election_id, contest_id, area_id, version)
+			WHERE h.election_id = $1 AND h.contest_id = $2 AND h.area_id = $3`, election, contest, area))
+		if errors.Is(err, pgx.ErrNoRows) {
+			return dauys.Errorf(dauys.ENOTFOUND, "precinct %s, contest %s: no protocol", area, contest)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, wrap("protocol", err)
+	}
+	return p, nil
+}
+
+// ProtocolVersions returns every version, oldest first; ENOTFOUND when
+// there is none.
+func (s *Store) ProtocolVersions(ctx context.Context, election, contest, area string) ([]*dauys.Protocol, error) {
+	var ps []*dauys.Protocol
+	err := s.readTx(ctx, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `SELECT `+protocolColumns+` FROM protocols
+			WHERE election_id = $1 AND contest_id = $2 AND area_id = $3 ORDER BY version`, election, contest, area)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			p, err := scanProtocol(rows)
+			if err != nil {
+				return err
+			}
+			ps = append(ps, p)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if len(ps) == 0 {
+			return dauys.Errorf(dauys.ENOTFOUND, "precinct %s, contest %s: no protocol", area, contest)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, wrap("protocol versions", err)
+	}
+	return ps, nil
+}
+
+// EachProtocol calls fn with the current version of every protocol of a
+// contest ("" for all contests), in area id order and, within an area, in
+// contest id order. It stops at the first error of fn and returns it as it
+// is. ENOTFOUND when the election is missing. Ids compare byte by byte,
+// as in Go and SQLite (the columns are COLLATE "C").
+func (s *Store) EachProtocol(ctx context.Context, election, contest string, fn func(*dauys.Protocol) error) error {
+	var fnErr error
+	err := s.readTx(ctx, func(tx pgx.Tx) error {
+		if err := electionExists(ctx, tx, election); err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, `SELECT `+prefixed("p.", protocolColumns)+`
+			FROM heads h JOIN protocols p USING (election_id, contest_id, area_id, version)
+			WHERE h.election_id = $1 AND ($2 = '' OR h.contest_id = $2)
+			ORDER BY h.area_id, h.contest_id`, election, contest)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			p, err := scanProtocol(rows)
+			if err != nil {
+				return err
+			}
+			if fnErr = fn(p); fnErr != nil {
+				return fnErr
+			}
+		}
+		return rows.Err()
+	})
+	if fnErr != nil {
+		return fnErr
+	}
+	return wrap("each protocol", err)
+}
+
+// Totals returns the running totals of a contest for each of the areas
+// (areas with nothing reported are absent), including dauys.ReportedLine.
+// Precincts have no running totals. ENOTFOUND when the election is missing.
+//
+// Results pages read totals all night, so this is one statement, its own
+// transaction, with one primary-key probe per area (see selectHeads); only
+// an answer with no totals at all takes a second, to tell an election with
+// nothing reported from a missing one.
+func (s *Store) Totals(ctx context.Context, election, contest string, areas []string) (map[string]map[string]int64, error) {
+	out, err := s.selectTotals(ctx, election, contest, areas)
+	if err == nil && len(out) == 0 {
+		err = s.readTx(ctx, func(tx pgx.Tx) error { return electionExists(ctx, tx, election) })
+	}
+	if err != nil {
+		return nil, wrap("totals", err)
+	}
+	return out, nil
+}
+
+func (s *Store) selectTotals(ctx context.Context, election, contest string, areas []string) (map[string]map[string]int64, error) {
+	out := map[string]map[string]int64{}
+	if len(areas) == 0 {
+		return out, nil
+	}
+	rows, err := s.pool.Query(ctx, `SELECT k.area_id, t.line, t.value
+		FROM unnest($3::text[]) AS k (area_id)
+		CROSS JOIN LATERAL (SELECT line, value FROM totals t
+			WHERE t.election_id = $1 AND t.contest_id = $2 AND t.area_id = k.area_id OFFSET 0) t`,
+		election, contest, areas)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var area, line string
+		var value int64
+		if err := rows.Scan(&area, &line, &value); err != nil {
+			return nil, err
+		}
+		if out[area] == nil {
+			out[area] = map[string]int64{}
+		}
+		out[area][line] = value
+	}
+	return out, rows.Err()
+}
+
+// Heads returns the status of every precinct and contest that has one, by
+// contest and area. ENOTFOUND when the election is missing.
+func (s *Store) Heads(ctx context.Context, election string) ([]dauys.Head, error) {
+	var out []dauys.Head
+	err := s.readTx(ctx, func(tx pgx.Tx) error {
+		if err := electionExists(ctx, tx, election); err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, `SELECT contest_id, area_id, status, version, updated_at
+			FROM heads WHERE election_id = $1 ORDER BY contest_id, area_id`, election)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var h dauys.Head
+			var updated *int64
+			if err := rows.Scan(&h.Contest, &h.Area, &h.Status, &h.Version, &updated); err != nil {
+				return err
+			}
+			h.UpdatedAt = timeOf(updated)
+			out = append(out, h)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, wrap("heads", err)
+	}
+	return out, nil
+}

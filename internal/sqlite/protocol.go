@@ -1,0 +1,463 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/dauys/dauys"
+)
+
+// SaveProtocols applies dauys.Reconcile to each protocol in order within one
+// transaction, stores the new versions and adds their deltas to the running
+// totals of every area in their Path.
+//
+// A submission is refused in its SaveResult with EINVALID when it lacks an
+// election, contest or area, has an unknown kind or a hash that does not
+// match its content, and with ENOTFOUND when its election, contest or area
+// does not exist. An empty Kind means an original and an empty Hash the
+// content hash. The results of new versions carry copies of the
+// submissions with their Version; those of duplicates the stored version.
+//
+// The lookups take one statement per batch (per election and contest); the
+// writes are prepared statements, two per protocol (its version and its
+// head) and one per running total. The deltas of the whole batch are summed
+// in memory first, so that each running total is written once per batch,
+// not once per protocol and ancestor.
+func (s *Store) SaveProtocols(ctx context.Context, ps []*dauys.Protocol) ([]dauys.SaveResult, error) {
+	b := newBatch(ps)
+	err := s.writeTx(ctx, func(tx *sql.Tx) error {
+		contests, areas, err := selectReferences(ctx, tx, b)
+		if err != nil {
+			return err
+		}
+		b.refuseUnknown(contests, areas)
+		heads, err := selectHeads(ctx, tx, b.keys())
+		if err != nil {
+			return err
+		}
+		b.reconcile(heads)
+		loaded, err := selectVersions(ctx, tx, b.missing())
+		if err != nil {
+			return err
+		}
+		totals := b.resolve(loaded)
+		if err := insertVersions(ctx, tx, b.versions()); err != nil {
+			return err
+		}
+		if err := upsertHeads(ctx, tx, b.changedHeads()); err != nil {
+			return err
+		}
+		return upsertTotals(ctx, tx, totals)
+	})
+	if err != nil {
+		return nil, wrap("save protocols", err)
+	}
+	return b.results, nil
+}
+
+// selectReferences loads the contests of the batch's elections and which of
+// its areas exist.
+func selectReferences(ctx context.Context, tx *sql.Tx, b *batch) (map[string]map[string]bool, map[[2]string]bool, error) {
+	contests := map[string]map[string]bool{}
+	for _, id := range b.elections() {
+		var def string
+		err := tx.QueryRowContext(ctx, `SELECT definition FROM elections WHERE id = ?`, id).Scan(&def)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		} else if err != nil {
+			return nil, nil, fmt.Errorf("select election %s: %w", id, err)
+		}
+		var e struct{ Contests []struct{ ID string } }
+		if err := json.Unmarshal([]byte(def), &e); err != nil {
+			return nil, nil, fmt.Errorf("decode election %s: %w", id, err)
+		}
+		contests[id] = map[string]bool{}
+		for _, c := range e.Contests {
+			contests[id][c.ID] = true
+		}
+	}
+	byElection := map[string][]string{}
+	for _, k := range b.areas() {
+		byElection[k[0]] = append(byElection[k[0]], k[1])
+	}
+	areas := map[[2]string]bool{}
+	for election, ids := range byElection {
+		found, err := existingAreas(ctx, tx, election, ids)
+		if err != nil {
+			return nil, nil, fmt.Errorf("select areas: %w", err)
+		}
+		for _, id := range found {
+			areas[[2]string{election, id}] = true
+		}
+	}
+	return contests, areas, nil
+}
+
+// existingAreas returns those of ids that are areas of the election. The
+// ids go in as one JSON array: one statement for a batch costs less than a
+// thousand lookups through database/sql. CROSS JOIN makes SQLite loop over
+// the array and look each id up by primary key, not the other way round.
+func existingAreas(ctx context.Context, tx *sql.Tx, election string, ids []string) ([]string, error) {
+	arg, err := json.Marshal(ids)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT a.id FROM json_each(?) AS j
+		CROSS JOIN areas a ON a.election_id = ? AND a.id = j.value`, string(arg), election)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var found []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		found = append(found, id)
+	}
+	return found, rows.Err()
+}
+
+// selectHeads returns the current version number and hash of the histories
+// that have a version, with one query per election and contest.
+func selectHeads(ctx context.Context, tx *sql.Tx, keys []protocolKey) (map[protocolKey]head, error) {
+	type group struct{ election, contest string }
+	byGroup := map[group][]string{}
+	for _, k := range keys {
+		g := group{k.election, k.contest}
+		byGroup[g] = append(byGroup[g], k.area)
+	}
+	heads := make(map[protocolKey]head, len(keys))
+	for g, areas := range byGroup {
+		if err := selectContestHeads(ctx, tx, g.election, g.contest, areas, heads); err != nil {
+			return nil, fmt.Errorf("select heads: %w", err)
+		}
+	}
+	return heads, nil
+}
+
+// selectContestHeads adds to heads those of the areas in one contest, read
+// as existingAreas reads areas.
+func selectContestHeads(ctx context.Context, tx *sql.Tx, election, contest string, areas []string, heads map[protocolKey]head) error {
+	arg, err := json.Marshal(areas)
+	if err != nil {
+		return err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT h.area_id, h.version, h.hash FROM json_each(?) AS j
+		CROSS JOIN heads h ON h.election_id = ? AND h.contest_id = ? AND h.area_id = j.value
+		WHERE h.version > 0`, string(arg), election, contest)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var area string
+		var h head
+		if err := rows.Scan(&area, &h.version, &h.hash); err != nil {
+			return err
+		}
+		heads[protocolKey{election, contest, area}] = h
+	}
+	return rows.Err()
+}
+
+// protocolColumns are the columns scanProtocol reads, in order.
+const protocolColumns = `election_id, contest_id, area_id, version, kind, reason, lines, warnings,
+	acknowledged, submitter, source, received_at, hash`
+
+func scanProtocol(row scanner) (*dauys.Protocol, error) {
+	var (
+		p        dauys.Protocol
+		lines    []byte
+		warnings []byte
+		received sql.NullInt64
+	)
+	if err := row.Scan(&p.Election, &p.Contest, &p.Area, &p.Version, &p.Kind, &p.Reason, &lines, &warnings,
+		&p.Acknowledged, &p.Submitter, &p.Source, &received, &p.Hash); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(lines, &p.Lines); err != nil {
+		return nil, fmt.Errorf("decode lines: %w", err)
+	}
+	if warnings != nil {
+		if err := json.Unmarshal(warnings, &p.Warnings); err != nil {
+			return nil, fmt.Errorf("decode warnings: %w", err)
+		}
+	}
+	p.ReceivedAt = timeOf(received)
+	return &p, nil
+}
+
+// selectVersions loads stored versions.
+func selectVersions(ctx context.Context, tx *sql.Tx, keys []versionKey) (map[versionKey]*dauys.Protocol, error) {
+	loaded := make(map[versionKey]*dauys.Protocol, len(keys))
+	if len(keys) == 0 {
+		return loaded, nil
+	}
+	stmt, err := tx.PrepareContext(ctx, `SELECT `+protocolColumns+` FROM protocols
+		WHERE election_id = ? AND contest_id = ? AND area_id = ? AND version = ?`)
+	if err != nil {
+		return nil, fmt.Errorf("select versions: %w", err)
+	}
+	defer stmt.Close()
+	for _, k := range keys {
+		p, err := scanProtocol(stmt.QueryRowContext(ctx, k.election, k.contest, k.area, k.version))
+		if err != nil {
+			return nil, fmt.Errorf("select version %d of %s/%s: %w", k.version, k.contest, k.area, err)
+		}
+		loaded[k] = p
+	}
+	return loaded, nil
+}
+
+// encodeWarnings encodes warnings as stored: NULL when there are none.
+func encodeWarnings(ws []dauys.Finding) (any, error) {
+	if len(ws) == 0 {
+		return nil, nil
+	}
+	b, err := json.Marshal(ws)
+	if err != nil {
+		return nil, err
+	}
+	return string(b), nil
+}
+
+func insertVersions(ctx context.Context, tx *sql.Tx, ps []*dauys.Protocol) error {
+	if len(ps) == 0 {
+		return nil
+	}
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO protocols (`+protocolColumns+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return fmt.Errorf("insert versions: %w", err)
+	}
+	defer stmt.Close()
+	for _, p := range ps {
+		lines := encodeLines(p.Lines)
+		warnings, err := encodeWarnings(p.Warnings)
+		if err != nil {
+			return fmt.Errorf("encode warnings: %w", err)
+		}
+		if _, err := stmt.ExecContext(ctx, p.Election, p.Contest, p.Area, p.Version, p.Kind, p.Reason,
+			string(lines), warnings, p.Acknowledged, p.Submitter, p.Source, nanos(p.ReceivedAt), p.Hash); err != nil {
+			return fmt.Errorf("insert version %d of %s/%s: %w", p.Version, p.Contest, p.Area, err)
+		}
+	}
+	return nil
+}
+
+// upsertHeads points the heads at their new current versions. Saving a
+// version ends a dispute and supersedes double-entry entries.
+func upsertHeads(ctx context.Context, tx *sql.Tx, ps []*dauys.Protocol) error {
+	if len(ps) == 0 {
+		return nil
+	}
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO heads (election_id, contest_id, area_id, version, hash, status, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (election_id, contest_id, area_id) DO UPDATE SET
+			version = excluded.version, hash = excluded.hash, status = excluded.status, updated_at = excluded.updated_at`)
+	if err != nil {
+		return fmt.Errorf("upsert heads: %w", err)
+	}
+	defer stmt.Close()
+	for _, p := range ps {
+		if _, err := stmt.ExecContext(ctx, p.Election, p.Contest, p.Area, p.Version, p.Hash,
+			headStatus(p.Version), nanos(p.ReceivedAt)); err != nil {
+			return fmt.Errorf("upsert head of %s/%s: %w", p.Contest, p.Area, err)
+		}
+	}
+	return nil
+}
+
+// upsertTotals adds the batch's summed deltas to the running totals.
+func upsertTotals(ctx context.Context, tx *sql.Tx, totals map[areaKey]map[string]int64) error {
+	if len(totals) == 0 {
+		return nil
+	}
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO totals (election_id, contest_id, area_id, line, value)
+		VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (election_id, contest_id, area_id, line) DO UPDATE SET value = value + excluded.value`)
+	if err != nil {
+		return fmt.Errorf("upsert totals: %w", err)
+	}
+	defer stmt.Close()
+	keys, values := sortedTotals(totals)
+	for i, k := range keys {
+		if _, err := stmt.ExecContext(ctx, k.election, k.contest, k.area, k.line, values[i]); err != nil {
+			return fmt.Errorf("upsert total %s/%s/%s: %w", k.contest, k.area, k.line, err)
+		}
+	}
+	return nil
+}
+
+// Protocol returns the current version; ENOTFOUND when there is none.
+func (s *Store) Protocol(ctx context.Context, election, contest, area string) (*dauys.Protocol, error) {
+	var p *dauys.Protocol
+	err := s.readTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		p, err = scanProtocol(tx.QueryRowContext(ctx, `SELECT `+prefixed("p.", protocolColumns)+`
+			FROM heads h JOIN protocols p USING (election_id, contest_id, area_id, version)
+			WHERE h.election_id = ? AND h.contest_id = ? AND h.area_id = ?`, election, contest, area))
+		if errors.Is(err, sql.ErrNoRows) {
+			return dauys.Errorf(dauys.ENOTFOUND, "precinct %s, contest %s: no protocol", area, contest)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, wrap("protocol", err)
+	}
+	return p, nil
+}
+
+// ProtocolVersions returns every version, oldest first; ENOTFOUND when
+// there is none.
+func (s *Store) ProtocolVersions(ctx context.Context, election, contest, area string) ([]*dauys.Protocol, error) {
+	var ps []*dauys.Protocol
+	err := s.readTx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT `+protocolColumns+` FROM protocols
+			WHERE election_id = ? AND contest_id = ? AND area_id = ? ORDER BY version`, election, contest, area)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			p, err := scanProtocol(rows)
+			if err != nil {
+				return err
+			}
+			ps = append(ps, p)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if len(ps) == 0 {
+			return dauys.Errorf(dauys.ENOTFOUND, "precinct %s, contest %s: no protocol", area, contest)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, wrap("protocol versions", err)
+	}
+	return ps, nil
+}
+
+// EachProtocol calls fn with the current version of every protocol of a
+// contest ("" for all contests), in area id order and, within an area, in
+// contest id order. It stops at the first error of fn and returns it as it
+// is. ENOTFOUND when the election is missing.
+func (s *Store) EachProtocol(ctx context.Context, election, contest string, fn func(*dauys.Protocol) error) error {
+	var fnErr error
+	err := s.readTx(ctx, func(tx *sql.Tx) error {
+		if err := electionExists(ctx, tx, election); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT `+prefixed("p.", protocolColumns)+`
+			FROM heads h JOIN protocols p USING (election_id, contest_id, area_id, version)
+			WHERE h.election_id = ? AND (? = '' OR h.contest_id = ?)
+			ORDER BY h.area_id, h.contest_id`, election, contest, contest)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			p, err := scanProtocol(rows)
+			if err != nil {
+				return err
+			}
+			if fnErr = fn(p); fnErr != nil {
+				return fnErr
+			}
+		}
+		return rows.Err()
+	})
+	if fnErr != nil {
+		return fnErr
+	}
+	return wrap("each protocol", err)
+}
+
+// Totals returns the running totals of a contest for each of the areas
+// (areas with nothing reported are absent), including dauys.ReportedLine.
+// Precincts have no running totals. ENOTFOUND when the election is missing.
+func (s *Store) Totals(ctx context.Context, election, contest string, areas []string) (map[string]map[string]int64, error) {
+	out := map[string]map[string]int64{}
+	err := s.readTx(ctx, func(tx *sql.Tx) error {
+		if err := electionExists(ctx, tx, election); err != nil {
+			return err
+		}
+		stmt, err := tx.PrepareContext(ctx, `SELECT line, value FROM totals
+			WHERE election_id = ? AND contest_id = ? AND area_id = ?`)
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		for _, area := range areas {
+			if err := selectTotals(ctx, stmt, election, contest, area, out); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, wrap("totals", err)
+	}
+	return out, nil
+}
+
+func selectTotals(ctx context.Context, stmt *sql.Stmt, election, contest, area string, out map[string]map[string]int64) error {
+	if _, done := out[area]; done {
+		return nil
+	}
+	rows, err := stmt.QueryContext(ctx, election, contest, area)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var line string
+		var v int64
+		if err := rows.Scan(&line, &v); err != nil {
+			return err
+		}
+		if out[area] == nil {
+			out[area] = map[string]int64{}
+		}
+		out[area][line] = v
+	}
+	return rows.Err()
+}
+
+// Heads returns the status of every precinct and contest that has one, by
+// contest and area. ENOTFOUND when the election is missing.
+func (s *Store) Heads(ctx context.Context, election string) ([]dauys.Head, error) {
+	var out []dauys.Head
+	err := s.readTx(ctx, func(tx *sql.Tx) error {
+		if err := electionExists(ctx, tx, election); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT contest_id, area_id, status, version, updated_at
+			FROM heads WHERE election_id = ? ORDER BY contest_id, area_id`, election)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var h dauys.Head
+			var updated sql.NullInt64
+			if err := rows.Scan(&h.Contest, &h.Area, &h.Status, &h.Version, &updated); err != nil {
+				return err
+			}
+			h.UpdatedAt = timeOf(updated)
+			out = append(out, h)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, wrap("heads", err)
+	}
+	return out, nil
+}

@@ -1,0 +1,238 @@
+// Package sqlite implements dauys.Store on a single SQLite file, for a
+// laptop, a single server or an election night without a database server.
+//
+// The file is opened twice: a pool of one connection for writes, because
+// SQLite has one writer at a time and queueing in Go is cheaper than
+// retrying on SQLITE_BUSY, and a pool of read-only connections that, in WAL
+// mode, read a consistent snapshot while the writer commits. Writes are
+// durable on commit (synchronous=FULL).
+//
+// Times are stored as INTEGER nanoseconds since the Unix epoch, so that they
+// round-trip exactly; they come back in UTC. The zero time is stored as NULL.
+// The schema is created and upgraded by the embedded, numbered migrations in
+// migrations/, applied in order by Open.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"github.com/dauys/dauys"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Store is a dauys.Store on SQLite.
+type Store struct {
+	write *sql.DB // one connection: SQLite has a single writer
+	read  *sql.DB // read-only connections
+
+	// Now returns the current time. CreateElection uses it for a definition
+	// without a creation time; tests may replace it before use.
+	Now func() time.Time
+}
+
+var _ dauys.Store = (*Store)(nil)
+
+// Open opens the SQLite database file at path, creating it if needed, and
+// brings its schema up to date. The file and its -wal and -shm companions
+// belong to the store; path cannot be ":memory:", since the read pool must
+// see what the writer commits.
+func Open(ctx context.Context, path string) (*Store, error) {
+	if path == "" || path == ":memory:" || strings.HasPrefix(path, "file:") {
+		return nil, fmt.Errorf("sqlite: open: %q: need the path of a database file", path)
+	}
+	name := "file:" + (&url.URL{Path: path}).EscapedPath()
+	pragmas := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=temp_store(memory)"
+
+	// The writer takes its lock when a transaction begins (IMMEDIATE), so
+	// that a transaction never fails halfway on a lock it cannot upgrade.
+	write, err := sql.Open("sqlite", name+"?"+pragmas+
+		"&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=cache_size(-65536)&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open: %w", err)
+	}
+	write.SetMaxOpenConns(1)
+	write.SetMaxIdleConns(1)
+	write.SetConnMaxLifetime(0)
+	write.SetConnMaxIdleTime(0)
+	s := &Store{write: write, Now: time.Now}
+	if err := s.migrate(ctx); err != nil {
+		write.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+
+	read, err := sql.Open("sqlite", name+"?"+pragmas+"&_pragma=cache_size(-16384)&_pragma=query_only(1)")
+	if err != nil {
+		write.Close()
+		return nil, fmt.Errorf("sqlite: open: %w", err)
+	}
+	n := max(4, runtime.GOMAXPROCS(0))
+	read.SetMaxOpenConns(n)
+	read.SetMaxIdleConns(n)
+	if err := read.PingContext(ctx); err != nil {
+		write.Close()
+		read.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	s.read = read
+	return s, nil
+}
+
+// Close closes both pools.
+func (s *Store) Close() error {
+	return errors.Join(s.read.Close(), s.write.Close())
+}
+
+// migration is one numbered file of migrations/.
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+// readMigrations returns the embedded migrations in order. Their names
+// start with the version number: 0001_init.sql.
+func readMigrations(fsys fs.FS) ([]migration, error) {
+	names, err := fs.Glob(fsys, "migrations/*.sql")
+	if err != nil {
+		return nil, err
+	}
+	var ms []migration
+	for _, name := range names {
+		base := strings.TrimPrefix(name, "migrations/")
+		num, _, _ := strings.Cut(base, "_")
+		v, err := strconv.Atoi(num)
+		if err != nil || v <= 0 {
+			return nil, fmt.Errorf("migration %s: the name must start with a positive number", base)
+		}
+		b, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, migration{version: v, name: base, sql: string(b)})
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
+	for i := 1; i < len(ms); i++ {
+		if ms[i].version == ms[i-1].version {
+			return nil, fmt.Errorf("migrations %s and %s have the same number", ms[i-1].name, ms[i].name)
+		}
+	}
+	return ms, nil
+}
+
+// migrate applies, in one transaction, the migrations newer than the
+// schema's version. Migrations are forward-only: a database newer than the
+// program is refused rather than guessed at.
+func (s *Store) migrate(ctx context.Context) error {
+	ms, err := readMigrations(migrations)
+	if err != nil {
+		return err
+	}
+	return s.writeTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+			version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL) STRICT`); err != nil {
+			return fmt.Errorf("create schema_migrations: %w", err)
+		}
+		var current int
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
+			return fmt.Errorf("read schema version: %w", err)
+		}
+		if n := len(ms); n > 0 && current > ms[n-1].version {
+			return fmt.Errorf("the database schema is version %d, newer than this program's %d", current, ms[n-1].version)
+		}
+		for _, m := range ms {
+			if m.version <= current {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+				return fmt.Errorf("migration %s: %w", m.name, err)
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`,
+				m.version, time.Now().UnixNano()); err != nil {
+				return fmt.Errorf("migration %s: %w", m.name, err)
+			}
+		}
+		return nil
+	})
+}
+
+// writeTx runs fn in a write transaction and commits it when fn succeeds.
+func (s *Store) writeTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// readTx runs fn in a read transaction, which sees one snapshot.
+func (s *Store) readTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	return fn(tx)
+}
+
+// wrap adds the store and the operation to err. Domain errors keep their
+// code and message through the wrapping (dauys.ErrorCode, ErrorMessage).
+func wrap(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("sqlite: %s: %w", op, err)
+}
+
+// nanos is a time as stored: nanoseconds since the epoch, NULL for zero.
+func nanos(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UnixNano()
+}
+
+// timeOf reads a time stored by nanos.
+func timeOf(n sql.NullInt64) time.Time {
+	if !n.Valid {
+		return time.Time{}
+	}
+	return time.Unix(0, n.Int64).UTC()
+}
+
+// electionExists returns ENOTFOUND unless the election exists.
+func electionExists(ctx context.Context, tx *sql.Tx, id string) error {
+	var one int
+	err := tx.QueryRowContext(ctx, `SELECT 1 FROM elections WHERE id = ?`, id).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return dauys.Errorf(dauys.ENOTFOUND, "election %s not found", id)
+	}
+	return err
+}
+
+// prefixed qualifies each column of a comma-separated list with prefix.
+func prefixed(prefix, columns string) string {
+	cols := strings.Split(columns, ",")
+	for i, c := range cols {
+		cols[i] = prefix + strings.TrimSpace(c)
+	}
+	return strings.Join(cols, ", ")
+}
