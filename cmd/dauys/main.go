@@ -1,0 +1,206 @@
+// Command dauys runs the count of referendums and elections: it imports
+// election definitions and precinct protocols, adds them up, decides each
+// contest by its rules and serves the results.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/dauys/dauys"
+	"github.com/dauys/dauys/internal/intake"
+	"github.com/dauys/dauys/internal/postgres"
+	"github.com/dauys/dauys/internal/sqlite"
+	"github.com/dauys/dauys/internal/tally"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	m := NewMain()
+	os.Exit(m.Run(ctx, os.Args[1:]))
+}
+
+// Main is the program, with its environment made explicit so that tests can
+// run it in-process on a temporary database.
+type Main struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	Now            func() time.Time
+	// Ready, when set, receives the address a server listens on.
+	Ready func(addr string)
+}
+
+// NewMain returns a Main on the process's standard streams.
+func NewMain() *Main {
+	return &Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Now: time.Now}
+}
+
+// Exit statuses.
+const (
+	exitOK       = 0
+	exitRejected = 1 // the command ran, but some input was refused
+	exitUsage    = 2 // bad usage or bad input
+)
+
+const usage = `dauys runs the count of referendums and elections.
+
+Usage:
+  dauys init [--db PATH|URL]
+  dauys election import [--db ...] FILE|DIR
+  dauys elections [--db ...] [--json]
+  dauys protocols import [--db ...] --election ID [--acknowledge-warnings] FILE(.csv|.zip)
+  dauys tally [--db ...] --election ID [--area ID] [--json]
+  dauys token create [--db ...] --role operator --area ID --election ID [--ttl 720h]
+  dauys serve [--db ...] [--addr 127.0.0.1:8080]
+  dauys demo [--db PATH] [--addr 127.0.0.1:8080] [--no-serve] [--duration 3m]
+  dauys decide --preset ID [--seats N] [--seed S] [--json] FILE
+
+--db is a SQLite file (default ./dauys.db) or a postgres:// URL.
+`
+
+// Run runs one command and returns the exit status.
+func (m *Main) Run(ctx context.Context, args []string) int {
+	if len(args) == 0 {
+		fmt.Fprint(m.Stderr, usage)
+		return exitUsage
+	}
+	cmd, rest := args[0], args[1:]
+	var err error
+	switch cmd {
+	case "init":
+		err = m.runInit(ctx, rest)
+	case "election":
+		if len(rest) == 0 || rest[0] != "import" {
+			return m.usageError("usage: dauys election import FILE")
+		}
+		err = m.runElectionImport(ctx, rest[1:])
+	case "elections":
+		err = m.runElections(ctx, rest)
+	case "protocols":
+		if len(rest) == 0 || rest[0] != "import" {
+			return m.usageError("usage: dauys protocols import --election ID FILE")
+		}
+		err = m.runProtocolsImport(ctx, rest[1:])
+	case "tally":
+		err = m.runTally(ctx, rest)
+	case "token":
+		if len(rest) == 0 || rest[0] != "create" {
+			return m.usageError("usage: dauys token create --role ROLE --area ID --election ID")
+		}
+		err = m.runTokenCreate(ctx, rest[1:])
+	case "serve":
+		err = m.runServe(ctx, rest)
+	case "demo":
+		err = m.runDemo(ctx, rest)
+	case "decide":
+		return m.runDecide(rest)
+	case "help", "-h", "--help":
+		fmt.Fprint(m.Stdout, usage)
+		return exitOK
+	default:
+		return m.usageError(fmt.Sprintf("unknown command %q", cmd))
+	}
+	return m.exit(err)
+}
+
+// errRejected reports that a command stored what it could but refused some
+// input, which it has already printed.
+var errRejected = errors.New("some input was rejected")
+
+type usageErr struct{ msg string }
+
+func (e usageErr) Error() string { return e.msg }
+
+func (m *Main) usageError(msg string) int {
+	fmt.Fprintf(m.Stderr, "dauys: %s\n\n%s", msg, usage)
+	return exitUsage
+}
+
+func (m *Main) exit(err error) int {
+	var ue usageErr
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, errRejected):
+		return exitRejected
+	case errors.Is(err, flag.ErrHelp):
+		return exitUsage
+	case errors.As(err, &ue):
+		return m.usageError(ue.msg)
+	case dauys.ErrorCode(err) == dauys.EINTERNAL:
+		fmt.Fprintf(m.Stderr, "dauys: %v\n", err)
+		return exitRejected
+	}
+	fmt.Fprintf(m.Stderr, "dauys: %s\n", dauys.ErrorMessage(err))
+	return exitUsage
+}
+
+// flags returns a FlagSet for a subcommand with the --db flag every command
+// takes.
+func (m *Main) flags(name string) (*flag.FlagSet, *string) {
+	fs := m.flagSet(name)
+	db := fs.String("db", "dauys.db", "SQLite file or postgres:// URL")
+	return fs, db
+}
+
+func (m *Main) flagSet(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet("dauys "+name, flag.ContinueOnError)
+	fs.SetOutput(m.Stderr)
+	return fs
+}
+
+// parse parses flags that may come before or after the positional
+// arguments, as users type them both ways.
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
+// store is an open store with the services built on it.
+type store struct {
+	dauys.Store
+	tokens dauys.TokenStore
+	intake *intake.Service
+	tally  *tally.Tally
+}
+
+func (m *Main) open(ctx context.Context, db string) (*store, error) {
+	var s interface {
+		dauys.Store
+		dauys.TokenStore
+	}
+	var err error
+	if strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://") {
+		s, err = postgres.Open(ctx, db)
+	} else {
+		s, err = sqlite.Open(ctx, db)
+	}
+	if err != nil {
+		return nil, err
+	}
+	in := intake.New(s, m.Now)
+	return &store{Store: s, tokens: s, intake: in, tally: tally.New(s, in)}, nil
+}
+
+func (m *Main) logger() *slog.Logger {
+	return slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+}

@@ -1,0 +1,343 @@
+package main_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	main "github.com/dauys/dauys/cmd/dauys"
+	"github.com/dauys/dauys/internal/definition"
+	"github.com/dauys/dauys/internal/demo"
+	"github.com/dauys/dauys/internal/intake"
+	"github.com/dauys/dauys/internal/tally"
+)
+
+// run runs the program in-process and returns its exit status and output.
+func run(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	m := &main.Main{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Now: time.Now}
+	code := m.Run(context.Background(), args)
+	return code, out.String(), errb.String()
+}
+
+func mustRun(t *testing.T, args ...string) string {
+	t.Helper()
+	code, out, errs := run(t, args...)
+	if code != 0 {
+		t.Fatalf("dauys %s: exit %d\n%s%s", strings.Join(args, " "), code, out, errs)
+	}
+	return out
+}
+
+// nightCSV writes the protocols of a generated night for an example as a
+// CSV file in the example's import layout, and returns the file's path and
+// the events.
+func nightCSV(t *testing.T, example string, keep func(i int) bool) (string, []demo.Event) {
+	t.Helper()
+	def, err := definition.LoadWith(filepath.Join("..", "..", "examples", example), definition.Options{CheckRules: tally.CheckRules})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := intake.Compile(def)
+	if err != nil {
+		t.Fatal(err)
+	}
+	events := demo.Night(e, 7, demo.Baseline{AgainstAll: 3, Invalid: 1, Yes: 77})
+	cols := map[string]bool{}
+	for _, ev := range events {
+		for k := range ev.Submission.Lines {
+			cols[k] = true
+		}
+	}
+	var header []string
+	for k := range cols {
+		header = append(header, k)
+	}
+	sort.Strings(header)
+	path := filepath.Join(t.TempDir(), example+".csv")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := csv.NewWriter(f)
+	w.Write(append([]string{"area", "contest"}, header...))
+	var kept []demo.Event
+	for i, ev := range events {
+		if ev.Faulty || ev.Submission.Amendment || (keep != nil && !keep(i)) {
+			continue
+		}
+		row := []string{ev.Submission.Area, ev.Submission.Contest}
+		for _, h := range header {
+			if v, ok := ev.Submission.Lines[h]; ok {
+				row = append(row, fmt.Sprint(v))
+			} else {
+				row = append(row, "")
+			}
+		}
+		w.Write(row)
+		kept = append(kept, ev)
+	}
+	w.Flush()
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return path, kept
+}
+
+type tallyJSON struct {
+	Contests []struct {
+		Contest  string           `json:"contest"`
+		Lines    map[string]int64 `json:"lines"`
+		Progress struct {
+			Reported int64 `json:"precincts_reported"`
+			Expected int64 `json:"precincts_expected"`
+		} `json:"progress"`
+		Outcome map[string]any `json:"outcome"`
+	} `json:"contests"`
+}
+
+func TestImportTallyAndServe(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "dauys.db")
+	mustRun(t, "init", "--db", db)
+	out := mustRun(t, "election", "import", "--db", db, "../../examples/kz-referendum-2022")
+	if !strings.Contains(out, "imported election kz-referendum-2022") {
+		t.Errorf("import said %q", out)
+	}
+	if code, _, errs := run(t, "election", "import", "--db", db, "../../examples/kz-referendum-2022"); code != 2 || !strings.Contains(errs, "exists") {
+		t.Errorf("second import: exit %d, %s", code, errs)
+	}
+	var list struct {
+		Elections []struct{ ID string } `json:"elections"`
+	}
+	if err := json.Unmarshal([]byte(mustRun(t, "elections", "--db", db, "--json")), &list); err != nil || len(list.Elections) != 1 || list.Elections[0].ID != "kz-referendum-2022" {
+		t.Fatalf("elections --json: %+v, %v", list, err)
+	}
+
+	csvPath, events := nightCSV(t, "kz-referendum-2022", nil)
+	out = mustRun(t, "protocols", "import", "--db", db, "--election", "kz-referendum-2022", csvPath)
+	if !strings.Contains(out, fmt.Sprintf("accepted %d,", len(events))) {
+		t.Errorf("protocols import said %q, want %d accepted", out, len(events))
+	}
+
+	var res tallyJSON
+	if err := json.Unmarshal([]byte(mustRun(t, "tally", "--db", db, "--election", "kz-referendum-2022", "--json")), &res); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int64{}
+	for _, ev := range events {
+		for k, v := range ev.Submission.Lines {
+			want[k] += v
+		}
+	}
+	c := res.Contests[0]
+	for k, v := range want {
+		if c.Lines[k] != v {
+			t.Errorf("tally %s = %d, want %d", k, c.Lines[k], v)
+		}
+	}
+	if c.Progress.Reported != int64(len(events)) || c.Progress.Expected != int64(len(events)) {
+		t.Errorf("progress %+v, want all %d", c.Progress, len(events))
+	}
+	for _, key := range []string{"valid", "adopted", "units_with_majority", "units_required"} {
+		if _, ok := c.Outcome[key]; !ok {
+			t.Errorf("outcome lacks %q: %v", key, c.Outcome)
+		}
+	}
+	if c.Outcome["units_required"] != float64(12) {
+		t.Errorf("units_required = %v, want 12 of 17", c.Outcome["units_required"])
+	}
+
+	text := mustRun(t, "tally", "--db", db, "--election", "kz-referendum-2022")
+	if !strings.Contains(text, "took_part") {
+		t.Errorf("tally text lacks lines:\n%s", text)
+	}
+
+	// A file with a bad row: the good rows are stored, the bad one named, exit 1.
+	bad := filepath.Join(t.TempDir(), "bad.csv")
+	data, _ := os.ReadFile(csvPath)
+	lines := strings.SplitN(string(data), "\n", 3)
+	fields := strings.Split(lines[1], ",")
+	fields[len(fields)-1] = "-5"
+	os.WriteFile(bad, []byte(lines[0]+"\n"+strings.Join(fields, ",")+"\n"), 0o644)
+	code, _, errs := run(t, "protocols", "import", "--db", db, "--election", "kz-referendum-2022", bad)
+	if code != 1 || !strings.Contains(errs, "bad.csv:2:") {
+		t.Errorf("bad row: exit %d, stderr %q", code, errs)
+	}
+
+	// The server answers the API over a real socket.
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	addr := make(chan string, 1)
+	done := make(chan int, 1)
+	var serveErr bytes.Buffer
+	m := &main.Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: &serveErr, Now: time.Now, Ready: func(a string) { addr <- a }}
+	go func() { done <- m.Run(ctx, []string{"serve", "--db", db, "--addr", "127.0.0.1:0"}) }()
+	var base string
+	select {
+	case a := <-addr:
+		base = "http://" + a
+	case code := <-done:
+		t.Fatalf("serve exited %d: %s", code, serveErr.String())
+	}
+	resp, err := http.Get(base + "/api/v1/elections/kz-referendum-2022/results")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var api tallyJSON
+	json.NewDecoder(resp.Body).Decode(&api)
+	resp.Body.Close()
+	if len(api.Contests) != 1 || api.Contests[0].Lines["yes"] != want["yes"] {
+		t.Errorf("API results %+v, want yes=%d", api.Contests, want["yes"])
+	}
+	token := strings.TrimSpace(mustRun(t, "token", "create", "--db", db, "--role", "operator", "--election", "kz-referendum-2022", "--area", "KZ-75"))
+	body := `{"contest":"referendum","area":"nowhere","lines":{}}`
+	req, _ := http.NewRequest("POST", base+"/api/v1/elections/kz-referendum-2022/protocols", strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound || resp.Header.Get("Content-Type") != "application/problem+json" {
+		t.Errorf("submission to a missing precinct: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	cancel()
+	if code := <-done; code != 0 {
+		t.Errorf("serve exited %d: %s", code, serveErr.String())
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	tests := [][]string{
+		{},
+		{"frobnicate"},
+		{"tally"},
+		{"protocols", "import", "--election", "x"},
+		{"election"},
+	}
+	for _, args := range tests {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			if code, _, _ := run(t, args...); code != 2 {
+				t.Errorf("exit %d, want 2", code)
+			}
+		})
+	}
+}
+
+func TestDemoNoServe(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the demo loads ~30,000 protocols")
+	}
+	db := filepath.Join(t.TempDir(), "demo.db")
+	out := mustRun(t, "demo", "--db", db, "--no-serve")
+	if !strings.Contains(out, "refused") {
+		t.Errorf("demo said %q", out)
+	}
+	var res tallyJSON
+	if err := json.Unmarshal([]byte(mustRun(t, "tally", "--db", db, "--election", "kz-2023", "--json")), &res); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range res.Contests {
+		if c.Progress.Reported != c.Progress.Expected || c.Progress.Expected == 0 {
+			t.Errorf("contest %s: %d of %d precincts", c.Contest, c.Progress.Reported, c.Progress.Expected)
+		}
+		if c.Outcome == nil {
+			t.Errorf("contest %s: no outcome", c.Contest)
+		}
+	}
+	if len(res.Contests) < 50 {
+		t.Errorf("%d contests, want the list, 29 districts and 20 maslikhats", len(res.Contests))
+	}
+}
+
+// TestKillDuringImport kills the importing process with SIGKILL in the
+// middle of an import, then shows that what was stored is consistent and
+// that running the import again resumes to the same totals as an
+// uninterrupted import.
+func TestKillDuringImport(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := filepath.Join(t.TempDir(), "dauys")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	csvPath, _ := nightCSV(t, "kz-2023", nil)
+	dbKilled := filepath.Join(t.TempDir(), "killed.db")
+	dbClean := filepath.Join(t.TempDir(), "clean.db")
+	for _, db := range []string{dbKilled, dbClean} {
+		if out, err := exec.Command(bin, "election", "import", "--db", db, "../../examples/kz-2023").CombinedOutput(); err != nil {
+			t.Fatalf("%v\n%s", err, out)
+		}
+	}
+	killed := false
+	for attempt := 0; attempt < 5 && !killed; attempt++ {
+		cmd := exec.Command(bin, "protocols", "import", "--db", dbKilled, "--election", "kz-2023", "--batch", "200", csvPath)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Duration(300+200*attempt) * time.Millisecond)
+		if err := cmd.Process.Signal(syscall.SIGKILL); err == nil {
+			err = cmd.Wait()
+			killed = err != nil && strings.Contains(err.Error(), "killed")
+		} else {
+			cmd.Wait()
+		}
+	}
+	if !killed {
+		t.Skip("the import finished before it could be killed")
+	}
+	partial := tallyOf(t, bin, dbKilled)
+	if out, err := exec.Command(bin, "protocols", "import", "--db", dbKilled, "--election", "kz-2023", csvPath).CombinedOutput(); err != nil {
+		t.Fatalf("resume: %v\n%s", err, out)
+	}
+	if out, err := exec.Command(bin, "protocols", "import", "--db", dbClean, "--election", "kz-2023", csvPath).CombinedOutput(); err != nil {
+		t.Fatalf("clean: %v\n%s", err, out)
+	}
+	resumed, clean := tallyOf(t, bin, dbKilled), tallyOf(t, bin, dbClean)
+	if partial == clean {
+		t.Error("the kill came after the import had finished")
+	}
+	if resumed != clean {
+		t.Errorf("resumed totals differ from a clean import")
+	}
+}
+
+func tallyOf(t *testing.T, bin, db string) string {
+	t.Helper()
+	out, err := exec.Command(bin, "tally", "--db", db, "--election", "kz-2023", "--json").Output()
+	if err != nil {
+		t.Fatalf("tally: %v", err)
+	}
+	var res tallyJSON
+	if err := json.Unmarshal(out, &res); err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for _, c := range res.Contests {
+		keys := make([]string, 0, len(c.Lines))
+		for k := range c.Lines {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		fmt.Fprintf(&b, "%s %d:", c.Contest, c.Progress.Reported)
+		for _, k := range keys {
+			fmt.Fprintf(&b, " %s=%d", k, c.Lines[k])
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}

@@ -1,0 +1,317 @@
+// Package demo plays an election night: it generates realistic protocols
+// for every precinct and contest of an example election, some of them
+// inconsistent at first and corrected later, some accepted and then
+// amended, and submits them over time through the real intake.
+package demo
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sort"
+	"time"
+
+	"github.com/dauys/dauys"
+	"github.com/dauys/dauys/internal/intake"
+)
+
+// Event is one submission at a moment of the night, as an offset from the
+// close of the polls.
+type Event struct {
+	At         time.Duration
+	Submission intake.Submission
+	// Faulty marks a submission generated with a mistake, which intake is
+	// expected to refuse.
+	Faulty bool
+}
+
+// Baseline vote shares of the example's options, in percent of votes for
+// options and against all. Options not listed get the share of
+// "Default".
+type Baseline struct {
+	Shares     map[string]float64
+	AgainstAll float64
+	Invalid    float64
+	// Yes is the share of yes in a referendum, in percent of valid ballots.
+	Yes float64
+}
+
+// Night generates the whole night for an election, sorted by time. The
+// same seed gives the same night.
+func Night(e *intake.Election, seed uint64, base Baseline) []Event {
+	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	regions := e.Tree.Children(e.Tree.Root())
+	turnout := map[string]float64{}
+	tilt := map[string]map[string]float64{}
+	for _, r := range regions {
+		turnout[r] = 0.38 + 0.35*rng.Float64()
+		tilt[r] = map[string]float64{}
+	}
+	var events []Event
+	var precincts []string
+	var walk func(string, string)
+	walk = func(id, region string) {
+		if e.Tree.IsLeaf(id) {
+			precincts = append(precincts, id+"\x00"+region)
+			return
+		}
+		for _, k := range e.Tree.Children(id) {
+			if region == "" {
+				walk(k, k)
+			} else {
+				walk(k, region)
+			}
+		}
+	}
+	walk(e.Tree.Root(), "")
+	for _, pr := range precincts {
+		var id, region string
+		for i := range pr {
+			if pr[i] == 0 {
+				id, region = pr[:i], pr[i+1:]
+			}
+		}
+		a := e.Tree.Area(id)
+		if a.Registered <= 0 {
+			continue
+		}
+		t := clamp(turnout[region]+rng.NormFloat64()*0.07, 0.15, 0.93)
+		tookPart := int64(math.Round(float64(a.Registered) * t))
+		issued := tookPart + int64(rng.IntN(3))
+		if issued > a.Registered {
+			issued = a.Registered
+		}
+		received := (a.Registered*102/100/10 + 1) * 10
+		// Counting ends within hours of the close; big city precincts
+		// are slower.
+		at := time.Duration((0.5 + math.Exp(rng.NormFloat64()*0.6)*2.5) * float64(time.Hour))
+		for i := range e.Contests {
+			c := &e.Contests[i]
+			if !e.Tree.InContest(id, c) {
+				continue
+			}
+			lines := map[string]int64{
+				"registered": a.Registered, "received": received, "issued": issued,
+				"cancelled": received - issued, "took_part": tookPart,
+			}
+			invalid := int64(math.Round(float64(tookPart) * base.Invalid / 100 * (0.5 + rng.Float64())))
+			lines["invalid"] = invalid
+			has := map[string]bool{}
+			for _, l := range e.Validator(c.ID).Lines() {
+				has[l.Name] = true
+			}
+			if c.Kind == dauys.KindReferendum {
+				// Yes, no and both marked, around the shares of base.Yes.
+				yes := clamp(base.Yes/100+rng.NormFloat64()*0.08+tilt[region]["yes"], 0.05, 0.98)
+				if _, seen := tilt[region]["yes"]; !seen {
+					tilt[region]["yes"] = rng.NormFloat64() * 0.06
+				}
+				v := split(rng, tookPart-invalid, []float64{yes, 1 - yes - 0.01, 0.01})
+				lines["yes"], lines["no"], lines["both_marked"] = v[0], v[1], v[2]
+			} else {
+				votes := split(rng, tookPart-invalid, weights(rng, c, base, tilt[region]))
+				for j, o := range c.Options {
+					lines[dauys.OptionLinePrefix+o.ID] = votes[j]
+				}
+				if has["against_all"] {
+					lines["against_all"] = votes[len(c.Options)]
+				} else {
+					lines["invalid"] += votes[len(c.Options)]
+				}
+			}
+			keep := map[string]int64{}
+			for _, l := range e.Validator(c.ID).Lines() {
+				if l.Derived == "" {
+					keep[l.Name] = lines[l.Name]
+				}
+			}
+			sub := intake.Submission{Contest: c.ID, Area: id, Lines: keep, AcknowledgeWarnings: true, Submitter: "demo@" + region}
+			r := rng.Float64()
+			switch {
+			case r < 0.004 && len(c.Options) > 0:
+				// A slip of the pen: refused, then sent right.
+				bad := copyLines(keep)
+				bad[dauys.OptionLinePrefix+c.Options[0].ID] += 10
+				events = append(events, Event{At: at, Submission: withLines(sub, bad), Faulty: true})
+				events = append(events, Event{At: at + 20*time.Minute, Submission: sub})
+			case r < 0.006 && len(c.Options) > 1:
+				// Consistent but wrong: accepted, then amended.
+				wrong := copyLines(keep)
+				n := min(5, wrong[dauys.OptionLinePrefix+c.Options[0].ID])
+				wrong[dauys.OptionLinePrefix+c.Options[0].ID] -= n
+				wrong[dauys.OptionLinePrefix+c.Options[1].ID] += n
+				events = append(events, Event{At: at, Submission: withLines(sub, wrong)})
+				fix := sub
+				fix.Amendment, fix.Reason = true, "Recount by the precinct commission: 5 ballots were counted for the wrong option"
+				events = append(events, Event{At: at + 90*time.Minute, Submission: fix})
+			default:
+				events = append(events, Event{At: at, Submission: sub})
+			}
+		}
+	}
+	sort.SliceStable(events, func(i, j int) bool { return events[i].At < events[j].At })
+	return events
+}
+
+func withLines(s intake.Submission, l map[string]int64) intake.Submission {
+	s.Lines = l
+	return s
+}
+
+func copyLines(m map[string]int64) map[string]int64 {
+	out := make(map[string]int64, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+func clamp(x, lo, hi float64) float64 { return math.Max(lo, math.Min(hi, x)) }
+
+// weights returns the relative weight of each option and, last, of against
+// all, for one precinct.
+func weights(rng *rand.Rand, c *dauys.Contest, base Baseline, tilt map[string]float64) []float64 {
+	w := make([]float64, len(c.Options)+1)
+	for i, o := range c.Options {
+		s, ok := base.Shares[o.ID]
+		if !ok {
+			// A candidate in a district: the first few on the ballot draw
+			// more, with a tilt fixed per region and contest.
+			key := c.ID + "/" + o.ID
+			if _, seen := tilt[key]; !seen {
+				tilt[key] = math.Exp(rng.NormFloat64() * 0.8)
+			}
+			s = 30 / float64(i+1) * tilt[key]
+		} else {
+			if _, seen := tilt[o.ID]; !seen {
+				tilt[o.ID] = math.Exp(rng.NormFloat64() * 0.2)
+			}
+			s *= tilt[o.ID]
+		}
+		w[i] = s * math.Exp(rng.NormFloat64()*0.15)
+	}
+	w[len(c.Options)] = base.AgainstAll * math.Exp(rng.NormFloat64()*0.2)
+	return w
+}
+
+// split divides n votes in proportion to weights, exactly: the integer parts
+// first, then the rest one by one to the largest remainders.
+func split(rng *rand.Rand, n int64, w []float64) []int64 {
+	var sum float64
+	for _, x := range w {
+		sum += x
+	}
+	out := make([]int64, len(w))
+	if n <= 0 || sum <= 0 {
+		return out
+	}
+	type rem struct {
+		i int
+		r float64
+	}
+	rems := make([]rem, len(w))
+	var given int64
+	for i, x := range w {
+		q := float64(n) * x / sum
+		out[i] = int64(q)
+		given += out[i]
+		rems[i] = rem{i, q - float64(out[i]) + rng.Float64()*1e-9}
+	}
+	sort.Slice(rems, func(a, b int) bool { return rems[a].r > rems[b].r })
+	for k := 0; given < n; k = (k + 1) % len(rems) {
+		out[rems[k].i]++
+		given++
+	}
+	return out
+}
+
+// Player submits a night's events through intake.
+type Player struct {
+	Intake *intake.Service
+	// Duration is how long the night takes in real time; 0 submits
+	// everything at once.
+	Duration time.Duration
+	// Log, when set, is told what happens.
+	Log func(format string, args ...any)
+	// Sleep waits; tests make it return at once.
+	Sleep func(ctx context.Context, d time.Duration) error
+}
+
+// Stats counts what a night did.
+type Stats struct {
+	Submitted, Accepted, Amended, Refused, Duplicates int
+}
+
+// Play submits the events in order, scaling the night's 12 hours to
+// Duration, in batches.
+func (p *Player) Play(ctx context.Context, election string, events []Event) (Stats, error) {
+	var st Stats
+	if p.Sleep == nil {
+		p.Sleep = sleep
+	}
+	if len(events) == 0 {
+		return st, nil
+	}
+	night := events[len(events)-1].At
+	steps := 1
+	if p.Duration > 0 {
+		steps = max(1, int(p.Duration/(500*time.Millisecond)))
+	}
+	next := 0
+	for step := 1; step <= steps; step++ {
+		until := night * time.Duration(step) / time.Duration(steps)
+		if step == steps {
+			until = night
+		}
+		j := next
+		for j < len(events) && events[j].At <= until {
+			j++
+		}
+		for lo := next; lo < j; lo += 1000 {
+			hi := min(j, lo+1000)
+			subs := make([]intake.Submission, 0, hi-lo)
+			for _, ev := range events[lo:hi] {
+				subs = append(subs, ev.Submission)
+			}
+			res, err := p.Intake.Submit(ctx, election, subs)
+			if err != nil {
+				return st, fmt.Errorf("demo: submit: %w", err)
+			}
+			for _, r := range res {
+				st.Submitted++
+				switch {
+				case r.Err != nil:
+					st.Refused++
+				case r.Outcome == dauys.OutcomeAccepted:
+					st.Accepted++
+				case r.Outcome == dauys.OutcomeAmended:
+					st.Amended++
+				case r.Outcome == dauys.OutcomeDuplicate:
+					st.Duplicates++
+				}
+			}
+		}
+		next = j
+		if p.Log != nil && p.Duration > 0 && step%10 == 0 {
+			p.Log("night %s of %s: %d submitted, %d refused, %d amended", until.Round(time.Minute), night.Round(time.Minute), st.Submitted, st.Refused, st.Amended)
+		}
+		if step < steps {
+			if err := p.Sleep(ctx, p.Duration/time.Duration(steps)); err != nil {
+				return st, err
+			}
+		}
+	}
+	return st, nil
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}

@@ -1,0 +1,370 @@
+// Package httpapi serves the JSON API of Dauys: elections, results,
+// progress and protocol submission. Errors are RFC 9457 problem documents.
+package httpapi
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/dauys/dauys"
+	"github.com/dauys/dauys/internal/intake"
+	"github.com/dauys/dauys/internal/tally"
+)
+
+// Config wires the API to its dependencies.
+type Config struct {
+	Store  dauys.Store
+	Tokens dauys.TokenStore
+	Intake *intake.Service
+	Tally  *tally.Tally
+	Logger *slog.Logger
+	Now    func() time.Time
+	// MaxBody bounds a request body in bytes (default 1 MiB).
+	MaxBody int64
+}
+
+// Server is the API's http.Handler.
+type Server struct {
+	cfg Config
+	mux *http.ServeMux
+}
+
+// New returns the API server. Register more routes on Mux() to serve pages
+// beside it.
+func New(cfg Config) *Server {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.MaxBody <= 0 {
+		cfg.MaxBody = 1 << 20
+	}
+	s := &Server{cfg: cfg, mux: http.NewServeMux()}
+	s.mux.HandleFunc("GET /healthz", s.healthz)
+	s.mux.HandleFunc("GET /api/v1/elections", s.elections)
+	s.mux.HandleFunc("GET /api/v1/elections/{id}", s.election)
+	s.mux.HandleFunc("GET /api/v1/elections/{id}/results", s.results)
+	s.mux.HandleFunc("GET /api/v1/elections/{id}/progress", s.progress)
+	s.mux.HandleFunc("GET /api/v1/elections/{id}/protocols/{contest}/{area...}", s.protocol)
+	s.mux.HandleFunc("POST /api/v1/elections/{id}/protocols", s.submit)
+	return s
+}
+
+// Mux returns the server's mux, for pages served beside the API.
+func (s *Server) Mux() *http.ServeMux { return s.mux }
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	defer func() {
+		if v := recover(); v != nil {
+			s.cfg.Logger.Error("panic", "path", r.URL.Path, "panic", v)
+			s.Error(w, r, fmt.Errorf("panic: %v", v))
+		}
+	}()
+	s.mux.ServeHTTP(w, r)
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	if _, err := s.cfg.Store.Elections(r.Context()); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+func (s *Server) elections(w http.ResponseWriter, r *http.Request) {
+	es, err := s.cfg.Store.Elections(r.Context())
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	type item struct {
+		ID     string     `json:"id"`
+		Name   dauys.Text `json:"name"`
+		Date   string     `json:"date"`
+		Status string     `json:"status"`
+	}
+	out := []item{}
+	for _, e := range es {
+		out = append(out, item{e.ID, e.Name, e.Date, e.Status})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"elections": out})
+}
+
+func (s *Server) election(w http.ResponseWriter, r *http.Request) {
+	e, err := s.cfg.Intake.Load(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	def := *e.Election
+	def.Areas = nil
+	writeJSON(w, http.StatusOK, def)
+}
+
+func (s *Server) results(w http.ResponseWriter, r *http.Request) {
+	res, err := s.cfg.Tally.Area(r.Context(), r.PathValue("id"), r.URL.Query().Get("area"))
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
+}
+
+func (s *Server) progress(w http.ResponseWriter, r *http.Request) {
+	res, err := s.cfg.Tally.Area(r.Context(), r.PathValue("id"), r.URL.Query().Get("area"))
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	type item struct {
+		Contest string `json:"contest"`
+		tally.Progress
+	}
+	out := []item{}
+	for _, c := range res.Contests {
+		out = append(out, item{c.Contest, c.Progress})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"election": res.Election, "area": res.Area.ID, "contests": out})
+}
+
+func (s *Server) protocol(w http.ResponseWriter, r *http.Request) {
+	versions, err := s.cfg.Store.ProtocolVersions(r.Context(), r.PathValue("id"), r.PathValue("contest"), r.PathValue("area"))
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"versions": versions})
+}
+
+// submitRequest is the body of a protocol submission: one protocol, or a
+// batch under "protocols".
+type submitRequest struct {
+	intake.Submission
+	Protocols []intake.Submission `json:"protocols,omitempty"`
+}
+
+type submitResult struct {
+	Contest     string          `json:"contest"`
+	Area        string          `json:"area"`
+	Outcome     string          `json:"outcome,omitempty"`
+	Version     int             `json:"version,omitempty"`
+	Hash        string          `json:"hash,omitempty"`
+	Differences []string        `json:"differences,omitempty"`
+	Error       *problem        `json:"error,omitempty"`
+	Warnings    []dauys.Finding `json:"warnings,omitempty"`
+}
+
+func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
+	p, err := s.authenticate(r)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	election := r.PathValue("id")
+	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBody)
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	var req submitRequest
+	if err := dec.Decode(&req); err != nil {
+		s.Error(w, r, dauys.Errorf(dauys.EINVALID, "bad request body: %v", err))
+		return
+	}
+	if dec.More() {
+		s.Error(w, r, dauys.Errorf(dauys.EINVALID, "bad request body: more than one JSON value"))
+		return
+	}
+	subs := req.Protocols
+	if len(subs) == 0 {
+		subs = []intake.Submission{req.Submission}
+	} else if req.Contest != "" || req.Area != "" {
+		s.Error(w, r, dauys.Errorf(dauys.EINVALID, "send one protocol or a list under \"protocols\", not both"))
+		return
+	}
+	e, err := s.cfg.Intake.Load(r.Context(), election)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	for i := range subs {
+		if err := Authorize(p, e, dauys.RoleOperator, subs[i].Area); err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		subs[i].Submitter = p.Subject
+		subs[i].Source = "api " + clientAddr(r)
+	}
+	res, err := s.cfg.Intake.Submit(r.Context(), election, subs)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	out := make([]submitResult, len(res))
+	status := http.StatusOK
+	for i, x := range res {
+		out[i] = submitResult{Contest: subs[i].Contest, Area: subs[i].Area, Outcome: x.Outcome, Differences: x.Differences}
+		if x.Protocol != nil {
+			out[i].Version, out[i].Hash, out[i].Warnings = x.Protocol.Version, x.Protocol.Hash, x.Protocol.Warnings
+		}
+		if x.Err != nil {
+			pr := s.problemFor(r, x.Err)
+			out[i].Error = &pr
+			status = pr.Status
+		}
+	}
+	if len(subs) == 1 {
+		if out[0].Error != nil {
+			writeProblem(w, *out[0].Error)
+			return
+		}
+		if out[0].Outcome == dauys.OutcomeAccepted || out[0].Outcome == dauys.OutcomeAmended {
+			status = http.StatusCreated
+		}
+		writeJSON(w, status, out[0])
+		return
+	}
+	if status != http.StatusOK {
+		status = http.StatusMultiStatus
+	}
+	writeJSON(w, status, map[string]any{"results": out})
+}
+
+// authenticate reads the Bearer token of a request.
+func (s *Server) authenticate(r *http.Request) (*dauys.Principal, error) {
+	h := r.Header.Get("Authorization")
+	secret, ok := strings.CutPrefix(h, "Bearer ")
+	if !ok || secret == "" || s.cfg.Tokens == nil {
+		return nil, dauys.Errorf(dauys.EUNAUTHORIZED, "a Bearer token is required")
+	}
+	t, err := s.cfg.Tokens.TokenByHash(r.Context(), dauys.HashToken(strings.TrimSpace(secret)))
+	if dauys.ErrorCode(err) == dauys.ENOTFOUND {
+		return nil, dauys.Errorf(dauys.EUNAUTHORIZED, "the token is not valid")
+	} else if err != nil {
+		return nil, err
+	}
+	now := s.cfg.Now()
+	if !t.RevokedAt.IsZero() || (!t.ExpiresAt.IsZero() && now.After(t.ExpiresAt)) {
+		return nil, dauys.Errorf(dauys.EUNAUTHORIZED, "the token has expired or was revoked")
+	}
+	return &t.Principal, nil
+}
+
+// Authorize is the one place that decides whether a principal may perform
+// an action needing role on an area of an election.
+func Authorize(p *dauys.Principal, e *intake.Election, need, area string) error {
+	if p == nil {
+		return dauys.Errorf(dauys.EUNAUTHORIZED, "sign in first")
+	}
+	if p.Role == dauys.RoleAdmin {
+		return nil
+	}
+	allowed := map[string][]string{
+		dauys.RoleOperator: {dauys.RoleOperator, dauys.RolePrecinct},
+		dauys.RolePrecinct: {dauys.RolePrecinct},
+		dauys.RoleObserver: {dauys.RoleObserver},
+	}
+	okRole := false
+	for _, r := range allowed[need] {
+		if r == p.Role {
+			okRole = true
+		}
+	}
+	if need == dauys.RoleObserver && p.Role != "" {
+		okRole = true
+	}
+	if !okRole {
+		return dauys.Errorf(dauys.EFORBIDDEN, "role %s may not do this", p.Role)
+	}
+	if p.Election != "" && p.Election != e.ID {
+		return dauys.Errorf(dauys.EFORBIDDEN, "this token is for election %s, not %s", p.Election, e.ID)
+	}
+	if p.Area != "" && e.Tree.Area(area) != nil && !e.Tree.Within(area, p.Area) {
+		return dauys.Errorf(dauys.EFORBIDDEN, "area %s is outside this token's area %s", area, p.Area)
+	}
+	return nil
+}
+
+func clientAddr(r *http.Request) string { return r.RemoteAddr }
+
+// problem is an RFC 9457 problem document with Dauys's extensions.
+type problem struct {
+	Type     string          `json:"type"`
+	Title    string          `json:"title"`
+	Status   int             `json:"status"`
+	Detail   string          `json:"detail,omitempty"`
+	Code     string          `json:"code"`
+	Text     *dauys.Text     `json:"text,omitempty"`
+	Findings []dauys.Finding `json:"findings,omitempty"`
+}
+
+// statusOf maps error codes to HTTP statuses: the one table.
+var statusOf = map[string]int{
+	dauys.EINVALID:      http.StatusUnprocessableEntity,
+	dauys.ENOTFOUND:     http.StatusNotFound,
+	dauys.ECONFLICT:     http.StatusConflict,
+	dauys.EUNAUTHORIZED: http.StatusUnauthorized,
+	dauys.EFORBIDDEN:    http.StatusForbidden,
+	dauys.EINTERNAL:     http.StatusInternalServerError,
+}
+
+func (s *Server) problemFor(r *http.Request, err error) problem {
+	code := dauys.ErrorCode(err)
+	status := statusOf[code]
+	if status == 0 {
+		status = http.StatusInternalServerError
+	}
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		code, status = dauys.EINVALID, http.StatusRequestEntityTooLarge
+	}
+	if code == dauys.EINTERNAL {
+		s.cfg.Logger.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	p := problem{Type: "https://dauys.kz/problems/" + code, Title: http.StatusText(status), Status: status,
+		Detail: dauys.ErrorMessage(err), Code: code}
+	var de *dauys.Error
+	if errors.As(err, &de) {
+		if !de.Text.IsZero() {
+			t := de.Text
+			p.Text = &t
+		}
+		p.Findings = de.Findings
+	}
+	return p
+}
+
+// Error writes err as a problem document.
+func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
+	writeProblem(w, s.problemFor(r, err))
+}
+
+func writeProblem(w http.ResponseWriter, p problem) {
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(p.Status)
+	json.NewEncoder(w).Encode(p)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", " ")
+	enc.Encode(v)
+}
+
+// Shutdown is a helper for servers built on this handler.
+func Shutdown(ctx context.Context, srv *http.Server) error {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	return srv.Shutdown(ctx)
+}

@@ -1,0 +1,155 @@
+package tally
+
+import (
+	"context"
+	"sort"
+	"time"
+
+	"github.com/dauys/dauys"
+	"github.com/dauys/dauys/decide"
+	"github.com/dauys/dauys/internal/intake"
+)
+
+// This file answers the questions the public results site asks beyond
+// Area: the results of a contest in each child of an area, the input the
+// rules engine would see (for "what if" scenarios) and the progress of the
+// count over the night.
+
+// AreaResult is one area's summed lines of one contest with its progress.
+type AreaResult struct {
+	Area     AreaRef          `json:"area"`
+	Lines    map[string]int64 `json:"lines"`
+	Progress Progress         `json:"progress"`
+}
+
+// ChildResults returns the results of a contest in each child of an area
+// that votes in it, in definition order, with the precincts expected and
+// reported in each. Children with nothing reported are included with empty
+// lines, so that a table or map shows them as waiting.
+func (t *Tally) ChildResults(ctx context.Context, election, contest, area string) ([]AreaResult, error) {
+	e, err := t.intake.Load(ctx, election)
+	if err != nil {
+		return nil, err
+	}
+	c := e.Contest(contest)
+	if c == nil {
+		return nil, dauys.Errorf(dauys.ENOTFOUND, "contest %q does not exist", contest)
+	}
+	if area == "" {
+		area = e.Tree.Root()
+	}
+	if e.Tree.Area(area) == nil {
+		return nil, dauys.Errorf(dauys.ENOTFOUND, "area %q does not exist in election %s", area, election)
+	}
+	return t.results(ctx, e, c, e.Tree.Children(area))
+}
+
+// AreaResults is ChildResults for a list of areas of the election, such as
+// the areas a single-member district is made of.
+func (t *Tally) AreaResults(ctx context.Context, election, contest string, areas []string) ([]AreaResult, error) {
+	e, err := t.intake.Load(ctx, election)
+	if err != nil {
+		return nil, err
+	}
+	c := e.Contest(contest)
+	if c == nil {
+		return nil, dauys.Errorf(dauys.ENOTFOUND, "contest %q does not exist", contest)
+	}
+	return t.results(ctx, e, c, areas)
+}
+
+func (t *Tally) results(ctx context.Context, e *intake.Election, c *dauys.Contest, areas []string) ([]AreaResult, error) {
+	lines, err := t.areaLines(ctx, e, c, areas)
+	if err != nil {
+		return nil, err
+	}
+	exp := t.expectedFor(e)
+	out := make([]AreaResult, 0, len(areas))
+	for _, id := range areas {
+		a := e.Tree.Area(id)
+		if a == nil || !e.Tree.Touches(id, c) {
+			continue
+		}
+		l := lines[id]
+		r := AreaResult{Area: ref(a), Lines: withoutPseudo(l)}
+		r.Progress.Reported = l[dauys.ReportedLine]
+		r.Progress.RegisteredReported = r.Lines["registered"]
+		if e.Tree.IsLeaf(id) {
+			r.Progress.Expected, r.Progress.RegisteredExpected = 1, a.Registered
+		} else {
+			r.Progress.Expected, r.Progress.RegisteredExpected = exp.get(c.ID, id)
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// Input returns what the rules engine is given for a contest's summed
+// lines, without territorial units: the input of a "what if" scenario that
+// decides the same votes under other rules.
+func Input(c *dauys.Contest, lines map[string]int64) decide.Input {
+	in := decide.Input{Total: counts(c, lines)}
+	for _, o := range c.Options {
+		in.Options = append(in.Options, o.ID)
+	}
+	return in
+}
+
+// HistoryPoint is the state of a contest's count at a moment of the night:
+// the precincts whose protocols had arrived by then, their registered
+// voters and the voters who took part there.
+type HistoryPoint struct {
+	At         time.Time `json:"at"`
+	Reported   int64     `json:"precincts_reported"`
+	Registered int64     `json:"registered_reported"`
+	TookPart   int64     `json:"took_part"`
+}
+
+// History returns the progress of a contest's count over time, one point
+// per arrival time, oldest first. A precinct counts from the arrival of its
+// first version; its numbers are those of its current version, so that the
+// last point equals the running totals.
+func (t *Tally) History(ctx context.Context, election, contest string) ([]HistoryPoint, error) {
+	type arrival struct {
+		at                 time.Time
+		registered, voters int64
+	}
+	var arrivals []arrival
+	var amended []*dauys.Protocol
+	err := t.store.EachProtocol(ctx, election, contest, func(p *dauys.Protocol) error {
+		if p.Version > 1 {
+			amended = append(amended, p)
+			return nil
+		}
+		arrivals = append(arrivals, arrival{p.ReceivedAt, p.Lines["registered"], p.Lines["took_part"]})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range amended {
+		vs, err := t.store.ProtocolVersions(ctx, election, contest, p.Area)
+		if err != nil {
+			return nil, err
+		}
+		at := p.ReceivedAt
+		if len(vs) > 0 {
+			at = vs[0].ReceivedAt
+		}
+		arrivals = append(arrivals, arrival{at, p.Lines["registered"], p.Lines["took_part"]})
+	}
+	sort.SliceStable(arrivals, func(i, j int) bool { return arrivals[i].at.Before(arrivals[j].at) })
+	var out []HistoryPoint
+	var cur HistoryPoint
+	for _, a := range arrivals {
+		if len(out) > 0 && !a.at.After(out[len(out)-1].At) {
+			out = out[:len(out)-1]
+		}
+		cur.At = a.at
+		cur.Reported++
+		cur.Registered += a.registered
+		cur.TookPart += a.voters
+		out = append(out, cur)
+	}
+	return out, nil
+}
