@@ -175,6 +175,13 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
 	dec.DisallowUnknownFields()
 	var req submitRequest
 	if err := dec.Decode(&req); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			writeProblem(w, problem{Type: "https://dauys.kz/problems/invalid", Title: http.StatusText(http.StatusRequestEntityTooLarge),
+				Status: http.StatusRequestEntityTooLarge, Code: dauys.EINVALID,
+				Detail: fmt.Sprintf("the request body is larger than %d bytes", mbe.Limit)})
+			return
+		}
 		s.Error(w, r, dauys.Errorf(dauys.EINVALID, "bad request body: %v", err))
 		return
 	}
@@ -320,10 +327,6 @@ func (s *Server) problemFor(r *http.Request, err error) problem {
 	status := statusOf[code]
 	if status == 0 {
 		status = http.StatusInternalServerError
-	}
-	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) {
-		code, status = dauys.EINVALID, http.StatusRequestEntityTooLarge
 	}
 	if code == dauys.EINTERNAL {
 		s.cfg.Logger.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)

@@ -381,7 +381,12 @@ func applyExtra(r *decide.Rules, spec dauys.Rules) error {
 		}
 		r.Quorum = q
 	}
-	if spec.MajorityBase != "" {
+	switch spec.MajorityBase {
+	case "":
+	case "valid":
+		// Valid votes: those for candidates and against all.
+		r.MajorityBase = decide.BaseVotesAgainstAll
+	default:
 		r.MajorityBase = decide.ThresholdBase(spec.MajorityBase)
 	}
 	if spec.Territorial != "" {
