@@ -41,6 +41,11 @@ type Protocol struct {
 	Source       string    `json:"source,omitempty"`
 	ReceivedAt   time.Time `json:"received_at"`
 	Hash         string    `json:"hash"`
+	// Signature is the commission's Ed25519 signature over
+	// CanonicalBytes, made with the key KeyID; empty for elections that do
+	// not require signed protocols.
+	Signature []byte `json:"signature,omitempty"`
+	KeyID     string `json:"key_id,omitempty"`
 
 	// Path lists the area's ancestors, nearest first, whose running totals
 	// the protocol adds to. It is set by intake and not stored.
