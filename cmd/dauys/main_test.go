@@ -17,10 +17,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dauys/dauys"
 	main "github.com/dauys/dauys/cmd/dauys"
 	"github.com/dauys/dauys/internal/definition"
 	"github.com/dauys/dauys/internal/demo"
 	"github.com/dauys/dauys/internal/intake"
+	"github.com/dauys/dauys/internal/sqlite"
 	"github.com/dauys/dauys/internal/tally"
 )
 
@@ -301,6 +303,7 @@ func TestKillDuringImport(t *testing.T) {
 		t.Skip("the import finished before it could be killed")
 	}
 	partial := tallyOf(t, bin, dbKilled)
+	assertConsistent(t, dbKilled, "kz-2023")
 	if out, err := exec.Command(bin, "protocols", "import", "--db", dbKilled, "--election", "kz-2023", csvPath).CombinedOutput(); err != nil {
 		t.Fatalf("resume: %v\n%s", err, out)
 	}
@@ -340,4 +343,51 @@ func tallyOf(t *testing.T, bin, db string) string {
 		b.WriteString("\n")
 	}
 	return b.String()
+}
+
+// assertConsistent checks that the running totals of a store are exactly the
+// sums of the protocols it holds: nothing was half-written.
+func assertConsistent(t *testing.T, db, election string) {
+	t.Helper()
+	ctx := context.Background()
+	s, err := sqlite.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	e, err := s.Election(ctx, election)
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := e.Root().ID
+	sums := map[string]map[string]int64{}
+	var n int
+	err = s.EachProtocol(ctx, election, "", func(p *dauys.Protocol) error {
+		n++
+		if sums[p.Contest] == nil {
+			sums[p.Contest] = map[string]int64{}
+		}
+		for k, v := range p.Lines {
+			sums[p.Contest][k] += v
+		}
+		sums[p.Contest][dauys.ReportedLine]++
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n == 0 {
+		t.Fatal("the killed import stored nothing")
+	}
+	for _, c := range e.Contests {
+		tot, err := s.Totals(ctx, election, c.ID, []string{root})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k, v := range sums[c.ID] {
+			if tot[root][k] != v {
+				t.Errorf("contest %s line %s: running total %d, protocols sum to %d", c.ID, k, tot[root][k], v)
+			}
+		}
+	}
 }
