@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/dauys/dauys"
+	"github.com/dauys/dauys/internal/storebatch"
 )
 
 // SaveProtocols applies dauys.Reconcile to each protocol in order within one
@@ -27,30 +28,30 @@ import (
 // whole batch are summed in memory so that each running total is written
 // once.
 func (s *Store) SaveProtocols(ctx context.Context, ps []*dauys.Protocol) ([]dauys.SaveResult, error) {
-	b := newBatch(ps)
+	plan := storebatch.New(ps)
 	err := s.writeTx(ctx, func(tx pgx.Tx) error {
-		if err := lockElections(ctx, tx, b.elections()); err != nil {
+		if err := lockElections(ctx, tx, plan.Elections()); err != nil {
 			return err
 		}
-		contests, areas, err := selectReferences(ctx, tx, b)
+		contests, areas, err := selectReferences(ctx, tx, plan)
 		if err != nil {
 			return err
 		}
-		b.refuseUnknown(contests, areas)
-		heads, err := selectHeads(ctx, tx, b.keys())
+		plan.RefuseUnknown(contests, areas)
+		heads, err := selectHeads(ctx, tx, plan.Keys())
 		if err != nil {
 			return err
 		}
-		b.reconcile(heads)
-		loaded, err := selectVersions(ctx, tx, b.missing())
+		plan.Reconcile(heads)
+		loaded, err := selectVersions(ctx, tx, plan.Missing())
 		if err != nil {
 			return err
 		}
-		totals := b.resolve(loaded)
-		if err := copyVersions(ctx, tx, b.versions()); err != nil {
+		totals := plan.Resolve(loaded)
+		if err := copyVersions(ctx, tx, plan.Versions()); err != nil {
 			return err
 		}
-		if err := upsertHeads(ctx, tx, b.changedHeads()); err != nil {
+		if err := upsertHeads(ctx, tx, plan.ChangedHeads()); err != nil {
 			return err
 		}
 		return upsertTotals(ctx, tx, totals)
@@ -58,7 +59,7 @@ func (s *Store) SaveProtocols(ctx context.Context, ps []*dauys.Protocol) ([]dauy
 	if err != nil {
 		return nil, wrap("save protocols", err)
 	}
-	return b.results, nil
+	return plan.Results(), nil
 }
 
 // lockElections takes, for the rest of the transaction, the lock that
@@ -76,8 +77,8 @@ func lockElections(ctx context.Context, tx pgx.Tx, ids []string) error {
 
 // selectReferences loads the contests of the batch's elections and which of
 // its areas exist.
-func selectReferences(ctx context.Context, tx pgx.Tx, b *batch) (map[string]map[string]bool, map[[2]string]bool, error) {
-	ids := b.elections()
+func selectReferences(ctx context.Context, tx pgx.Tx, plan *storebatch.Plan) (map[string]map[string]bool, map[[2]string]bool, error) {
+	ids := plan.Elections()
 	contests := map[string]map[string]bool{}
 	rows, err := tx.Query(ctx, `SELECT e.id, c ->> 'id' FROM elections e
 		LEFT JOIN LATERAL jsonb_array_elements(COALESCE(e.definition -> 'contests', '[]')) c ON true
@@ -101,7 +102,7 @@ func selectReferences(ctx context.Context, tx pgx.Tx, b *batch) (map[string]map[
 	if err := rows.Err(); err != nil {
 		return nil, nil, fmt.Errorf("select contests: %w", err)
 	}
-	pairs := b.areas()
+	pairs := plan.Areas()
 	elections, areaIDs := make([]string, len(pairs)), make([]string, len(pairs))
 	for i, k := range pairs {
 		elections[i], areaIDs[i] = k[0], k[1]
@@ -135,14 +136,14 @@ func selectReferences(ctx context.Context, tx pgx.Tx, b *batch) (map[string]map[
 // own: one primary-key probe per element whatever the statistics say. A
 // plain join to unnest, planned on the statistics of a table still being
 // filled, can scan every row of the election for each batch.
-func selectHeads(ctx context.Context, tx pgx.Tx, keys []protocolKey) (map[protocolKey]head, error) {
-	heads := make(map[protocolKey]head, len(keys))
+func selectHeads(ctx context.Context, tx pgx.Tx, keys []storebatch.Key) (map[storebatch.Key]storebatch.Head, error) {
+	heads := make(map[storebatch.Key]storebatch.Head, len(keys))
 	if len(keys) == 0 {
 		return heads, nil
 	}
 	elections, contests, areas := make([]string, len(keys)), make([]string, len(keys)), make([]string, len(keys))
 	for i, k := range keys {
-		elections[i], contests[i], areas[i] = k.election, k.contest, k.area
+		elections[i], contests[i], areas[i] = k.Election, k.Contest, k.Area
 	}
 	rows, err := tx.Query(ctx, `SELECT k.election_id, k.contest_id, k.area_id, h.version, h.hash
 		FROM unnest($1::text[], $2::text[], $3::text[]) AS k (election_id, contest_id, area_id)
@@ -154,9 +155,9 @@ func selectHeads(ctx context.Context, tx pgx.Tx, keys []protocolKey) (map[protoc
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var k protocolKey
-		var h head
-		if err := rows.Scan(&k.election, &k.contest, &k.area, &h.version, &h.hash); err != nil {
+		var k storebatch.Key
+		var h storebatch.Head
+		if err := rows.Scan(&k.Election, &k.Contest, &k.Area, &h.Version, &h.Hash); err != nil {
 			return nil, err
 		}
 		heads[k] = h
@@ -196,15 +197,15 @@ func scanProtocol(row pgx.Row) (*dauys.Protocol, error) {
 }
 
 // selectVersions loads stored versions with one query.
-func selectVersions(ctx context.Context, tx pgx.Tx, keys []versionKey) (map[versionKey]*dauys.Protocol, error) {
-	loaded := make(map[versionKey]*dauys.Protocol, len(keys))
+func selectVersions(ctx context.Context, tx pgx.Tx, keys []storebatch.VersionKey) (map[storebatch.VersionKey]*dauys.Protocol, error) {
+	loaded := make(map[storebatch.VersionKey]*dauys.Protocol, len(keys))
 	if len(keys) == 0 {
 		return loaded, nil
 	}
 	elections, contests, areas := make([]string, len(keys)), make([]string, len(keys)), make([]string, len(keys))
 	versions := make([]int32, len(keys))
 	for i, k := range keys {
-		elections[i], contests[i], areas[i], versions[i] = k.election, k.contest, k.area, int32(k.version)
+		elections[i], contests[i], areas[i], versions[i] = k.Election, k.Contest, k.Area, int32(k.Version)
 	}
 	rows, err := tx.Query(ctx, `SELECT p.*
 		FROM unnest($1::text[], $2::text[], $3::text[], $4::integer[]) AS k (election_id, contest_id, area_id, version)
@@ -220,7 +221,7 @@ func selectVersions(ctx context.Context, tx pgx.Tx, keys []versionKey) (map[vers
 		if err != nil {
 			return nil, fmt.Errorf("select versions: %w", err)
 		}
-		loaded[versionKey{keyOf(p), p.Version}] = p
+		loaded[storebatch.VersionKey{Key: storebatch.KeyOf(p), Version: p.Version}] = p
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("select versions: %w", err)
@@ -238,7 +239,7 @@ func copyVersions(ctx context.Context, tx pgx.Tx, ps []*dauys.Protocol) error {
 	}
 	rows := make([][]any, len(ps))
 	for i, p := range ps {
-		lines := encodeLines(p.Lines)
+		lines := storebatch.EncodeLines(p.Lines)
 		var warnings []byte
 		if len(p.Warnings) > 0 {
 			var err error
@@ -269,7 +270,7 @@ func upsertHeads(ctx context.Context, tx pgx.Tx, ps []*dauys.Protocol) error {
 	updated := make([]*int64, n)
 	for i, p := range ps {
 		elections[i], contests[i], areas[i] = p.Election, p.Contest, p.Area
-		versions[i], hashes[i], statuses[i], updated[i] = int32(p.Version), p.Hash, headStatus(p.Version), nanos(p.ReceivedAt)
+		versions[i], hashes[i], statuses[i], updated[i] = int32(p.Version), p.Hash, storebatch.HeadStatus(p.Version), nanos(p.ReceivedAt)
 	}
 	if _, err := tx.Exec(ctx, `INSERT INTO heads (election_id, contest_id, area_id, version, hash, status, updated_at)
 		SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::integer[], $5::text[], $6::text[], $7::bigint[])
@@ -283,15 +284,15 @@ func upsertHeads(ctx context.Context, tx pgx.Tx, ps []*dauys.Protocol) error {
 
 // upsertTotals adds the batch's summed deltas to the running totals with
 // one statement, in key order.
-func upsertTotals(ctx context.Context, tx pgx.Tx, totals map[areaKey]map[string]int64) error {
+func upsertTotals(ctx context.Context, tx pgx.Tx, totals map[storebatch.AreaKey]map[string]int64) error {
 	if len(totals) == 0 {
 		return nil
 	}
-	keys, values := sortedTotals(totals)
+	keys, values := storebatch.SortedTotals(totals)
 	n := len(keys)
 	elections, contests, areas, lines := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 	for i, k := range keys {
-		elections[i], contests[i], areas[i], lines[i] = k.election, k.contest, k.area, k.line
+		elections[i], contests[i], areas[i], lines[i] = k.Election, k.Contest, k.Area, k.Line
 	}
 	if _, err := tx.Exec(ctx, `INSERT INTO totals (election_id, contest_id, area_id, line, value)
 		SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[])

@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	"github.com/dauys/dauys"
+	"github.com/dauys/dauys/internal/storebatch"
 )
 
 // SaveProtocols applies dauys.Reconcile to each protocol in order within one
@@ -27,27 +28,27 @@ import (
 // in memory first, so that each running total is written once per batch,
 // not once per protocol and ancestor.
 func (s *Store) SaveProtocols(ctx context.Context, ps []*dauys.Protocol) ([]dauys.SaveResult, error) {
-	b := newBatch(ps)
+	plan := storebatch.New(ps)
 	err := s.writeTx(ctx, func(tx *sql.Tx) error {
-		contests, areas, err := selectReferences(ctx, tx, b)
+		contests, areas, err := selectReferences(ctx, tx, plan)
 		if err != nil {
 			return err
 		}
-		b.refuseUnknown(contests, areas)
-		heads, err := selectHeads(ctx, tx, b.keys())
+		plan.RefuseUnknown(contests, areas)
+		heads, err := selectHeads(ctx, tx, plan.Keys())
 		if err != nil {
 			return err
 		}
-		b.reconcile(heads)
-		loaded, err := selectVersions(ctx, tx, b.missing())
+		plan.Reconcile(heads)
+		loaded, err := selectVersions(ctx, tx, plan.Missing())
 		if err != nil {
 			return err
 		}
-		totals := b.resolve(loaded)
-		if err := insertVersions(ctx, tx, b.versions()); err != nil {
+		totals := plan.Resolve(loaded)
+		if err := insertVersions(ctx, tx, plan.Versions()); err != nil {
 			return err
 		}
-		if err := upsertHeads(ctx, tx, b.changedHeads()); err != nil {
+		if err := upsertHeads(ctx, tx, plan.ChangedHeads()); err != nil {
 			return err
 		}
 		return upsertTotals(ctx, tx, totals)
@@ -55,14 +56,14 @@ func (s *Store) SaveProtocols(ctx context.Context, ps []*dauys.Protocol) ([]dauy
 	if err != nil {
 		return nil, wrap("save protocols", err)
 	}
-	return b.results, nil
+	return plan.Results(), nil
 }
 
 // selectReferences loads the contests of the batch's elections and which of
 // its areas exist.
-func selectReferences(ctx context.Context, tx *sql.Tx, b *batch) (map[string]map[string]bool, map[[2]string]bool, error) {
+func selectReferences(ctx context.Context, tx *sql.Tx, plan *storebatch.Plan) (map[string]map[string]bool, map[[2]string]bool, error) {
 	contests := map[string]map[string]bool{}
-	for _, id := range b.elections() {
+	for _, id := range plan.Elections() {
 		var def string
 		err := tx.QueryRowContext(ctx, `SELECT definition FROM elections WHERE id = ?`, id).Scan(&def)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -80,7 +81,7 @@ func selectReferences(ctx context.Context, tx *sql.Tx, b *batch) (map[string]map
 		}
 	}
 	byElection := map[string][]string{}
-	for _, k := range b.areas() {
+	for _, k := range plan.Areas() {
 		byElection[k[0]] = append(byElection[k[0]], k[1])
 	}
 	areas := map[[2]string]bool{}
@@ -124,14 +125,14 @@ func existingAreas(ctx context.Context, tx *sql.Tx, election string, ids []strin
 
 // selectHeads returns the current version number and hash of the histories
 // that have a version, with one query per election and contest.
-func selectHeads(ctx context.Context, tx *sql.Tx, keys []protocolKey) (map[protocolKey]head, error) {
+func selectHeads(ctx context.Context, tx *sql.Tx, keys []storebatch.Key) (map[storebatch.Key]storebatch.Head, error) {
 	type group struct{ election, contest string }
 	byGroup := map[group][]string{}
 	for _, k := range keys {
-		g := group{k.election, k.contest}
-		byGroup[g] = append(byGroup[g], k.area)
+		g := group{k.Election, k.Contest}
+		byGroup[g] = append(byGroup[g], k.Area)
 	}
-	heads := make(map[protocolKey]head, len(keys))
+	heads := make(map[storebatch.Key]storebatch.Head, len(keys))
 	for g, areas := range byGroup {
 		if err := selectContestHeads(ctx, tx, g.election, g.contest, areas, heads); err != nil {
 			return nil, fmt.Errorf("select heads: %w", err)
@@ -142,7 +143,7 @@ func selectHeads(ctx context.Context, tx *sql.Tx, keys []protocolKey) (map[proto
 
 // selectContestHeads adds to heads those of the areas in one contest, read
 // as existingAreas reads areas.
-func selectContestHeads(ctx context.Context, tx *sql.Tx, election, contest string, areas []string, heads map[protocolKey]head) error {
+func selectContestHeads(ctx context.Context, tx *sql.Tx, election, contest string, areas []string, heads map[storebatch.Key]storebatch.Head) error {
 	arg, err := json.Marshal(areas)
 	if err != nil {
 		return err
@@ -156,11 +157,11 @@ func selectContestHeads(ctx context.Context, tx *sql.Tx, election, contest strin
 	defer rows.Close()
 	for rows.Next() {
 		var area string
-		var h head
-		if err := rows.Scan(&area, &h.version, &h.hash); err != nil {
+		var h storebatch.Head
+		if err := rows.Scan(&area, &h.Version, &h.Hash); err != nil {
 			return err
 		}
-		heads[protocolKey{election, contest, area}] = h
+		heads[storebatch.Key{Election: election, Contest: contest, Area: area}] = h
 	}
 	return rows.Err()
 }
@@ -193,8 +194,8 @@ func scanProtocol(row scanner) (*dauys.Protocol, error) {
 }
 
 // selectVersions loads stored versions.
-func selectVersions(ctx context.Context, tx *sql.Tx, keys []versionKey) (map[versionKey]*dauys.Protocol, error) {
-	loaded := make(map[versionKey]*dauys.Protocol, len(keys))
+func selectVersions(ctx context.Context, tx *sql.Tx, keys []storebatch.VersionKey) (map[storebatch.VersionKey]*dauys.Protocol, error) {
+	loaded := make(map[storebatch.VersionKey]*dauys.Protocol, len(keys))
 	if len(keys) == 0 {
 		return loaded, nil
 	}
@@ -205,9 +206,9 @@ func selectVersions(ctx context.Context, tx *sql.Tx, keys []versionKey) (map[ver
 	}
 	defer stmt.Close()
 	for _, k := range keys {
-		p, err := scanProtocol(stmt.QueryRowContext(ctx, k.election, k.contest, k.area, k.version))
+		p, err := scanProtocol(stmt.QueryRowContext(ctx, k.Election, k.Contest, k.Area, k.Version))
 		if err != nil {
-			return nil, fmt.Errorf("select version %d of %s/%s: %w", k.version, k.contest, k.area, err)
+			return nil, fmt.Errorf("select version %d of %s/%s: %w", k.Version, k.Contest, k.Area, err)
 		}
 		loaded[k] = p
 	}
@@ -237,7 +238,7 @@ func insertVersions(ctx context.Context, tx *sql.Tx, ps []*dauys.Protocol) error
 	}
 	defer stmt.Close()
 	for _, p := range ps {
-		lines := encodeLines(p.Lines)
+		lines := storebatch.EncodeLines(p.Lines)
 		warnings, err := encodeWarnings(p.Warnings)
 		if err != nil {
 			return fmt.Errorf("encode warnings: %w", err)
@@ -266,7 +267,7 @@ func upsertHeads(ctx context.Context, tx *sql.Tx, ps []*dauys.Protocol) error {
 	defer stmt.Close()
 	for _, p := range ps {
 		if _, err := stmt.ExecContext(ctx, p.Election, p.Contest, p.Area, p.Version, p.Hash,
-			headStatus(p.Version), nanos(p.ReceivedAt)); err != nil {
+			storebatch.HeadStatus(p.Version), nanos(p.ReceivedAt)); err != nil {
 			return fmt.Errorf("upsert head of %s/%s: %w", p.Contest, p.Area, err)
 		}
 	}
@@ -274,7 +275,7 @@ func upsertHeads(ctx context.Context, tx *sql.Tx, ps []*dauys.Protocol) error {
 }
 
 // upsertTotals adds the batch's summed deltas to the running totals.
-func upsertTotals(ctx context.Context, tx *sql.Tx, totals map[areaKey]map[string]int64) error {
+func upsertTotals(ctx context.Context, tx *sql.Tx, totals map[storebatch.AreaKey]map[string]int64) error {
 	if len(totals) == 0 {
 		return nil
 	}
@@ -285,10 +286,10 @@ func upsertTotals(ctx context.Context, tx *sql.Tx, totals map[areaKey]map[string
 		return fmt.Errorf("upsert totals: %w", err)
 	}
 	defer stmt.Close()
-	keys, values := sortedTotals(totals)
+	keys, values := storebatch.SortedTotals(totals)
 	for i, k := range keys {
-		if _, err := stmt.ExecContext(ctx, k.election, k.contest, k.area, k.line, values[i]); err != nil {
-			return fmt.Errorf("upsert total %s/%s/%s: %w", k.contest, k.area, k.line, err)
+		if _, err := stmt.ExecContext(ctx, k.Election, k.Contest, k.Area, k.Line, values[i]); err != nil {
+			return fmt.Errorf("upsert total %s/%s/%s: %w", k.Contest, k.Area, k.Line, err)
 		}
 	}
 	return nil

@@ -5,8 +5,10 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
-	"strings"
 	"time"
+
+	sqlitedriver "modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/dauys/dauys"
 )
@@ -22,12 +24,27 @@ func (s *Store) CreateToken(ctx context.Context, t *dauys.Token) error {
 	err = s.writeTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO tokens (id, hash, principal, created_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)`,
 			t.ID, t.Hash, string(p), t.CreatedAt.UnixNano(), nanos(t.ExpiresAt), nanos(t.RevokedAt))
-		if err != nil && strings.Contains(err.Error(), "UNIQUE") {
+		if isUniqueViolation(err) {
 			return dauys.Errorf(dauys.ECONFLICT, "token %s exists", t.ID)
 		}
 		return err
 	})
 	return wrap("create token", err)
+}
+
+// isUniqueViolation reports whether err is SQLite refusing a row because
+// its primary key or a unique column is taken. The driver's extended result
+// code says so; the message is for people and may change.
+func isUniqueViolation(err error) bool {
+	var se *sqlitedriver.Error
+	if !errors.As(err, &se) {
+		return false
+	}
+	switch se.Code() {
+	case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+		return true
+	}
+	return false
 }
 
 // TokenByHash returns the token with the hash; ENOTFOUND when none.

@@ -1,6 +1,7 @@
 // Package storetest is the conformance suite of dauys.Store. Every backend
 // runs Run against fresh stores, so that SQLite and PostgreSQL keep one
-// contract: the one documented on the interface in store.go.
+// contract: the one documented on the interface in store.go. A store that
+// also implements dauys.TokenStore is held to its contract too (auth.go).
 //
 // The package also holds the benchmarks both backends share
 // (BenchSaveProtocols, BenchTotals), so that their figures measure the same
@@ -52,6 +53,7 @@ func Run(t *testing.T, open func(t *testing.T) dauys.Store) {
 		{"Refusals", testRefusals},
 		{"Concurrency", testConcurrency},
 		{"OrderDoesNotMatter", testOrderDoesNotMatter},
+		{"Tokens", testTokens},
 	} {
 		t.Run(test.name, func(t *testing.T) { test.run(t, fresh) })
 	}

@@ -1,9 +1,11 @@
-package postgres
+package storebatch_test
 
 import (
 	"bytes"
 	"encoding/json"
 	"testing"
+
+	"github.com/dauys/dauys/internal/storebatch"
 )
 
 // FuzzEncodeLines checks the hand-written encoder of protocol lines against
@@ -18,8 +20,8 @@ func FuzzEncodeLines(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := encodeLines(lines); !bytes.Equal(got, want) {
-			t.Errorf("encodeLines(%v) = %s, want %s", lines, got, want)
+		if got := storebatch.EncodeLines(lines); !bytes.Equal(got, want) {
+			t.Errorf("EncodeLines(%v) = %s, want %s", lines, got, want)
 		}
 	})
 }
