@@ -36,6 +36,9 @@ type Election struct {
 	// DoubleEntry requires two independent entries of every protocol that
 	// agree before the protocol is accepted.
 	DoubleEntry bool `json:"double_entry,omitempty"`
+	// Signed requires every protocol to carry a valid signature of a
+	// commission key registered for an area that holds the precinct.
+	Signed bool `json:"signed,omitempty"`
 	// Source says where the definition's facts come from and which of its
 	// numbers are synthetic.
 	Source string `json:"source,omitempty"`

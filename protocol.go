@@ -77,6 +77,13 @@ func (p *Protocol) CanonicalBytes() []byte {
 	return b
 }
 
+// SignedBytes is what a commission signs: the canonical encoding of the
+// protocol as the commission sent it, before intake adds derived lines.
+func SignedBytes(election, contest, area string, lines map[string]int64) []byte {
+	p := Protocol{Election: election, Contest: contest, Area: area, Lines: lines}
+	return p.CanonicalBytes()
+}
+
 // ContentHash returns the hex SHA-256 of the canonical encoding.
 func (p *Protocol) ContentHash() string {
 	h := sha256.Sum256(p.CanonicalBytes())

@@ -64,6 +64,9 @@ Usage:
   dauys serve [--db ...] [--addr 127.0.0.1:8080]
   dauys demo [--db PATH] [--addr 127.0.0.1:8080] [--no-serve] [--duration 3m]
   dauys decide --preset ID [--seats N] [--seed S] [--json] FILE
+  dauys keys generate --out FILE
+  dauys keys register|list|revoke [--db ...] --election ID ...
+  dauys sign --key FILE --election ID [FILE]
 
 --db is a SQLite file (default ./dauys.db) or a postgres:// URL.
 `
@@ -104,6 +107,10 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		err = m.runDemo(ctx, rest)
 	case "decide":
 		return m.runDecide(rest)
+	case "keys":
+		err = m.runKeys(ctx, rest)
+	case "sign":
+		err = m.runSign(rest)
 	case "help", "-h", "--help":
 		fmt.Fprint(m.Stdout, usage)
 		return exitOK
@@ -179,6 +186,7 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 type store struct {
 	dauys.Store
 	tokens dauys.TokenStore
+	keys   dauys.KeyStore
 	intake *intake.Service
 	tally  *tally.Tally
 }
@@ -187,6 +195,7 @@ func (m *Main) open(ctx context.Context, db string) (*store, error) {
 	var s interface {
 		dauys.Store
 		dauys.TokenStore
+		dauys.KeyStore
 	}
 	var err error
 	if strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://") {
@@ -198,7 +207,7 @@ func (m *Main) open(ctx context.Context, db string) (*store, error) {
 		return nil, err
 	}
 	in := intake.New(s, m.Now)
-	return &store{Store: s, tokens: s, intake: in, tally: tally.New(s, in)}, nil
+	return &store{Store: s, tokens: s, keys: s, intake: in, tally: tally.New(s, in)}, nil
 }
 
 func (m *Main) logger() *slog.Logger {

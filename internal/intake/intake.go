@@ -118,6 +118,10 @@ type Submission struct {
 	// Entry is 1 or 2 under double entry: which of the two independent
 	// entries this is. 0 submits directly.
 	Entry int `json:"entry,omitempty"`
+	// Signature is the commission's Ed25519 signature over
+	// dauys.SignedBytes of the lines as sent, with the key KeyID.
+	Signature []byte `json:"signature,omitempty"`
+	KeyID     string `json:"key_id,omitempty"`
 
 	Submitter string `json:"-"`
 	Source    string `json:"-"`
@@ -155,10 +159,14 @@ func (s *Service) Submit(ctx context.Context, election string, subs []Submission
 	for i := range subs {
 		sub := &subs[i]
 		p, err := e.check(sub, now)
+		if err == nil {
+			err = s.verifySignature(ctx, e, sub)
+		}
 		if err != nil {
 			results[i].Err = err
 			continue
 		}
+		p.Signature, p.KeyID = sub.Signature, sub.KeyID
 		if sub.Entry != 0 {
 			res, err := s.enter(ctx, e, sub, p)
 			if err != nil {

@@ -171,7 +171,7 @@ func selectHeads(ctx context.Context, tx pgx.Tx, keys []storebatch.Key) (map[sto
 // protocolColumns are the columns scanProtocol reads and copyVersions
 // writes, in order.
 const protocolColumns = `election_id, contest_id, area_id, version, kind, reason, lines, warnings,
-	acknowledged, submitter, source, received_at, hash`
+	acknowledged, submitter, source, received_at, hash, signature, key_id`
 
 func scanProtocol(row pgx.Row) (*dauys.Protocol, error) {
 	var (
@@ -181,7 +181,7 @@ func scanProtocol(row pgx.Row) (*dauys.Protocol, error) {
 		received *int64
 	)
 	if err := row.Scan(&p.Election, &p.Contest, &p.Area, &p.Version, &p.Kind, &p.Reason, &lines, &warnings,
-		&p.Acknowledged, &p.Submitter, &p.Source, &received, &p.Hash); err != nil {
+		&p.Acknowledged, &p.Submitter, &p.Source, &received, &p.Hash, &p.Signature, &p.KeyID); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal(lines, &p.Lines); err != nil {
@@ -248,7 +248,7 @@ func copyVersions(ctx context.Context, tx pgx.Tx, ps []*dauys.Protocol) error {
 			}
 		}
 		rows[i] = []any{p.Election, p.Contest, p.Area, int32(p.Version), p.Kind, p.Reason, lines, warnings,
-			p.Acknowledged, p.Submitter, p.Source, nanos(p.ReceivedAt), p.Hash}
+			p.Acknowledged, p.Submitter, p.Source, nanos(p.ReceivedAt), p.Hash, p.Signature, p.KeyID}
 	}
 	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"protocols"}, columns(protocolColumns), pgx.CopyFromRows(rows)); err != nil {
 		return fmt.Errorf("copy versions: %w", err)

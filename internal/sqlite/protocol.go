@@ -168,7 +168,7 @@ func selectContestHeads(ctx context.Context, tx *sql.Tx, election, contest strin
 
 // protocolColumns are the columns scanProtocol reads, in order.
 const protocolColumns = `election_id, contest_id, area_id, version, kind, reason, lines, warnings,
-	acknowledged, submitter, source, received_at, hash`
+	acknowledged, submitter, source, received_at, hash, signature, key_id`
 
 func scanProtocol(row scanner) (*dauys.Protocol, error) {
 	var (
@@ -178,7 +178,7 @@ func scanProtocol(row scanner) (*dauys.Protocol, error) {
 		received sql.NullInt64
 	)
 	if err := row.Scan(&p.Election, &p.Contest, &p.Area, &p.Version, &p.Kind, &p.Reason, &lines, &warnings,
-		&p.Acknowledged, &p.Submitter, &p.Source, &received, &p.Hash); err != nil {
+		&p.Acknowledged, &p.Submitter, &p.Source, &received, &p.Hash, &p.Signature, &p.KeyID); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal(lines, &p.Lines); err != nil {
@@ -232,7 +232,7 @@ func insertVersions(ctx context.Context, tx *sql.Tx, ps []*dauys.Protocol) error
 		return nil
 	}
 	stmt, err := tx.PrepareContext(ctx, `INSERT INTO protocols (`+protocolColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return fmt.Errorf("insert versions: %w", err)
 	}
@@ -244,7 +244,7 @@ func insertVersions(ctx context.Context, tx *sql.Tx, ps []*dauys.Protocol) error
 			return fmt.Errorf("encode warnings: %w", err)
 		}
 		if _, err := stmt.ExecContext(ctx, p.Election, p.Contest, p.Area, p.Version, p.Kind, p.Reason,
-			string(lines), warnings, p.Acknowledged, p.Submitter, p.Source, nanos(p.ReceivedAt), p.Hash); err != nil {
+			string(lines), warnings, p.Acknowledged, p.Submitter, p.Source, nanos(p.ReceivedAt), p.Hash, p.Signature, p.KeyID); err != nil {
 			return fmt.Errorf("insert version %d of %s/%s: %w", p.Version, p.Contest, p.Area, err)
 		}
 	}

@@ -54,6 +54,7 @@ func Run(t *testing.T, open func(t *testing.T) dauys.Store) {
 		{"Concurrency", testConcurrency},
 		{"OrderDoesNotMatter", testOrderDoesNotMatter},
 		{"Tokens", testTokens},
+		{"Keys", testKeys},
 	} {
 		t.Run(test.name, func(t *testing.T) { test.run(t, fresh) })
 	}

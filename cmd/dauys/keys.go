@@ -1,0 +1,226 @@
+package main
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/json"
+	"encoding/pem"
+	"fmt"
+	"io"
+	"os"
+	"text/tabwriter"
+
+	"github.com/dauys/dauys"
+	"github.com/dauys/dauys/internal/intake"
+)
+
+// runKeys manages commission keys: generate (by a commission, offline),
+// register, list and revoke (by the CEC).
+func (m *Main) runKeys(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		return usageErr{"usage: dauys keys generate|register|list|revoke"}
+	}
+	switch args[0] {
+	case "generate":
+		return m.runKeysGenerate(args[1:])
+	case "register":
+		return m.runKeysRegister(ctx, args[1:])
+	case "list":
+		return m.runKeysList(ctx, args[1:])
+	case "revoke":
+		return m.runKeysRevoke(ctx, args[1:])
+	}
+	return usageErr{fmt.Sprintf("unknown keys command %q", args[0])}
+}
+
+func (m *Main) runKeysGenerate(args []string) error {
+	fs := m.flagSet("keys generate")
+	out := fs.String("out", "", "file to write the private key to (PEM, PKCS #8, mode 0600)")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	if *out == "" {
+		return usageErr{"keys generate takes --out FILE"}
+	}
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return err
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(priv)
+	if err != nil {
+		return err
+	}
+	f, err := os.OpenFile(*out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return dauys.Errorf(dauys.EINVALID, "%v", err)
+	}
+	if err := pem.Encode(f, &pem.Block{Type: "PRIVATE KEY", Bytes: der}); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "key id:     %s\npublic key: %s\n", dauys.KeyID(pub), base64.StdEncoding.EncodeToString(pub))
+	return nil
+}
+
+func (m *Main) runKeysRegister(ctx context.Context, args []string) error {
+	fs, db := m.flags("keys register")
+	election := fs.String("election", "", "election id")
+	area := fs.String("area", "", "the commission's area: its precinct, or the district of a territorial commission")
+	public := fs.String("public-key", "", "the public key, base64, as `dauys keys generate` printed it")
+	holder := fs.String("holder", "", "the commission holding the key")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	if *election == "" || *area == "" || *public == "" {
+		return usageErr{"keys register takes --election, --area and --public-key"}
+	}
+	pub, err := base64.StdEncoding.DecodeString(*public)
+	if err != nil || len(pub) != ed25519.PublicKeySize {
+		return dauys.Errorf(dauys.EINVALID, "--public-key is not a base64 Ed25519 public key")
+	}
+	s, err := m.open(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	e, err := s.intake.Load(ctx, *election)
+	if err != nil {
+		return err
+	}
+	if e.Tree.Area(*area) == nil {
+		return dauys.Errorf(dauys.ENOTFOUND, "area %q does not exist in election %s", *area, *election)
+	}
+	k := &dauys.Key{ID: dauys.KeyID(pub), Election: *election, Area: *area, Holder: *holder, PublicKey: pub, CreatedAt: m.Now().UTC()}
+	if err := s.keys.CreateKey(ctx, k); err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "registered key %s for %s\n", k.ID, k.Area)
+	return nil
+}
+
+func (m *Main) runKeysList(ctx context.Context, args []string) error {
+	fs, db := m.flags("keys list")
+	election := fs.String("election", "", "election id")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	s, err := m.open(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	keys, err := s.keys.Keys(ctx, *election)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return writeJSON(m.Stdout, map[string]any{"keys": keys})
+	}
+	tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tAREA\tHOLDER\tREVOKED")
+	for _, k := range keys {
+		revoked := ""
+		if !k.RevokedAt.IsZero() {
+			revoked = k.RevokedAt.Format("2006-01-02 15:04")
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", k.ID, k.Area, k.Holder, revoked)
+	}
+	return tw.Flush()
+}
+
+func (m *Main) runKeysRevoke(ctx context.Context, args []string) error {
+	fs, db := m.flags("keys revoke")
+	election := fs.String("election", "", "election id")
+	id := fs.String("id", "", "key id")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	s, err := m.open(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if err := s.keys.RevokeKey(ctx, *election, *id, m.Now().UTC()); err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "revoked key %s\n", *id)
+	return nil
+}
+
+// runSign signs protocols offline: it reads a submission (or a batch under
+// "protocols") as JSON and writes it back with the signature and key id of
+// each protocol. It needs no database.
+func (m *Main) runSign(args []string) error {
+	fs := m.flagSet("sign")
+	keyFile := fs.String("key", "", "the commission's private key file")
+	election := fs.String("election", "", "election id")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if *keyFile == "" || *election == "" || len(pos) > 1 {
+		return usageErr{"sign takes --key FILE --election ID [FILE] (standard input without FILE)"}
+	}
+	priv, err := readPrivateKey(*keyFile)
+	if err != nil {
+		return err
+	}
+	var in io.Reader = m.Stdin
+	if len(pos) == 1 && pos[0] != "-" {
+		f, err := os.Open(pos[0])
+		if err != nil {
+			return dauys.Errorf(dauys.EINVALID, "%v", err)
+		}
+		defer f.Close()
+		in = f
+	}
+	var req struct {
+		intake.Submission
+		Protocols []intake.Submission `json:"protocols,omitempty"`
+	}
+	dec := json.NewDecoder(in)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil {
+		return dauys.Errorf(dauys.EINVALID, "reading the protocol: %v", err)
+	}
+	id := dauys.KeyID(priv.Public().(ed25519.PublicKey))
+	sign := func(s *intake.Submission) {
+		s.KeyID = id
+		s.Signature = ed25519.Sign(priv, dauys.SignedBytes(*election, s.Contest, s.Area, s.Lines))
+	}
+	if len(req.Protocols) > 0 {
+		for i := range req.Protocols {
+			sign(&req.Protocols[i])
+		}
+		return writeJSON(m.Stdout, map[string]any{"protocols": req.Protocols})
+	}
+	sign(&req.Submission)
+	return writeJSON(m.Stdout, req.Submission)
+}
+
+func readPrivateKey(path string) (ed25519.PrivateKey, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, dauys.Errorf(dauys.EINVALID, "%v", err)
+	}
+	block, _ := pem.Decode(data)
+	if block == nil || block.Type != "PRIVATE KEY" {
+		return nil, dauys.Errorf(dauys.EINVALID, "%s: not a PEM private key", path)
+	}
+	k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
+	if err != nil {
+		return nil, dauys.Errorf(dauys.EINVALID, "%s: %v", path, err)
+	}
+	priv, ok := k.(ed25519.PrivateKey)
+	if !ok {
+		return nil, dauys.Errorf(dauys.EINVALID, "%s: not an Ed25519 key", path)
+	}
+	return priv, nil
+}
