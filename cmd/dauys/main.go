@@ -64,6 +64,7 @@ Usage:
   dauys serve [--db ...] [--addr 127.0.0.1:8080]
   dauys demo [--db PATH] [--addr 127.0.0.1:8080] [--no-serve] [--duration 3m]
   dauys decide --preset ID [--seats N] [--seed S] [--json] FILE
+  dauys cdf import|export [--db ...] ... (NIST SP 1500-100 v2; dauys cdf for details)
   dauys keys generate --out FILE
   dauys keys register|list|revoke [--db ...] --election ID ...
   dauys sign --key FILE --election ID [FILE]
@@ -105,6 +106,8 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		err = m.runServe(ctx, rest)
 	case "demo":
 		err = m.runDemo(ctx, rest)
+	case "cdf":
+		err = m.runCDF(ctx, rest)
 	case "decide":
 		return m.runDecide(rest)
 	case "keys":

@@ -1,0 +1,227 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/dauys/dauys"
+	"github.com/dauys/dauys/internal/cdf"
+)
+
+const cdfUsage = `usage:
+  dauys cdf import [--db ...] [--id ID] [--lenient] FILE.json
+  dauys cdf import [--db ...] --format csv --election ID [--acknowledge-warnings] FILE.csv
+  dauys cdf export [--db ...] --election ID [--level precinct|summary] [--format json|csv] [--out FILE]
+
+The JSON format is NIST SP 1500-100 v2 election results (docs/cdf.md).`
+
+// runCDF imports and exports NIST SP 1500-100 v2 results reports and the
+// flat CSV layout.
+func (m *Main) runCDF(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		return usageErr{cdfUsage}
+	}
+	switch args[0] {
+	case "import":
+		return m.runCDFImport(ctx, args[1:])
+	case "export":
+		return m.runCDFExport(ctx, args[1:])
+	case "help", "-h", "--help":
+		fmt.Fprintln(m.Stdout, cdfUsage)
+		return nil
+	}
+	return usageErr{fmt.Sprintf("unknown cdf command %q\n%s", args[0], cdfUsage)}
+}
+
+func (m *Main) runCDFImport(ctx context.Context, args []string) error {
+	fs, db := m.flags("cdf import")
+	id := fs.String("id", "", "id of the new election (default: the id an export recorded, or one made of the name and date)")
+	format := fs.String("format", "", "json (an ERR v2 report) or csv (the flat layout, into an existing election); default by the file's extension")
+	election := fs.String("election", "", "with --format csv: the election the rows belong to")
+	lenient := fs.Bool("lenient", false, "do not check the report against the schema (references and counts are still checked)")
+	ack := fs.Bool("acknowledge-warnings", false, "with --format csv: acknowledge the warnings protocols raise (after checking them)")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usageErr{"cdf import takes one file\n" + cdfUsage}
+	}
+	if *format == "" {
+		*format = "json"
+		if strings.EqualFold(filepath.Ext(pos[0]), ".csv") {
+			*format = "csv"
+		}
+	}
+	data, err := os.ReadFile(pos[0])
+	if err != nil {
+		return dauys.Errorf(dauys.EINVALID, "%v", err)
+	}
+	switch *format {
+	case "json":
+		if *election != "" {
+			return usageErr{"--election is for --format csv; a JSON report creates its election (name it with --id)"}
+		}
+		return m.cdfImportJSON(ctx, *db, data, cdf.ImportOptions{ID: *id, Lenient: *lenient, Source: filepath.Base(pos[0]), Now: m.Now().UTC()})
+	case "csv":
+		if *id != "" || *lenient {
+			return usageErr{"--id and --lenient are for a JSON report; CSV rows go into an existing election (--election)"}
+		}
+		if *election == "" {
+			return usageErr{"cdf import --format csv takes --election ID: the rows' election must exist"}
+		}
+		return m.cdfImportCSV(ctx, *db, *election, data, filepath.Base(pos[0]), *ack)
+	}
+	return usageErr{fmt.Sprintf("unknown format %q (json or csv)", *format)}
+}
+
+func (m *Main) cdfImportJSON(ctx context.Context, db string, data []byte, opt cdf.ImportOptions) error {
+	// The report is read and checked before the store is touched, so that
+	// a bad file leaves nothing behind.
+	im, err := cdf.Decode(data, opt)
+	if err != nil {
+		return err
+	}
+	for _, n := range im.Notes {
+		fmt.Fprintf(m.Stderr, "note: %s\n", n)
+	}
+	s, err := m.open(ctx, db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	rep, err := im.Store(ctx, s.Store, s.intake)
+	if rep != nil {
+		fmt.Fprintf(m.Stdout, "imported election %s: %d areas, %d contests, %d protocols (accepted %d, refused %d; %d with acknowledged warnings); %d notes\n",
+			rep.Election, rep.Areas, rep.Contests, rep.Protocols, rep.Accepted, rep.Refused, rep.Warnings, len(rep.Notes))
+	}
+	return err
+}
+
+func (m *Main) cdfImportCSV(ctx context.Context, db, election string, data []byte, source string, ack bool) error {
+	rows, err := cdf.ReadCSV(bytes.NewReader(data))
+	if err != nil {
+		return err
+	}
+	subs, err := cdf.Submissions(rows)
+	if err != nil {
+		return err
+	}
+	s, err := m.open(ctx, db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	for i := range subs {
+		subs[i].AcknowledgeWarnings = ack
+		subs[i].Submitter = "cli:" + os.Getenv("USER")
+		subs[i].Source = source
+	}
+	var accepted, amended, duplicates, refused int
+	for lo := 0; lo < len(subs); lo += 1000 {
+		res, err := s.intake.Submit(ctx, election, subs[lo:min(lo+1000, len(subs))])
+		if err != nil {
+			return err
+		}
+		for j, r := range res {
+			sub := subs[lo+j]
+			switch {
+			case r.Err != nil:
+				refused++
+				fmt.Fprintf(m.Stderr, "rejected: contest %s, area %s: %s\n", sub.Contest, sub.Area, dauys.ErrorMessage(r.Err))
+			case r.Outcome == dauys.OutcomeDuplicate:
+				duplicates++
+			case r.Outcome == dauys.OutcomeAmended:
+				amended++
+			default:
+				accepted++
+			}
+		}
+	}
+	fmt.Fprintf(m.Stdout, "protocols %d: accepted %d, amended %d, duplicates %d, rejected %d\n", len(subs), accepted, amended, duplicates, refused)
+	if refused > 0 {
+		return errRejected
+	}
+	return nil
+}
+
+func (m *Main) runCDFExport(ctx context.Context, args []string) error {
+	fs, db := m.flags("cdf export")
+	election := fs.String("election", "", "election id")
+	level := fs.String("level", cdf.LevelPrecinct, "precinct (every precinct's protocol) or summary (totals for the whole election)")
+	format := fs.String("format", "json", "json (NIST SP 1500-100 v2) or csv (the flat layout)")
+	out := fs.String("out", "", "file to write (default: standard output)")
+	lang := fs.String("lang", "en", "with --format csv: language of the names (kk, ru or en)")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	if *election == "" {
+		return usageErr{"cdf export takes --election ID\n" + cdfUsage}
+	}
+	if *level != cdf.LevelPrecinct && *level != cdf.LevelSummary {
+		return usageErr{fmt.Sprintf("unknown level %q (precinct or summary)", *level)}
+	}
+	s, err := m.open(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	opt := cdf.ExportOptions{Level: *level, Now: m.Now()}
+	var data []byte
+	switch *format {
+	case "json":
+		r, notes, err := cdf.Export(ctx, s.Store, s.intake, *election, opt)
+		if err != nil {
+			return err
+		}
+		// Encode validates against the schema: an invalid report is
+		// never written.
+		if data, err = cdf.Encode(r); err != nil {
+			return err
+		}
+		for _, n := range notes {
+			fmt.Fprintf(m.Stderr, "note: %s\n", n)
+		}
+	case "csv":
+		var b bytes.Buffer
+		if err := cdf.WriteCSV(ctx, &b, s.Store, s.intake, *election, opt, *lang); err != nil {
+			return err
+		}
+		data = b.Bytes()
+	default:
+		return usageErr{fmt.Sprintf("unknown format %q (json or csv)", *format)}
+	}
+	if *out == "" {
+		_, err := m.Stdout.Write(data)
+		return err
+	}
+	return writeFileAtomic(*out, data)
+}
+
+// writeFileAtomic writes through a temporary file in the same directory,
+// so that a reader never sees half a report.
+func writeFileAtomic(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(f, bytes.NewReader(data)); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return err
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(f.Name())
+		return err
+	}
+	if err := os.Chmod(f.Name(), 0o644); err != nil {
+		os.Remove(f.Name())
+		return err
+	}
+	return os.Rename(f.Name(), path)
+}

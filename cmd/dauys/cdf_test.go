@@ -1,0 +1,92 @@
+package main_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/dauys/dauys/internal/cdf"
+)
+
+// TestCDFCommand imports a results report, exports it as JSON (validated)
+// and as CSV, imports the export into a second database and the CSV on top
+// of it.
+func TestCDFCommand(t *testing.T) {
+	dir := t.TempDir()
+	db, db2 := filepath.Join(dir, "a.db"), filepath.Join(dir, "b.db")
+	report := filepath.Join("..", "..", "internal", "cdf", "testdata", "minimal.json")
+
+	code, out, errs := run(t, "cdf", "import", "--db", db, "--id", "example", report)
+	if code != 0 {
+		t.Fatalf("import: exit %d\n%s%s", code, out, errs)
+	}
+	if !strings.Contains(out, "imported election example: 3 areas, 2 contests, 4 protocols (accepted 4, refused 0") {
+		t.Errorf("import said %q", out)
+	}
+	if !strings.Contains(errs, "note: write-in selections cs-wi are imported as ordinary options") {
+		t.Errorf("import notes %q", errs)
+	}
+	code, _, errs = run(t, "cdf", "import", "--db", db, "--id", "example", report)
+	if code != 2 || !strings.Contains(errs, "election example already exists") {
+		t.Errorf("a second import under the same id: exit %d, %q", code, errs)
+	}
+
+	exported := filepath.Join(dir, "example.json")
+	mustRun(t, "cdf", "export", "--db", db, "--election", "example", "--out", exported)
+	data, err := os.ReadFile(exported)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cdf.Validate(data); err != nil {
+		t.Errorf("the export does not validate: %v", err)
+	}
+	summary := mustRun(t, "cdf", "export", "--db", db, "--election", "example", "--level", "summary")
+	if err := cdf.Validate([]byte(summary)); err != nil || !strings.Contains(summary, `"summary-contest"`) {
+		t.Errorf("summary export: %v", err)
+	}
+	csvPath := filepath.Join(dir, "example.csv")
+	mustRun(t, "cdf", "export", "--db", db, "--election", "example", "--format", "csv", "--out", csvPath)
+	rows, err := os.ReadFile(csvPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(string(rows), strings.Join(cdf.CSVHeader, ",")+"\n") {
+		t.Errorf("CSV starts %q", string(rows[:min(len(rows), 120)]))
+	}
+
+	out = mustRun(t, "cdf", "import", "--db", db2, exported)
+	if !strings.Contains(out, "imported election example:") {
+		t.Errorf("re-import said %q", out)
+	}
+	out = mustRun(t, "cdf", "import", "--db", db2, "--format", "csv", "--election", "example", csvPath)
+	if !strings.Contains(out, "protocols 4: accepted 0, amended 0, duplicates 4, rejected 0") {
+		t.Errorf("CSV import of the same protocols said %q", out)
+	}
+	if out := mustRun(t, "elections", "--db", db2, "--json"); !strings.Contains(out, `"id": "example"`) {
+		t.Errorf("elections: %s", out)
+	}
+
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no subcommand", []string{"cdf"}, "dauys cdf import"},
+		{"export without election", []string{"cdf", "export", "--db", db}, "cdf export takes --election ID"},
+		{"unknown level", []string{"cdf", "export", "--db", db, "--election", "example", "--level", "county"}, `unknown level "county"`},
+		{"missing file", []string{"cdf", "import", "--db", db, filepath.Join(dir, "nothing.json")}, "no such file"},
+		{"not a report", []string{"cdf", "import", "--db", db, "--id", "x", csvPath}, "--election"},
+		{"unknown election", []string{"cdf", "export", "--db", db, "--election", "nowhere"}, "nowhere"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, errs := run(t, tc.args...)
+			if code == 0 || !strings.Contains(errs, tc.want) {
+				t.Errorf("exit %d, stderr %q; want a failure saying %q", code, errs, tc.want)
+			}
+		})
+	}
+	if _, err := os.Stat(filepath.Join(dir, "x.db")); err == nil {
+		t.Error("a failed import created a database")
+	}
+}

@@ -1,0 +1,206 @@
+package cdf
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/dauys/dauys"
+	"github.com/dauys/dauys/internal/intake"
+)
+
+// CSVHeader is the flat layout results analysts use: one row per area,
+// contest and line, where a line is an option's votes of one vote type or
+// another protocol line. docs/cdf.md describes the columns.
+var CSVHeader = []string{
+	"election", "area", "area_name", "area_level", "parent",
+	"contest", "contest_name", "line", "option", "option_name", "count_type", "count",
+}
+
+// Row is one row of the flat layout.
+type Row struct {
+	Election, Area, AreaName, Level, Parent string
+	Contest, ContestName                    string
+	// Line is the protocol line; Option and CountType restate it for an
+	// option's votes ("option:amanat.absentee" is option amanat, count
+	// type absentee).
+	Line, Option, OptionName, CountType string
+	Count                               int64
+}
+
+// WriteCSV writes an election in the flat layout: at precinct level one row
+// per line of every precinct's protocol (no totals, so that a pivot table
+// adds up to the right numbers); as a summary, one row per line of each
+// contest's totals for the whole election. lang picks the language of the
+// names (kk, ru or en; default en).
+func WriteCSV(ctx context.Context, w io.Writer, store dauys.Store, in *intake.Service, election string, opt ExportOptions, lang string) error {
+	e, err := in.Load(ctx, election)
+	if err != nil {
+		return err
+	}
+	if lang == "" {
+		lang = "en"
+	}
+	x := &exporter{ctx: ctx, store: store, e: e, opt: opt, taken: ids{}}
+	switch opt.Level {
+	case "", LevelPrecinct:
+		x.opt.Level = LevelPrecinct
+	case LevelSummary:
+	default:
+		return dauys.Errorf(dauys.EINVALID, "cdf: export level %q is unknown (precinct or summary)", opt.Level)
+	}
+	if err := x.collect(); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	if err := cw.Write(CSVHeader); err != nil {
+		return err
+	}
+	for i := range e.Contests {
+		c := &e.Contests[i]
+		options := map[string]*dauys.Option{}
+		for j := range c.Options {
+			options[c.Options[j].ID] = &c.Options[j]
+		}
+		order := e.Validator(c.ID).Lines()
+		for _, area := range x.unitOrder(c) {
+			if area == "" {
+				continue // the district's totals: a sum, not a row
+			}
+			lines := x.counts[c.ID][area]
+			a := e.Tree.Area(area)
+			for _, l := range order {
+				v, ok := lines[l.Name]
+				if !ok {
+					continue
+				}
+				row := Row{Election: e.ID, Area: a.ID, AreaName: a.Name.In(lang), Level: a.Level, Parent: a.Parent,
+					Contest: c.ID, ContestName: c.Name.In(lang), Line: l.Name, CountType: "total", Count: v}
+				row.Option, row.CountType = optionOf(l.Name, options)
+				if o := options[row.Option]; o != nil {
+					row.OptionName = o.Name.In(lang)
+				}
+				if err := cw.Write(row.record()); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// optionOf splits an option line into its option and count type; other
+// lines have no option, and a count type when they are broken down by
+// one (took_part.absentee).
+func optionOf(line string, options map[string]*dauys.Option) (option, countTyp string) {
+	if id, ok := strings.CutPrefix(line, dauys.OptionLinePrefix); ok {
+		if options[id] != nil {
+			return id, "total"
+		}
+		if base, sfx, ok := cutSuffix(id); ok && options[base] != nil {
+			t, other := countType(sfx)
+			return base, cmpOr(other, t)
+		}
+	}
+	if _, sfx, ok := strings.Cut(line, "."); ok {
+		t, other := countType(sfx)
+		return "", cmpOr(other, t)
+	}
+	return "", "total"
+}
+
+func (r Row) record() []string {
+	return []string{r.Election, r.Area, r.AreaName, r.Level, r.Parent, r.Contest, r.ContestName,
+		r.Line, r.Option, r.OptionName, r.CountType, strconv.FormatInt(r.Count, 10)}
+}
+
+// ReadCSV reads the flat layout. The columns may come in any order; area,
+// contest and count are required, with line or else option (and
+// count_type) naming the line. A problem names its row.
+func ReadCSV(r io.Reader) ([]Row, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	header, err := cr.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, dauys.Errorf(dauys.EINVALID, "cdf: the CSV file is empty")
+	} else if err != nil {
+		return nil, dauys.Errorf(dauys.EINVALID, "cdf: CSV: %v", err)
+	}
+	col := map[string]int{}
+	for i, h := range header {
+		col[strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))] = i
+	}
+	for _, need := range []string{"area", "contest", "count"} {
+		if _, ok := col[need]; !ok {
+			return nil, dauys.Errorf(dauys.EINVALID, "cdf: CSV: the header has no %q column (the layout is %s)", need, strings.Join(CSVHeader, ","))
+		}
+	}
+	_, hasLine := col["line"]
+	_, hasOption := col["option"]
+	if !hasLine && !hasOption {
+		return nil, dauys.Errorf(dauys.EINVALID, "cdf: CSV: the header needs a \"line\" or an \"option\" column")
+	}
+	var rows []Row
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			return rows, nil
+		} else if err != nil {
+			return nil, dauys.Errorf(dauys.EINVALID, "cdf: CSV: %v", err)
+		}
+		n, _ := cr.FieldPos(0)
+		get := func(name string) string {
+			if i, ok := col[name]; ok && i < len(rec) {
+				return strings.TrimSpace(rec[i])
+			}
+			return ""
+		}
+		row := Row{Election: get("election"), Area: get("area"), AreaName: get("area_name"), Level: get("area_level"),
+			Parent: get("parent"), Contest: get("contest"), ContestName: get("contest_name"), Line: get("line"),
+			Option: get("option"), OptionName: get("option_name"), CountType: get("count_type")}
+		if row.Area == "" || row.Contest == "" {
+			return nil, dauys.Errorf(dauys.EINVALID, "cdf: CSV line %d: area and contest are required", n)
+		}
+		if row.Line == "" {
+			if row.Option == "" {
+				return nil, dauys.Errorf(dauys.EINVALID, "cdf: CSV line %d: give the line or the option", n)
+			}
+			row.Line = dauys.OptionLinePrefix + row.Option
+			if row.CountType != "" && row.CountType != "total" {
+				row.Line += "." + typeSuffix(row.CountType, "")
+			}
+		}
+		c, err := strconv.ParseInt(get("count"), 10, 64)
+		if err != nil || c < 0 {
+			return nil, dauys.Errorf(dauys.EINVALID, "cdf: CSV line %d: count %q is not a whole number of 0 or more", n, get("count"))
+		}
+		row.Count = c
+		rows = append(rows, row)
+	}
+}
+
+// Submissions groups rows into one protocol per contest and area, in the
+// order they first appear. A line given twice for the same protocol is an
+// error; i counts data rows from 1.
+func Submissions(rows []Row) ([]intake.Submission, error) {
+	index := map[[2]string]int{}
+	var out []intake.Submission
+	for i, r := range rows {
+		k := [2]string{r.Contest, r.Area}
+		j, ok := index[k]
+		if !ok {
+			j = len(out)
+			index[k] = j
+			out = append(out, intake.Submission{Contest: r.Contest, Area: r.Area, Lines: map[string]int64{}})
+		}
+		if _, dup := out[j].Lines[r.Line]; dup {
+			return nil, dauys.Errorf(dauys.EINVALID, "cdf: CSV data row %d: contest %s, area %s: line %s is given twice", i+1, r.Contest, r.Area, r.Line)
+		}
+		out[j].Lines[r.Line] = r.Count
+	}
+	return out, nil
+}
