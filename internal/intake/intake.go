@@ -22,6 +22,7 @@ import (
 type Service struct {
 	store dauys.Store
 	now   func() time.Time
+	group *groupCommit
 
 	mu        sync.Mutex
 	elections map[string]*Election
@@ -33,7 +34,7 @@ func New(store dauys.Store, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{store: store, now: now, elections: map[string]*Election{}}
+	return &Service{store: store, now: now, group: &groupCommit{store: store}, elections: map[string]*Election{}}
 }
 
 // Election is a loaded election with what intake and tally need to work
@@ -182,7 +183,7 @@ func (s *Service) Submit(ctx context.Context, election string, subs []Submission
 		at = append(at, i)
 	}
 	if len(batch) > 0 {
-		saved, err := s.store.SaveProtocols(ctx, batch)
+		saved, err := s.group.save(ctx, batch)
 		if err != nil {
 			return nil, err
 		}

@@ -1,0 +1,89 @@
+package intake_test
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/dauys/dauys"
+	"github.com/dauys/dauys/internal/intake"
+	"github.com/dauys/dauys/internal/sqlite"
+)
+
+// countingStore counts the transactions that save protocols.
+type countingStore struct {
+	dauys.Store
+	saves atomic.Int64
+}
+
+func (c *countingStore) SaveProtocols(ctx context.Context, ps []*dauys.Protocol) ([]dauys.SaveResult, error) {
+	c.saves.Add(1)
+	return c.Store.SaveProtocols(ctx, ps)
+}
+
+// TestGroupCommit submits from many goroutines at once: every protocol is
+// stored exactly once with its own answer, and the submissions share
+// transactions.
+func TestGroupCommit(t *testing.T) {
+	const n = 300
+	e := testElection(false)
+	e.Areas = e.Areas[:3]
+	for i := range n {
+		e.Areas = append(e.Areas, dauys.Area{ID: fmt.Sprintf("q%03d", i), Parent: []string{"r1", "r2"}[i%2], Level: dauys.LevelPrecinct, Registered: 1000})
+	}
+	e.Contests = e.Contests[:1]
+	ctx := context.Background()
+	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "g.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.CreateElection(ctx, e); err != nil {
+		t.Fatal(err)
+	}
+	cs := &countingStore{Store: s}
+	in := intake.New(cs, nil)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	results := make([]intake.Result, n)
+	for i := range n {
+		wg.Go(func() {
+			<-start
+			sub := intake.Submission{Contest: "list", Area: fmt.Sprintf("q%03d", i), Lines: lines(1000, 600, 10, 20, int64(400+i%50), int64(170-i%50))}
+			if i%10 == 0 {
+				sub.Lines["option:a"]++ // inconsistent: refused
+			}
+			res, err := in.Submit(ctx, "e", []intake.Submission{sub})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			results[i] = res[0]
+		})
+	}
+	close(start)
+	wg.Wait()
+	var want int64
+	for i, r := range results {
+		switch {
+		case i%10 == 0 && dauys.ErrorCode(r.Err) != dauys.EINVALID:
+			t.Errorf("%d: %v, want refused", i, r.Err)
+		case i%10 != 0 && (r.Err != nil || r.Outcome != dauys.OutcomeAccepted || r.Protocol.Area != fmt.Sprintf("q%03d", i)):
+			t.Errorf("%d: %+v", i, r)
+		case i%10 != 0:
+			want += int64(400 + i%50)
+		}
+	}
+	tot, err := s.Totals(ctx, "e", "list", []string{"kz"})
+	if err != nil || tot["kz"]["option:a"] != want || tot["kz"][dauys.ReportedLine] != n-n/10 {
+		t.Errorf("totals %v, want option:a %d", tot["kz"], want)
+	}
+	if saves := cs.saves.Load(); saves >= n-n/10 {
+		t.Errorf("%d transactions for %d protocols: no group commit", saves, n-n/10)
+	} else {
+		t.Logf("%d protocols in %d transactions", n-n/10, saves)
+	}
+}
