@@ -68,6 +68,8 @@ Usage:
   dauys keys generate --out FILE
   dauys keys register|list|revoke [--db ...] --election ID ...
   dauys sign --key FILE --election ID [FILE]
+  dauys forensics [--db ...] --election ID [--contest ID] [--json] [--seed S] [--replicates N] [--svg FILE]
+  dauys audit plan|sample|record|status [--state FILE] ... (dauys audit help)
 
 --db is a SQLite file (default ./dauys.db) or a postgres:// URL.
 `
@@ -114,6 +116,10 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		err = m.runKeys(ctx, rest)
 	case "sign":
 		err = m.runSign(rest)
+	case "forensics":
+		err = m.runForensics(ctx, rest)
+	case "audit":
+		err = m.runAudit(ctx, rest)
 	case "help", "-h", "--help":
 		fmt.Fprint(m.Stdout, usage)
 		return exitOK
