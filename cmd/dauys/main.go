@@ -65,6 +65,7 @@ Usage:
   dauys demo [--db PATH] [--addr 127.0.0.1:8080] [--no-serve] [--duration 3m]
   dauys decide --preset ID [--seats N] [--seed S] [--json] FILE
   dauys cdf import|export [--db ...] ... (NIST SP 1500-100 v2; dauys cdf for details)
+  dauys bench load [--submitters 500] [--duration 60s] [--db ...] [--json]
   dauys keys generate --out FILE
   dauys keys register|list|revoke [--db ...] --election ID ...
   dauys sign --key FILE --election ID [FILE]
@@ -112,6 +113,8 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		err = m.runCDF(ctx, rest)
 	case "decide":
 		return m.runDecide(rest)
+	case "bench":
+		err = m.runBench(ctx, rest)
 	case "keys":
 		err = m.runKeys(ctx, rest)
 	case "sign":

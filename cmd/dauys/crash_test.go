@@ -1,0 +1,190 @@
+package main_test
+
+import (
+	"bufio"
+	"context"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/dauys/dauys/internal/demo"
+	"github.com/dauys/dauys/internal/intake"
+	"github.com/dauys/dauys/internal/loadtest"
+	"github.com/dauys/dauys/internal/sqlite"
+)
+
+// server is a `dauys serve` process.
+type server struct {
+	cmd  *exec.Cmd
+	url  string
+	done chan error
+}
+
+var servingRE = regexp.MustCompile(`addr=(http://\S+)`)
+
+func startServer(t *testing.T, bin, db string) *server {
+	t.Helper()
+	cmd := exec.Command(bin, "serve", "--db", db, "--addr", "127.0.0.1:0")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	s := &server{cmd: cmd, done: make(chan error, 1)}
+	found := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			if m := servingRE.FindStringSubmatch(sc.Text()); m != nil {
+				select {
+				case found <- m[1]:
+				default:
+				}
+			}
+		}
+		s.done <- cmd.Wait()
+	}()
+	select {
+	case s.url = <-found:
+	case <-time.After(30 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("the server did not start")
+	}
+	return s
+}
+
+func (s *server) kill() {
+	s.cmd.Process.Signal(syscall.SIGKILL)
+	<-s.done
+}
+
+// buildBinary builds dauys once per test.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "dauys")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// nightSubmissions returns the consistent protocols of a generated night.
+func nightSubmissions(t *testing.T, example string) []intake.Submission {
+	t.Helper()
+	_, events := nightCSV(t, example, nil)
+	subs := make([]intake.Submission, len(events))
+	for i, ev := range events {
+		subs[i] = ev.Submission
+		subs[i].AcknowledgeWarnings = true
+	}
+	return subs
+}
+
+func setupServerDB(t *testing.T, bin, example string) (db, token string) {
+	t.Helper()
+	db = filepath.Join(t.TempDir(), "served.db")
+	if out, err := exec.Command(bin, "election", "import", "--db", db, "../../examples/"+example).CombinedOutput(); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	out, err := exec.Command(bin, "token", "create", "--db", db, "--role", "admin", "--election", example).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db, strings.TrimSpace(string(out))
+}
+
+// TestCrashUnderLoad kills the server with SIGKILL while many commissions
+// submit at once, several times over, and checks after each kill that
+// every protocol the server acknowledged is stored, exactly as sent, and
+// that the running totals are the sums of the stored protocols (nothing
+// half-written). Longer runs: docs/security.md.
+func TestCrashUnderLoad(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts and kills servers")
+	}
+	bin := buildBinary(t)
+	db, token := setupServerDB(t, bin, "kz-2023")
+	subs := nightSubmissions(t, "kz-2023")
+	type key struct{ contest, area string }
+	var mu sync.Mutex
+	acked := map[key]string{}
+	next := 0
+	for round := range 3 {
+		srv := startServer(t, bin, db)
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan *loadtest.Report, 1)
+		batch := subs[next:min(len(subs), next+6000)]
+		go func() {
+			rep, _ := loadtest.Run(ctx, loadtest.Config{BaseURL: srv.url, Token: token, Election: "kz-2023",
+				Protocols: batch, Submitters: 48, Duration: 20 * time.Second, Readers: 1,
+				Ack: func(sub intake.Submission, hash string) {
+					mu.Lock()
+					acked[key{sub.Contest, sub.Area}] = hash
+					mu.Unlock()
+				}})
+			done <- rep
+		}()
+		time.Sleep(time.Duration(800+400*round) * time.Millisecond)
+		srv.kill()
+		cancel()
+		rep := <-done
+		t.Logf("round %d: %s", round, rep)
+		if rep.Acked == 0 {
+			t.Fatalf("round %d: nothing was acknowledged before the kill", round)
+		}
+		next += len(batch)
+
+		s, err := sqlite.Open(context.Background(), db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mu.Lock()
+		for k, hash := range acked {
+			p, err := s.Protocol(context.Background(), "kz-2023", k.contest, k.area)
+			if err != nil {
+				t.Errorf("round %d: acknowledged protocol %s/%s lost: %v", round, k.contest, k.area, err)
+			} else if p.Hash != hash {
+				t.Errorf("round %d: %s/%s stored with hash %s, acknowledged %s", round, k.contest, k.area, p.Hash, hash)
+			}
+		}
+		t.Logf("round %d: all %d acknowledged protocols are stored", round, len(acked))
+		mu.Unlock()
+		s.Close()
+		assertConsistent(t, db, "kz-2023")
+	}
+}
+
+// TestLoad runs a short, bounded load on loopback: 100 commissions
+// submitting for a few seconds while readers poll the results; no request
+// may fail. The full run (500 submitters for 60 s) is documented in
+// docs/performance.md.
+func TestLoad(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a server")
+	}
+	bin := buildBinary(t)
+	db, token := setupServerDB(t, bin, "kz-2023")
+	srv := startServer(t, bin, db)
+	defer srv.kill()
+	rep, err := loadtest.Run(context.Background(), loadtest.Config{BaseURL: srv.url, Token: token, Election: "kz-2023",
+		Protocols: nightSubmissions(t, "kz-2023"), Submitters: 100, Duration: 4 * time.Second, Readers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Log(rep)
+	if rep.Errors > 0 || rep.ReadErrors > 0 || rep.Refused > 0 {
+		t.Errorf("errors under load: %s (%v)", rep, rep.FirstErrors)
+	}
+	if rep.Acked == 0 || rep.Reads == 0 {
+		t.Errorf("no work done: %s", rep)
+	}
+}
+
+var _ = demo.Night // the night generator feeds nightCSV
