@@ -13,14 +13,23 @@ import (
 	"github.com/dauys/dauys/internal/loadtest"
 )
 
+const benchUsage = `usage:
+  dauys bench generate --precincts N --out DIR [--seed S]
+  dauys bench ingest --precincts N [--db PATH|URL] [--seed S] [--json]
+  dauys bench load [--submitters N] [--duration D] [--db PATH|URL] [--json]`
+
 // runBench runs the documented measurements.
 func (m *Main) runBench(ctx context.Context, args []string) error {
 	if len(args) == 0 {
-		return usageErr{"usage: dauys bench load [--submitters N] [--duration D] [--db PATH] [--json]"}
+		return usageErr{benchUsage}
 	}
 	switch args[0] {
 	case "load":
 		return m.runBenchLoad(ctx, args[1:])
+	case "generate":
+		return m.runBenchGenerate(args[1:])
+	case "ingest":
+		return m.runBenchIngest(ctx, args[1:])
 	}
 	return usageErr{fmt.Sprintf("unknown bench command %q", args[0])}
 }

@@ -157,17 +157,30 @@ func (s *Service) Submit(ctx context.Context, election string, subs []Submission
 	var batch []*dauys.Protocol
 	var at []int
 	now := s.now().UTC()
-	for i := range subs {
+	// Checking and signature verification take most of the time of a
+	// large batch and need no store but for keys: they run on every
+	// processor.
+	prepared := make([]*dauys.Protocol, len(subs))
+	keys := &keyCache{store: s.store, keys: map[string]keyLookup{}}
+	parallel(len(subs), func(i int) {
 		sub := &subs[i]
 		p, err := e.check(sub, now)
 		if err == nil {
-			err = s.verifySignature(ctx, e, sub)
+			err = s.verifySignature(ctx, e, sub, keys)
 		}
 		if err != nil {
 			results[i].Err = err
-			continue
+			return
 		}
 		p.Signature, p.KeyID = sub.Signature, sub.KeyID
+		prepared[i] = p
+	})
+	for i := range subs {
+		sub := &subs[i]
+		p := prepared[i]
+		if p == nil {
+			continue
+		}
 		if sub.Entry != 0 {
 			res, err := s.enter(ctx, e, sub, p)
 			if err != nil {

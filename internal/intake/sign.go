@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/ed25519"
 	"fmt"
+	"runtime"
+	"sync"
 
 	"github.com/dauys/dauys"
 )
@@ -13,7 +15,7 @@ import (
 // precinct, and the signature must verify over the lines as sent. An
 // election that requires signatures refuses unsigned protocols; in others a
 // signature, when present, must still be right.
-func (s *Service) verifySignature(ctx context.Context, e *Election, sub *Submission) error {
+func (s *Service) verifySignature(ctx context.Context, e *Election, sub *Submission, keys *keyCache) error {
 	if len(sub.Signature) == 0 && sub.KeyID == "" {
 		if e.Signed {
 			return localized(dauys.EINVALID, dauys.Text{
@@ -24,11 +26,7 @@ func (s *Service) verifySignature(ctx context.Context, e *Election, sub *Submiss
 		}
 		return nil
 	}
-	ks, ok := s.store.(dauys.KeyStore)
-	if !ok {
-		return dauys.Errorf(dauys.EINTERNAL, "intake: the store keeps no keys")
-	}
-	k, err := ks.Key(ctx, e.ID, sub.KeyID)
+	k, err := keys.get(ctx, e.ID, sub.KeyID)
 	if dauys.ErrorCode(err) == dauys.ENOTFOUND {
 		return localized(dauys.EINVALID, dauys.Text{
 			KK: fmt.Sprintf("%q кілті тіркелмеген", sub.KeyID),
@@ -60,4 +58,55 @@ func (s *Service) verifySignature(ctx context.Context, e *Election, sub *Submiss
 		})
 	}
 	return nil
+}
+
+// keyCache looks each key up once per batch: a batch of a thousand
+// protocols from one territorial commission needs one query, not a
+// thousand. It lives for one batch, so a revocation takes effect at the
+// next one.
+type keyCache struct {
+	store dauys.Store
+	mu    sync.Mutex
+	keys  map[string]keyLookup
+}
+
+type keyLookup struct {
+	key *dauys.Key
+	err error
+}
+
+func (c *keyCache) get(ctx context.Context, election, id string) (*dauys.Key, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if l, ok := c.keys[id]; ok {
+		return l.key, l.err
+	}
+	ks, ok := c.store.(dauys.KeyStore)
+	if !ok {
+		return nil, dauys.Errorf(dauys.EINTERNAL, "intake: the store keeps no keys")
+	}
+	k, err := ks.Key(ctx, election, id)
+	c.keys[id] = keyLookup{k, err}
+	return k, err
+}
+
+// parallel calls fn(i) for i in [0, n) on every processor; small n run on
+// the caller's goroutine.
+func parallel(n int, fn func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n/32)
+	if workers <= 1 {
+		for i := range n {
+			fn(i)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < n; i += workers {
+				fn(i)
+			}
+		})
+	}
+	wg.Wait()
 }

@@ -1,0 +1,38 @@
+package main_test
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestBenchGenerateAndIngest(t *testing.T) {
+	dir := t.TempDir()
+	out := mustRun(t, "bench", "generate", "--precincts", "1500", "--out", dir)
+	if !strings.Contains(out, "1500 signed protocols") {
+		t.Errorf("generate: %s", out)
+	}
+	db := filepath.Join(dir, "g.db")
+	if out := mustRun(t, "election", "import", "--db", db, dir); !strings.Contains(out, "synth-1500") {
+		t.Errorf("import of the generated definition: %s", out)
+	}
+	var rep struct {
+		Protocols   int     `json:"protocols"`
+		Seconds     float64 `json:"seconds"`
+		Rate        float64 `json:"protocols_per_second"`
+		Verify      float64 `json:"ed25519_verify_per_second"`
+		AllAccepted bool    `json:"all_accepted"`
+		RSS         int64   `json:"peak_rss_bytes"`
+	}
+	raw := mustRun(t, "bench", "ingest", "--precincts", "1500", "--json")
+	if err := json.Unmarshal([]byte(raw), &rep); err != nil {
+		t.Fatal(err)
+	}
+	var sums map[string]any
+	json.Unmarshal([]byte(raw), &sums)
+	if rep.Protocols != 1500 || !rep.AllAccepted || rep.Rate <= 0 || rep.Verify <= 0 || rep.RSS <= 0 ||
+		sums["national_took_part"] != sums["sum_of_protocols_took_part"] {
+		t.Errorf("ingest report: %s", raw)
+	}
+}
