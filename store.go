@@ -96,3 +96,19 @@ type Store interface {
 
 	Close() error
 }
+
+// Change is a committed change to an election: "protocols", "areas" or
+// "status".
+type Change struct {
+	Election string
+	What     string
+}
+
+// Watcher is a store that announces committed changes to every process
+// using it, so that several servers sharing one database drop what they
+// cached. PostgreSQL implements it with LISTEN/NOTIFY; a SQLite file has
+// one process and needs none.
+type Watcher interface {
+	// Watch calls fn with every change until ctx is done.
+	Watch(ctx context.Context, fn func(Change)) error
+}

@@ -310,6 +310,7 @@ func (m *Main) serve(ctx context.Context, s *store, addr string) error {
 	log := m.logger()
 	api := httpapi.New(httpapi.Config{Store: s, Tokens: s.tokens, Intake: s.intake, Tally: s.tally, Logger: log, Now: m.Now})
 	registerPages(api, s, log)
+	watchChanges(ctx, s, log)
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err

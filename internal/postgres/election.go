@@ -222,7 +222,7 @@ func (s *Store) SetElectionStatus(ctx context.Context, id, status string) error 
 		if tag.RowsAffected() == 0 {
 			return dauys.Errorf(dauys.ENOTFOUND, "election %s not found", id)
 		}
-		return nil
+		return notify(ctx, tx, id, "status")
 	})
 	return wrap("set election status", err)
 }
@@ -250,7 +250,10 @@ func (s *Store) AddAreas(ctx context.Context, election string, areas []dauys.Are
 			election).Scan(&next); err != nil {
 			return err
 		}
-		return insertAreas(ctx, tx, election, areas, next)
+		if err := insertAreas(ctx, tx, election, areas, next); err != nil {
+			return err
+		}
+		return notify(ctx, tx, election, "areas")
 	})
 	return wrap("add areas", err)
 }

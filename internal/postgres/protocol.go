@@ -54,7 +54,15 @@ func (s *Store) SaveProtocols(ctx context.Context, ps []*dauys.Protocol) ([]dauy
 		if err := upsertHeads(ctx, tx, plan.ChangedHeads()); err != nil {
 			return err
 		}
-		return upsertTotals(ctx, tx, totals)
+		if err := upsertTotals(ctx, tx, totals); err != nil {
+			return err
+		}
+		for _, id := range plan.Elections() {
+			if err := notify(ctx, tx, id, "protocols"); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, wrap("save protocols", err)
