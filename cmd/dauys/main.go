@@ -69,6 +69,9 @@ Usage:
   dauys keys generate --out FILE
   dauys keys register|list|revoke [--db ...] --election ID ...
   dauys sign --key FILE --election ID [FILE]
+  dauys log keygen|init|sync|checkpoint|proof|publish [--db ...] --election ID ... (docs/verification.md)
+  dauys verify --key VKEY|FILE [--election ID] [--checkpoint FILE]... [--witness VKEY]... [--log-only] DIR|URL
+  dauys witness init --name NAME --out FILE | cosign --key FILE --log-key VKEY --state FILE DIR|URL
   dauys forensics [--db ...] --election ID [--contest ID] [--json] [--seed S] [--replicates N] [--svg FILE]
   dauys audit plan|sample|record|status [--state FILE] ... (dauys audit help)
 
@@ -119,6 +122,12 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		err = m.runKeys(ctx, rest)
 	case "sign":
 		err = m.runSign(rest)
+	case "log":
+		err = m.runLog(ctx, rest)
+	case "verify":
+		err = m.runVerify(ctx, rest)
+	case "witness":
+		err = m.runWitness(ctx, rest)
 	case "forensics":
 		err = m.runForensics(ctx, rest)
 	case "audit":

@@ -6,7 +6,6 @@ package tally
 import (
 	"context"
 	"fmt"
-	"math/big"
 	"sort"
 	"strings"
 	"sync"
@@ -14,6 +13,7 @@ import (
 	"github.com/dauys/dauys"
 	"github.com/dauys/dauys/decide"
 	"github.com/dauys/dauys/internal/intake"
+	"github.com/dauys/dauys/internal/rules"
 )
 
 // Tally answers results questions over a store.
@@ -210,14 +210,11 @@ func (t *Tally) areaLines(ctx context.Context, e *intake.Election, c *dauys.Cont
 // decide runs the rules engine on a contest's summed lines; a referendum
 // also reads its territorial units.
 func (t *Tally) decide(ctx context.Context, e *intake.Election, c *dauys.Contest, lines map[string]int64) (*decide.Outcome, error) {
-	rules, err := Rules(c)
+	r, err := rules.For(c)
 	if err != nil {
 		return nil, err
 	}
-	in := decide.Input{Total: counts(c, lines)}
-	for _, o := range c.Options {
-		in.Options = append(in.Options, o.ID)
-	}
+	in := rules.Input(c, lines)
 	if c.Kind == dauys.KindReferendum && c.Units != "" {
 		units := e.Tree.AtLevel(c.Units)
 		tot, err := t.areaLines(ctx, e, c, units)
@@ -225,98 +222,21 @@ func (t *Tally) decide(ctx context.Context, e *intake.Election, c *dauys.Contest
 			return nil, err
 		}
 		for _, u := range units {
-			in.Units = append(in.Units, decide.Unit{Name: u, Counts: counts(c, tot[u])})
+			in.Units = append(in.Units, decide.Unit{Name: u, Counts: rules.Counts(c, tot[u])})
 		}
 	}
-	out, err := decide.Decide(rules, in)
+	out, err := decide.Decide(r, in)
 	if err != nil {
 		return nil, fmt.Errorf("tally: decide contest %s: %w", c.ID, err)
 	}
 	return out, nil
 }
 
-func counts(c *dauys.Contest, lines map[string]int64) decide.Counts {
-	k := decide.Counts{
-		Registered: lines["registered"],
-		TookPart:   lines["took_part"],
-		Invalid:    lines["invalid"],
-		AgainstAll: lines["against_all"],
-		BothMarked: lines["both_marked"],
-		Yes:        lines["yes"],
-		No:         lines["no"],
-	}
-	for _, o := range c.Options {
-		k.Options = append(k.Options, lines[dauys.OptionLinePrefix+o.ID])
-	}
-	return k
-}
+// Rules is rules.For: how a contest is decided.
+func Rules(c *dauys.Contest) (decide.Rules, error) { return rules.For(c) }
 
-// Rules turns a contest's rules as written in a definition into the rules
-// engine's: a preset with overrides, or an explicit method.
-func Rules(c *dauys.Contest) (decide.Rules, error) {
-	spec := c.Rules
-	var r decide.Rules
-	if spec.Preset != "" {
-		p, err := decide.LookupPreset(spec.Preset)
-		if err != nil {
-			return r, dauys.Errorf(dauys.EINVALID, "contest %s: %v", c.ID, err)
-		}
-		r = p.Rules
-	} else {
-		r.Kind = decide.Kind(c.Kind)
-		switch spec.Method {
-		case "", "plurality", "majority", "referendum":
-		default:
-			r.Method = decide.Method(spec.Method)
-		}
-		if r.Kind == decide.KindList {
-			r.ThresholdInclusive = true
-			r.Tie = decide.TieRegistration
-		}
-	}
-	if spec.Seats > 0 {
-		r.Seats = spec.Seats
-	}
-	if r.Seats == 0 && (r.Kind == decide.KindPlurality || r.Kind == decide.KindMajority) {
-		r.Seats = 1
-	}
-	if spec.Threshold != "" {
-		p, ok := new(big.Rat).SetString(spec.Threshold)
-		if !ok {
-			return r, dauys.Errorf(dauys.EINVALID, "contest %s: threshold %q is not a number", c.ID, spec.Threshold)
-		}
-		r.Threshold = p
-	}
-	if spec.ThresholdBase != "" {
-		r.ThresholdBase = decide.ThresholdBase(spec.ThresholdBase)
-	}
-	if spec.ThresholdExclusive {
-		r.ThresholdInclusive = false
-	}
-	if spec.Tie != "" {
-		r.Tie = decide.TieRule(spec.Tie)
-	}
-	if spec.Seed != "" {
-		r.Seed = spec.Seed
-	}
-	if err := applyExtra(&r, spec); err != nil {
-		return r, dauys.Errorf(dauys.EINVALID, "contest %s: %v", c.ID, err)
-	}
-	if string(r.Kind) != c.Kind {
-		return r, dauys.Errorf(dauys.EINVALID, "contest %s is of kind %s but its rules decide a %s", c.ID, c.Kind, r.Kind)
-	}
-	if err := r.Validate(); err != nil {
-		return r, dauys.Errorf(dauys.EINVALID, "contest %s: %v", c.ID, err)
-	}
-	return r, nil
-}
-
-// CheckRules is the definition loader's hook: a contest's rules must make
-// sense to the rules engine.
-func CheckRules(c *dauys.Contest) error {
-	_, err := Rules(c)
-	return err
-}
+// CheckRules is rules.Check, the definition loader's hook.
+func CheckRules(c *dauys.Contest) error { return rules.Check(c) }
 
 // expectedCache holds, per contest and inner area, the precincts expected
 // and their registered voters, computed once per shape of the tree.
@@ -369,32 +289,4 @@ func leaves(t *intake.Tree) []string {
 	walk(t.Root())
 	sort.Strings(out)
 	return out
-}
-
-// applyExtra sets the referendum and majority rules a definition may spell
-// out instead of naming a preset.
-func applyExtra(r *decide.Rules, spec dauys.Rules) error {
-	if spec.Quorum != "" {
-		q, ok := new(big.Rat).SetString(spec.Quorum)
-		if !ok {
-			return fmt.Errorf("quorum %q is not a number", spec.Quorum)
-		}
-		r.Quorum = q
-	}
-	switch spec.MajorityBase {
-	case "":
-	case "valid":
-		// Valid votes: those for candidates and against all.
-		r.MajorityBase = decide.BaseVotesAgainstAll
-	default:
-		r.MajorityBase = decide.ThresholdBase(spec.MajorityBase)
-	}
-	if spec.Territorial != "" {
-		f, ok := new(big.Rat).SetString(spec.Territorial)
-		if !ok {
-			return fmt.Errorf("territorial %q is not a fraction", spec.Territorial)
-		}
-		r.Territorial = f
-	}
-	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/dauys/dauys"
 	"github.com/dauys/dauys/decide"
 	"github.com/dauys/dauys/internal/intake"
+	"github.com/dauys/dauys/internal/rules"
 )
 
 // This file answers the questions the public results site asks beyond
@@ -84,16 +85,9 @@ func (t *Tally) results(ctx context.Context, e *intake.Election, c *dauys.Contes
 	return out, nil
 }
 
-// Input returns what the rules engine is given for a contest's summed
-// lines, without territorial units: the input of a "what if" scenario that
-// decides the same votes under other rules.
-func Input(c *dauys.Contest, lines map[string]int64) decide.Input {
-	in := decide.Input{Total: counts(c, lines)}
-	for _, o := range c.Options {
-		in.Options = append(in.Options, o.ID)
-	}
-	return in
-}
+// Input is rules.Input: the rules engine's input for a contest's summed
+// lines, without territorial units.
+func Input(c *dauys.Contest, lines map[string]int64) decide.Input { return rules.Input(c, lines) }
 
 // HistoryPoint is the state of a contest's count at a moment of the night:
 // the precincts whose protocols had arrived by then, their registered
@@ -152,4 +146,63 @@ func (t *Tally) History(ctx context.Context, election, contest string) ([]Histor
 		out = append(out, cur)
 	}
 	return out, nil
+}
+
+// PrecinctResults is what Area returns for a precinct, built from its
+// current protocols (contest -> protocol) that the caller already holds,
+// such as an export that read every protocol in one pass. ok is false when
+// a contest is decided at the precinct itself, which only Area does.
+func PrecinctResults(e *intake.Election, area string, protocols map[string]*dauys.Protocol) (res *Results, ok bool) {
+	a := e.Tree.Area(area)
+	if a == nil || !e.Tree.IsLeaf(area) {
+		return nil, false
+	}
+	res = &Results{Election: e.ID, Name: e.Name, Status: e.Status, Area: ref(a)}
+	for _, id := range e.Tree.Path(area) {
+		res.Path = append(res.Path, ref(e.Tree.Area(id)))
+	}
+	for i := range e.Contests {
+		c := &e.Contests[i]
+		if !e.Tree.Touches(area, c) {
+			continue
+		}
+		if area == e.Tree.Root() || (len(c.Areas) == 1 && c.Areas[0] == area) {
+			return nil, false
+		}
+		cr := ContestResult{Contest: c.ID, Name: c.Name, Kind: c.Kind, Body: c.Body}
+		if p := protocols[c.ID]; p != nil {
+			cr.Protocol, cr.Lines = p, p.Lines
+			cr.Progress.Reported = 1
+			cr.Progress.RegisteredReported = p.Lines["registered"]
+		} else {
+			cr.Lines = map[string]int64{}
+		}
+		cr.Progress.Expected, cr.Progress.RegisteredExpected = 1, a.Registered
+		res.Contests = append(res.Contests, cr)
+	}
+	return res, true
+}
+
+// PrecinctAreaResults is AreaResults for precincts whose current protocols
+// the caller holds (protocol returns nil for one that has not reported). ok
+// is false when an area is not a precinct.
+func PrecinctAreaResults(e *intake.Election, c *dauys.Contest, areas []string, protocol func(area string) *dauys.Protocol) (out []AreaResult, ok bool) {
+	for _, id := range areas {
+		a := e.Tree.Area(id)
+		if a == nil || !e.Tree.IsLeaf(id) {
+			return nil, false
+		}
+		if !e.Tree.Touches(id, c) {
+			continue
+		}
+		r := AreaResult{Area: ref(a), Lines: map[string]int64{}}
+		if p := protocol(id); p != nil {
+			r.Lines = withoutPseudo(p.Lines)
+			r.Progress.Reported = 1
+			r.Progress.RegisteredReported = r.Lines["registered"]
+		}
+		r.Progress.Expected, r.Progress.RegisteredExpected = 1, a.Registered
+		out = append(out, r)
+	}
+	return out, true
 }

@@ -1,0 +1,137 @@
+// Package rules maps a contest's rules and lines, as a definition writes
+// them, to the rules engine's input: the one mapping that the tally, the
+// public site and the independent verifier share. It is pure: no store, no
+// I/O.
+package rules
+
+import (
+	"fmt"
+	"math/big"
+
+	"github.com/dauys/dauys"
+	"github.com/dauys/dauys/decide"
+)
+
+// For turns a contest's rules as written in a definition into the rules
+// engine's: a preset with overrides, or an explicit method.
+func For(c *dauys.Contest) (decide.Rules, error) {
+	spec := c.Rules
+	var r decide.Rules
+	if spec.Preset != "" {
+		p, err := decide.LookupPreset(spec.Preset)
+		if err != nil {
+			return r, dauys.Errorf(dauys.EINVALID, "contest %s: %v", c.ID, err)
+		}
+		r = p.Rules
+	} else {
+		r.Kind = decide.Kind(c.Kind)
+		switch spec.Method {
+		case "", "plurality", "majority", "referendum":
+		default:
+			r.Method = decide.Method(spec.Method)
+		}
+		if r.Kind == decide.KindList {
+			r.ThresholdInclusive = true
+			r.Tie = decide.TieRegistration
+		}
+	}
+	if spec.Seats > 0 {
+		r.Seats = spec.Seats
+	}
+	if r.Seats == 0 && (r.Kind == decide.KindPlurality || r.Kind == decide.KindMajority) {
+		r.Seats = 1
+	}
+	if spec.Threshold != "" {
+		p, ok := new(big.Rat).SetString(spec.Threshold)
+		if !ok {
+			return r, dauys.Errorf(dauys.EINVALID, "contest %s: threshold %q is not a number", c.ID, spec.Threshold)
+		}
+		r.Threshold = p
+	}
+	if spec.ThresholdBase != "" {
+		r.ThresholdBase = decide.ThresholdBase(spec.ThresholdBase)
+	}
+	if spec.ThresholdExclusive {
+		r.ThresholdInclusive = false
+	}
+	if spec.Tie != "" {
+		r.Tie = decide.TieRule(spec.Tie)
+	}
+	if spec.Seed != "" {
+		r.Seed = spec.Seed
+	}
+	if err := applyExtra(&r, spec); err != nil {
+		return r, dauys.Errorf(dauys.EINVALID, "contest %s: %v", c.ID, err)
+	}
+	if string(r.Kind) != c.Kind {
+		return r, dauys.Errorf(dauys.EINVALID, "contest %s is of kind %s but its rules decide a %s", c.ID, c.Kind, r.Kind)
+	}
+	if err := r.Validate(); err != nil {
+		return r, dauys.Errorf(dauys.EINVALID, "contest %s: %v", c.ID, err)
+	}
+	return r, nil
+}
+
+// Check is the definition loader's hook: a contest's rules must make
+// sense to the rules engine.
+func Check(c *dauys.Contest) error {
+	_, err := For(c)
+	return err
+}
+
+// Input returns what the rules engine is given for a contest's summed
+// lines, without territorial units: the input of a "what if" scenario that
+// decides the same votes under other rules.
+func Input(c *dauys.Contest, lines map[string]int64) decide.Input {
+	in := decide.Input{Total: Counts(c, lines)}
+	for _, o := range c.Options {
+		in.Options = append(in.Options, o.ID)
+	}
+	return in
+}
+
+// Counts maps a contest's summed lines to the rules engine's counts: the
+// lines with a meaning to it by name, and the option lines in ballot order.
+func Counts(c *dauys.Contest, lines map[string]int64) decide.Counts {
+	k := decide.Counts{
+		Registered: lines["registered"],
+		TookPart:   lines["took_part"],
+		Invalid:    lines["invalid"],
+		AgainstAll: lines["against_all"],
+		BothMarked: lines["both_marked"],
+		Yes:        lines["yes"],
+		No:         lines["no"],
+	}
+	for _, o := range c.Options {
+		k.Options = append(k.Options, lines[dauys.OptionLinePrefix+o.ID])
+	}
+	return k
+}
+
+// applyExtra sets the referendum and majority rules a definition may spell
+// out instead of naming a preset.
+func applyExtra(r *decide.Rules, spec dauys.Rules) error {
+	if spec.Quorum != "" {
+		q, ok := new(big.Rat).SetString(spec.Quorum)
+		if !ok {
+			return fmt.Errorf("quorum %q is not a number", spec.Quorum)
+		}
+		r.Quorum = q
+	}
+	switch spec.MajorityBase {
+	case "":
+	case "valid":
+		// Valid votes: those for candidates and against all.
+		r.MajorityBase = decide.BaseVotesAgainstAll
+	default:
+		r.MajorityBase = decide.ThresholdBase(spec.MajorityBase)
+	}
+	if spec.Territorial != "" {
+		f, ok := new(big.Rat).SetString(spec.Territorial)
+		if !ok {
+			return fmt.Errorf("territorial %q is not a fraction", spec.Territorial)
+		}
+		r.Territorial = f
+	}
+	return nil
+}

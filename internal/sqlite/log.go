@@ -1,0 +1,373 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	sumdb "golang.org/x/mod/sumdb/tlog"
+
+	"github.com/dauys/dauys"
+	"github.com/dauys/dauys/internal/tlog"
+)
+
+// This file implements tlog.Storage: the transparency log of each election,
+// kept beside the protocols it logs (migrations/0006_log.sql).
+
+var _ tlog.Storage = (*Store)(nil)
+
+// CreateLog starts the log of an election; ECONFLICT when it has one,
+// ENOTFOUND when the election does not exist.
+func (s *Store) CreateLog(ctx context.Context, l *tlog.Info) error {
+	err := s.writeTx(ctx, func(tx *sql.Tx) error {
+		if err := electionExists(ctx, tx, l.Election); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO logs (election_id, origin, verifier_key, size, created_at)
+			VALUES (?, ?, ?, 0, ?) ON CONFLICT (election_id) DO NOTHING`, l.Election, l.Origin, l.VerifierKey, nanos(l.CreatedAt))
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return dauys.Errorf(dauys.ECONFLICT, "election %s has a log already", l.Election)
+		}
+		return nil
+	})
+	return wrap("create log", err)
+}
+
+// LogInfo returns the log of an election; ENOTFOUND when there is none.
+func (s *Store) LogInfo(ctx context.Context, election string) (*tlog.Info, error) {
+	l := &tlog.Info{Election: election}
+	var created sql.NullInt64
+	err := s.read.QueryRowContext(ctx, `SELECT origin, verifier_key, created_at FROM logs WHERE election_id = ?`, election).
+		Scan(&l.Origin, &l.VerifierKey, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, dauys.Errorf(dauys.ENOTFOUND, "election %s has no log", election)
+	} else if err != nil {
+		return nil, wrap("log info", err)
+	}
+	l.CreatedAt = timeOf(created)
+	return l, nil
+}
+
+// seqScanner reads a position before the columns that scanProtocol reads.
+type seqScanner struct {
+	row scanner
+	seq *int64
+}
+
+func (s seqScanner) Scan(dest ...any) error { return s.row.Scan(append([]any{s.seq}, dest...)...) }
+
+// UnloggedProtocols returns the versions stored after the last one logged,
+// by rowid. The rowid is compared first and the election's column is kept
+// out of the primary key's index (+), so that SQLite walks the table from
+// the cursor instead of every version of the election.
+func (s *Store) UnloggedProtocols(ctx context.Context, election string, limit int) ([]tlog.PendingProtocol, error) {
+	var out []tlog.PendingProtocol
+	err := s.readTx(ctx, func(tx *sql.Tx) error {
+		var after int64
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM log_entries
+			WHERE election_id = ? AND kind = ?`, election, tlog.KindProtocol).Scan(&after); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT p.rowid, `+prefixed("p.", protocolColumns)+` FROM protocols p
+			WHERE p.rowid > ? AND +p.election_id = ? ORDER BY p.rowid LIMIT ?`, after, election, limit)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var pp tlog.PendingProtocol
+			if pp.Protocol, err = scanProtocol(seqScanner{rows, &pp.Seq}); err != nil {
+				return err
+			}
+			out = append(out, pp)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, wrap("unlogged protocols", err)
+	}
+	return out, nil
+}
+
+// UnloggedAreas returns the areas added after the last ones logged.
+func (s *Store) UnloggedAreas(ctx context.Context, election string) ([]tlog.PendingArea, error) {
+	var out []tlog.PendingArea
+	err := s.readTx(ctx, func(tx *sql.Tx) error {
+		var after int64
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), -1) FROM log_entries
+			WHERE election_id = ? AND kind = ?`, election, tlog.KindAreas).Scan(&after); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT seq, area FROM areas WHERE election_id = ? AND seq > ? ORDER BY seq, id`,
+			election, after)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var pa tlog.PendingArea
+			var b []byte
+			if err := rows.Scan(&pa.Seq, &b); err != nil {
+				return err
+			}
+			if err := json.Unmarshal(b, &pa.Area); err != nil {
+				return fmt.Errorf("decode area: %w", err)
+			}
+			out = append(out, pa)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, wrap("unlogged areas", err)
+	}
+	return out, nil
+}
+
+// LoggedRefs returns the refs of the logged records of a kind.
+func (s *Store) LoggedRefs(ctx context.Context, election, kind string) ([]string, error) {
+	var out []string
+	err := s.readTx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT ref FROM log_entries
+			WHERE election_id = ? AND kind = ? AND ref IS NOT NULL ORDER BY idx`, election, kind)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var r string
+			if err := rows.Scan(&r); err != nil {
+				return err
+			}
+			out = append(out, r)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, wrap("logged refs", err)
+	}
+	return out, nil
+}
+
+// AppendLog adds entries and hashes at the end of the log, if it is still
+// of size start.
+func (s *Store) AppendLog(ctx context.Context, election string, start int64, entries []tlog.Entry, hashes []sumdb.Hash) error {
+	end := start + int64(len(entries))
+	if want := sumdb.StoredHashCount(end) - sumdb.StoredHashCount(start); int64(len(hashes)) != want {
+		return wrap("append log", dauys.Errorf(dauys.EINVALID, "%d entries from %d need %d hashes, not %d", len(entries), start, want, len(hashes)))
+	}
+	err := s.writeTx(ctx, func(tx *sql.Tx) error {
+		var size int64
+		err := tx.QueryRowContext(ctx, `SELECT size FROM logs WHERE election_id = ?`, election).Scan(&size)
+		if errors.Is(err, sql.ErrNoRows) {
+			return dauys.Errorf(dauys.ENOTFOUND, "election %s has no log", election)
+		} else if err != nil {
+			return err
+		}
+		if size != start {
+			return dauys.Errorf(dauys.ECONFLICT, "the log of %s has %d entries, not %d: another sequencer appended", election, size, start)
+		}
+		if err := insertEntries(ctx, tx, election, start, entries); err != nil {
+			return err
+		}
+		if err := insertHashes(ctx, tx, election, sumdb.StoredHashCount(start), hashes); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE logs SET size = ? WHERE election_id = ?`, end, election)
+		return err
+	})
+	return wrap("append log", err)
+}
+
+func insertEntries(ctx context.Context, tx *sql.Tx, election string, start int64, entries []tlog.Entry) error {
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO log_entries (election_id, idx, kind, ref, seq, data)
+		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`)
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	for i, e := range entries {
+		var ref any
+		if e.Ref != "" {
+			ref = e.Ref
+		}
+		res, err := stmt.ExecContext(ctx, election, start+int64(i), e.Kind, ref, e.Seq, e.Data)
+		if err != nil {
+			return fmt.Errorf("insert log entry %d: %w", start+int64(i), err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return dauys.Errorf(dauys.ECONFLICT, "the log of %s has %s already", election, e.Ref)
+		}
+	}
+	return nil
+}
+
+func insertHashes(ctx context.Context, tx *sql.Tx, election string, first int64, hashes []sumdb.Hash) error {
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO log_hashes (election_id, idx, hash) VALUES (?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	for i, h := range hashes {
+		if _, err := stmt.ExecContext(ctx, election, first+int64(i), h[:]); err != nil {
+			return fmt.Errorf("insert log hash %d: %w", first+int64(i), err)
+		}
+	}
+	return nil
+}
+
+// LogSize returns the number of entries of the log; 0 without a log.
+func (s *Store) LogSize(ctx context.Context, election string) (int64, error) {
+	var n int64
+	err := s.read.QueryRowContext(ctx, `SELECT size FROM logs WHERE election_id = ?`, election).Scan(&n)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return n, wrap("log size", err)
+}
+
+// LogHashes returns the stored hashes at the indexes.
+func (s *Store) LogHashes(ctx context.Context, election string, indexes []int64) ([]sumdb.Hash, error) {
+	out := make([]sumdb.Hash, len(indexes))
+	err := s.readTx(ctx, func(tx *sql.Tx) error {
+		stmt, err := tx.PrepareContext(ctx, `SELECT hash FROM log_hashes WHERE election_id = ? AND idx = ?`)
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		for i, x := range indexes {
+			var b []byte
+			err := stmt.QueryRowContext(ctx, election, x).Scan(&b)
+			if errors.Is(err, sql.ErrNoRows) {
+				return dauys.Errorf(dauys.ENOTFOUND, "the log of %s has no hash %d", election, x)
+			} else if err != nil {
+				return err
+			}
+			if len(b) != sumdb.HashSize {
+				return fmt.Errorf("log hash %d is %d bytes", x, len(b))
+			}
+			copy(out[i][:], b)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, wrap("log hashes", err)
+	}
+	return out, nil
+}
+
+// LogEntries returns the entries start to end-1.
+func (s *Store) LogEntries(ctx context.Context, election string, start, end int64) ([][]byte, error) {
+	out := make([][]byte, 0, max(0, end-start))
+	err := s.readTx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT data FROM log_entries
+			WHERE election_id = ? AND idx >= ? AND idx < ? ORDER BY idx`, election, start, end)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var b []byte
+			if err := rows.Scan(&b); err != nil {
+				return err
+			}
+			out = append(out, b)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if int64(len(out)) != end-start {
+			return dauys.Errorf(dauys.ENOTFOUND, "the log of %s has no entries %d to %d", election, start, end-1)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, wrap("log entries", err)
+	}
+	return out, nil
+}
+
+// LogIndex returns the index of the record with the ref.
+func (s *Store) LogIndex(ctx context.Context, election, ref string) (int64, error) {
+	var idx int64
+	err := s.read.QueryRowContext(ctx, `SELECT idx FROM log_entries WHERE election_id = ? AND ref = ?`, election, ref).Scan(&idx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, dauys.Errorf(dauys.ENOTFOUND, "%s is not in the log of %s (yet)", ref, election)
+	}
+	return idx, wrap("log index", err)
+}
+
+// SaveCheckpoint stores a signed checkpoint; one of a size already stored
+// is ignored.
+func (s *Store) SaveCheckpoint(ctx context.Context, election string, c *tlog.StoredCheckpoint) error {
+	err := s.writeTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO log_checkpoints (election_id, size, note, created_at)
+			VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`, election, c.Size, c.Note, nanos(c.CreatedAt))
+		return err
+	})
+	return wrap("save checkpoint", err)
+}
+
+// Checkpoint returns the checkpoint of a size, or the latest for a
+// negative size.
+func (s *Store) Checkpoint(ctx context.Context, election string, size int64) (*tlog.StoredCheckpoint, error) {
+	var row *sql.Row
+	if size < 0 {
+		row = s.read.QueryRowContext(ctx, `SELECT size, note, created_at FROM log_checkpoints
+			WHERE election_id = ? ORDER BY size DESC LIMIT 1`, election)
+	} else {
+		row = s.read.QueryRowContext(ctx, `SELECT size, note, created_at FROM log_checkpoints
+			WHERE election_id = ? AND size = ?`, election, size)
+	}
+	c, err := scanCheckpoint(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, dauys.Errorf(dauys.ENOTFOUND, "the log of %s has no such checkpoint", election)
+	}
+	if err != nil {
+		return nil, wrap("checkpoint", err)
+	}
+	return c, nil
+}
+
+func scanCheckpoint(row scanner) (*tlog.StoredCheckpoint, error) {
+	var c tlog.StoredCheckpoint
+	var created sql.NullInt64
+	if err := row.Scan(&c.Size, &c.Note, &created); err != nil {
+		return nil, err
+	}
+	c.CreatedAt = timeOf(created)
+	return &c, nil
+}
+
+// Checkpoints returns every stored checkpoint, smallest first.
+func (s *Store) Checkpoints(ctx context.Context, election string) ([]*tlog.StoredCheckpoint, error) {
+	var out []*tlog.StoredCheckpoint
+	err := s.readTx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT size, note, created_at FROM log_checkpoints
+			WHERE election_id = ? ORDER BY size`, election)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			c, err := scanCheckpoint(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, c)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, wrap("checkpoints", err)
+	}
+	return out, nil
+}

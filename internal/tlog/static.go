@@ -1,0 +1,87 @@
+package tlog
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/dauys/dauys"
+)
+
+// StaticDir is where, under a published site or bundle, the log of an
+// election lives: log/<election>/, as Handler serves it.
+func StaticDir(election string) string { return "log/" + Slug(election) }
+
+// WriteStatic writes the log of an election under dir/log/<election>/ in
+// the C2SP tlog-tiles layout (see TilePath): its latest checkpoint, every
+// hash tile and entry bundle of that tree, its verifier key and
+// checkpoints.json. A bundle so written, with the results files beside it,
+// is what `dauys verify` checks.
+//
+// It refuses (ECONFLICT) a log that lags behind the store, with protocol
+// versions not logged or entries not in a checkpoint yet: published
+// results must be those of the published log, so run Sync first.
+func WriteStatic(ctx context.Context, s Storage, election, dir string) error {
+	info, err := s.LogInfo(ctx, election)
+	if err != nil {
+		return err
+	}
+	l := &Log{Storage: s}
+	cp, err := l.LatestCheckpoint(ctx, election)
+	if err != nil {
+		return err
+	}
+	size, err := s.LogSize(ctx, election)
+	if err != nil {
+		return err
+	}
+	pending, err := s.UnloggedProtocols(ctx, election, 1)
+	if err != nil {
+		return err
+	}
+	if size != cp.Size || len(pending) > 0 {
+		return dauys.Errorf(dauys.ECONFLICT, "the log of %s is behind the results (protocols not logged or not in a checkpoint yet); run dauys log sync first", election)
+	}
+	root := filepath.Join(dir, filepath.FromSlash(StaticDir(election)))
+	write := func(name string, b []byte) error {
+		p := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(p, b, 0o644)
+	}
+	for _, t := range Tiles(cp.Size) {
+		b, err := tileData(ctx, s, election, t, cp.Size)
+		if err != nil {
+			return fmt.Errorf("tlog: write %s: %w", StaticPath(t), err)
+		}
+		if err := write(StaticPath(t), b); err != nil {
+			return fmt.Errorf("tlog: write static log: %w", err)
+		}
+	}
+	cs, err := s.Checkpoints(ctx, election)
+	if err != nil {
+		return err
+	}
+	all, err := json.MarshalIndent(checkpointsJSON(cs), "", " ")
+	if err != nil {
+		return err
+	}
+	// The checkpoint goes last, so that a reader of a folder being
+	// written never sees a checkpoint whose tiles are not there yet.
+	for _, f := range []struct {
+		name string
+		data []byte
+	}{
+		{"checkpoints.json", append(all, '\n')},
+		{"key", []byte(info.VerifierKey + "\n")},
+		{"checkpoint", cp.Note},
+	} {
+		if err := write(f.name, f.data); err != nil {
+			return fmt.Errorf("tlog: write static log: %w", err)
+		}
+	}
+	return nil
+}
