@@ -63,6 +63,7 @@ Usage:
   dauys token create [--db ...] --role operator --area ID --election ID [--ttl 720h]
   dauys serve [--db ...] [--addr 127.0.0.1:8080]
   dauys demo [--db PATH] [--addr 127.0.0.1:8080] [--no-serve] [--duration 3m]
+  dauys publish [--db ...] --election ID --out DIR [--version NAME] [--keep N] [--geojson FILE]
   dauys decide --preset ID [--seats N] [--seed S] [--json] FILE
   dauys cdf import|export [--db ...] ... (NIST SP 1500-100 v2; dauys cdf for details)
   dauys bench load [--submitters 500] [--duration 60s] [--db ...] [--json]
@@ -112,6 +113,8 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		err = m.runServe(ctx, rest)
 	case "demo":
 		err = m.runDemo(ctx, rest)
+	case "publish":
+		err = m.runPublish(ctx, rest)
 	case "cdf":
 		err = m.runCDF(ctx, rest)
 	case "decide":

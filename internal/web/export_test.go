@@ -1,0 +1,24 @@
+package web
+
+import "context"
+
+// MissingMessages lists the messages that failed to localize in this
+// site's renders, for the tests: a page must never show a message id.
+func (s *Site) MissingMessages() []string { return s.missing.list() }
+
+// RenderUncached renders a page without the cache, as a version change
+// makes the site do, for the benchmarks.
+func (s *Site) RenderUncached(ctx context.Context, lang, kind, election, id string) ([]byte, error) {
+	version, err := s.versionOf(ctx, election)
+	if err != nil {
+		return nil, err
+	}
+	return s.render(ctx, target{kind: kind, lang: lang, election: election, id: id}, version, false)
+}
+
+// Page kinds for RenderUncached.
+const (
+	PageOverview = pageOverview
+	PageArea     = pageArea
+	PageContest  = pageContest
+)

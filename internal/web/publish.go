@@ -1,0 +1,366 @@
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/dauys/dauys"
+	"github.com/dauys/dauys/internal/intake"
+	"github.com/dauys/dauys/internal/tally"
+)
+
+// PublishOptions says what to export and where.
+type PublishOptions struct {
+	Election string
+	// Dir is the root of the exported site. Each export is written to
+	// Dir/v/<version>/ and never changed afterwards; Dir/current.json names
+	// the current one.
+	Dir string
+	// Version names the export; the default is the clock's UTC time,
+	// "20250316T200000Z".
+	Version string
+	// Workers render in parallel (default twice GOMAXPROCS).
+	Workers int
+	// Keep, when positive, removes all but the newest Keep versions.
+	Keep int
+}
+
+// PublishResult describes an export.
+type PublishResult struct {
+	Version string
+	Path    string // Dir/v/<version>
+	Files   int64
+	Bytes   int64
+	Took    time.Duration
+}
+
+// Pointer is the content of current.json: the version a reader should see
+// and its folder relative to current.json.
+type Pointer struct {
+	Election  string    `json:"election"`
+	Version   string    `json:"version"`
+	Path      string    `json:"path"`
+	Published time.Time `json:"published"`
+}
+
+// Publish writes the whole election as a static site: every page in every
+// language, the CSV and JSON of every area, the search index and the
+// assets, into a new immutable folder, then points current.json at it.
+// Readers of the previous version are never served a half-written one.
+func (s *Site) Publish(ctx context.Context, opt PublishOptions) (*PublishResult, error) {
+	start := time.Now()
+	e, err := s.cfg.Intake.Load(ctx, opt.Election)
+	if err != nil {
+		return nil, err
+	}
+	now := s.cfg.Now().UTC()
+	if opt.Version == "" {
+		opt.Version = now.Format("20060102T150405Z")
+	}
+	if !safeID(opt.Version) {
+		return nil, dauys.Errorf(dauys.EINVALID, "version %q: use letters, digits, dots, dashes and underscores", opt.Version)
+	}
+	if opt.Workers <= 0 {
+		// Twice the processors: a worker writing a file leaves its
+		// processor to one that renders.
+		opt.Workers = 2 * runtime.GOMAXPROCS(0)
+	}
+	final := filepath.Join(opt.Dir, "v", opt.Version)
+	if _, err := os.Stat(final); err == nil {
+		return nil, dauys.Errorf(dauys.ECONFLICT, "version %s is already published in %s", opt.Version, opt.Dir)
+	}
+	suffix := make([]byte, 4)
+	rand.Read(suffix)
+	tmp := filepath.Join(opt.Dir, "v", ".tmp-"+opt.Version+"-"+hex.EncodeToString(suffix))
+	if err := os.MkdirAll(tmp, 0o755); err != nil {
+		return nil, fmt.Errorf("web: publish: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+
+	p := &publisher{s: s, e: e, dir: tmp, version: opt.Version,
+		memo: &resultsMemo{areas: map[string]*tally.Results{}, lists: map[string][]tally.AreaResult{}}}
+	if err := p.prefetch(ctx); err != nil {
+		return nil, err
+	}
+	if err := p.run(ctx, opt.Workers); err != nil {
+		return nil, err
+	}
+	if err := os.Rename(tmp, final); err != nil {
+		return nil, fmt.Errorf("web: publish: %w", err)
+	}
+	ptr := Pointer{Election: e.ID, Version: opt.Version, Path: "v/" + opt.Version + "/", Published: now}
+	b, _ := json.MarshalIndent(ptr, "", " ")
+	if err := writeAtomic(filepath.Join(opt.Dir, "current.json"), append(b, '\n')); err != nil {
+		return nil, err
+	}
+	// The root index sends readers to the current version; it and
+	// current.json are the only files that change between exports.
+	if err := writeAtomic(filepath.Join(opt.Dir, "index.html"), redirectPage("v/"+opt.Version+"/"+dauys.Languages[0]+"/index.html")); err != nil {
+		return nil, err
+	}
+	if err := writeAtomic(filepath.Join(opt.Dir, "_headers"), []byte(headersFile)); err != nil {
+		return nil, err
+	}
+	if opt.Keep > 0 {
+		if err := prune(filepath.Join(opt.Dir, "v"), opt.Version, opt.Keep); err != nil {
+			return nil, err
+		}
+	}
+	return &PublishResult{Version: opt.Version, Path: final, Files: p.files.Load(), Bytes: p.bytes.Load(), Took: time.Since(start)}, nil
+}
+
+// headersFile gives static hosts that read a _headers file (Netlify,
+// Cloudflare Pages) the headers the live server sends.
+const headersFile = `/*
+  Content-Security-Policy: ` + csp + `
+  X-Content-Type-Options: nosniff
+  Referrer-Policy: strict-origin-when-cross-origin
+  X-Frame-Options: DENY
+/current.json
+  Cache-Control: no-cache
+/index.html
+  Cache-Control: no-cache
+/v/*
+  Cache-Control: public, max-age=31536000, immutable
+`
+
+func redirectPage(to string) []byte {
+	return []byte(`<!doctype html>
+<html lang="kk"><head><meta charset="utf-8"><meta http-equiv="refresh" content="0; url=` + to + `"><link rel="icon" href="data:,">
+<title>Dauys</title></head><body><p><a href="` + to + `">Дауыс · Дауыс · Dauys</a></p></body></html>
+`)
+}
+
+type publisher struct {
+	s       *Site
+	e       *intake.Election
+	dir     string
+	version string
+	pre     map[string]map[string]*dauys.Protocol
+	memo    *resultsMemo
+	dirs    sync.Map
+	files   atomic.Int64
+	bytes   atomic.Int64
+}
+
+// prefetch reads every current protocol in one pass, so that the ten
+// thousand precinct pages do not each ask the store.
+func (p *publisher) prefetch(ctx context.Context) error {
+	p.pre = map[string]map[string]*dauys.Protocol{}
+	return p.s.cfg.Store.EachProtocol(ctx, p.e.ID, "", func(pr *dauys.Protocol) error {
+		m := p.pre[pr.Area]
+		if m == nil {
+			m = map[string]*dauys.Protocol{}
+			p.pre[pr.Area] = m
+		}
+		m[pr.Contest] = pr
+		return nil
+	})
+}
+
+func (p *publisher) write(rel string, b []byte) error {
+	path := filepath.Join(p.dir, filepath.FromSlash(rel))
+	// Folders are made once, not stat'ed again for each of the thousands
+	// of files they hold.
+	if dir := filepath.Dir(path); dir != p.dir {
+		if _, made := p.dirs.Load(dir); !made {
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return err
+			}
+			p.dirs.Store(dir, true)
+		}
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		return err
+	}
+	p.files.Add(1)
+	p.bytes.Add(int64(len(b)))
+	return nil
+}
+
+func (p *publisher) page(ctx context.Context, t target) error {
+	opts := renderOpts{version: p.version, static: true, elections: []string{p.e.ID}, prefetch: p.pre, memo: p.memo}
+	b, err := p.s.renderWith(ctx, t, opts)
+	if err != nil {
+		return fmt.Errorf("web: publish %s/%s: %w", t.lang, t.self(), err)
+	}
+	return p.write(t.lang+"/"+t.self(), b)
+}
+
+// run renders everything with a pool of workers.
+func (p *publisher) run(ctx context.Context, workers int) error {
+	e := p.e
+	// The summary of this version is computed once, before the workers
+	// start.
+	if _, err := p.s.summary(ctx, e, p.version); err != nil {
+		return err
+	}
+	var jobs []func(context.Context) error
+	var areas []string
+	var walk func(string)
+	walk = func(id string) {
+		areas = append(areas, id)
+		for _, k := range e.Tree.Children(id) {
+			walk(k)
+		}
+	}
+	walk(e.Tree.Root())
+	hasDistricts := false
+	for _, c := range e.Contests {
+		hasDistricts = hasDistricts || c.Kind == dauys.KindPlurality
+	}
+	for _, lang := range dauys.Languages {
+		lang := lang
+		add := func(t target) {
+			t.lang, t.election = lang, e.ID
+			jobs = append(jobs, func(ctx context.Context) error { return p.page(ctx, t) })
+		}
+		add(target{kind: pageHome})
+		add(target{kind: pageOverview})
+		add(target{kind: pageSearch})
+		if hasDistricts {
+			add(target{kind: pageDistricts})
+		}
+		for _, c := range e.Contests {
+			add(target{kind: pageContest, id: c.ID})
+		}
+		for _, a := range areas[1:] {
+			add(target{kind: pageArea, id: a})
+		}
+	}
+	for _, a := range areas {
+		a := a
+		jobs = append(jobs, func(ctx context.Context) error { return p.data(ctx, a) })
+	}
+	jobs = append(jobs, func(ctx context.Context) error {
+		b, err := p.s.statusJSON(ctx, e, p.version)
+		if err != nil {
+			return err
+		}
+		if err := p.write("data/"+slug(e.ID)+"/status.json", b); err != nil {
+			return err
+		}
+		if err := p.write("data/"+slug(e.ID)+"/precincts.json", p.s.searchIndex(e).json.body); err != nil {
+			return err
+		}
+		for name, a := range p.s.assets.byName {
+			if err := p.write("static/"+name, a.body); err != nil {
+				return err
+			}
+		}
+		return p.write("index.html", redirectPage(dauys.Languages[0]+"/index.html"))
+	})
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	var once sync.Once
+	var firstErr error
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(jobs) || ctx.Err() != nil {
+					return
+				}
+				if err := jobs[i](ctx); err != nil {
+					once.Do(func() { firstErr = err; cancel() })
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if firstErr != nil {
+		return firstErr
+	}
+	return ctx.Err()
+}
+
+// data writes an area's JSON and CSV downloads.
+func (p *publisher) data(ctx context.Context, area string) error {
+	rc, err := p.s.newRenderCtx(ctx, target{kind: pageArea, lang: dauys.Languages[0], election: p.e.ID, id: area},
+		renderOpts{version: p.version, static: true, prefetch: p.pre, memo: p.memo})
+	if err != nil {
+		return err
+	}
+	res, ok := tally.PrecinctResults(p.e, area, p.pre[area])
+	if !ok {
+		if res, err = rc.areaResults(area); err != nil {
+			return err
+		}
+	}
+	j, err := marshalJSON(res)
+	if err != nil {
+		return err
+	}
+	c, err := p.s.resultsCSV(p.e, area, res, func(c *dauys.Contest) ([]tally.AreaResult, error) {
+		return rc.resultsOf(c, p.e.Tree.Children(area))
+	})
+	if err != nil {
+		return err
+	}
+	base := "data/" + slug(p.e.ID) + "/a/" + slug(area)
+	if err := p.write(base+".json", j); err != nil {
+		return err
+	}
+	return p.write(base+".csv", c)
+}
+
+func writeAtomic(path string, b []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, b, 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+// prune removes the oldest versions so that keep remain, never the
+// current one.
+func prune(dir, current string, keep int) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	type version struct {
+		name string
+		mod  time.Time
+	}
+	var vs []version
+	for _, de := range entries {
+		if !de.IsDir() || strings.HasPrefix(de.Name(), ".") || de.Name() == current {
+			continue
+		}
+		info, err := de.Info()
+		if err != nil {
+			return err
+		}
+		vs = append(vs, version{de.Name(), info.ModTime()})
+	}
+	sort.Slice(vs, func(i, j int) bool { return vs[i].mod.After(vs[j].mod) })
+	var errs []error
+	for i, v := range vs {
+		if i+1 >= keep {
+			errs = append(errs, os.RemoveAll(filepath.Join(dir, v.name)))
+		}
+	}
+	return errors.Join(errs...)
+}
