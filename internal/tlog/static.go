@@ -30,6 +30,11 @@ func WriteStatic(ctx context.Context, s Storage, election, dir string) error {
 	}
 	l := &Log{Storage: s}
 	cp, err := l.LatestCheckpoint(ctx, election)
+	if dauys.ErrorCode(err) == dauys.ENOTFOUND {
+		// The log exists but was never signed: publishing results without
+		// it would leave them unprovable.
+		return dauys.Errorf(dauys.ECONFLICT, "the log of %s has no checkpoint yet; run dauys log sync first", election)
+	}
 	if err != nil {
 		return err
 	}

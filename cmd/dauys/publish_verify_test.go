@@ -1,0 +1,53 @@
+package main_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestPublishAndVerify is what an observer does after election night: the
+// CEC publishes the results with their transparency log as a static
+// bundle, and anyone verifies it with the CEC's public key alone. Then a
+// changed total in the bundle is caught.
+func TestPublishAndVerify(t *testing.T) {
+	if testing.Short() {
+		t.Skip("publishes a whole election")
+	}
+	dir := t.TempDir()
+	db := filepath.Join(dir, "dauys.db")
+	mustRun(t, "election", "import", "--db", db, "../../examples/kz-referendum-2022")
+	key := filepath.Join(dir, "log.key")
+	out := mustRun(t, "log", "init", "--db", db, "--election", "kz-referendum-2022", "--key-out", key)
+	vkey := strings.TrimSpace(out[strings.LastIndex(strings.TrimSpace(out), "\n")+1:])
+	csvPath, _ := nightCSV(t, "kz-referendum-2022", func(i int) bool { return i%4 == 0 })
+	mustRun(t, "protocols", "import", "--db", db, "--election", "kz-referendum-2022", csvPath)
+
+	site := filepath.Join(dir, "site")
+	if code, _, errs := run(t, "publish", "--db", db, "--election", "kz-referendum-2022", "--out", site); code == 0 || !strings.Contains(errs, "log sync") {
+		t.Errorf("publish with the log behind the results: exit %d, %s", code, errs)
+	}
+	mustRun(t, "log", "sync", "--db", db, "--election", "kz-referendum-2022", "--key", key)
+	mustRun(t, "publish", "--db", db, "--election", "kz-referendum-2022", "--out", site)
+	if out := mustRun(t, "verify", "--key", vkey, site); !strings.Contains(out, "VERIFIED") {
+		t.Fatalf("verify: %s", out)
+	}
+
+	// Change one published number: the verifier names it.
+	results, _ := filepath.Glob(filepath.Join(site, "v", "*", "data", "kz-referendum-2022", "a", "KZ.json"))
+	if len(results) != 1 {
+		t.Fatalf("the national results file: %v", results)
+	}
+	data, _ := os.ReadFile(results[0])
+	i := strings.Index(string(data), `"yes":`) + len(`"yes":`)
+	for i < len(data) && (data[i] == ' ') {
+		i++
+	}
+	changed := string(data[:i]) + "1" + string(data[i:])
+	os.WriteFile(results[0], []byte(changed), 0o644)
+	code, out, errs := run(t, "verify", "--key", vkey, site)
+	if code == 0 || !strings.Contains(out+errs, "NOT VERIFIED") || !strings.Contains(out+errs, "yes") {
+		t.Errorf("a changed total verified: exit %d\n%s%s", code, out, errs)
+	}
+}
