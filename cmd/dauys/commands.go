@@ -7,8 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
-	"net/http"
 	"os"
 	"sort"
 	"strings"
@@ -18,7 +16,6 @@ import (
 	"github.com/dauys/dauys"
 	"github.com/dauys/dauys/internal/decidecmd"
 	"github.com/dauys/dauys/internal/definition"
-	"github.com/dauys/dauys/internal/httpapi"
 	"github.com/dauys/dauys/internal/intake"
 	"github.com/dauys/dauys/internal/tally"
 )
@@ -293,7 +290,15 @@ func newSecret() (string, error) {
 
 func (m *Main) runServe(ctx context.Context, args []string) error {
 	fs, db := m.flags("serve")
-	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
+	o := serveOptions{}
+	fs.StringVar(&o.Addr, "addr", "127.0.0.1:8080", "address to listen on")
+	fs.StringVar(&o.TLSCert, "tls-cert", "", "serve HTTPS with this PEM certificate (chain) file")
+	fs.StringVar(&o.TLSKey, "tls-key", "", "the PEM private key of --tls-cert (mode 0600)")
+	fs.StringVar(&o.TrustProxy, "trust-proxy", "", "addresses or networks of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto to believe, comma separated")
+	fs.Func("log-key", "the CEC's transparency-log key file (from `dauys log keygen`); repeat for each; with it the server appends protocols to the log and signs checkpoints", func(v string) error {
+		o.LogKeys = append(o.LogKeys, v)
+		return nil
+	})
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
@@ -302,32 +307,13 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 		return err
 	}
 	defer s.Close()
-	return m.serve(ctx, s, *addr)
+	return m.serveWith(ctx, s, o)
 }
 
-// serve serves the API and pages until ctx is done.
+// serve serves the API and pages on addr, over plain HTTP, until ctx is
+// done; serveWith takes TLS and proxy options too.
 func (m *Main) serve(ctx context.Context, s *store, addr string) error {
-	log := m.logger()
-	api := httpapi.New(httpapi.Config{Store: s, Tokens: s.tokens, Intake: s.intake, Tally: s.tally, Logger: log, Now: m.Now})
-	registerPages(api, s, log)
-	watchChanges(ctx, s, log)
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return err
-	}
-	srv := &http.Server{Handler: api, ReadHeaderTimeout: 10 * time.Second}
-	log.Info("serving", "addr", "http://"+ln.Addr().String())
-	if m.Ready != nil {
-		m.Ready(ln.Addr().String())
-	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-		return httpapi.Shutdown(context.Background(), srv)
-	}
+	return m.serveWith(ctx, s, serveOptions{Addr: addr})
 }
 
 func (m *Main) runDecide(args []string) int {

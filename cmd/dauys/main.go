@@ -61,9 +61,14 @@ Usage:
   dauys protocols import [--db ...] --election ID [--acknowledge-warnings] FILE(.csv|.zip)
   dauys tally [--db ...] --election ID [--area ID] [--json]
   dauys token create [--db ...] --role operator --area ID --election ID [--ttl 720h]
-  dauys serve [--db ...] [--addr 127.0.0.1:8080]
+  dauys token revoke [--db ...] [--id ID]   (without --id: the token on standard input)
+  dauys user add [--db ...] --name N --role R [--election ID [--area ID]]   (password on standard input)
+  dauys user list|disable|unlock [--db ...] [--name N] [--json]
+  dauys audit-log [--db ...] [--election ID] [--json] [--verify]
+  dauys backup --db PATH --out FILE
+  dauys restore --from FILE --db PATH [--force]
+  dauys serve [--db ...] [--addr 127.0.0.1:8080] [--tls-cert FILE --tls-key FILE] [--trust-proxy ADDR,...] [--log-key FILE]
   dauys demo [--db PATH] [--addr 127.0.0.1:8080] [--no-serve] [--duration 3m]
-  dauys publish [--db ...] --election ID --out DIR [--version NAME] [--keep N] [--geojson FILE]
   dauys decide --preset ID [--seats N] [--seed S] [--json] FILE
   dauys cdf import|export [--db ...] ... (NIST SP 1500-100 v2; dauys cdf for details)
   dauys bench load [--submitters 500] [--duration 60s] [--db ...] [--json]
@@ -105,10 +110,22 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 	case "tally":
 		err = m.runTally(ctx, rest)
 	case "token":
-		if len(rest) == 0 || rest[0] != "create" {
-			return m.usageError("usage: dauys token create --role ROLE --area ID --election ID")
+		switch {
+		case len(rest) > 0 && rest[0] == "create":
+			err = m.runTokenCreate(ctx, rest[1:])
+		case len(rest) > 0 && rest[0] == "revoke":
+			err = m.runTokenRevoke(ctx, rest[1:])
+		default:
+			return m.usageError("usage: dauys token create --role ROLE --area ID --election ID, or dauys token revoke --id ID")
 		}
-		err = m.runTokenCreate(ctx, rest[1:])
+	case "user":
+		err = m.runUser(ctx, rest)
+	case "audit-log":
+		err = m.runAuditLog(ctx, rest)
+	case "backup":
+		err = m.runBackup(ctx, rest)
+	case "restore":
+		err = m.runRestore(ctx, rest)
 	case "serve":
 		err = m.runServe(ctx, rest)
 	case "demo":
@@ -141,6 +158,7 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 	default:
 		return m.usageError(fmt.Sprintf("unknown command %q", cmd))
 	}
+	err = m.recordCommand(ctx, args, err)
 	return m.exit(err)
 }
 

@@ -1,16 +1,27 @@
 // Package httpapi serves the JSON API of Dauys: elections, results,
-// progress and protocol submission. Errors are RFC 9457 problem documents.
+// progress, protocol submission, sign-in and the audit trail. Errors are
+// RFC 9457 problem documents.
+//
+// Writes need a credential: a Bearer token for machines, or the session
+// cookie a person gets from POST /api/v1/login. Both prove a principal,
+// and Authorize alone decides what it may do. Every write, sign-in and
+// refusal is appended to the audit trail. Unsafe requests from another
+// origin are refused (net/http.CrossOriginProtection), so that a page
+// elsewhere cannot use a signed-in browser's cookie.
 package httpapi
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
-	"strings"
+	"net/netip"
+	"runtime"
+	"sync"
 	"time"
 
 	"github.com/dauys/dauys"
@@ -22,22 +33,54 @@ import (
 type Config struct {
 	Store  dauys.Store
 	Tokens dauys.TokenStore
+	// Users keeps users, sessions and failed sign-ins; without it there is
+	// no sign-in and only tokens authenticate.
+	Users dauys.UserStore
+	// Audit is the audit trail; without it nothing is recorded.
+	Audit  dauys.AuditLog
 	Intake *intake.Service
 	Tally  *tally.Tally
 	Logger *slog.Logger
 	Now    func() time.Time
+	// Rand makes session secrets (default crypto/rand).
+	Rand io.Reader
 	// MaxBody bounds a request body in bytes (default 1 MiB).
 	MaxBody int64
+
+	// SessionTTL is how long a session lasts from sign-in (default 12
+	// hours: an election night).
+	SessionTTL time.Duration
+	// AccountPolicy and AddressPolicy lock accounts and client addresses
+	// after failed sign-ins (default dauys.AccountLoginPolicy and
+	// dauys.AddressLoginPolicy).
+	AccountPolicy, AddressPolicy dauys.LoginPolicy
+	// PasswordParams are those of the hash an unknown user's sign-in is
+	// checked against, so that it takes as long as a known user's
+	// (default dauys.DefaultPasswordParams).
+	PasswordParams dauys.PasswordParams
+	// MaxPasswordChecks bounds the password hashes computed at once
+	// (default GOMAXPROCS).
+	MaxPasswordChecks int
+
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For and
+	// X-Forwarded-Proto are believed; nobody's by default.
+	TrustedProxies []netip.Prefix
 }
 
 // Server is the API's http.Handler.
 type Server struct {
-	cfg Config
-	mux *http.ServeMux
+	cfg     Config
+	mux     *http.ServeMux
+	handler http.Handler
+	audit   *auditor
+	hashing chan struct{}
+
+	dummyOnce sync.Once
+	dummy     string
 }
 
 // New returns the API server. Register more routes on Mux() to serve pages
-// beside it.
+// beside it: they are behind the same cross-origin protection.
 func New(cfg Config) *Server {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -48,7 +91,33 @@ func New(cfg Config) *Server {
 	if cfg.MaxBody <= 0 {
 		cfg.MaxBody = 1 << 20
 	}
-	s := &Server{cfg: cfg, mux: http.NewServeMux()}
+	if cfg.Rand == nil {
+		cfg.Rand = rand.Reader
+	}
+	if cfg.SessionTTL <= 0 {
+		cfg.SessionTTL = 12 * time.Hour
+	}
+	if cfg.AccountPolicy == (dauys.LoginPolicy{}) {
+		cfg.AccountPolicy = dauys.AccountLoginPolicy()
+	}
+	if cfg.AddressPolicy == (dauys.LoginPolicy{}) {
+		cfg.AddressPolicy = dauys.AddressLoginPolicy()
+	}
+	if cfg.PasswordParams == (dauys.PasswordParams{}) {
+		cfg.PasswordParams = dauys.DefaultPasswordParams()
+	}
+	if cfg.MaxPasswordChecks <= 0 {
+		cfg.MaxPasswordChecks = runtime.GOMAXPROCS(0)
+	}
+	s := &Server{cfg: cfg, mux: http.NewServeMux(), audit: &auditor{log: cfg.Audit},
+		hashing: make(chan struct{}, cfg.MaxPasswordChecks)}
+	// No origin is trusted besides the request's own: the pages and the
+	// API are served from one origin.
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.Error(w, r, dauys.Errorf(dauys.EFORBIDDEN, "cross-origin request refused"))
+	}))
+	s.handler = cop.Handler(s.mux)
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.HandleFunc("GET /api/v1/elections", s.elections)
 	s.mux.HandleFunc("GET /api/v1/elections/{id}", s.election)
@@ -56,6 +125,13 @@ func New(cfg Config) *Server {
 	s.mux.HandleFunc("GET /api/v1/elections/{id}/progress", s.progress)
 	s.mux.HandleFunc("GET /api/v1/elections/{id}/protocols/{contest}/{area...}", s.protocol)
 	s.mux.HandleFunc("POST /api/v1/elections/{id}/protocols", s.submit)
+	s.mux.HandleFunc("GET /api/v1/elections/{id}/audit-log", s.auditLog)
+	s.mux.HandleFunc("GET /api/v1/elections/{id}/refusals", s.refusals)
+	s.mux.HandleFunc("GET /api/v1/me", s.me)
+	if cfg.Users != nil {
+		s.mux.HandleFunc("POST /api/v1/login", s.login)
+		s.mux.HandleFunc("POST /api/v1/logout", s.logout)
+	}
 	return s
 }
 
@@ -65,11 +141,17 @@ func (s *Server) Mux() *http.ServeMux { return s.mux }
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer func() {
 		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v) // a response abandoned on purpose: let net/http cut the connection
+			}
 			s.cfg.Logger.Error("panic", "path", r.URL.Path, "panic", v)
 			s.Error(w, r, fmt.Errorf("panic: %v", v))
 		}
 	}()
-	s.mux.ServeHTTP(w, r)
+	if s.secure(r) {
+		w.Header().Set("Strict-Transport-Security", "max-age=63072000")
+	}
+	s.handler.ServeHTTP(w, r)
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
@@ -164,7 +246,7 @@ type submitResult struct {
 }
 
 func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
-	p, err := s.authenticate(r)
+	who, err := s.authenticate(r)
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -202,15 +284,27 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	for i := range subs {
-		if err := Authorize(p, e, dauys.RoleOperator, subs[i].Area); err != nil {
+		if err := authorizeSubmission(&who.principal, e, &subs[i]); err != nil {
+			refused := s.event(r, who, dauys.AuditRefusal, outcomeOf(err))
+			refused.Election, refused.Area, refused.Object, refused.Detail = e.ID, subs[i].Area, subs[i].Contest+"/"+subs[i].Area, dauys.ErrorMessage(err)
+			if rerr := s.audit.record(r.Context(), refused); rerr != nil {
+				err = rerr
+			}
 			s.Error(w, r, err)
 			return
 		}
-		subs[i].Submitter = p.Subject
-		subs[i].Source = "api " + clientAddr(r)
+		subs[i].Submitter = who.principal.Subject
+		subs[i].Source = "api " + s.clientAddr(r)
 	}
 	res, err := s.cfg.Intake.Submit(r.Context(), election, subs)
 	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	// The answer waits for the audit trail: an action that could not be
+	// recorded is reported as failed, and sending it again is safe, since
+	// intake answers a protocol it has as a duplicate.
+	if err := s.audit.record(r.Context(), s.submissionEvents(r, who, e.ID, subs, res)...); err != nil {
 		s.Error(w, r, err)
 		return
 	}
@@ -244,63 +338,6 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, status, map[string]any{"results": out})
 }
 
-// authenticate reads the Bearer token of a request.
-func (s *Server) authenticate(r *http.Request) (*dauys.Principal, error) {
-	h := r.Header.Get("Authorization")
-	secret, ok := strings.CutPrefix(h, "Bearer ")
-	if !ok || secret == "" || s.cfg.Tokens == nil {
-		return nil, dauys.Errorf(dauys.EUNAUTHORIZED, "a Bearer token is required")
-	}
-	t, err := s.cfg.Tokens.TokenByHash(r.Context(), dauys.HashToken(strings.TrimSpace(secret)))
-	if dauys.ErrorCode(err) == dauys.ENOTFOUND {
-		return nil, dauys.Errorf(dauys.EUNAUTHORIZED, "the token is not valid")
-	} else if err != nil {
-		return nil, err
-	}
-	now := s.cfg.Now()
-	if !t.RevokedAt.IsZero() || (!t.ExpiresAt.IsZero() && now.After(t.ExpiresAt)) {
-		return nil, dauys.Errorf(dauys.EUNAUTHORIZED, "the token has expired or was revoked")
-	}
-	return &t.Principal, nil
-}
-
-// Authorize is the one place that decides whether a principal may perform
-// an action needing role on an area of an election.
-func Authorize(p *dauys.Principal, e *intake.Election, need, area string) error {
-	if p == nil {
-		return dauys.Errorf(dauys.EUNAUTHORIZED, "sign in first")
-	}
-	if p.Role == dauys.RoleAdmin {
-		return nil
-	}
-	allowed := map[string][]string{
-		dauys.RoleOperator: {dauys.RoleOperator, dauys.RolePrecinct},
-		dauys.RolePrecinct: {dauys.RolePrecinct},
-		dauys.RoleObserver: {dauys.RoleObserver},
-	}
-	okRole := false
-	for _, r := range allowed[need] {
-		if r == p.Role {
-			okRole = true
-		}
-	}
-	if need == dauys.RoleObserver && p.Role != "" {
-		okRole = true
-	}
-	if !okRole {
-		return dauys.Errorf(dauys.EFORBIDDEN, "role %s may not do this", p.Role)
-	}
-	if p.Election != "" && p.Election != e.ID {
-		return dauys.Errorf(dauys.EFORBIDDEN, "this token is for election %s, not %s", p.Election, e.ID)
-	}
-	if p.Area != "" && e.Tree.Area(area) != nil && !e.Tree.Within(area, p.Area) {
-		return dauys.Errorf(dauys.EFORBIDDEN, "area %s is outside this token's area %s", area, p.Area)
-	}
-	return nil
-}
-
-func clientAddr(r *http.Request) string { return r.RemoteAddr }
-
 // problem is an RFC 9457 problem document with Dauys's extensions.
 type problem struct {
 	Type     string          `json:"type"`
@@ -319,6 +356,7 @@ var statusOf = map[string]int{
 	dauys.ECONFLICT:     http.StatusConflict,
 	dauys.EUNAUTHORIZED: http.StatusUnauthorized,
 	dauys.EFORBIDDEN:    http.StatusForbidden,
+	dauys.ELOCKED:       http.StatusTooManyRequests,
 	dauys.EINTERNAL:     http.StatusInternalServerError,
 }
 
@@ -346,6 +384,7 @@ func (s *Server) problemFor(r *http.Request, err error) problem {
 
 // Error writes err as a problem document.
 func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
+	retryAfter(w, err, s.cfg.Now())
 	writeProblem(w, s.problemFor(r, err))
 }
 

@@ -55,6 +55,10 @@ func Run(t *testing.T, open func(t *testing.T) dauys.Store) {
 		{"OrderDoesNotMatter", testOrderDoesNotMatter},
 		{"Tokens", testTokens},
 		{"Keys", testKeys},
+		{"Users", testUsers},
+		{"Sessions", testSessions},
+		{"LoginThrottle", testLoginThrottle},
+		{"Audit", testAudit},
 	} {
 		t.Run(test.name, func(t *testing.T) { test.run(t, fresh) })
 	}

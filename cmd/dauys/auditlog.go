@@ -1,0 +1,281 @@
+package main
+
+import (
+	"context"
+	"crypto/ed25519"
+	"encoding/base64"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/dauys/dauys"
+)
+
+// runAuditLog exports the audit trail: CSV by default, or JSON, and checks
+// its hash chain with --verify.
+func (m *Main) runAuditLog(ctx context.Context, args []string) error {
+	fs, db := m.flags("audit-log")
+	election := fs.String("election", "", "the election whose events to export (default: every event)")
+	asJSON := fs.Bool("json", false, "print JSON, which keeps every field as stored, for verifiers")
+	verify := fs.Bool("verify", false, "check the hash chain and print only the verdict")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	s, err := m.open(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	al, err := s.auditLog()
+	if err != nil {
+		return err
+	}
+	// A whole trail is checked link by link; one election's events are
+	// not contiguous, so only each event's own hash is checked.
+	v := dauys.AuditVerifier{Contiguous: *election == ""}
+	if *verify {
+		if err := al.AuditEvents(ctx, *election, v.Check); err != nil {
+			return err
+		}
+		what := "the chain is intact"
+		if !v.Contiguous {
+			what = "each event matches its hash (check the whole trail, without --election, for removed events)"
+		}
+		fmt.Fprintf(m.Stdout, "verified %d events: %s\n", v.Checked(), what)
+		return nil
+	}
+	if *asJSON {
+		return m.writeAuditJSON(ctx, al, *election)
+	}
+	w := csv.NewWriter(m.Stdout)
+	w.Write([]string{"id", "at", "actor", "role", "credential", "action", "election", "area", "object", "outcome", "detail", "client", "prev", "hash"})
+	err = al.AuditEvents(ctx, *election, func(e *dauys.AuditEvent) error {
+		row := []string{strconv.FormatInt(e.ID, 10), e.At.Format(time.RFC3339Nano), e.Actor, e.Role, e.Credential, e.Action,
+			e.Election, e.Area, e.Object, e.Outcome, e.Detail, e.Client, e.Prev, e.Hash}
+		for i := range row {
+			row[i] = spreadsheetSafe(row[i])
+		}
+		return w.Write(row)
+	})
+	w.Flush()
+	return errors.Join(err, w.Error())
+}
+
+// spreadsheetSafe keeps a spreadsheet from running a cell as a formula:
+// names tried at sign-in come from anyone. Such a cell gets a leading
+// apostrophe, so the CSV is for reading; verifiers read --json.
+func spreadsheetSafe(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// writeAuditJSON streams {"events": [...]}, one event a line.
+func (m *Main) writeAuditJSON(ctx context.Context, al dauys.AuditLog, election string) error {
+	fmt.Fprint(m.Stdout, "{\"events\": [")
+	sep := "\n"
+	err := al.AuditEvents(ctx, election, func(e *dauys.AuditEvent) error {
+		b, err := json.Marshal(e)
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(m.Stdout, "%s%s", sep, b)
+		sep = ",\n"
+		return err
+	})
+	fmt.Fprint(m.Stdout, "\n]}\n")
+	return err
+}
+
+// commandActions are the commands that change what a database holds,
+// with the audit action each records, and the flag naming what it acts on.
+var commandActions = map[string]struct{ action, object string }{
+	"election import":  {dauys.AuditElectionImport, ""},
+	"protocols import": {dauys.AuditProtocolsImport, ""},
+	"cdf import":       {dauys.AuditProtocolsImport, ""},
+	"token create":     {dauys.AuditTokenCreate, "subject"},
+	"token revoke":     {dauys.AuditTokenRevoke, "id"},
+	"keys register":    {dauys.AuditKeyRegister, "public-key"},
+	"keys revoke":      {dauys.AuditKeyRevoke, "id"},
+	"user add":         {dauys.AuditUserAdd, "name"},
+	"user disable":     {dauys.AuditUserDisable, "name"},
+	"user unlock":      {dauys.AuditUserUnlock, "name"},
+	"backup":           {dauys.AuditBackup, "out"},
+	"restore":          {dauys.AuditRestore, "from"},
+}
+
+// recordCommand appends a command that changed (or tried to change) a
+// database to that database's audit trail, as cli:$USER from this host.
+// Commands refused before they reached a database, and databases that do
+// not exist, are not recorded. The command has run by now: a failure to
+// record it is reported, and turns a success into exit status 1.
+func (m *Main) recordCommand(ctx context.Context, args []string, cmdErr error) error {
+	name, rest := commandName(args)
+	what, ok := commandActions[name]
+	var ue usageErr
+	if !ok || errors.Is(cmdErr, flag.ErrHelp) || errors.As(cmdErr, &ue) || isFlagError(cmdErr) {
+		return cmdErr
+	}
+	db := flagValue(rest, "db")
+	if db == "" {
+		db = "dauys.db"
+	}
+	if !isPostgresURL(db) {
+		if _, err := os.Stat(db); err != nil {
+			return cmdErr
+		}
+	}
+	s, err := m.open(ctx, db)
+	if err == nil {
+		defer s.Close()
+		var al dauys.AuditLog
+		if al, err = s.auditLog(); err == nil {
+			err = al.RecordAudit(ctx, m.commandEvent(name, what.action, what.object, rest, cmdErr))
+		}
+	}
+	if err == nil {
+		return cmdErr
+	}
+	err = fmt.Errorf("the audit trail could not record %q, which has run: %w", "dauys "+name, err)
+	if cmdErr == nil {
+		return err
+	}
+	fmt.Fprintf(m.Stderr, "dauys: %v\n", err)
+	return cmdErr
+}
+
+// commandEvent describes a command for the audit trail.
+func (m *Main) commandEvent(name, action, objectFlag string, args []string, cmdErr error) *dauys.AuditEvent {
+	user := os.Getenv("USER")
+	if user == "" {
+		user = strconv.Itoa(os.Getuid())
+	}
+	host, _ := os.Hostname()
+	e := &dauys.AuditEvent{At: m.Now().UTC(), Actor: "cli:" + user, Credential: "cli", Action: action,
+		Election: flagValue(args, "election"), Area: flagValue(args, "area"), Client: "cli@" + host}
+	switch {
+	case objectFlag == "public-key":
+		if pub := flagValue(args, objectFlag); pub != "" {
+			e.Object = keyIDOf(pub)
+		}
+	case objectFlag != "":
+		e.Object = flagValue(args, objectFlag)
+	}
+	if e.Object == "" {
+		if pos := positional(args); len(pos) > 0 {
+			e.Object = pos[len(pos)-1]
+		}
+	}
+	switch {
+	case cmdErr == nil:
+		e.Outcome = dauys.AuditOK
+	case errors.Is(cmdErr, errRejected):
+		e.Outcome = "partial"
+		e.Detail = "some input was rejected; "
+	default:
+		e.Outcome = dauys.ErrorCode(cmdErr)
+		e.Detail = dauys.ErrorMessage(cmdErr) + "; "
+	}
+	e.Detail += "dauys " + name + " " + strings.Join(withoutDB(args), " ")
+	e.Detail = strings.TrimSpace(e.Detail)
+	return e
+}
+
+// commandName splits the command (one word, or two for commands with
+// subcommands) from its arguments.
+func commandName(args []string) (string, []string) {
+	if len(args) == 0 {
+		return "", nil
+	}
+	switch args[0] {
+	case "election", "protocols", "cdf", "token", "keys", "user":
+		if len(args) > 1 {
+			return args[0] + " " + args[1], args[2:]
+		}
+	}
+	return args[0], args[1:]
+}
+
+// flagValue returns the value of --name (or -name) in args, as given.
+func flagValue(args []string, name string) string {
+	for i, a := range args {
+		trimmed := strings.TrimLeft(a, "-")
+		if len(a)-len(trimmed) == 0 || len(a)-len(trimmed) > 2 {
+			continue
+		}
+		if v, ok := strings.CutPrefix(trimmed, name+"="); ok {
+			return v
+		}
+		if trimmed == name && i+1 < len(args) {
+			return args[i+1]
+		}
+	}
+	return ""
+}
+
+// positional returns the arguments that are neither flags nor their
+// values, for the flags that take one.
+func positional(args []string) []string {
+	var out []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if strings.HasPrefix(a, "-") {
+			if !strings.Contains(a, "=") && !booleanFlags[strings.TrimLeft(a, "-")] {
+				i++
+			}
+			continue
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+// booleanFlags are the flags of the recorded commands that take no value.
+var booleanFlags = map[string]bool{"acknowledge-warnings": true, "force": true, "json": true}
+
+// withoutDB drops --db and its value, which may be a URL with a password.
+func withoutDB(args []string) []string {
+	var out []string
+	for i := 0; i < len(args); i++ {
+		a := strings.TrimLeft(args[i], "-")
+		if len(args[i]) > len(a) && (a == "db" || strings.HasPrefix(a, "db=")) {
+			if a == "db" {
+				i++
+			}
+			continue
+		}
+		out = append(out, args[i])
+	}
+	return out
+}
+
+// keyIDOf returns the id of a base64 public key, or the text as it is
+// when it is not one.
+func keyIDOf(public string) string {
+	pub, err := base64.StdEncoding.DecodeString(public)
+	if err != nil || len(pub) != ed25519.PublicKeySize {
+		return public
+	}
+	return dauys.KeyID(pub)
+}
+
+// isFlagError reports whether err is the flag package refusing the command
+// line, which it says only in words.
+func isFlagError(err error) bool {
+	if err == nil {
+		return false
+	}
+	for _, prefix := range []string{"flag provided but not defined", "invalid value", "invalid boolean value", "bad flag syntax", "flag needs an argument"} {
+		if strings.HasPrefix(err.Error(), prefix) {
+			return true
+		}
+	}
+	return false
+}

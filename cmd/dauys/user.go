@@ -1,0 +1,274 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"unicode/utf8"
+
+	"github.com/dauys/dauys"
+)
+
+// minPasswordLength is the shortest password user add accepts. Sign-ins
+// are throttled, so length, not composition rules, is what counts.
+const minPasswordLength = 12
+
+// users returns the store's users, which both backends keep.
+func (s *store) users() (dauys.UserStore, error) {
+	us, ok := s.Store.(dauys.UserStore)
+	if !ok {
+		return nil, fmt.Errorf("%T keeps no users", s.Store)
+	}
+	return us, nil
+}
+
+// auditLog returns the store's audit trail, which both backends keep.
+func (s *store) auditLog() (dauys.AuditLog, error) {
+	al, ok := s.Store.(dauys.AuditLog)
+	if !ok {
+		return nil, fmt.Errorf("%T keeps no audit trail", s.Store)
+	}
+	return al, nil
+}
+
+// runUser manages the people who sign in: add, list, disable, unlock.
+func (m *Main) runUser(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		return usageErr{"usage: dauys user add|list|disable|unlock"}
+	}
+	switch args[0] {
+	case "add":
+		return m.runUserAdd(ctx, args[1:])
+	case "list":
+		return m.runUserList(ctx, args[1:])
+	case "disable":
+		return m.runUserDisable(ctx, args[1:])
+	case "unlock":
+		return m.runUserUnlock(ctx, args[1:])
+	}
+	return usageErr{fmt.Sprintf("unknown user command %q", args[0])}
+}
+
+func (m *Main) runUserAdd(ctx context.Context, args []string) error {
+	fs, db := m.flags("user add")
+	name := fs.String("name", "", "the name the user signs in with")
+	role := fs.String("role", "", "admin, operator, precinct or observer")
+	area := fs.String("area", "", "the area subtree the user acts in (a precinct commission's precinct); default the whole election")
+	election := fs.String("election", "", "the election the user acts in; default every election")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	if *name == "" || !dauys.ValidRole(*role) {
+		return usageErr{"user add takes --name N --role admin|operator|precinct|observer [--area ID --election ID]; the password is read from standard input"}
+	}
+	if *area != "" && *election == "" {
+		return usageErr{"--area needs --election: areas belong to an election"}
+	}
+	u := &dauys.User{Name: *name, Role: *role, Election: *election, Area: *area, PasswordHash: "-"}
+	if err := u.Validate(); err != nil {
+		return err
+	}
+	password, err := m.readPassword(fmt.Sprintf("Password for %s: ", *name))
+	if err != nil {
+		return err
+	}
+	if n := utf8.RuneCountInString(password); n < minPasswordLength {
+		return dauys.Errorf(dauys.EINVALID, "the password has %d characters; it needs at least %d", n, minPasswordLength)
+	}
+	s, err := m.open(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	us, err := s.users()
+	if err != nil {
+		return err
+	}
+	if *election != "" {
+		e, err := s.intake.Load(ctx, *election)
+		if err != nil {
+			return err
+		}
+		if *area != "" && e.Tree.Area(*area) == nil {
+			return dauys.Errorf(dauys.ENOTFOUND, "area %q does not exist in election %s", *area, *election)
+		}
+	}
+	u.PasswordHash, u.CreatedAt = dauys.HashPassword(password, dauys.DefaultPasswordParams()), m.Now().UTC()
+	if err := us.CreateUser(ctx, u); err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "added user %s (%s%s)\n", u.Name, u.Role, scopeOf(u.Election, u.Area))
+	return nil
+}
+
+// scopeOf describes a scope for people.
+func scopeOf(election, area string) string {
+	switch {
+	case election == "":
+		return ", every election"
+	case area == "":
+		return ", election " + election
+	}
+	return ", election " + election + ", area " + area
+}
+
+// readPassword reads a password: from a terminal without echo, twice; or
+// else the first line of standard input, so that scripts can pipe it. A
+// password is never taken from a flag, where ps and the shell's history
+// would show it.
+func (m *Main) readPassword(prompt string) (string, error) {
+	if f, ok := m.Stdin.(*os.File); ok && isTerminal(f) {
+		fmt.Fprint(m.Stderr, prompt)
+		first, err := readHidden(f)
+		fmt.Fprintln(m.Stderr)
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprint(m.Stderr, "Again: ")
+		again, err := readHidden(f)
+		fmt.Fprintln(m.Stderr)
+		if err != nil {
+			return "", err
+		}
+		if first != again {
+			return "", dauys.Errorf(dauys.EINVALID, "the two passwords differ")
+		}
+		return first, nil
+	}
+	line, err := bufio.NewReader(m.Stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", err
+	}
+	line = strings.TrimRight(line, "\r\n")
+	if line == "" {
+		return "", dauys.Errorf(dauys.EINVALID, "no password on standard input")
+	}
+	return line, nil
+}
+
+func (m *Main) runUserList(ctx context.Context, args []string) error {
+	fs, db := m.flags("user list")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	s, err := m.open(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	us, err := s.users()
+	if err != nil {
+		return err
+	}
+	list, err := us.Users(ctx)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		if list == nil {
+			list = []*dauys.User{}
+		}
+		return writeJSON(m.Stdout, map[string]any{"users": list})
+	}
+	tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tROLE\tELECTION\tAREA\tCREATED\tDISABLED")
+	for _, u := range list {
+		disabled := ""
+		if !u.DisabledAt.IsZero() {
+			disabled = u.DisabledAt.Format("2006-01-02 15:04")
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", u.Name, u.Role, u.Election, u.Area, u.CreatedAt.Format("2006-01-02 15:04"), disabled)
+	}
+	return tw.Flush()
+}
+
+func (m *Main) runUserDisable(ctx context.Context, args []string) error {
+	fs, db := m.flags("user disable")
+	name := fs.String("name", "", "the user")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	if *name == "" {
+		return usageErr{"user disable takes --name N"}
+	}
+	s, err := m.open(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	us, err := s.users()
+	if err != nil {
+		return err
+	}
+	if err := us.DisableUser(ctx, *name, m.Now().UTC()); err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "disabled user %s and ended its sessions\n", *name)
+	return nil
+}
+
+// runUserUnlock lifts the lock failed sign-ins put on an account.
+func (m *Main) runUserUnlock(ctx context.Context, args []string) error {
+	fs, db := m.flags("user unlock")
+	name := fs.String("name", "", "the user")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	if *name == "" {
+		return usageErr{"user unlock takes --name N"}
+	}
+	s, err := m.open(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	us, err := s.users()
+	if err != nil {
+		return err
+	}
+	if _, err := us.User(ctx, *name); err != nil {
+		return err
+	}
+	if err := us.ClearLoginFailures(ctx, "user:"+*name); err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "unlocked user %s\n", *name)
+	return nil
+}
+
+// runTokenRevoke revokes an API token by id, or, without --id, the token
+// whose secret is on standard input (never in a flag).
+func (m *Main) runTokenRevoke(ctx context.Context, args []string) error {
+	fs, db := m.flags("token revoke")
+	id := fs.String("id", "", "the token's id, as the audit trail shows it (token:ID); without it the token itself is read from standard input")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	s, err := m.open(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if *id == "" {
+		secret, err := m.readPassword("Token: ")
+		if err != nil {
+			return err
+		}
+		t, err := s.tokens.TokenByHash(ctx, dauys.HashToken(strings.TrimSpace(secret)))
+		if err != nil {
+			return err
+		}
+		*id = t.ID
+	}
+	if err := s.tokens.RevokeToken(ctx, *id, m.Now().UTC()); err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "revoked token %s\n", *id)
+	return nil
+}

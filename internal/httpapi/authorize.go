@@ -1,0 +1,106 @@
+package httpapi
+
+import (
+	"slices"
+
+	"github.com/dauys/dauys"
+	"github.com/dauys/dauys/internal/intake"
+)
+
+// Action is what a principal asks to do. Authorize decides every one of
+// them in one place, from the principal's role and scope.
+type Action string
+
+// Actions. Reading results is public and needs no action.
+const (
+	ActionSubmit      Action = "submit"      // send a precinct's protocol
+	ActionAmend       Action = "amend"       // correct an accepted protocol, with a reason
+	ActionAcknowledge Action = "acknowledge" // accept the plausibility warnings a protocol raises
+	ActionManageKeys  Action = "manage-keys" // register and revoke commission keys
+	ActionManageUsers Action = "manage-users"
+	ActionReadAudit   Action = "read-audit" // the audit trail and the refused submissions
+)
+
+// Actions lists every action.
+func Actions() []Action {
+	return []Action{ActionSubmit, ActionAmend, ActionAcknowledge, ActionManageKeys, ActionManageUsers, ActionReadAudit}
+}
+
+// grants is what each role may do, within its scope:
+//
+//   - the CEC administrator does everything;
+//   - a territorial commission's operator submits, amends and acknowledges
+//     warnings for the precincts of its area;
+//   - a precinct commission submits its own protocols; amending one or
+//     accepting its warnings is for the territorial commission above it;
+//   - an observer writes nothing, and reads the audit trail and the
+//     refusals besides the public results, warnings and amendments.
+var grants = map[string][]Action{
+	dauys.RoleAdmin:    Actions(),
+	dauys.RoleOperator: {ActionSubmit, ActionAmend, ActionAcknowledge},
+	dauys.RolePrecinct: {ActionSubmit},
+	dauys.RoleObserver: {ActionReadAudit},
+}
+
+// Authorize is the one place that decides whether a principal may perform
+// an action on an area of an election. e is nil for an action outside any
+// election, and area is "" for one on the whole election.
+//
+// The role must grant the action; a principal scoped to an election acts
+// only in it; one scoped to an area acts only on areas within it, never on
+// the whole election; and a precinct commission acts only on its own
+// precinct. An area the election does not have is left to intake, which
+// refuses it as not found: it cannot be written, and the sender learns of
+// the typo rather than of a lack of rights.
+func Authorize(p *dauys.Principal, action Action, e *intake.Election, area string) error {
+	if p == nil {
+		return dauys.Errorf(dauys.EUNAUTHORIZED, "sign in first")
+	}
+	if !slices.Contains(grants[p.Role], action) {
+		return dauys.Errorf(dauys.EFORBIDDEN, "role %q may not %s", p.Role, action)
+	}
+	if p.Election != "" {
+		if e == nil {
+			return dauys.Errorf(dauys.EFORBIDDEN, "%s is limited to election %s", p.Subject, p.Election)
+		}
+		if p.Election != e.ID {
+			return dauys.Errorf(dauys.EFORBIDDEN, "%s is limited to election %s, not %s", p.Subject, p.Election, e.ID)
+		}
+	}
+	if p.Role == dauys.RolePrecinct && p.Area == "" {
+		return dauys.Errorf(dauys.EFORBIDDEN, "%s is a precinct commission without a precinct", p.Subject)
+	}
+	if p.Area == "" {
+		return nil
+	}
+	switch {
+	case area == "":
+		return dauys.Errorf(dauys.EFORBIDDEN, "%s acts within area %s, not on the whole election", p.Subject, p.Area)
+	case e == nil:
+		return dauys.Errorf(dauys.EFORBIDDEN, "%s acts within area %s of election %s only", p.Subject, p.Area, p.Election)
+	case p.Role == dauys.RolePrecinct && area != p.Area:
+		return dauys.Errorf(dauys.EFORBIDDEN, "precinct commission %s writes only its own precinct %s, not %s", p.Subject, p.Area, area)
+	case e.Tree.Area(area) != nil && !e.Tree.Within(area, p.Area):
+		return dauys.Errorf(dauys.EFORBIDDEN, "area %s is outside %s's area %s", area, p.Subject, p.Area)
+	}
+	return nil
+}
+
+// authorizeSubmission authorizes each action a submission asks for: to
+// submit, to amend when it is an amendment, and to acknowledge warnings
+// when it says it has seen them.
+func authorizeSubmission(p *dauys.Principal, e *intake.Election, sub *intake.Submission) error {
+	actions := []Action{ActionSubmit}
+	if sub.Amendment {
+		actions = append(actions, ActionAmend)
+	}
+	if sub.AcknowledgeWarnings {
+		actions = append(actions, ActionAcknowledge)
+	}
+	for _, a := range actions {
+		if err := Authorize(p, a, e, sub.Area); err != nil {
+			return err
+		}
+	}
+	return nil
+}
