@@ -26,6 +26,25 @@ type Service struct {
 
 	mu        sync.Mutex
 	elections map[string]*Election
+	stored    []func(election string)
+}
+
+// OnStored registers fn to be called after every batch that stored new
+// protocol versions of an election, for instance to wake the transparency
+// log's sequencer. fn must not block.
+func (s *Service) OnStored(fn func(election string)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.stored = append(s.stored, fn)
+}
+
+func (s *Service) notifyStored(election string) {
+	s.mu.Lock()
+	fns := s.stored
+	s.mu.Unlock()
+	for _, fn := range fns {
+		fn(election)
+	}
 }
 
 // New returns an intake service over the store. now may be nil for
@@ -200,9 +219,14 @@ func (s *Service) Submit(ctx context.Context, election string, subs []Submission
 		if err != nil {
 			return nil, err
 		}
+		stored := false
 		for j, r := range saved {
 			i := at[j]
 			results[i].Outcome, results[i].Protocol, results[i].Err = r.Outcome, r.Protocol, r.Err
+			stored = stored || r.Outcome == dauys.OutcomeAccepted || r.Outcome == dauys.OutcomeAmended
+		}
+		if stored {
+			s.notifyStored(election)
 		}
 	}
 	for i := range results {

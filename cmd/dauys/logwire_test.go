@@ -1,0 +1,89 @@
+package main_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	main "github.com/dauys/dauys/cmd/dauys"
+)
+
+// TestServeAppendsToLog: a server given the CEC's log key appends what it
+// accepts to the transparency log and signs a new checkpoint, without
+// anyone running `dauys log sync`.
+func TestServeAppendsToLog(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "dauys.db")
+	key := filepath.Join(dir, "log.key")
+	mustRun(t, "election", "import", "--db", db, "../../examples/kz-referendum-2022")
+	mustRun(t, "log", "init", "--db", db, "--election", "kz-referendum-2022", "--key-out", key)
+	token := strings.TrimSpace(mustRun(t, "token", "create", "--db", db, "--role", "admin", "--election", "kz-referendum-2022"))
+	_, events := nightCSV(t, "kz-referendum-2022", func(i int) bool { return i < 5 })
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	addr := make(chan string, 1)
+	done := make(chan int, 1)
+	var stderr bytes.Buffer
+	m := &main.Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: &stderr, Now: time.Now, Ready: func(a string) { addr <- a }}
+	go func() { done <- m.Run(ctx, []string{"serve", "--db", db, "--addr", "127.0.0.1:0", "--log-key", key}) }()
+	var base string
+	select {
+	case a := <-addr:
+		base = "http://" + a
+	case code := <-done:
+		t.Fatalf("serve exited %d: %s", code, stderr.String())
+	}
+	size := func() int {
+		resp, err := http.Get(base + "/log/kz-referendum-2022/checkpoint")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		data, _ := io.ReadAll(resp.Body)
+		lines := strings.Split(string(data), "\n")
+		if resp.StatusCode != 200 || len(lines) < 2 {
+			return -1
+		}
+		n, _ := strconv.Atoi(lines[1])
+		return n
+	}
+	var before int
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		if before = size(); before > 0 || time.Now().After(deadline) {
+			break
+		}
+	}
+	if before <= 0 {
+		t.Fatalf("no checkpoint served: %d\n%s", before, stderr.String())
+	}
+	for _, ev := range events {
+		body, _ := json.Marshal(ev.Submission)
+		req, _ := http.NewRequest("POST", base+"/api/v1/elections/kz-referendum-2022/protocols", bytes.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusCreated {
+			t.Fatalf("submission: %d", resp.StatusCode)
+		}
+	}
+	deadline := time.Now().Add(15 * time.Second)
+	for size() < before+len(events) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the log did not grow from %d by %d: now %d\n%s", before, len(events), size(), stderr.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	cancel()
+	<-done
+}
