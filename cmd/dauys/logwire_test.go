@@ -84,6 +84,27 @@ func TestServeAppendsToLog(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+	// The protocol's answer carries its place in the log and the proof.
+	sub := events[0].Submission
+	resp, err := http.Get(base + "/api/v1/elections/kz-referendum-2022/protocols/" + sub.Contest + "/" + sub.Area)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Versions []struct {
+			Log *struct {
+				Index    int64    `json:"index"`
+				TreeSize int64    `json:"tree_size"`
+				Proof    []string `json:"proof"`
+			} `json:"log"`
+		} `json:"versions"`
+	}
+	json.NewDecoder(resp.Body).Decode(&got)
+	resp.Body.Close()
+	if len(got.Versions) != 1 || got.Versions[0].Log == nil || got.Versions[0].Log.Index < int64(before) ||
+		got.Versions[0].Log.TreeSize < int64(before+len(events)) || len(got.Versions[0].Log.Proof) == 0 {
+		t.Errorf("protocol answer without its log inclusion: %+v", got)
+	}
 	cancel()
 	<-done
 }

@@ -49,7 +49,7 @@ func (m *Main) serveWith(ctx context.Context, s *store, o serveOptions) error {
 		log.Warn("serving plain HTTP: browsers keep the Secure sign-in cookie only from https:// or localhost; " +
 			"use --tls-cert and --tls-key, or a TLS proxy with --trust-proxy (docs/security.md)")
 	}
-	cfg := httpapi.Config{Store: s, Tokens: s.tokens, Intake: s.intake, Tally: s.tally, Logger: log, Now: m.Now, TrustedProxies: proxies}
+	cfg := httpapi.Config{Store: s.Store, Tokens: s.tokens, Intake: s.intake, Tally: s.tally, Logger: log, Now: m.Now, TrustedProxies: proxies}
 	if us, err := s.users(); err == nil {
 		cfg.Users = us
 	}

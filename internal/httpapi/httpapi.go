@@ -27,6 +27,7 @@ import (
 	"github.com/dauys/dauys"
 	"github.com/dauys/dauys/internal/intake"
 	"github.com/dauys/dauys/internal/tally"
+	"github.com/dauys/dauys/internal/tlog"
 )
 
 // Config wires the API to its dependencies.
@@ -224,7 +225,31 @@ func (s *Server) protocol(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"versions": versions})
+	// Each version carries where it is in the transparency log and the
+	// inclusion proof against the latest checkpoint; "log" is null while a
+	// version is not logged yet, or when the election keeps no log.
+	type logged struct {
+		*dauys.Protocol
+		Log *tlog.Inclusion `json:"log"`
+	}
+	out := make([]logged, len(versions))
+	st, hasLog := s.cfg.Store.(tlog.Storage)
+	for i, p := range versions {
+		out[i].Protocol = p
+		if !hasLog {
+			continue
+		}
+		inc, err := (&tlog.Log{Storage: st}).ProtocolInclusion(r.Context(), p.Election, p.Contest, p.Area, p.Version)
+		switch dauys.ErrorCode(err) {
+		case "":
+			out[i].Log = inc
+		case dauys.ENOTFOUND:
+		default:
+			s.Error(w, r, err)
+			return
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"versions": out})
 }
 
 // submitRequest is the body of a protocol submission: one protocol, or a
