@@ -277,6 +277,8 @@ func (m *Main) runTokenCreate(ctx context.Context, args []string) error {
 		return err
 	}
 	fmt.Fprintln(m.Stdout, secret)
+	fmt.Fprintf(m.Stderr, "token id %s for %s (%s), expires %s; revoke it with dauys token revoke --id %s\n",
+		t.ID, t.Principal.Subject, t.Principal.Role, t.ExpiresAt.Format(time.RFC3339), t.ID)
 	return nil
 }
 

@@ -166,6 +166,10 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 // input, which it has already printed.
 var errRejected = errors.New("some input was rejected")
 
+// errFlags reports flags the command does not take, which its flag set has
+// already explained.
+var errFlags = errors.New("bad flags")
+
 type usageErr struct{ msg string }
 
 func (e usageErr) Error() string { return e.msg }
@@ -182,7 +186,7 @@ func (m *Main) exit(err error) int {
 		return exitOK
 	case errors.Is(err, errRejected):
 		return exitRejected
-	case errors.Is(err, flag.ErrHelp):
+	case errors.Is(err, flag.ErrHelp), errors.Is(err, errFlags):
 		return exitUsage
 	case errors.As(err, &ue):
 		return m.usageError(ue.msg)
@@ -214,7 +218,11 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
-			return nil, err
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			// The flag set has printed the problem and its usage.
+			return nil, fmt.Errorf("%w: %v", errFlags, err)
 		}
 		if fs.NArg() == 0 {
 			return pos, nil

@@ -229,6 +229,7 @@ func TestUsageErrors(t *testing.T) {
 		{"tally"},
 		{"protocols", "import", "--election", "x"},
 		{"election"},
+		{"tally", "--no-such-flag"},
 	}
 	for _, args := range tests {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
