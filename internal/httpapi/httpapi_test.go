@@ -37,12 +37,13 @@ func election() *dauys.Election {
 }
 
 type fixture struct {
+	api    http.Handler
 	srv    *httptest.Server
 	store  *sqlite.Store
 	tokens map[string]string
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "api.db"))
@@ -56,7 +57,7 @@ func newFixture(t *testing.T) *fixture {
 	now := time.Date(2026, 3, 15, 21, 0, 0, 0, time.UTC)
 	in := intake.New(s, func() time.Time { return now })
 	api := httpapi.New(httpapi.Config{Store: s, Tokens: s, Intake: in, Tally: tally.New(s, in), Now: func() time.Time { return now }, MaxBody: 4096})
-	f := &fixture{srv: httptest.NewServer(api), store: s, tokens: map[string]string{}}
+	f := &fixture{api: api, srv: httptest.NewServer(api), store: s, tokens: map[string]string{}}
 	t.Cleanup(f.srv.Close)
 	for name, tok := range map[string]dauys.Token{
 		"r1":       {Principal: dauys.Principal{Subject: "op-r1", Role: dauys.RoleOperator, Election: "e", Area: "r1"}, ExpiresAt: now.Add(time.Hour)},

@@ -171,9 +171,11 @@ func (s *Service) ImportCSV(ctx context.Context, election string, r io.Reader, n
 		if err == io.EOF {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		rep.Rows++
 		if err != nil {
+			// FieldPos knows nothing of a record that failed to parse:
+			// the error names its line.
+			line := 0
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
 				line = pe.Line
@@ -181,6 +183,7 @@ func (s *Service) ImportCSV(ctx context.Context, election string, r io.Reader, n
 			reject(RowError{Row: line, Err: dauys.Errorf(dauys.EINVALID, "%v", err)})
 			continue
 		}
+		line, _ := cr.FieldPos(0)
 		sub, areas, err := m.row(e, rec, pending)
 		if err != nil {
 			reject(RowError{Row: line, Contest: sub.Contest, Area: sub.Area, Err: err})

@@ -1,0 +1,53 @@
+package intake_test
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/dauys/dauys"
+	"github.com/dauys/dauys/internal/intake"
+	"github.com/dauys/dauys/internal/sqlite"
+)
+
+// FuzzImportCSV feeds arbitrary files to the protocol CSV import: it may
+// refuse them, naming the row, but never panics, never fails as an
+// internal error, and never stores a protocol that breaks its form.
+func FuzzImportCSV(f *testing.F) {
+	for _, s := range []string{
+		"area,contest,registered,took_part,invalid,against_all,option:a,option:b\np1,list,1000,600,10,20,400,170\n",
+		"area,contest,registered,took_part,invalid,against_all,option:a,option:b\np1,list,1000,600,10,20,401,170\n",
+		"area,contest\n",
+		"\ufeffarea,contest,registered\np1,list,-1\n",
+		"area,contest,registered,took_part,invalid,against_all,option:a,option:b\n\"p1,list,1,1,1\n",
+		"region,uik\nNorth,1\n",
+		"",
+	} {
+		f.Add(s)
+	}
+	ctx := context.Background()
+	s, err := sqlite.Open(ctx, filepath.Join(f.TempDir(), "fuzz.db"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Cleanup(func() { s.Close() })
+	if err := s.CreateElection(ctx, testElection(false)); err != nil {
+		f.Fatal(err)
+	}
+	in := intake.New(s, nil)
+	f.Fuzz(func(t *testing.T, data string) {
+		rep, err := in.ImportCSV(ctx, "e", strings.NewReader(data), "fuzz.csv", intake.ImportOptions{
+			Rejected: func(r intake.RowError) {
+				if !strings.HasPrefix(r.Reason, "fuzz.csv:") {
+					t.Errorf("a refusal that names no row: %q", r.Reason)
+				}
+			}})
+		if err != nil && dauys.ErrorCode(err) == dauys.EINTERNAL {
+			t.Fatalf("internal error on bad input: %v", err)
+		}
+		if err == nil && rep.Accepted+rep.Duplicates+rep.Rejected+rep.Amended+rep.Entered != rep.Rows {
+			t.Errorf("rows unaccounted for: %+v", rep)
+		}
+	})
+}
