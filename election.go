@@ -42,6 +42,11 @@ type Election struct {
 	// Source says where the definition's facts come from and which of its
 	// numbers are synthetic.
 	Source string `json:"source,omitempty"`
+	// Boundaries is a GeoJSON FeatureCollection of the areas' geographic
+	// boundaries (features matched by properties.id or properties.iso),
+	// read from the definition's boundaries_file; the public site draws
+	// maps from it beside the tile-grid cartogram.
+	Boundaries []byte `json:"boundaries,omitempty"`
 	// Definition is the original definition file, kept byte for byte so that
 	// it can be published and verified.
 	Definition []byte    `json:"-"`

@@ -3,6 +3,7 @@ package definition
 import (
 	"bytes"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"io"
 	"io/fs"
@@ -35,6 +36,30 @@ func readAreasFile(name string, fsys fs.FS, probs *problems, from place) ([]dauy
 		return nil, nil
 	}
 	return parseAreas(data, name, probs)
+}
+
+// readBoundariesFile reads the GeoJSON file named by boundaries_file: a
+// FeatureCollection whose features name their area in properties.id or
+// properties.iso.
+func readBoundariesFile(name string, fsys fs.FS, probs *problems, from place) []byte {
+	if fsys == nil || !fs.ValidPath(path.Clean(name)) {
+		probs.addAt(from, "boundaries_file %q: must be a relative path inside the definition's directory, without \"..\"", name)
+		return nil
+	}
+	data, err := fs.ReadFile(fsys, path.Clean(name))
+	if err != nil {
+		probs.addAt(from, "boundaries_file %q: %v", name, unwrapPathError(err))
+		return nil
+	}
+	var fc struct {
+		Type     string            `json:"type"`
+		Features []json.RawMessage `json:"features"`
+	}
+	if err := json.Unmarshal(data, &fc); err != nil || fc.Type != "FeatureCollection" {
+		probs.addAt(from, "boundaries_file %q: not a GeoJSON FeatureCollection", name)
+		return nil
+	}
+	return data
 }
 
 func unwrapPathError(err error) error {

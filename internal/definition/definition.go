@@ -103,6 +103,9 @@ func ParseWith(data []byte, name string, fsys fs.FS, opt Options) (*dauys.Electi
 		e.Areas = append(e.Areas, areas...)
 		places = append(places, at...)
 	}
+	if f.BoundariesFile != "" {
+		e.Boundaries = readBoundariesFile(f.BoundariesFile, fsys, probs, place{name, d.lines["boundaries_file"]})
+	}
 	if e.Status == "" {
 		e.Status = dauys.StatusPreElection
 	}
@@ -119,7 +122,8 @@ func ParseWith(data []byte, name string, fsys fs.FS, opt Options) (*dauys.Electi
 // file of areas.
 type file struct {
 	dauys.Election
-	AreasFile string `json:"areas_file"`
+	AreasFile      string `json:"areas_file"`
+	BoundariesFile string `json:"boundaries_file"`
 }
 
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
