@@ -65,11 +65,11 @@ func (p *Protocol) CanonicalBytes() []byte {
 	b := make([]byte, 0, 64+24*len(names))
 	b = append(b, "dauys-protocol-v1\n"...)
 	for _, s := range []string{p.Election, p.Contest, p.Area} {
-		b = strconv.AppendQuote(b, s)
+		b = appendQuote(b, s)
 		b = append(b, '\n')
 	}
 	for _, n := range names {
-		b = strconv.AppendQuote(b, n)
+		b = appendQuote(b, n)
 		b = append(b, ' ')
 		b = strconv.AppendInt(b, p.Lines[n], 10)
 		b = append(b, '\n')
@@ -82,6 +82,21 @@ func (p *Protocol) CanonicalBytes() []byte {
 func SignedBytes(election, contest, area string, lines map[string]int64) []byte {
 	p := Protocol{Election: election, Contest: contest, Area: area, Lines: lines}
 	return p.CanonicalBytes()
+}
+
+// appendQuote appends s quoted exactly as strconv.AppendQuote does; names
+// and ids are plain printable ASCII, which need no escaping, and skipping
+// strconv's rune-by-rune work for them matters when every protocol is
+// encoded to be hashed and its signature checked.
+func appendQuote(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+			return strconv.AppendQuote(b, s)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }
 
 // ContentHash returns the hex SHA-256 of the canonical encoding.

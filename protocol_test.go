@@ -1,6 +1,8 @@
 package dauys_test
 
 import (
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/dauys/dauys"
@@ -69,4 +71,19 @@ func TestDelta(t *testing.T) {
 	if d["a"] != 4 || d[dauys.ReportedLine] != 1 {
 		t.Errorf("first delta = %v", d)
 	}
+}
+
+// FuzzCanonicalQuote checks that the canonical encoding quotes every
+// string exactly as strconv.Quote does, whatever its characters.
+func FuzzCanonicalQuote(f *testing.F) {
+	for _, s := range []string{"KZ-75-01-0001", "option:ak-zhol", `a"b`, "a\\b", "Алматы", "\x00", "tab\there", "\x7f"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		p := &dauys.Protocol{Election: s, Contest: s, Area: s, Lines: map[string]int64{s: 1}}
+		want := "dauys-protocol-v1\n" + strings.Repeat(strconv.Quote(s)+"\n", 3) + strconv.Quote(s) + " 1\n"
+		if got := string(p.CanonicalBytes()); got != want {
+			t.Fatalf("got %q, want %q", got, want)
+		}
+	})
 }
