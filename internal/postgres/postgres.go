@@ -20,9 +20,6 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
-	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -30,10 +27,11 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/dauys/dauys"
+	"github.com/dauys/dauys/internal/migrations"
 )
 
 //go:embed migrations/*.sql
-var migrations embed.FS
+var migrationFiles embed.FS
 
 // Store is a dauys.Store on PostgreSQL.
 type Store struct {
@@ -73,49 +71,12 @@ func (s *Store) Close() error {
 	return nil
 }
 
-// migration is one numbered file of migrations/.
-type migration struct {
-	version int
-	name    string
-	sql     string
-}
-
-// readMigrations returns the embedded migrations in order. Their names
-// start with the version number: 0001_init.sql.
-func readMigrations(fsys fs.FS) ([]migration, error) {
-	names, err := fs.Glob(fsys, "migrations/*.sql")
-	if err != nil {
-		return nil, err
-	}
-	var ms []migration
-	for _, name := range names {
-		base := strings.TrimPrefix(name, "migrations/")
-		num, _, _ := strings.Cut(base, "_")
-		v, err := strconv.Atoi(num)
-		if err != nil || v <= 0 {
-			return nil, fmt.Errorf("migration %s: the name must start with a positive number", base)
-		}
-		b, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			return nil, err
-		}
-		ms = append(ms, migration{version: v, name: base, sql: string(b)})
-	}
-	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
-	for i := 1; i < len(ms); i++ {
-		if ms[i].version == ms[i-1].version {
-			return nil, fmt.Errorf("migrations %s and %s have the same number", ms[i-1].name, ms[i].name)
-		}
-	}
-	return ms, nil
-}
-
-// migrate applies, in one transaction, the migrations newer than the
-// schema's version. An advisory lock keeps two servers starting at once
+// migrate applies, in one transaction, the migrations the database has
+// not applied yet (migrations.Pending). An advisory lock keeps two servers starting at once
 // from migrating the same schema twice. Migrations are forward-only: a
 // database newer than the program is refused rather than guessed at.
 func (s *Store) migrate(ctx context.Context) error {
-	ms, err := readMigrations(migrations)
+	all, err := migrations.Read(migrationFiles)
 	if err != nil {
 		return err
 	}
@@ -127,33 +88,21 @@ func (s *Store) migrate(ctx context.Context) error {
 			version integer PRIMARY KEY, applied_at bigint NOT NULL)`); err != nil {
 			return fmt.Errorf("create schema_migrations: %w", err)
 		}
-		// Every known migration missing from the database is applied, in
-		// order, so that migrations merged out of order still all apply; a
-		// version the program does not know means a newer program wrote
-		// the database, which is refused rather than guessed at.
 		applied, err := appliedVersions(ctx, tx)
 		if err != nil {
 			return fmt.Errorf("read schema version: %w", err)
 		}
-		known := map[int]bool{}
-		for _, m := range ms {
-			known[m.version] = true
-		}
-		for v := range applied {
-			if !known[v] {
-				return fmt.Errorf("the database has schema version %d, which this program does not know: it is newer", v)
-			}
+		ms, err := migrations.Pending(all, applied)
+		if err != nil {
+			return err
 		}
 		for _, m := range ms {
-			if applied[m.version] {
-				continue
-			}
-			if _, err := tx.Exec(ctx, m.sql); err != nil {
-				return fmt.Errorf("migration %s: %w", m.name, err)
+			if _, err := tx.Exec(ctx, m.SQL); err != nil {
+				return fmt.Errorf("migration %s: %w", m.Name, err)
 			}
 			if _, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)`,
-				m.version, time.Now().UnixNano()); err != nil {
-				return fmt.Errorf("migration %s: %w", m.name, err)
+				m.Version, time.Now().UnixNano()); err != nil {
+				return fmt.Errorf("migration %s: %w", m.Name, err)
 			}
 		}
 		return nil

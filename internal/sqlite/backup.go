@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/dauys/dauys"
+	"github.com/dauys/dauys/internal/migrations"
 )
 
 // Backup writes a consistent copy of the database to path with VACUUM
@@ -125,11 +126,11 @@ func CheckBackup(ctx context.Context, path string) (int, error) {
 
 // SchemaVersion returns the newest schema version this program knows.
 func SchemaVersion() (int, error) {
-	ms, err := readMigrations(migrations)
+	ms, err := migrations.Read(migrationFiles)
 	if err != nil || len(ms) == 0 {
 		return 0, fmt.Errorf("sqlite: migrations: %v", err)
 	}
-	return ms[len(ms)-1].version, nil
+	return ms[len(ms)-1].Version, nil
 }
 
 func syncFile(path string) error {
