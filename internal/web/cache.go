@@ -229,9 +229,28 @@ func (s *Site) electionVersion(ctx context.Context, e *intake.Election) (string,
 			h.Write(buf[:])
 		}
 	}
+	// A new checkpoint of the transparency log changes the overview and
+	// the precinct pages; an election without a log hashes as before.
+	size, err := s.logSize(ctx, e.ID)
+	if err != nil {
+		return "", err
+	}
 	v := strconv.FormatUint(h.Sum64(), 36)
+	if size >= 0 {
+		// After a dot, so that what depends on the results alone (the
+		// integrity page's statistics) can tell them apart: see
+		// resultsPart.
+		v += "." + strconv.FormatInt(size, 36)
+	}
 	s.versions.store(e.ID, now, v)
 	return v, nil
+}
+
+// resultsPart is the part of an election's version that names its
+// results, without the size of its log.
+func resultsPart(version string) string {
+	v, _, _ := strings.Cut(version, ".")
+	return v
 }
 
 // homeVersion combines the versions of every election.

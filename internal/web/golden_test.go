@@ -103,11 +103,18 @@ func TestGoldenPages(t *testing.T) {
 		{"referendum-ru", "/ru/e/fx-ref/c/constitution.html", 200},
 		{"president-ru", "/ru/e/fx-pres/c/president.html", 200},
 		{"president-overview-en", "/en/e/fx-pres/", 200},
+		{"integrity-kk", "/kk/e/fx-2025/integrity.html", 200},
+		{"integrity-ru", "/ru/e/fx-2025/integrity.html", 200},
+		{"integrity-en", "/en/e/fx-2025/integrity.html", 200},
+		{"integrity-referendum-en", "/en/e/fx-ref/integrity.html", 200},
 		{"notfound-en", "/en/e/fx-2025/a/NOPE.html", 404},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			rec := get(t, h, tc.path)
+			if strings.Contains(tc.path, "integrity") {
+				rec = waitSignals(t, h, tc.path)
+			}
 			if rec.Code != tc.status {
 				t.Fatalf("GET %s: status %d, want %d\n%s", tc.path, rec.Code, tc.status, rec.Body)
 			}

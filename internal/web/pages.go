@@ -75,6 +75,7 @@ type areaPage struct {
 	Map       template.HTML
 	GeoMap    template.HTML
 	Progress  *progressView
+	Log       *logView
 }
 
 type areaView struct {
@@ -161,6 +162,11 @@ func (rc *renderCtx) area(id string) (*areaPage, error) {
 		}
 		p.Children = rc.childTable(pc, kids)
 		p.Map, p.GeoMap = rc.maps(pc, kids)
+	}
+	if isRoot {
+		if p.Log, err = rc.logView(); err != nil {
+			return nil, err
+		}
 	}
 	if isRoot && pc != nil {
 		pv, err := rc.progress(pc)

@@ -3,6 +3,7 @@ package web
 import (
 	"html/template"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -49,6 +50,9 @@ type versionView struct {
 	Changes       []string
 	Amendment     bool
 	ReceivedAtISO string
+	// Log says where the version is in the election's transparency log;
+	// empty when the election keeps none.
+	Log string
 }
 
 func (rc *renderCtx) precinct(id string) (*precinctPage, error) {
@@ -56,6 +60,10 @@ func (rc *renderCtx) precinct(id string) (*precinctPage, error) {
 	a := e.Tree.Area(id)
 	p := &precinctPage{basePage: rc.base(rc.areaName(a), rc.crumbs(id)), Area: rc.areaView(a)}
 	p.Downloads = rc.downloads(id)
+	pl, err := rc.protocolLog()
+	if err != nil {
+		return nil, err
+	}
 	for i := range e.Contests {
 		c := &e.Contests[i]
 		if !e.Tree.InContest(id, c) {
@@ -75,9 +83,31 @@ func (rc *renderCtx) precinct(id string) (*precinctPage, error) {
 				return nil, err
 			}
 		}
-		p.Protocols = append(p.Protocols, rc.protocolView(c, cur, versions))
+		pv := rc.protocolView(c, cur, versions)
+		if pl != nil {
+			for j, v := range versions {
+				if pv.Versions[j].Log, err = rc.logIndexText(pl, v); err != nil {
+					return nil, err
+				}
+			}
+		}
+		p.Protocols = append(p.Protocols, pv)
 	}
 	return p, nil
+}
+
+// logIndexText says where a protocol version is in the log.
+func (rc *renderCtx) logIndexText(pl *protocolLog, p *dauys.Protocol) (string, error) {
+	i, signed, ok, err := pl.index(rc.ctx, p)
+	switch {
+	case err != nil:
+		return "", err
+	case !ok:
+		return rc.L.T("LogNotYet"), nil
+	case !signed:
+		return rc.L.T("LogIndexUnsigned", "Index", strconv.FormatInt(i, 10)), nil
+	}
+	return rc.L.T("LogIndex", "Index", strconv.FormatInt(i, 10)), nil
 }
 
 // currentProtocol returns the current version of a precinct's protocol, or

@@ -162,6 +162,7 @@ type publisher struct {
 	version string
 	pre     map[string]map[string]*dauys.Protocol
 	memo    *resultsMemo
+	signals *signals
 	dirs    sync.Map
 	files   atomic.Int64
 	bytes   atomic.Int64
@@ -203,7 +204,7 @@ func (p *publisher) write(rel string, b []byte) error {
 }
 
 func (p *publisher) page(ctx context.Context, t target) error {
-	opts := renderOpts{version: p.version, static: true, elections: []string{p.e.ID}, prefetch: p.pre, memo: p.memo}
+	opts := renderOpts{version: p.version, static: true, elections: []string{p.e.ID}, prefetch: p.pre, memo: p.memo, signals: p.signals}
 	b, err := p.s.renderWith(ctx, t, opts)
 	if err != nil {
 		return fmt.Errorf("web: publish %s/%s: %w", t.lang, t.self(), err)
@@ -218,6 +219,13 @@ func (p *publisher) run(ctx context.Context, workers int) error {
 	// start.
 	if _, err := p.s.summary(ctx, e, p.version); err != nil {
 		return err
+	}
+	// So are the integrity page's statistics: an export waits for them.
+	p.signals = &signals{version: p.version, done: make(chan struct{})}
+	computeSignals(ctx, p.s.cfg.Store, e, p.s.cfg.Forensics, p.signals)
+	close(p.signals.done)
+	if p.signals.err != nil {
+		return fmt.Errorf("web: publish the integrity signals: %w", p.signals.err)
 	}
 	var jobs []func(context.Context) error
 	var areas []string
@@ -242,6 +250,7 @@ func (p *publisher) run(ctx context.Context, workers int) error {
 		add(target{kind: pageHome})
 		add(target{kind: pageOverview})
 		add(target{kind: pageSearch})
+		add(target{kind: pageIntegrity})
 		if hasDistricts {
 			add(target{kind: pageDistricts})
 		}

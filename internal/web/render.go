@@ -46,6 +46,9 @@ type renderOpts struct {
 	// memo keeps the results of inner areas for the export, which renders
 	// each area in three languages and writes its downloads.
 	memo *resultsMemo
+	// signals are the integrity page's statistics, computed once for an
+	// export.
+	signals *signals
 }
 
 // resultsMemo remembers results by area, and by contest and area list.
@@ -151,6 +154,9 @@ func (s *Site) renderWith(ctx context.Context, t target, opts renderOpts) ([]byt
 	case pageSearch:
 		name = "search"
 		data, err = rc.search(t.query)
+	case pageIntegrity:
+		name = "integrity"
+		data, err = rc.integrity()
 	default:
 		return nil, errNotFound("page")
 	}
@@ -265,6 +271,7 @@ type electionHead struct {
 	StatusText         string
 	Overview, Search   string
 	Districts          string
+	Integrity          string
 	Links              []link
 	Reported, Expected int64
 	Counting           bool
@@ -327,6 +334,7 @@ func (rc *renderCtx) electionHead() *electionHead {
 			break
 		}
 	}
+	h.Integrity = rc.href(rc.electionPath() + "integrity.html")
 	if rc.s.cfg.ElectionLinks != nil {
 		for _, l := range rc.s.cfg.ElectionLinks(e.Election) {
 			h.Links = append(h.Links, link{Text: rc.L.Name(l.Text), Href: rc.href(rc.electionPath() + l.Path)})

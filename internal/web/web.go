@@ -28,8 +28,10 @@ import (
 	"time"
 
 	"github.com/dauys/dauys"
+	"github.com/dauys/dauys/internal/forensics"
 	"github.com/dauys/dauys/internal/intake"
 	"github.com/dauys/dauys/internal/tally"
+	"github.com/dauys/dauys/internal/tlog"
 )
 
 //go:embed templates/*.html
@@ -68,6 +70,15 @@ type Config struct {
 	// ElectionLinks returns further pages about an election, linked from
 	// its overview (the slot where the integrity and forensics pages go).
 	ElectionLinks func(e *dauys.Election) []Link
+	// Log reads the elections' transparency logs, for the checkpoint on
+	// the overview and the log index of each protocol version. Nil means
+	// a log over Store when the store implements tlog.Storage (both stores
+	// do); elections without a log show nothing of it.
+	Log *tlog.Log
+	// Forensics tunes the statistical signals of the integrity pages
+	// (zero: the published method, 1000 replicates, seed 0, as `dauys
+	// forensics` computes them).
+	Forensics forensics.Config
 }
 
 // Link is a link to a page of the site, for ElectionLinks. Path is
@@ -93,6 +104,7 @@ type Site struct {
 	summaries summaryCache
 	history   historyCache
 	search    searchCache
+	signals   signalCache
 }
 
 // New loads the catalogs and templates; an error means the binary itself is
@@ -118,6 +130,11 @@ func New(cfg Config) (*Site, error) {
 	}
 	if cfg.CacheEntries <= 0 {
 		cfg.CacheEntries = 4096
+	}
+	if cfg.Log == nil {
+		if st, ok := cfg.Store.(tlog.Storage); ok {
+			cfg.Log = &tlog.Log{Storage: st}
+		}
 	}
 	cat, err := loadCatalog()
 	if err != nil {
@@ -183,6 +200,7 @@ func (s *Site) Register(mux *http.ServeMux) {
 		mux.HandleFunc(p+"e/{id}/c/{file}", s.handle(lang, pageContest))
 		mux.HandleFunc(p+"e/{id}/districts.html", s.handle(lang, pageDistricts))
 		mux.HandleFunc(p+"e/{id}/search.html", s.handle(lang, pageSearch))
+		mux.HandleFunc(p+"e/{id}/integrity.html", s.handle(lang, pageIntegrity))
 		mux.HandleFunc(p+"{rest...}", s.handle(lang, pageNotFound))
 	}
 	mux.HandleFunc("GET /data/{id}/a/{file}", s.serveAreaData)
@@ -207,6 +225,7 @@ const (
 	pageContest   = "contest"
 	pageDistricts = "districts"
 	pageSearch    = "search"
+	pageIntegrity = "integrity"
 	pageNotFound  = "notfound"
 )
 
@@ -235,6 +254,8 @@ func (t target) self() string {
 		return "e/" + slug(t.election) + "/districts.html"
 	case pageSearch:
 		return "e/" + slug(t.election) + "/search.html"
+	case pageIntegrity:
+		return "e/" + slug(t.election) + "/integrity.html"
 	}
 	return "404.html"
 }
@@ -282,6 +303,18 @@ func (s *Site) servePage(w http.ResponseWriter, r *http.Request, t target) {
 			return
 		}
 		s.writeEntry(w, r, newEntry(body, "text/html; charset=utf-8", version), cacheLive)
+		return
+	}
+	// The integrity page waits for its statistics, computed in the
+	// background once per version; until they are ready it says so and is
+	// not kept.
+	if t.kind == pageIntegrity && !s.signalsReady(ctx, t.election, version) {
+		body, err := s.render(ctx, t, version, false)
+		if err != nil {
+			s.writeError(w, r, t.lang, err)
+			return
+		}
+		s.writeEntry(w, r, newEntry(body, "text/html; charset=utf-8", version), "no-store")
 		return
 	}
 	key := t.lang + "/" + t.self()
