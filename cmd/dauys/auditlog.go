@@ -120,7 +120,7 @@ func (m *Main) recordCommand(ctx context.Context, args []string, cmdErr error) e
 	name, rest := commandName(args)
 	what, ok := commandActions[name]
 	var ue usageErr
-	if !ok || errors.Is(cmdErr, flag.ErrHelp) || errors.As(cmdErr, &ue) || isFlagError(cmdErr) {
+	if !ok || errors.Is(cmdErr, flag.ErrHelp) || errors.As(cmdErr, &ue) || errors.Is(cmdErr, errFlags) {
 		return cmdErr
 	}
 	db := flagValue(rest, "db")
@@ -264,18 +264,4 @@ func keyIDOf(public string) string {
 		return public
 	}
 	return dauys.KeyID(pub)
-}
-
-// isFlagError reports whether err is the flag package refusing the command
-// line, which it says only in words.
-func isFlagError(err error) bool {
-	if err == nil {
-		return false
-	}
-	for _, prefix := range []string{"flag provided but not defined", "invalid value", "invalid boolean value", "bad flag syntax", "flag needs an argument"} {
-		if strings.HasPrefix(err.Error(), prefix) {
-			return true
-		}
-	}
-	return false
 }

@@ -86,6 +86,8 @@ func Night(e *intake.Election, seed uint64, base Baseline) []Event {
 		// Counting ends within hours of the close; big city precincts
 		// are slower.
 		at := time.Duration((0.5 + math.Exp(rng.NormFloat64()*0.6)*2.5) * float64(time.Hour))
+		// The law gives precinct commissions twelve hours to count.
+		at = min(at, 11*time.Hour+time.Duration(rng.IntN(60))*time.Minute)
 		for i := range e.Contests {
 			c := &e.Contests[i]
 			if !e.Tree.InContest(id, c) {
@@ -129,10 +131,14 @@ func Night(e *intake.Election, seed uint64, base Baseline) []Event {
 			sub := intake.Submission{Contest: c.ID, Area: id, Lines: keep, AcknowledgeWarnings: true, Submitter: "demo@" + region}
 			r := rng.Float64()
 			switch {
-			case r < 0.004 && len(c.Options) > 0:
+			case r < 0.004:
 				// A slip of the pen: refused, then sent right.
 				bad := copyLines(keep)
-				bad[dauys.OptionLinePrefix+c.Options[0].ID] += 10
+				if len(c.Options) > 0 {
+					bad[dauys.OptionLinePrefix+c.Options[0].ID] += 10
+				} else {
+					bad["yes"] += 10
+				}
 				events = append(events, Event{At: at, Submission: withLines(sub, bad), Faulty: true})
 				events = append(events, Event{At: at + 20*time.Minute, Submission: sub})
 			case r < 0.006 && len(c.Options) > 1:
