@@ -16,7 +16,8 @@ import (
 const benchUsage = `usage:
   dauys bench generate --precincts N --out DIR [--seed S]
   dauys bench ingest --precincts N [--db PATH|URL] [--seed S] [--json]
-  dauys bench load [--submitters N] [--duration D] [--db PATH|URL] [--json]`
+  dauys bench load [--submitters N] [--duration D] [--db PATH|URL] [--json]
+  dauys bench read [--connections 256] [--duration 10s] [--json]`
 
 // runBench runs the documented measurements.
 func (m *Main) runBench(ctx context.Context, args []string) error {
@@ -30,6 +31,8 @@ func (m *Main) runBench(ctx context.Context, args []string) error {
 		return m.runBenchGenerate(args[1:])
 	case "ingest":
 		return m.runBenchIngest(ctx, args[1:])
+	case "read":
+		return m.runBenchRead(ctx, args[1:])
 	}
 	return usageErr{fmt.Sprintf("unknown bench command %q", args[0])}
 }

@@ -36,3 +36,31 @@ func TestBenchGenerateAndIngest(t *testing.T) {
 		t.Errorf("ingest report: %s", raw)
 	}
 }
+
+func TestBenchRead(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads the demo night")
+	}
+	var rep struct {
+		Results []struct {
+			URL       string  `json:"url"`
+			Requests  int     `json:"requests"`
+			Errors    int     `json:"errors"`
+			PerSecond float64 `json:"requests_per_second"`
+		} `json:"results"`
+		PageRatio float64 `json:"page_live_to_static"`
+		JSONRatio float64 `json:"json_live_to_static"`
+	}
+	raw := mustRun(t, "bench", "read", "--connections", "8", "--duration", "300ms", "--json")
+	if err := json.Unmarshal([]byte(raw), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Results) != 4 || rep.PageRatio <= 0 || rep.JSONRatio <= 0 {
+		t.Fatalf("report: %s", raw)
+	}
+	for _, r := range rep.Results {
+		if r.Requests == 0 || r.Errors > 0 {
+			t.Errorf("%s: %d requests, %d errors", r.URL, r.Requests, r.Errors)
+		}
+	}
+}

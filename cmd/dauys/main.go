@@ -72,6 +72,7 @@ Usage:
   dauys decide --preset ID [--seats N] [--seed S] [--json] FILE
   dauys cdf import|export [--db ...] ... (NIST SP 1500-100 v2; dauys cdf for details)
   dauys bench load [--submitters 500] [--duration 60s] [--db ...] [--json]
+  dauys bench generate|ingest|read ... (docs/performance.md)
   dauys keys generate --out FILE
   dauys keys register|list|revoke [--db ...] --election ID ...
   dauys sign --key FILE --election ID [FILE]

@@ -71,6 +71,7 @@ type Config struct {
 // Server is the API's http.Handler.
 type Server struct {
 	cfg     Config
+	cache   *resultsCache
 	mux     *http.ServeMux
 	handler http.Handler
 	audit   *auditor
@@ -111,7 +112,10 @@ func New(cfg Config) *Server {
 		cfg.MaxPasswordChecks = runtime.GOMAXPROCS(0)
 	}
 	s := &Server{cfg: cfg, mux: http.NewServeMux(), audit: &auditor{log: cfg.Audit},
-		hashing: make(chan struct{}, cfg.MaxPasswordChecks)}
+		hashing: make(chan struct{}, cfg.MaxPasswordChecks), cache: newResultsCache()}
+	if cfg.Intake != nil {
+		cfg.Intake.OnStored(s.cache.changed)
+	}
 	// No origin is trusted besides the request's own: the pages and the
 	// API are served from one origin.
 	cop := http.NewCrossOriginProtection()
@@ -194,12 +198,18 @@ func (s *Server) election(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) results(w http.ResponseWriter, r *http.Request) {
-	res, err := s.cfg.Tally.Area(r.Context(), r.PathValue("id"), r.URL.Query().Get("area"))
+	election, area := r.PathValue("id"), r.URL.Query().Get("area")
+	body, err := s.cache.get(r.Context(), s.cfg.Now(), election, "results\x00"+area, func(ctx context.Context) (any, error) {
+		return s.cfg.Tally.Area(ctx, election, area)
+	})
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, res)
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Cache-Control", "public, max-age=1")
+	w.Write(body)
 }
 
 func (s *Server) progress(w http.ResponseWriter, r *http.Request) {

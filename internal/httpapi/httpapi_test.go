@@ -189,3 +189,29 @@ func TestReads(t *testing.T) {
 		})
 	}
 }
+
+// TestResultsFollowSubmissions: results are cached between changes, and a
+// protocol stored through this server shows at once.
+func TestResultsFollowSubmissions(t *testing.T) {
+	f := newFixture(t)
+	get := func() string {
+		resp, err := http.Get(f.srv.URL + "/api/v1/elections/e/results")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		data, _ := io.ReadAll(resp.Body)
+		return string(data)
+	}
+	if !strings.Contains(get(), `"precincts_reported": 0`) {
+		t.Fatal("results before any protocol")
+	}
+	f.post(t, f.tokens["admin"], good)
+	if body := get(); !strings.Contains(body, `"option:a": 400`) {
+		t.Errorf("results after a submission: %s", body)
+	}
+	f.post(t, f.tokens["admin"], strings.Replace(strings.Replace(good, `"option:a":400,"option:b":170`, `"option:a":390,"option:b":180`, 1), `{`, `{"amendment":true,"reason":"recount",`, 1))
+	if body := get(); !strings.Contains(body, `"option:a": 390`) {
+		t.Errorf("results after an amendment: %s", body)
+	}
+}
