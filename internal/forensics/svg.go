@@ -34,6 +34,7 @@ type svgOptions struct {
 	precinctsLabel string
 	votersLabel    string
 	emptyLabel     string
+	scaleNote      string
 }
 
 // WithTitle sets the chart title (also the SVG <title> that screen readers announce).
@@ -55,6 +56,9 @@ func WithAxisLabels(turnout, leader string) SVGOption {
 func WithUnitLabels(precincts, voters, empty string) SVGOption {
 	return func(o *svgOptions) { o.precinctsLabel, o.votersLabel, o.emptyLabel = precincts, voters, empty }
 }
+
+// WithScaleNote replaces "log scale", the note beside the colour bar's unit.
+func WithScaleNote(note string) SVGOption { return func(o *svgOptions) { o.scaleNote = note } }
 
 // WithWeight chooses whether colour shows voters (default) or precincts.
 func WithWeight(w Weight) SVGOption { return func(o *svgOptions) { o.weight = w } }
@@ -203,8 +207,12 @@ func FingerprintSVG(w io.Writer, h Histogram, opts ...SVGOption) error {
 	// The bottom of the ramp is a count of 0; empty cells are left white.
 	p(`<text x="%s" y="%s" dominant-baseline="middle">0</text>`+"\n", coord(barX+barW+4), coord(top+size-6))
 	p(`<text x="%s" y="%s">%s</text>`+"\n", coord(barX), coord(top+size+18), esc(o.emptyLabel))
-	p(`<text transform="translate(%s %s) rotate(-90)" text-anchor="middle">%s (log scale)</text>`+"\n",
-		coord(barX+barW+42), coord(top+size/2), esc(unit))
+	note := o.scaleNote
+	if note == "" {
+		note = "log scale"
+	}
+	p(`<text transform="translate(%s %s) rotate(-90)" text-anchor="middle">%s (%s)</text>`+"\n",
+		coord(barX+barW+42), coord(top+size/2), esc(unit), esc(note))
 	p("</g>\n</svg>\n")
 	return bw.Flush()
 }

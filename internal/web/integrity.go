@@ -270,6 +270,7 @@ func (rc *renderCtx) signalsView(sg *signals) (*signalsView, error) {
 		forensics.WithDescription(L.T("FingerprintDesc", "Precincts", t.Precincts, "Leader", v.Leader)),
 		forensics.WithAxisLabels(L.T("FingerprintTurnout"), L.T("FingerprintLeader", "Leader", v.Leader)),
 		forensics.WithUnitLabels(L.T("FingerprintPrecincts"), L.T("FingerprintVoters"), L.T("FingerprintEmpty")),
+		forensics.WithScaleNote(L.T("FingerprintLogScale")),
 		forensics.WithSize(400), forensics.WithIDPrefix(rc.chartID()))
 	if err != nil {
 		return nil, err
