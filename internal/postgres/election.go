@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/dauys/dauys"
+	"github.com/dauys/dauys/internal/storebatch"
 )
 
 // CreateElection stores a definition with its areas; ECONFLICT when the id
@@ -17,7 +18,7 @@ import (
 // dauys.StatusPreElection, on e itself, so that the caller sees what was
 // stored.
 func (s *Store) CreateElection(ctx context.Context, e *dauys.Election) error {
-	if err := checkElection(e); err != nil {
+	if err := storebatch.CheckElection(e); err != nil {
 		return wrap("create election", err)
 	}
 	if e.CreatedAt.IsZero() {
@@ -35,34 +36,8 @@ func (s *Store) CreateElection(ctx context.Context, e *dauys.Election) error {
 	return wrap("create election", err)
 }
 
-// checkElection refuses a definition the store cannot keep.
-func checkElection(e *dauys.Election) error {
-	if e == nil || e.ID == "" {
-		return dauys.Errorf(dauys.EINVALID, "an election needs an id")
-	}
-	seen := make(map[string]bool, len(e.Areas))
-	for _, a := range e.Areas {
-		if a.ID == "" {
-			return dauys.Errorf(dauys.EINVALID, "election %s: an area needs an id", e.ID)
-		}
-		if seen[a.ID] {
-			return dauys.Errorf(dauys.EINVALID, "election %s: area %s is defined twice", e.ID, a.ID)
-		}
-		seen[a.ID] = true
-	}
-	return nil
-}
-
-// definitionJSON is the election as stored in elections.definition: without
-// its areas, which have their own table, nor the original file.
-func definitionJSON(e *dauys.Election) ([]byte, error) {
-	d := *e
-	d.Areas = nil
-	return json.Marshal(&d)
-}
-
 func insertElection(ctx context.Context, tx pgx.Tx, e *dauys.Election) error {
-	def, err := definitionJSON(e)
+	def, err := storebatch.DefinitionJSON(e)
 	if err != nil {
 		return fmt.Errorf("encode definition: %w", err)
 	}
@@ -199,19 +174,10 @@ func (s *Store) Elections(ctx context.Context) ([]*dauys.Election, error) {
 	return out, nil
 }
 
-// validStatus reports whether status is one an election can be in.
-func validStatus(status string) bool {
-	switch status {
-	case dauys.StatusPreElection, dauys.StatusCounting, dauys.StatusComplete, dauys.StatusCertified:
-		return true
-	}
-	return false
-}
-
 // SetElectionStatus moves an election to a status; ENOTFOUND when the
 // election is missing, EINVALID for a status Dauys does not know.
 func (s *Store) SetElectionStatus(ctx context.Context, id, status string) error {
-	if !validStatus(status) {
+	if !storebatch.ValidStatus(status) {
 		return wrap("set election status", dauys.Errorf(dauys.EINVALID, "unknown election status %q", status))
 	}
 	err := s.writeTx(ctx, func(tx pgx.Tx) error {

@@ -1,5 +1,6 @@
-// Package storebatch is the storage-independent plan of a SaveProtocols
-// call, which the SQLite and PostgreSQL stores share. A Plan checks the
+// Package storebatch holds what the SQLite and PostgreSQL stores share
+// beneath their SQL: above all the storage-independent plan of a
+// SaveProtocols call, and the checks of elections they keep. A Plan checks the
 // submissions, applies dauys.Reconcile to each in order against what the
 // store and the earlier items of the batch hold, and adds up the deltas of
 // the whole batch so that each running total is written once per batch.
