@@ -14,8 +14,8 @@ import (
 	"github.com/dauys/dauys/internal/definition"
 	"github.com/dauys/dauys/internal/demo"
 	"github.com/dauys/dauys/internal/intake"
+	"github.com/dauys/dauys/internal/rules"
 	"github.com/dauys/dauys/internal/sqlite"
-	"github.com/dauys/dauys/internal/tally"
 )
 
 // countProtocols returns how many precincts and contests have a protocol.
@@ -44,7 +44,7 @@ func TestBackupWhileWriting(t *testing.T) {
 	db := filepath.Join(dir, "live.db")
 	mustRun(t, "election", "import", "--db", db, "../../examples/"+election)
 
-	def, err := definition.LoadWith("../../examples/"+election, definition.Options{CheckRules: tally.CheckRules})
+	def, err := definition.LoadWith("../../examples/"+election, definition.Options{CheckRules: rules.Check})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/dauys/dauys/internal/decidecmd"
 	"github.com/dauys/dauys/internal/definition"
 	"github.com/dauys/dauys/internal/intake"
+	"github.com/dauys/dauys/internal/rules"
 	"github.com/dauys/dauys/internal/tally"
 )
 
@@ -43,7 +44,7 @@ func (m *Main) runElectionImport(ctx context.Context, args []string) error {
 	if len(pos) != 1 {
 		return usageErr{"election import takes one definition file or directory"}
 	}
-	e, err := definition.LoadWith(pos[0], definition.Options{CheckRules: tally.CheckRules})
+	e, err := definition.LoadWith(pos[0], definition.Options{CheckRules: rules.Check})
 	if err != nil {
 		return err
 	}

@@ -12,7 +12,7 @@ import (
 	"github.com/dauys/dauys/examples"
 	"github.com/dauys/dauys/internal/definition"
 	"github.com/dauys/dauys/internal/demo"
-	"github.com/dauys/dauys/internal/tally"
+	"github.com/dauys/dauys/internal/rules"
 )
 
 // demoElection is the example the demo plays.
@@ -118,7 +118,7 @@ func loadExample(ctx context.Context, s *store, id string, now time.Time) error 
 	if err != nil {
 		return err
 	}
-	e, err := definition.ParseWith(data, id+"/election.yaml", sub, definition.Options{CheckRules: tally.CheckRules})
+	e, err := definition.ParseWith(data, id+"/election.yaml", sub, definition.Options{CheckRules: rules.Check})
 	if err != nil {
 		return err
 	}

@@ -22,8 +22,8 @@ import (
 	"github.com/dauys/dauys/internal/definition"
 	"github.com/dauys/dauys/internal/demo"
 	"github.com/dauys/dauys/internal/intake"
+	"github.com/dauys/dauys/internal/rules"
 	"github.com/dauys/dauys/internal/sqlite"
-	"github.com/dauys/dauys/internal/tally"
 )
 
 // run runs the program in-process and returns its exit status and output.
@@ -49,7 +49,7 @@ func mustRun(t *testing.T, args ...string) string {
 // the events.
 func nightCSV(t *testing.T, example string, keep func(i int) bool) (string, []demo.Event) {
 	t.Helper()
-	def, err := definition.LoadWith(filepath.Join("..", "..", "examples", example), definition.Options{CheckRules: tally.CheckRules})
+	def, err := definition.LoadWith(filepath.Join("..", "..", "examples", example), definition.Options{CheckRules: rules.Check})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -26,7 +26,7 @@ import (
 	"github.com/dauys/dauys/internal/definition"
 	"github.com/dauys/dauys/internal/demo"
 	"github.com/dauys/dauys/internal/intake"
-	"github.com/dauys/dauys/internal/tally"
+	"github.com/dauys/dauys/internal/rules"
 )
 
 // selfSigned writes a self-signed certificate for 127.0.0.1 and localhost
@@ -167,7 +167,7 @@ func TestServeTLS(t *testing.T) {
 		t.Fatalf("login: %d %v", resp.StatusCode, body)
 	}
 
-	def, err := definition.LoadWith("../../examples/"+election, definition.Options{CheckRules: tally.CheckRules})
+	def, err := definition.LoadWith("../../examples/"+election, definition.Options{CheckRules: rules.Check})
 	if err != nil {
 		t.Fatal(err)
 	}

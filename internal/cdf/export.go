@@ -12,7 +12,7 @@ import (
 	"github.com/dauys/dauys"
 	"github.com/dauys/dauys/decide"
 	"github.com/dauys/dauys/internal/intake"
-	"github.com/dauys/dauys/internal/tally"
+	"github.com/dauys/dauys/internal/rules"
 )
 
 // Detail levels of an export.
@@ -437,7 +437,7 @@ func (x *exporter) contest(c *dauys.Contest, seq int) (Contest, []Candidate, map
 	ct.ElectionDistrictID = x.district(c)
 	seats := c.Rules.Seats
 	if seats == 0 {
-		if r, err := tally.Rules(c); err == nil {
+		if r, err := rules.For(c); err == nil {
 			seats = r.Seats
 		}
 	}
@@ -774,7 +774,7 @@ func (x *exporter) ballotCounts(ballots map[string]map[string][]contestLine) []B
 // seatsWon decides a contest on its totals and returns the seats of each
 // option.
 func seatsWon(c *dauys.Contest, lines map[string]int64) ([]int, error) {
-	rules, err := tally.Rules(c)
+	rules, err := rules.For(c)
 	if err != nil {
 		return nil, err
 	}

@@ -14,7 +14,7 @@ import (
 
 	"github.com/dauys/dauys"
 	"github.com/dauys/dauys/internal/intake"
-	"github.com/dauys/dauys/internal/tally"
+	"github.com/dauys/dauys/internal/rules"
 )
 
 // ImportOptions tune an import.
@@ -1379,7 +1379,7 @@ func check(im *Imported) error {
 	}
 	var problems []string
 	for i := range e.Contests {
-		if err := tally.CheckRules(&e.Contests[i]); err != nil {
+		if err := rules.Check(&e.Contests[i]); err != nil {
 			problems = append(problems, dauys.ErrorMessage(err))
 		}
 	}

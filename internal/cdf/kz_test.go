@@ -15,6 +15,7 @@ import (
 	"github.com/dauys/dauys/internal/definition"
 	"github.com/dauys/dauys/internal/demo"
 	"github.com/dauys/dauys/internal/intake"
+	"github.com/dauys/dauys/internal/rules"
 	"github.com/dauys/dauys/internal/tally"
 )
 
@@ -22,7 +23,7 @@ import (
 // it compiled.
 func (v *env) loadExample(t testing.TB, name string) *intake.Election {
 	t.Helper()
-	def, err := definition.LoadWith(filepath.Join("..", "..", "examples", name), definition.Options{CheckRules: tally.CheckRules})
+	def, err := definition.LoadWith(filepath.Join("..", "..", "examples", name), definition.Options{CheckRules: rules.Check})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/dauys/dauys/internal/cdf"
 	"github.com/dauys/dauys/internal/definition"
 	"github.com/dauys/dauys/internal/intake"
+	"github.com/dauys/dauys/internal/rules"
 	"github.com/dauys/dauys/internal/sqlite"
 	"github.com/dauys/dauys/internal/tally"
 )
@@ -67,7 +68,7 @@ func (v *env) mustImport(tb testing.TB, data []byte, opt cdf.ImportOptions) *cdf
 	if err != nil {
 		tb.Fatal(err)
 	}
-	if _, err := definition.ParseWith(e.Definition, rep.Election+".json", nil, definition.Options{CheckRules: tally.CheckRules}); err != nil {
+	if _, err := definition.ParseWith(e.Definition, rep.Election+".json", nil, definition.Options{CheckRules: rules.Check}); err != nil {
 		tb.Errorf("the imported definition does not load: %v", err)
 	}
 	return rep

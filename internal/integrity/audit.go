@@ -15,7 +15,7 @@ import (
 	"github.com/dauys/dauys/decide"
 	"github.com/dauys/dauys/internal/audit"
 	"github.com/dauys/dauys/internal/intake"
-	"github.com/dauys/dauys/internal/tally"
+	"github.com/dauys/dauys/internal/rules"
 )
 
 // AuditFormat names the layout of the audit state document.
@@ -174,7 +174,7 @@ func reportedWinners(c *dauys.Contest, lines map[string]int64) ([]string, error)
 		}
 		return nil, dauys.Errorf(dauys.EINVALID, "contest %s: yes and no are tied; only a full hand count can decide it", c.ID)
 	}
-	rules, err := tally.Rules(c)
+	rules, err := rules.For(c)
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/dauys/dauys/internal/definition"
 	"github.com/dauys/dauys/internal/demo"
 	"github.com/dauys/dauys/internal/intake"
+	"github.com/dauys/dauys/internal/rules"
 	"github.com/dauys/dauys/internal/sqlite"
 	"github.com/dauys/dauys/internal/tally"
 )
@@ -50,7 +51,7 @@ func mustEnv(tb testing.TB, def *dauys.Election) *env {
 // mustExample loads one of the shipped example definitions.
 func mustExample(tb testing.TB, example string) *env {
 	tb.Helper()
-	def, err := definition.LoadWith(filepath.Join("..", "..", "examples", example), definition.Options{CheckRules: tally.CheckRules})
+	def, err := definition.LoadWith(filepath.Join("..", "..", "examples", example), definition.Options{CheckRules: rules.Check})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/dauys/dauys"
 	"github.com/dauys/dauys/decide"
 	"github.com/dauys/dauys/internal/intake"
+	"github.com/dauys/dauys/internal/rules"
 	"github.com/dauys/dauys/internal/tally"
 )
 
@@ -118,7 +119,7 @@ func outlook(ctx context.Context, t *tally.Tally, e *intake.Election, c *dauys.C
 	}
 	co.PrecinctsMissing, co.VotesOutstanding, co.UnknownRegistered = miss.precincts, miss.registered, miss.unknown
 
-	rules, err := tally.Rules(c)
+	rules, err := rules.For(c)
 	if err != nil {
 		return nil, err
 	}

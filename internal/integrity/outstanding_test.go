@@ -10,7 +10,7 @@ import (
 	"github.com/dauys/dauys/internal/demo"
 	"github.com/dauys/dauys/internal/intake"
 	"github.com/dauys/dauys/internal/integrity"
-	"github.com/dauys/dauys/internal/tally"
+	"github.com/dauys/dauys/internal/rules"
 )
 
 func mustOutstanding(t *testing.T, v *env, contest string) integrity.ContestOutlook {
@@ -184,7 +184,7 @@ func TestOutstandingMazhilis(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := v.e.Contest("mazhilis-list")
-	rules, err := tally.Rules(c)
+	rules, err := rules.For(c)
 	if err != nil {
 		t.Fatal(err)
 	}

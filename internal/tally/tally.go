@@ -232,12 +232,6 @@ func (t *Tally) decide(ctx context.Context, e *intake.Election, c *dauys.Contest
 	return out, nil
 }
 
-// Rules is rules.For: how a contest is decided.
-func Rules(c *dauys.Contest) (decide.Rules, error) { return rules.For(c) }
-
-// CheckRules is rules.Check, the definition loader's hook.
-func CheckRules(c *dauys.Contest) error { return rules.Check(c) }
-
 // expectedCache holds, per contest and inner area, the precincts expected
 // and their registered voters, computed once per shape of the tree.
 type expectedCache struct {

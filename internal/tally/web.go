@@ -6,9 +6,7 @@ import (
 	"time"
 
 	"github.com/dauys/dauys"
-	"github.com/dauys/dauys/decide"
 	"github.com/dauys/dauys/internal/intake"
-	"github.com/dauys/dauys/internal/rules"
 )
 
 // This file answers the questions the public results site asks beyond
@@ -84,10 +82,6 @@ func (t *Tally) results(ctx context.Context, e *intake.Election, c *dauys.Contes
 	}
 	return out, nil
 }
-
-// Input is rules.Input: the rules engine's input for a contest's summed
-// lines, without territorial units.
-func Input(c *dauys.Contest, lines map[string]int64) decide.Input { return rules.Input(c, lines) }
 
 // HistoryPoint is the state of a contest's count at a moment of the night:
 // the precincts whose protocols had arrived by then, their registered

@@ -7,6 +7,7 @@ import (
 
 	"github.com/dauys/dauys"
 	"github.com/dauys/dauys/decide"
+	"github.com/dauys/dauys/internal/rules"
 	"github.com/dauys/dauys/internal/tally"
 )
 
@@ -266,11 +267,11 @@ type whatIfCell struct {
 
 func (rc *renderCtx) whatIf(c *dauys.Contest, lines map[string]int64) *whatIf {
 	L := rc.L
-	official, err := tally.Rules(c)
+	official, err := rules.For(c)
 	if err != nil {
 		return nil
 	}
-	in := tally.Input(c, lines)
+	in := rules.Input(c, lines)
 	var any bool
 	for _, v := range in.Total.Options {
 		any = any || v > 0

@@ -14,6 +14,7 @@ import (
 	"github.com/dauys/dauys/internal/definition"
 	"github.com/dauys/dauys/internal/demo"
 	"github.com/dauys/dauys/internal/intake"
+	"github.com/dauys/dauys/internal/rules"
 	"github.com/dauys/dauys/internal/sqlite"
 	"github.com/dauys/dauys/internal/tally"
 )
@@ -89,7 +90,7 @@ func playDemo() (*demoData, error) {
 	if err != nil {
 		return nil, err
 	}
-	def, err := definition.ParseWith(data, demoElection+"/election.yaml", sub, definition.Options{CheckRules: tally.CheckRules})
+	def, err := definition.ParseWith(data, demoElection+"/election.yaml", sub, definition.Options{CheckRules: rules.Check})
 	if err != nil {
 		return nil, err
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/dauys/dauys"
 	"github.com/dauys/dauys/internal/definition"
 	"github.com/dauys/dauys/internal/intake"
+	"github.com/dauys/dauys/internal/rules"
 	"github.com/dauys/dauys/internal/sqlite"
 	"github.com/dauys/dauys/internal/tally"
 	"github.com/dauys/dauys/internal/web"
@@ -78,7 +79,7 @@ func mustFixtureWith(tb testing.TB, configure func(*web.Config), submit bool) *f
 		if err != nil {
 			tb.Fatal(err)
 		}
-		def, err := definition.ParseWith(data, id+".yaml", nil, definition.Options{CheckRules: tally.CheckRules})
+		def, err := definition.ParseWith(data, id+".yaml", nil, definition.Options{CheckRules: rules.Check})
 		if err != nil {
 			tb.Fatal(err)
 		}
