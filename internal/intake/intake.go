@@ -322,10 +322,6 @@ func localized(code string, t dauys.Text) *dauys.Error {
 // findingsError refuses a protocol for its findings. Warnings alone refuse
 // it until acknowledged.
 func findingsError(sub *Submission, fs []dauys.Finding) *dauys.Error {
-	var codes []string
-	for _, f := range fs {
-		codes = append(codes, f.Code)
-	}
 	where := fmt.Sprintf("precinct %s, contest %s", sub.Area, sub.Contest)
 	if fs[0].Severity == dauys.SeverityWarning {
 		return &dauys.Error{Code: dauys.EINVALID, Findings: fs,
