@@ -2,7 +2,6 @@ package main_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -11,8 +10,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	main "github.com/dauys/dauys/cmd/dauys"
 )
 
 // TestServeAppendsToLog: a server given the CEC's log key appends what it
@@ -27,20 +24,7 @@ func TestServeAppendsToLog(t *testing.T) {
 	token := strings.TrimSpace(mustRun(t, "token", "create", "--db", db, "--role", "admin", "--election", "kz-referendum-2022"))
 	_, events := nightCSV(t, "kz-referendum-2022", func(i int) bool { return i < 5 })
 
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	addr := make(chan string, 1)
-	done := make(chan int, 1)
-	var stderr bytes.Buffer
-	m := &main.Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: &stderr, Now: time.Now, Ready: func(a string) { addr <- a }}
-	go func() { done <- m.Run(ctx, []string{"serve", "--db", db, "--addr", "127.0.0.1:0", "--log-key", key}) }()
-	var base string
-	select {
-	case a := <-addr:
-		base = "http://" + a
-	case code := <-done:
-		t.Fatalf("serve exited %d: %s", code, stderr.String())
-	}
+	base := "http://" + startServe(t, "--db", db, "--log-key", key)
 	size := func() int {
 		resp, err := http.Get(base + "/log/kz-referendum-2022/checkpoint")
 		if err != nil {
@@ -62,7 +46,7 @@ func TestServeAppendsToLog(t *testing.T) {
 		}
 	}
 	if before <= 0 {
-		t.Fatalf("no checkpoint served: %d\n%s", before, stderr.String())
+		t.Fatalf("no checkpoint served: %d", before)
 	}
 	for _, ev := range events {
 		body, _ := json.Marshal(ev.Submission)
@@ -80,7 +64,7 @@ func TestServeAppendsToLog(t *testing.T) {
 	deadline := time.Now().Add(15 * time.Second)
 	for size() < before+len(events) {
 		if time.Now().After(deadline) {
-			t.Fatalf("the log did not grow from %d by %d: now %d\n%s", before, len(events), size(), stderr.String())
+			t.Fatalf("the log did not grow from %d by %d: now %d", before, len(events), size())
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
@@ -105,6 +89,4 @@ func TestServeAppendsToLog(t *testing.T) {
 		got.Versions[0].Log.TreeSize < int64(before+len(events)) || len(got.Versions[0].Log.Proof) == 0 {
 		t.Errorf("protocol answer without its log inclusion: %+v", got)
 	}
-	cancel()
-	<-done
 }

@@ -6,7 +6,6 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -180,20 +179,7 @@ func TestImportTallyAndServe(t *testing.T) {
 	}
 
 	// The server answers the API over a real socket.
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	addr := make(chan string, 1)
-	done := make(chan int, 1)
-	var serveErr bytes.Buffer
-	m := &main.Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: &serveErr, Now: time.Now, Ready: func(a string) { addr <- a }}
-	go func() { done <- m.Run(ctx, []string{"serve", "--db", db, "--addr", "127.0.0.1:0"}) }()
-	var base string
-	select {
-	case a := <-addr:
-		base = "http://" + a
-	case code := <-done:
-		t.Fatalf("serve exited %d: %s", code, serveErr.String())
-	}
+	base := "http://" + startServe(t, "--db", db)
 	resp, err := http.Get(base + "/api/v1/elections/kz-referendum-2022/results")
 	if err != nil {
 		t.Fatal(err)
@@ -215,10 +201,6 @@ func TestImportTallyAndServe(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusNotFound || resp.Header.Get("Content-Type") != "application/problem+json" {
 		t.Errorf("submission to a missing precinct: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
-	}
-	cancel()
-	if code := <-done; code != 0 {
-		t.Errorf("serve exited %d: %s", code, serveErr.String())
 	}
 }
 

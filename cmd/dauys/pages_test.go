@@ -1,16 +1,12 @@
 package main_test
 
 import (
-	"context"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
-
-	main "github.com/dauys/dauys/cmd/dauys"
 )
 
 // TestBoundariesFromDefinition: a definition with boundaries_file gets a
@@ -33,13 +29,7 @@ func TestBoundariesFromDefinition(t *testing.T) {
 	id := strings.Fields(out)[2]
 	id = strings.TrimSuffix(id, ":")
 
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	addr := make(chan string, 1)
-	done := make(chan int, 1)
-	m := &main.Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: io.Discard, Now: time.Now, Ready: func(a string) { addr <- a }}
-	go func() { done <- m.Run(ctx, []string{"serve", "--db", db, "--addr", "127.0.0.1:0"}) }()
-	base := "http://" + <-addr
+	base := "http://" + startServe(t, "--db", db)
 	resp, err := http.Get(base + "/en/e/" + id + "/")
 	if err != nil {
 		t.Fatal(err)
@@ -49,6 +39,4 @@ func TestBoundariesFromDefinition(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(string(page), `class="geo-area"`) {
 		t.Errorf("overview %d without a map drawn from the definition's boundaries", resp.StatusCode)
 	}
-	cancel()
-	<-done
 }
