@@ -192,7 +192,8 @@ func scanProtocol(row pgx.Row) (*dauys.Protocol, error) {
 		&p.Acknowledged, &p.Submitter, &p.Source, &received, &p.Hash, &p.Signature, &p.KeyID); err != nil {
 		return nil, err
 	}
-	if err := json.Unmarshal(lines, &p.Lines); err != nil {
+	var err error
+	if p.Lines, err = storebatch.DecodeLines(lines); err != nil {
 		return nil, fmt.Errorf("decode lines: %w", err)
 	}
 	if warnings != nil {

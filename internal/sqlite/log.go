@@ -130,11 +130,13 @@ func (s *Store) UnloggedAreas(ctx context.Context, election string) ([]tlog.Pend
 	return out, nil
 }
 
-// LoggedRefs returns the refs of the logged records of a kind.
+// LoggedRefs returns the refs of the logged records of a kind. The index on
+// kinds is named: left to itself, SQLite walks the refs of every protocol
+// version for the few keys.
 func (s *Store) LoggedRefs(ctx context.Context, election, kind string) ([]string, error) {
 	var out []string
 	err := s.readTx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT ref FROM log_entries
+		rows, err := tx.QueryContext(ctx, `SELECT ref FROM log_entries INDEXED BY log_entries_seq
 			WHERE election_id = ? AND kind = ? AND ref IS NOT NULL ORDER BY idx`, election, kind)
 		if err != nil {
 			return err
@@ -186,40 +188,44 @@ func (s *Store) AppendLog(ctx context.Context, election string, start int64, ent
 }
 
 func insertEntries(ctx context.Context, tx *sql.Tx, election string, start int64, entries []tlog.Entry) error {
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO log_entries (election_id, idx, kind, ref, seq, data)
-		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`)
-	if err != nil {
-		return err
-	}
-	defer stmt.Close()
-	for i, e := range entries {
-		var ref any
-		if e.Ref != "" {
-			ref = e.Ref
-		}
-		res, err := stmt.ExecContext(ctx, election, start+int64(i), e.Kind, ref, e.Seq, e.Data)
-		if err != nil {
-			return fmt.Errorf("insert log entry %d: %w", start+int64(i), err)
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			return dauys.Errorf(dauys.ECONFLICT, "the log of %s has %s already", election, e.Ref)
-		}
-	}
-	return nil
+	return insertRows(ctx, tx, `INSERT INTO log_entries (election_id, idx, kind, ref, seq, data)`, 6, `ON CONFLICT DO NOTHING`, len(entries),
+		func(i int, args []any) ([]any, error) {
+			e := entries[i]
+			var ref any
+			if e.Ref != "" {
+				ref = e.Ref
+			}
+			return append(args, election, start+int64(i), e.Kind, ref, e.Seq, e.Data), nil
+		},
+		func(lo, hi int, changed int64) error {
+			if changed == int64(hi-lo) {
+				return nil
+			}
+			// Name the record that is logged already.
+			for j, e := range entries[lo:hi] {
+				if e.Ref == "" {
+					continue
+				}
+				var idx int64
+				err := tx.QueryRowContext(ctx, `SELECT idx FROM log_entries WHERE election_id = ? AND ref = ?`, election, e.Ref).Scan(&idx)
+				if err != nil && !errors.Is(err, sql.ErrNoRows) {
+					return err
+				}
+				if err == nil && idx != start+int64(lo+j) {
+					return dauys.Errorf(dauys.ECONFLICT, "the log of %s has %s already", election, e.Ref)
+				}
+			}
+			return dauys.Errorf(dauys.ECONFLICT, "the log of %s has entries %d to %d already", election, start+int64(lo), start+int64(hi)-1)
+		})
 }
 
 func insertHashes(ctx context.Context, tx *sql.Tx, election string, first int64, hashes []sumdb.Hash) error {
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO log_hashes (election_id, idx, hash) VALUES (?, ?, ?)`)
+	err := insertRows(ctx, tx, `INSERT INTO log_hashes (election_id, idx, hash)`, 3, "", len(hashes),
+		func(i int, args []any) ([]any, error) {
+			return append(args, election, first+int64(i), hashes[i][:]), nil
+		}, nil)
 	if err != nil {
-		return err
-	}
-	defer stmt.Close()
-	for i, h := range hashes {
-		if _, err := stmt.ExecContext(ctx, election, first+int64(i), h[:]); err != nil {
-			return fmt.Errorf("insert log hash %d: %w", first+int64(i), err)
-		}
+		return fmt.Errorf("insert log hashes from %d: %w", first, err)
 	}
 	return nil
 }

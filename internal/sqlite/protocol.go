@@ -181,7 +181,8 @@ func scanProtocol(row scanner) (*dauys.Protocol, error) {
 		&p.Acknowledged, &p.Submitter, &p.Source, &received, &p.Hash, &p.Signature, &p.KeyID); err != nil {
 		return nil, err
 	}
-	if err := json.Unmarshal(lines, &p.Lines); err != nil {
+	var err error
+	if p.Lines, err = storebatch.DecodeLines(lines); err != nil {
 		return nil, fmt.Errorf("decode lines: %w", err)
 	}
 	if warnings != nil {
@@ -228,25 +229,18 @@ func encodeWarnings(ws []dauys.Finding) (any, error) {
 }
 
 func insertVersions(ctx context.Context, tx *sql.Tx, ps []*dauys.Protocol) error {
-	if len(ps) == 0 {
-		return nil
-	}
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO protocols (`+protocolColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	err := insertRows(ctx, tx, `INSERT INTO protocols (`+protocolColumns+`)`, 15, "", len(ps),
+		func(i int, args []any) ([]any, error) {
+			p := ps[i]
+			warnings, err := encodeWarnings(p.Warnings)
+			if err != nil {
+				return nil, fmt.Errorf("encode warnings of %s/%s: %w", p.Contest, p.Area, err)
+			}
+			return append(args, p.Election, p.Contest, p.Area, p.Version, p.Kind, p.Reason, string(storebatch.EncodeLines(p.Lines)),
+				warnings, p.Acknowledged, p.Submitter, p.Source, nanos(p.ReceivedAt), p.Hash, p.Signature, p.KeyID), nil
+		}, nil)
 	if err != nil {
 		return fmt.Errorf("insert versions: %w", err)
-	}
-	defer stmt.Close()
-	for _, p := range ps {
-		lines := storebatch.EncodeLines(p.Lines)
-		warnings, err := encodeWarnings(p.Warnings)
-		if err != nil {
-			return fmt.Errorf("encode warnings: %w", err)
-		}
-		if _, err := stmt.ExecContext(ctx, p.Election, p.Contest, p.Area, p.Version, p.Kind, p.Reason,
-			string(lines), warnings, p.Acknowledged, p.Submitter, p.Source, nanos(p.ReceivedAt), p.Hash, p.Signature, p.KeyID); err != nil {
-			return fmt.Errorf("insert version %d of %s/%s: %w", p.Version, p.Contest, p.Area, err)
-		}
 	}
 	return nil
 }
@@ -254,22 +248,15 @@ func insertVersions(ctx context.Context, tx *sql.Tx, ps []*dauys.Protocol) error
 // upsertHeads points the heads at their new current versions. Saving a
 // version ends a dispute and supersedes double-entry entries.
 func upsertHeads(ctx context.Context, tx *sql.Tx, ps []*dauys.Protocol) error {
-	if len(ps) == 0 {
-		return nil
-	}
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO heads (election_id, contest_id, area_id, version, hash, status, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (election_id, contest_id, area_id) DO UPDATE SET
-			version = excluded.version, hash = excluded.hash, status = excluded.status, updated_at = excluded.updated_at`)
+	err := insertRows(ctx, tx, `INSERT INTO heads (election_id, contest_id, area_id, version, hash, status, updated_at)`, 7,
+		`ON CONFLICT (election_id, contest_id, area_id) DO UPDATE SET
+			version = excluded.version, hash = excluded.hash, status = excluded.status, updated_at = excluded.updated_at`, len(ps),
+		func(i int, args []any) ([]any, error) {
+			p := ps[i]
+			return append(args, p.Election, p.Contest, p.Area, p.Version, p.Hash, storebatch.HeadStatus(p.Version), nanos(p.ReceivedAt)), nil
+		}, nil)
 	if err != nil {
 		return fmt.Errorf("upsert heads: %w", err)
-	}
-	defer stmt.Close()
-	for _, p := range ps {
-		if _, err := stmt.ExecContext(ctx, p.Election, p.Contest, p.Area, p.Version, p.Hash,
-			storebatch.HeadStatus(p.Version), nanos(p.ReceivedAt)); err != nil {
-			return fmt.Errorf("upsert head of %s/%s: %w", p.Contest, p.Area, err)
-		}
 	}
 	return nil
 }

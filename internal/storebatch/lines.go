@@ -43,3 +43,101 @@ func appendJSONString(b []byte, s string) []byte {
 	b = append(b, s...)
 	return append(b, '"')
 }
+
+// DecodeLines decodes protocol lines as json.Unmarshal does into a map,
+// without its reflection: reading versions back (for the log, the API and
+// exports) decodes every one. A stored object of plain ASCII names and
+// whole numbers, as EncodeLines writes and PostgreSQL's jsonb returns, is
+// read directly; anything else goes to encoding/json, so the result and
+// the errors are always encoding/json's.
+func DecodeLines(b []byte) (map[string]int64, error) {
+	if m, ok := decodeSimpleLines(b); ok {
+		return m, nil
+	}
+	var m map[string]int64
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// decodeSimpleLines reads {"name": 123, ...} when every name is printable
+// ASCII without escapes and every value a JSON integer that fits in an
+// int64; ok is false for anything else.
+func decodeSimpleLines(b []byte) (map[string]int64, bool) {
+	i := 0
+	space := func() {
+		for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+			i++
+		}
+	}
+	space()
+	if i == len(b) || b[i] != '{' {
+		return nil, false
+	}
+	i++
+	m := make(map[string]int64, 16)
+	space()
+	if i < len(b) && b[i] == '}' {
+		i++
+		space()
+		return m, i == len(b)
+	}
+	for {
+		space()
+		if i == len(b) || b[i] != '"' {
+			return nil, false
+		}
+		i++
+		start := i
+		for i < len(b) && b[i] != '"' {
+			if c := b[i]; c < 0x20 || c >= 0x7f || c == '\\' {
+				return nil, false
+			}
+			i++
+		}
+		if i == len(b) {
+			return nil, false
+		}
+		name := string(b[start:i])
+		i++
+		space()
+		if i == len(b) || b[i] != ':' {
+			return nil, false
+		}
+		i++
+		space()
+		start = i
+		if i < len(b) && b[i] == '-' {
+			i++
+		}
+		digits := i
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+		// JSON numbers have no leading zeros; fractions and exponents go
+		// to encoding/json.
+		if i == digits || (b[digits] == '0' && i-digits > 1) {
+			return nil, false
+		}
+		v, err := strconv.ParseInt(string(b[start:i]), 10, 64)
+		if err != nil {
+			return nil, false
+		}
+		m[name] = v
+		space()
+		if i == len(b) {
+			return nil, false
+		}
+		switch b[i] {
+		case ',':
+			i++
+		case '}':
+			i++
+			space()
+			return m, i == len(b)
+		default:
+			return nil, false
+		}
+	}
+}

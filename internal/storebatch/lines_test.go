@@ -3,6 +3,7 @@ package storebatch_test
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
 	"testing"
 
 	"github.com/dauys/dauys/internal/storebatch"
@@ -24,4 +25,39 @@ func FuzzEncodeLines(f *testing.F) {
 			t.Errorf("EncodeLines(%v) = %s, want %s", lines, got, want)
 		}
 	})
+}
+
+// FuzzDecodeLines checks the hand-written decoder of protocol lines
+// against encoding/json on any input: the same map, or an error for both.
+func FuzzDecodeLines(f *testing.F) {
+	f.Add([]byte(`{"option:a":12,"took_part":-3}`))
+	f.Add([]byte(`{"a": 1, "b": 2}`))
+	f.Add([]byte(` { } `))
+	f.Add([]byte(`{"a":01}`))
+	f.Add([]byte(`{"a":1.0,"b":1e3}`))
+	f.Add([]byte(`{"a":9223372036854775808}`))
+	f.Add([]byte(`{"a\u0062":1,"a":2,"a":3}`))
+	f.Add([]byte(`{"a":-0}`))
+	f.Add([]byte(`{"a":1,}`))
+	f.Add([]byte(`null`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var want map[string]int64
+		werr := json.Unmarshal(b, &want)
+		got, err := storebatch.DecodeLines(b)
+		if (err != nil) != (werr != nil) {
+			t.Fatalf("DecodeLines(%q) error %v, encoding/json's %v", b, err, werr)
+		}
+		if err == nil && !maps.Equal(got, want) {
+			t.Errorf("DecodeLines(%q) = %v, encoding/json's %v", b, got, want)
+		}
+	})
+}
+
+// TestDecodeLinesRoundTrip reads back what EncodeLines writes.
+func TestDecodeLinesRoundTrip(t *testing.T) {
+	lines := map[string]int64{"registered": 1500, "took_part": 812, "option:amanat": 500, "against_all": 0, "x": -1 << 63}
+	got, err := storebatch.DecodeLines(storebatch.EncodeLines(lines))
+	if err != nil || !maps.Equal(got, lines) {
+		t.Errorf("round trip = %v, %v", got, err)
+	}
 }
