@@ -1,6 +1,7 @@
 package dauys
 
 import (
+	"cmp"
 	"fmt"
 	"math/big"
 	"sort"
@@ -338,13 +339,13 @@ func (v *Validator) Complete(lines map[string]int64) (errs, warns []Finding) {
 		lines[d.name] = v.sum(d.expr, lines)
 	}
 	for _, r := range v.relations {
-		if ok, detail := v.holds(r.expr, lines); !ok {
-			errs = append(errs, finding(r.Code, SeverityError, v.names(r.expr), relationMessage(r.Relation), detail))
+		if !v.holds(r.expr, lines) {
+			errs = append(errs, finding(r.Code, SeverityError, v.names(r.expr), relationMessage(r.Relation), v.detail(r.expr, lines)))
 		}
 	}
 	for _, c := range v.checks {
-		if ok, detail := v.holds(c.expr, lines); ok {
-			warns = append(warns, finding(c.Code, SeverityWarning, v.names(c.expr), relationMessage(c.Relation), detail))
+		if v.holds(c.expr, lines) {
+			warns = append(warns, finding(c.Code, SeverityWarning, v.names(c.expr), relationMessage(c.Relation), v.detail(c.expr, lines)))
 		}
 	}
 	return errs, warns
@@ -369,46 +370,41 @@ func (v *Validator) sum(terms []Term, lines map[string]int64) int64 {
 
 // holds evaluates the expression exactly: with a percentage p, "a > p% b"
 // is compared as 100*a > p*b in rationals.
-func (v *Validator) holds(e *Expression, lines map[string]int64) (bool, string) {
+func (v *Validator) holds(e *Expression, lines map[string]int64) bool {
 	l, r := v.sum(e.Left, lines), v.sum(e.Right, lines)
-	var cmp int
+	var c int
 	if e.Percent != nil {
-		lr := new(big.Rat).SetInt64(100 * l)
+		lr := new(big.Rat).SetInt(new(big.Int).Mul(big.NewInt(100), big.NewInt(l)))
 		rr := new(big.Rat).Mul(e.Percent, new(big.Rat).SetInt64(r))
-		cmp = lr.Cmp(rr)
+		c = lr.Cmp(rr)
 	} else {
-		cmp = compareInt(l, r)
+		c = cmp.Compare(l, r)
 	}
-	var ok bool
 	switch e.Op {
 	case "=":
-		ok = cmp == 0
+		return c == 0
 	case "!=":
-		ok = cmp != 0
+		return c != 0
 	case "<=":
-		ok = cmp <= 0
+		return c <= 0
 	case ">=":
-		ok = cmp >= 0
+		return c >= 0
 	case "<":
-		ok = cmp < 0
+		return c < 0
 	case ">":
-		ok = cmp > 0
+		return c > 0
 	}
+	return false
+}
+
+// detail shows the values of both sides of an expression, for a finding.
+func (v *Validator) detail(e *Expression, lines map[string]int64) string {
+	l, r := v.sum(e.Left, lines), v.sum(e.Right, lines)
 	pct := ""
 	if e.Percent != nil {
 		pct = e.Percent.FloatString(2) + "% of "
 	}
-	return ok, fmt.Sprintf("%s = %d, %s%s = %d", v.describe(e.Left, lines), l, pct, v.describe(e.Right, lines), r)
-}
-
-func compareInt(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
+	return fmt.Sprintf("%s = %d, %s%s = %d", v.describe(e.Left, lines), l, pct, v.describe(e.Right, lines), r)
 }
 
 func (v *Validator) describe(terms []Term, lines map[string]int64) string {
