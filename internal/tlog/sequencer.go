@@ -51,6 +51,7 @@ type Sequencer struct {
 	BatchSize int
 
 	mu      sync.Mutex // one Sync at a time
+	keys    map[string]*keyState
 	wakeMu  sync.Mutex
 	wake    chan struct{}
 	pending map[string]bool
@@ -63,6 +64,15 @@ type Sequencer struct {
 func (s *Sequencer) Sync(ctx context.Context, election string) (Checkpoint, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	c, err := s.sync(ctx, election)
+	if err != nil {
+		// What it took for logged may not be: look again next time.
+		delete(s.keys, election)
+	}
+	return c, err
+}
+
+func (s *Sequencer) sync(ctx context.Context, election string) (Checkpoint, error) {
 	info, err := s.Storage.LogInfo(ctx, election)
 	if err != nil {
 		return Checkpoint{}, err
@@ -245,7 +255,7 @@ func (s *Sequencer) next(ctx context.Context, election string, size int64, batch
 			return nil, false, err
 		}
 	}
-	if s.Keys != nil {
+	if s.Keys != nil && s.keysDue(election, ps) {
 		rs, err := s.keyRecords(ctx, election)
 		if err != nil {
 			return nil, false, err
@@ -274,9 +284,43 @@ func lastSeq(areas []PendingArea) int64 {
 	return areas[len(areas)-1].Seq
 }
 
+// keyState is what a sequencer knows of an election's keys: those whose
+// records are logged, and when it last looked for new keys and
+// revocations.
+type keyState struct {
+	logged  map[string]bool // key ids
+	checked time.Time
+}
+
+// keyCheckInterval bounds how late a revocation is logged: the keys are
+// looked up again at least this often while protocols flow, and at once
+// when a protocol is signed by a key not logged yet.
+const keyCheckInterval = time.Second
+
+// keysDue reports whether the next batch must look up the election's keys:
+// on its first round, on a round with no protocols, when one of the protocols is signed by a key the
+// sequencer has not seen logged (a key must be logged before what it
+// signs), and every keyCheckInterval for revocations. Otherwise a batch
+// costs no key query, however many keys the election has.
+func (s *Sequencer) keysDue(election string, ps []PendingProtocol) bool {
+	st := s.keys[election]
+	if st == nil || len(ps) == 0 || time.Since(st.checked) >= keyCheckInterval {
+		return true
+	}
+	for _, p := range ps {
+		if p.Protocol.KeyID != "" && !st.logged[p.Protocol.KeyID] {
+			return true
+		}
+	}
+	return false
+}
+
 // keyRecords returns the records of keys not logged yet and of
-// revocations not logged yet.
+// revocations not logged yet, and remembers the keys as logged: the
+// records it returns are appended before the protocols of the same batch,
+// or the batch fails and the sequencer starts again from the store.
 func (s *Sequencer) keyRecords(ctx context.Context, election string) ([]*Record, error) {
+	now := time.Now()
 	keys, err := s.Keys(ctx, election)
 	if err != nil {
 		return nil, err
@@ -291,6 +335,14 @@ func (s *Sequencer) keyRecords(ctx context.Context, election string) ([]*Record,
 			logged[r] = true
 		}
 	}
+	st := &keyState{logged: map[string]bool{}, checked: now}
+	for _, k := range keys {
+		st.logged[k.ID] = true
+	}
+	if s.keys == nil {
+		s.keys = map[string]*keyState{}
+	}
+	s.keys[election] = st
 	keys = slices.Clone(keys)
 	slices.SortStableFunc(keys, func(a, b *dauys.Key) int { return a.CreatedAt.Compare(b.CreatedAt) })
 	var out []*Record

@@ -513,6 +513,35 @@ func testKeys(t *testing.T, s Store) {
 	if !slices.Equal(kinds, want) {
 		t.Errorf("log = %v, want %v", kinds, want)
 	}
+
+	// A key registered while protocols flow is logged before the first
+	// protocol it signs, however recently the sequencer looked at keys.
+	ks, ok := s.(dauys.KeyStore)
+	if !ok {
+		return
+	}
+	pub2, priv2, _ := ed25519.GenerateKey(rand.Reader)
+	key2 := &dauys.Key{ID: dauys.KeyID(pub2), Election: FixtureID, Area: "D1", PublicKey: pub2,
+		CreatedAt: time.Date(2026, 3, 15, 21, 0, 0, 0, time.UTC)}
+	if err := ks.CreateKey(ctx, key2); err != nil {
+		t.Fatal(err)
+	}
+	seq.Keys = func(context.Context, string) ([]*dauys.Key, error) { return []*dauys.Key{key, key2}, nil }
+	sub := Night()[3]
+	sub.KeyID = key2.ID
+	sub.Signature = ed25519.Sign(priv2, dauys.SignedBytes(FixtureID, sub.Contest, sub.Area, sub.Lines))
+	Submit(t, in, sub)
+	if _, err := seq.Sync(ctx, FixtureID); err != nil {
+		t.Fatal(err)
+	}
+	kinds = kinds[:0]
+	for _, r := range records(t, entries(t, s)) {
+		kinds = append(kinds, r.Kind)
+	}
+	want = append(want, tlog.KindKey, tlog.KindProtocol)
+	if !slices.Equal(kinds, want) {
+		t.Errorf("log = %v, want %v", kinds, want)
+	}
 }
 
 func testCheckpoints(t *testing.T, s Store) {
