@@ -24,16 +24,28 @@ func TestBenchGenerateAndIngest(t *testing.T) {
 		Verify      float64 `json:"ed25519_verify_per_second"`
 		AllAccepted bool    `json:"all_accepted"`
 		RSS         int64   `json:"peak_rss_bytes"`
+		Logged      bool    `json:"logged"`
+		LogSize     int64   `json:"log_size"`
 	}
-	raw := mustRun(t, "bench", "ingest", "--precincts", "1500", "--json")
-	if err := json.Unmarshal([]byte(raw), &rep); err != nil {
-		t.Fatal(err)
-	}
-	var sums map[string]any
-	json.Unmarshal([]byte(raw), &sums)
-	if rep.Protocols != 1500 || !rep.AllAccepted || rep.Rate <= 0 || rep.Verify <= 0 || rep.RSS <= 0 ||
-		sums["national_took_part"] != sums["sum_of_protocols_took_part"] {
-		t.Errorf("ingest report: %s", raw)
+	// 1,500 precincts make 3 districts, each with its commission's key:
+	// the log holds the definition, the areas record (in two parts of at
+	// most 64 KiB), 3 keys and 1,500 protocols.
+	const logSize = 1 + 2 + 3 + 1500
+	for _, db := range []string{"", postgresURL(t)} {
+		args := []string{"bench", "ingest", "--precincts", "1500", "--json"}
+		if db != "" {
+			args = append(args, "--db", db)
+		}
+		raw := mustRun(t, args...)
+		if err := json.Unmarshal([]byte(raw), &rep); err != nil {
+			t.Fatal(err)
+		}
+		var sums map[string]any
+		json.Unmarshal([]byte(raw), &sums)
+		if rep.Protocols != 1500 || !rep.AllAccepted || rep.Rate <= 0 || rep.Verify <= 0 || rep.RSS <= 0 ||
+			sums["national_took_part"] != sums["sum_of_protocols_took_part"] || !rep.Logged || rep.LogSize != logSize {
+			t.Errorf("ingest report: %s", raw)
+		}
 	}
 }
 
