@@ -129,23 +129,26 @@ func scanElection(row pgx.Row) (*dauys.Election, error) {
 }
 
 func selectAreas(ctx context.Context, tx pgx.Tx, election string) ([]dauys.Area, error) {
+	var n int
+	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM areas WHERE election_id = $1`, election).Scan(&n); err != nil {
+		return nil, fmt.Errorf("count areas: %w", err)
+	}
 	rows, err := tx.Query(ctx, `SELECT area FROM areas WHERE election_id = $1 ORDER BY seq, id`, election)
 	if err != nil {
 		return nil, fmt.Errorf("select areas: %w", err)
 	}
 	defer rows.Close()
-	var areas []dauys.Area
+	areas := storebatch.NewAreas(n)
 	for rows.Next() {
 		var b []byte
 		if err := rows.Scan(&b); err != nil {
 			return nil, err
 		}
-		areas = append(areas, dauys.Area{})
-		if err := json.Unmarshal(b, &areas[len(areas)-1]); err != nil {
+		if err := areas.Decode(b); err != nil {
 			return nil, fmt.Errorf("decode area: %w", err)
 		}
 	}
-	return areas, rows.Err()
+	return areas.List, rows.Err()
 }
 
 // Elections lists the elections without their areas, by date, newest

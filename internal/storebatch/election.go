@@ -42,3 +42,48 @@ func ValidStatus(status string) bool {
 	}
 	return false
 }
+
+// Areas collects the areas of an election as a store reads them back, in
+// little memory: a million precincts repeat a few levels and each
+// district's id as their parent, and most names are the same in the three
+// languages, so those strings are kept once.
+type Areas struct {
+	List    []dauys.Area
+	strings map[string]string
+}
+
+// NewAreas prepares for about n areas.
+func NewAreas(n int) *Areas {
+	return &Areas{List: make([]dauys.Area, 0, n), strings: map[string]string{}}
+}
+
+// Decode adds an area from its stored JSON.
+func (as *Areas) Decode(b []byte) error {
+	as.List = append(as.List, dauys.Area{})
+	a := &as.List[len(as.List)-1]
+	if err := json.Unmarshal(b, a); err != nil {
+		as.List = as.List[:len(as.List)-1]
+		return err
+	}
+	a.Parent, a.Level = as.intern(a.Parent), as.intern(a.Level)
+	if a.Name.RU == a.Name.KK {
+		a.Name.RU = a.Name.KK
+	}
+	if a.Name.EN == a.Name.KK {
+		a.Name.EN = a.Name.KK
+	} else if a.Name.EN == a.Name.RU {
+		a.Name.EN = a.Name.RU
+	}
+	if a.Number == a.Name.KK {
+		a.Number = a.Name.KK
+	}
+	return nil
+}
+
+func (as *Areas) intern(s string) string {
+	if v, ok := as.strings[s]; ok {
+		return v
+	}
+	as.strings[s] = s
+	return s
+}
