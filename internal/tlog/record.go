@@ -86,7 +86,16 @@ type Record struct {
 // field is one header line of a record: a name and its encoded value.
 type field struct{ name, value string }
 
-func quoted(s string) string { return strconv.Quote(s) }
+// quoted is strconv.Quote, without its rune-by-rune work for the plain
+// printable ASCII of ids and names.
+func quoted(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+			return strconv.Quote(s)
+		}
+	}
+	return `"` + s + `"`
+}
 
 func quotedTime(t time.Time) string {
 	if t.IsZero() {
@@ -137,16 +146,19 @@ func (r *Record) Encode() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	var b bytes.Buffer
-	b.WriteString(recordMagic)
+	n := len(recordMagic) + len(r.Content)
 	for _, f := range fs {
-		b.WriteString(f.name)
-		b.WriteByte(' ')
-		b.WriteString(f.value)
-		b.WriteByte('\n')
+		n += len(f.name) + len(f.value) + 2
 	}
-	b.Write(r.Content)
-	return b.Bytes(), nil
+	b := make([]byte, 0, n)
+	b = append(b, recordMagic...)
+	for _, f := range fs {
+		b = append(b, f.name...)
+		b = append(b, ' ')
+		b = append(b, f.value...)
+		b = append(b, '\n')
+	}
+	return append(b, r.Content...), nil
 }
 
 // Entries encodes the record as log entries: one entry, or for a record
