@@ -235,7 +235,7 @@ func (s *Sequencer) next(ctx context.Context, election string, size int64, batch
 		return nil
 	}
 	if size == 0 {
-		e, err := s.Storage.Election(ctx, election)
+		e, err := s.definition(ctx, election)
 		if err != nil {
 			return nil, false, err
 		}
@@ -275,6 +275,21 @@ func (s *Sequencer) next(ctx context.Context, election string, size int64, batch
 		}
 	}
 	return entries, len(ps) == batch, nil
+}
+
+// definition returns an election without its areas, which the first
+// batch has read already.
+func (s *Sequencer) definition(ctx context.Context, election string) (*dauys.Election, error) {
+	es, err := s.Storage.Elections(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range es {
+		if e.ID == election {
+			return e, nil
+		}
+	}
+	return nil, dauys.Errorf(dauys.ENOTFOUND, "election %s does not exist", election)
 }
 
 func lastSeq(areas []PendingArea) int64 {

@@ -21,6 +21,10 @@ type Storage interface {
 	// Election returns the definition with all its areas, as dauys.Store
 	// does.
 	Election(ctx context.Context, id string) (*dauys.Election, error)
+	// Elections lists the elections without their areas, as dauys.Store
+	// does: the sequencer needs an election's definition file, not a
+	// second copy of a million areas.
+	Elections(ctx context.Context) ([]*dauys.Election, error)
 
 	// CreateLog starts the log of an election with its verifier key;
 	// ECONFLICT when the election has one, ENOTFOUND when the election
