@@ -4,7 +4,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"sort"
+	"math"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -57,24 +58,45 @@ type Protocol struct {
 // The same content always encodes to the same bytes; it is what is hashed,
 // signed and logged.
 func (p *Protocol) CanonicalBytes() []byte {
-	names := make([]string, 0, len(p.Lines))
-	for n := range p.Lines {
+	// A protocol has a few dozen lines at most: their names are sorted on
+	// the stack, and the output is sized from them.
+	var buf [64]string
+	names := buf[:0]
+	size := 64 + len(p.Election) + len(p.Contest) + len(p.Area)
+	for n, v := range p.Lines {
 		names = append(names, n)
+		size += len(n) + 4 + digits(v)
 	}
-	sort.Strings(names)
-	b := make([]byte, 0, 64+24*len(names))
+	slices.Sort(names)
+	b := make([]byte, 0, size)
 	b = append(b, "dauys-protocol-v1\n"...)
 	for _, s := range []string{p.Election, p.Contest, p.Area} {
-		b = appendQuote(b, s)
+		b = AppendQuote(b, s)
 		b = append(b, '\n')
 	}
 	for _, n := range names {
-		b = appendQuote(b, n)
+		b = AppendQuote(b, n)
 		b = append(b, ' ')
 		b = strconv.AppendInt(b, p.Lines[n], 10)
 		b = append(b, '\n')
 	}
 	return b
+}
+
+// digits returns the length of v in decimal, its sign included.
+func digits(v int64) int {
+	n := 1
+	if v < 0 {
+		n++
+		if v == math.MinInt64 {
+			return 20
+		}
+		v = -v
+	}
+	for ; v >= 10; v /= 10 {
+		n++
+	}
+	return n
 }
 
 // SignedBytes is what a commission signs: the canonical encoding of the
@@ -84,11 +106,12 @@ func SignedBytes(election, contest, area string, lines map[string]int64) []byte 
 	return p.CanonicalBytes()
 }
 
-// appendQuote appends s quoted exactly as strconv.AppendQuote does; names
+// AppendQuote appends s quoted exactly as strconv.AppendQuote does, the
+// quoting of Dauys's canonical encodings (protocols, log records). Names
 // and ids are plain printable ASCII, which need no escaping, and skipping
 // strconv's rune-by-rune work for them matters when every protocol is
-// encoded to be hashed and its signature checked.
-func appendQuote(b []byte, s string) []byte {
+// encoded to be hashed, its signature checked and its record logged.
+func AppendQuote(b []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
 			return strconv.AppendQuote(b, s)
