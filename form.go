@@ -374,9 +374,7 @@ func (v *Validator) holds(e *Expression, lines map[string]int64) bool {
 	l, r := v.sum(e.Left, lines), v.sum(e.Right, lines)
 	var c int
 	if e.Percent != nil {
-		lr := new(big.Rat).SetInt(new(big.Int).Mul(big.NewInt(100), big.NewInt(l)))
-		rr := new(big.Rat).Mul(e.Percent, new(big.Rat).SetInt64(r))
-		c = lr.Cmp(rr)
+		c = comparePercent(l, e.Percent, r)
 	} else {
 		c = cmp.Compare(l, r)
 	}
@@ -395,6 +393,23 @@ func (v *Validator) holds(e *Expression, lines map[string]int64) bool {
 		return c > 0
 	}
 	return false
+}
+
+// comparePercent compares 100*l with p*r exactly: in int64 when every
+// product fits, as it does for any count of ballots and a percentage with
+// a small denominator, and in rationals otherwise.
+func comparePercent(l int64, p *big.Rat, r int64) int {
+	const maxValue, maxTerm = 1 << 40, 1 << 15
+	num, den := p.Num(), p.Denom()
+	if num.IsInt64() && den.IsInt64() {
+		n, d := num.Int64(), den.Int64()
+		if -maxValue < l && l < maxValue && -maxValue < r && r < maxValue && -maxTerm < n && n < maxTerm && d < maxTerm {
+			// p = n/d with d > 0: 100*l against n*r/d is 100*l*d against n*r.
+			return cmp.Compare(100*l*d, n*r)
+		}
+	}
+	lr := new(big.Rat).SetInt(new(big.Int).Mul(big.NewInt(100), big.NewInt(l)))
+	return lr.Cmp(new(big.Rat).Mul(p, new(big.Rat).SetInt64(r)))
 }
 
 // detail shows the values of both sides of an expression, for a finding.
