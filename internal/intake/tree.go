@@ -2,6 +2,7 @@ package intake
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"sync"
 
@@ -16,6 +17,9 @@ type Tree struct {
 	areas    map[string]*dauys.Area
 	children map[string][]string
 	root     string
+	// lineage caches, per parent, the ancestors of its children, which
+	// every protocol carries: the precincts of a district share one slice.
+	lineage sync.Map // parent id -> []string
 }
 
 // NewTree indexes areas; it refuses a forest, a missing parent or a cycle.
@@ -98,10 +102,22 @@ func (t *Tree) Len() int {
 // Ancestors returns the area's ancestors, nearest first, up to the root. It
 // stops after visiting more areas than the tree has, so that a cycle cannot
 // loop forever.
+//
+// The slice may be shared with other areas of the same parent: callers
+// must not modify it.
 func (t *Tree) Ancestors(id string) []string {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
-	return t.ancestors(id)
+	a := t.areas[id]
+	if a == nil || a.Parent == "" {
+		return nil
+	}
+	if l, ok := t.lineage.Load(a.Parent); ok {
+		return l.([]string)
+	}
+	l := slices.Clip(t.ancestors(id))
+	t.lineage.Store(a.Parent, l)
+	return l
 }
 
 func (t *Tree) ancestors(id string) []string {

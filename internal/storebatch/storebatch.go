@@ -306,8 +306,16 @@ func (plan *Plan) Resolve(loaded map[VersionKey]*dauys.Protocol) map[AreaKey]map
 			sums = map[string]int64{}
 			byPath[k], paths[k] = sums, c.new.Path
 		}
-		for line, v := range dauys.Delta(old, c.new) {
+		// dauys.Delta, added in place.
+		for line, v := range c.new.Lines {
 			sums[line] += v
+		}
+		if old == nil {
+			sums[dauys.ReportedLine]++
+		} else {
+			for line, v := range old.Lines {
+				sums[line] -= v
+			}
 		}
 	}
 	totals := map[AreaKey]map[string]int64{}
