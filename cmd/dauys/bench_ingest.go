@@ -128,7 +128,7 @@ func (m *Main) runBenchIngest(ctx context.Context, args []string) error {
 	withLog := fs.Bool("log", true, "append to the transparency log and sign a checkpoint, as `serve --log-key` does")
 	asJSON := fs.Bool("json", false, "print JSON")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the timed part to this file (go tool pprof)")
-	memProfile := fs.String("memprofile", "", "write a heap profile at the end of the timed part to this file (go tool pprof)")
+	memProfile := fs.String("memprofile", "", "write heap profiles at the start (FILE.base) and the end of the timed part (go tool pprof -base FILE.base FILE)")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
@@ -198,6 +198,13 @@ func (m *Main) runBenchIngest(ctx context.Context, args []string) error {
 	runtime.GC()
 	debug.FreeOSMemory()
 	resetPeakRSS()
+	if *memProfile != "" {
+		// The base to subtract, for what the timed part allocates:
+		// go tool pprof -base FILE.base FILE.
+		if err := writeHeapProfile(*memProfile + ".base"); err != nil {
+			return err
+		}
+	}
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
 		if err != nil {
