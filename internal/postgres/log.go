@@ -11,6 +11,7 @@ import (
 	sumdb "golang.org/x/mod/sumdb/tlog"
 
 	"github.com/dauys/dauys"
+	"github.com/dauys/dauys/internal/storebatch"
 	"github.com/dauys/dauys/internal/tlog"
 )
 
@@ -54,16 +55,10 @@ func (s *Store) LogInfo(ctx context.Context, election string) (*tlog.Info, error
 	return l, nil
 }
 
-// seqRow reads a position before the columns that scanProtocol reads.
-type seqRow struct {
-	row pgx.Row
-	seq *int64
-}
-
-func (s seqRow) Scan(dest ...any) error { return s.row.Scan(append([]any{s.seq}, dest...)...) }
-
 // UnloggedProtocols returns the versions stored after the last one logged,
-// by seq (see migrations/0006_log.sql for why seq order is commit order).
+// by seq (see migrations/0006_log.sql for why seq order is commit order),
+// with what their log records need (not their warnings, submitter, source
+// or hash).
 func (s *Store) UnloggedProtocols(ctx context.Context, election string, limit int) ([]tlog.PendingProtocol, error) {
 	var out []tlog.PendingProtocol
 	err := s.readTx(ctx, func(tx pgx.Tx) error {
@@ -72,17 +67,29 @@ func (s *Store) UnloggedProtocols(ctx context.Context, election string, limit in
 			WHERE election_id = $1 AND kind = $2`, election, tlog.KindProtocol).Scan(&after); err != nil {
 			return err
 		}
-		rows, err := tx.Query(ctx, `SELECT seq, `+protocolColumns+` FROM protocols
+		rows, err := tx.Query(ctx, `SELECT seq, election_id, contest_id, area_id, version, kind, reason, lines,
+				received_at, signature, key_id FROM protocols
 			WHERE election_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`, election, after, limit)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var pp tlog.PendingProtocol
-			if pp.Protocol, err = scanProtocol(seqRow{rows, &pp.Seq}); err != nil {
+			var (
+				pp       tlog.PendingProtocol
+				p        dauys.Protocol
+				lines    []byte
+				received *int64
+			)
+			if err := rows.Scan(&pp.Seq, &p.Election, &p.Contest, &p.Area, &p.Version, &p.Kind, &p.Reason, &lines,
+				&received, &p.Signature, &p.KeyID); err != nil {
 				return err
 			}
+			if p.Lines, err = storebatch.DecodeLines(lines); err != nil {
+				return fmt.Errorf("decode lines of %s/%s: %w", p.Contest, p.Area, err)
+			}
+			p.ReceivedAt = timeOf(received)
+			pp.Protocol = &p
 			out = append(out, pp)
 		}
 		return rows.Err()

@@ -10,6 +10,7 @@ import (
 	sumdb "golang.org/x/mod/sumdb/tlog"
 
 	"github.com/dauys/dauys"
+	"github.com/dauys/dauys/internal/storebatch"
 	"github.com/dauys/dauys/internal/tlog"
 )
 
@@ -55,18 +56,12 @@ func (s *Store) LogInfo(ctx context.Context, election string) (*tlog.Info, error
 	return l, nil
 }
 
-// seqScanner reads a position before the columns that scanProtocol reads.
-type seqScanner struct {
-	row scanner
-	seq *int64
-}
-
-func (s seqScanner) Scan(dest ...any) error { return s.row.Scan(append([]any{s.seq}, dest...)...) }
-
 // UnloggedProtocols returns the versions stored after the last one logged,
-// by rowid. The rowid is compared first and the election's column is kept
-// out of the primary key's index (+), so that SQLite walks the table from
-// the cursor instead of every version of the election.
+// by rowid, with what their log records need (not their warnings,
+// submitter, source or hash). The rowid is compared first and the
+// election's column is kept out of the primary key's index (+), so that
+// SQLite walks the table from the cursor instead of every version of the
+// election.
 func (s *Store) UnloggedProtocols(ctx context.Context, election string, limit int) ([]tlog.PendingProtocol, error) {
 	var out []tlog.PendingProtocol
 	err := s.readTx(ctx, func(tx *sql.Tx) error {
@@ -75,17 +70,29 @@ func (s *Store) UnloggedProtocols(ctx context.Context, election string, limit in
 			WHERE election_id = ? AND kind = ?`, election, tlog.KindProtocol).Scan(&after); err != nil {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT p.rowid, `+prefixed("p.", protocolColumns)+` FROM protocols p
+		rows, err := tx.QueryContext(ctx, `SELECT p.rowid, p.election_id, p.contest_id, p.area_id, p.version, p.kind,
+				p.reason, p.lines, p.received_at, p.signature, p.key_id FROM protocols p
 			WHERE p.rowid > ? AND +p.election_id = ? ORDER BY p.rowid LIMIT ?`, after, election, limit)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var pp tlog.PendingProtocol
-			if pp.Protocol, err = scanProtocol(seqScanner{rows, &pp.Seq}); err != nil {
+			var (
+				pp       tlog.PendingProtocol
+				p        dauys.Protocol
+				lines    []byte
+				received sql.NullInt64
+			)
+			if err := rows.Scan(&pp.Seq, &p.Election, &p.Contest, &p.Area, &p.Version, &p.Kind, &p.Reason, &lines,
+				&received, &p.Signature, &p.KeyID); err != nil {
 				return err
 			}
+			if p.Lines, err = storebatch.DecodeLines(lines); err != nil {
+				return fmt.Errorf("decode lines of %s/%s: %w", p.Contest, p.Area, err)
+			}
+			p.ReceivedAt = timeOf(received)
+			pp.Protocol = &p
 			out = append(out, pp)
 		}
 		return rows.Err()

@@ -35,7 +35,9 @@ type Storage interface {
 
 	// UnloggedProtocols returns, oldest first, at most limit protocol
 	// versions stored after the last one logged, in the order the store
-	// committed them, each with its position in that order (Seq).
+	// committed them, each with its position in that order (Seq). A
+	// version carries what its log record needs (ProtocolRecord); its
+	// warnings, submitter, source and hash may be left out.
 	UnloggedProtocols(ctx context.Context, election string, limit int) ([]PendingProtocol, error)
 	// UnloggedAreas returns the areas stored after the last ones logged,
 	// in the order they were added, each with its Seq.
