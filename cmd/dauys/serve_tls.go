@@ -59,6 +59,7 @@ func (m *Main) serveWith(ctx context.Context, s *store, o serveOptions) error {
 	api := httpapi.New(cfg)
 	registerPages(api, s, log)
 	watchChanges(ctx, s, log)
+	warmElections(ctx, s, log)
 	if err := startLog(ctx, api.Mux(), s, o.LogKeys, log); err != nil {
 		return err
 	}

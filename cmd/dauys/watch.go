@@ -42,3 +42,29 @@ func watchChanges(ctx context.Context, s *store, log *slog.Logger) {
 		}
 	}()
 }
+
+// warmElections loads, in the background, the definition and area tree of
+// every election still counting, so that the first protocol of the night
+// does not wait for a national tree to load (seconds at a million
+// precincts). A protocol that arrives sooner loads it itself.
+func warmElections(ctx context.Context, s *store, log *slog.Logger) {
+	go func() {
+		es, err := s.Elections(ctx)
+		if err != nil {
+			log.Warn("loading elections", "err", err)
+			return
+		}
+		for _, e := range es {
+			if e.Status != dauys.StatusCounting || ctx.Err() != nil {
+				continue
+			}
+			start := time.Now()
+			le, err := s.intake.Load(ctx, e.ID)
+			if err != nil {
+				log.Warn("loading election", "election", e.ID, "err", err)
+				continue
+			}
+			log.Info("election loaded", "election", e.ID, "areas", len(le.Areas), "took", time.Since(start).Round(time.Millisecond))
+		}
+	}()
+}
