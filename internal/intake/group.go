@@ -17,6 +17,7 @@ import (
 // had the callers come one after another.
 type groupCommit struct {
 	store dauys.Store
+	max   int // protocols a transaction
 
 	mu      sync.Mutex
 	queue   []*groupRequest
@@ -30,13 +31,24 @@ type groupRequest struct {
 	done chan struct{}
 }
 
-// maxGroup bounds the protocols of one merged transaction, so that one
-// commit does not grow without limit under a flood. Smaller commits hold
-// the single writer for less time, so that the log's sequencer and the
-// next group interleave with it while senders verify: at 100,000 signed
-// protocols a bound of 512-1,024 took intake from 0.47 to 0.48-0.49 of the
-// Ed25519 limit against 0.47 at 2,048-16,384 (docs/performance.md).
-const maxGroup = 1024
+// defaultGroup bounds the protocols of one merged transaction, so that one
+// commit does not grow without limit under a flood; a store that commits
+// best in other sizes says so with GroupSize.
+const defaultGroup = 4096
+
+// GroupSizer is implemented by stores that want another bound on the
+// protocols group commit merges into one transaction.
+type GroupSizer interface {
+	GroupSize() int
+}
+
+// groupSize returns the store's bound, or defaultGroup.
+func groupSize(store dauys.Store) int {
+	if g, ok := store.(GroupSizer); ok && g.GroupSize() > 0 {
+		return g.GroupSize()
+	}
+	return defaultGroup
+}
 
 func (g *groupCommit) save(ctx context.Context, ps []*dauys.Protocol) ([]dauys.SaveResult, error) {
 	req := &groupRequest{ps: ps, done: make(chan struct{})}
@@ -60,7 +72,7 @@ func (g *groupCommit) save(ctx context.Context, ps []*dauys.Protocol) ([]dauys.S
 		g.mu.Lock()
 		var group []*groupRequest
 		n := 0
-		for len(g.queue) > 0 && (n == 0 || n+len(g.queue[0].ps) <= maxGroup) {
+		for len(g.queue) > 0 && (n == 0 || n+len(g.queue[0].ps) <= g.max) {
 			n += len(g.queue[0].ps)
 			group = append(group, g.queue[0])
 			g.queue = g.queue[1:]

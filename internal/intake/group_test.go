@@ -13,21 +13,42 @@ import (
 	"github.com/dauys/dauys/internal/sqlite"
 )
 
-// countingStore counts the transactions that save protocols.
+// countingStore counts the transactions that save protocols and keeps
+// the largest.
 type countingStore struct {
 	dauys.Store
-	saves atomic.Int64
+	saves, largest atomic.Int64
 }
 
 func (c *countingStore) SaveProtocols(ctx context.Context, ps []*dauys.Protocol) ([]dauys.SaveResult, error) {
 	c.saves.Add(1)
+	for {
+		l := c.largest.Load()
+		if int64(len(ps)) <= l || c.largest.CompareAndSwap(l, int64(len(ps))) {
+			break
+		}
+	}
 	return c.Store.SaveProtocols(ctx, ps)
 }
+
+// sizedStore asks group commit for transactions of at most size protocols.
+type sizedStore struct {
+	*countingStore
+	size int
+}
+
+func (s sizedStore) GroupSize() int { return s.size }
 
 // TestGroupCommit submits from many goroutines at once: every protocol is
 // stored exactly once with its own answer, and the submissions share
 // transactions.
 func TestGroupCommit(t *testing.T) {
+	t.Run("default", func(t *testing.T) { testGroupCommit(t, 0) })
+	// A store's GroupSize bounds the transactions.
+	t.Run("GroupSize", func(t *testing.T) { testGroupCommit(t, 4) })
+}
+
+func testGroupCommit(t *testing.T, size int) {
 	const n = 300
 	e := testElection(false)
 	e.Areas = e.Areas[:3]
@@ -45,7 +66,11 @@ func TestGroupCommit(t *testing.T) {
 		t.Fatal(err)
 	}
 	cs := &countingStore{Store: s}
-	in := intake.New(cs, nil)
+	var store dauys.Store = cs
+	if size > 0 {
+		store = sizedStore{cs, size}
+	}
+	in := intake.New(store, nil)
 	var wg sync.WaitGroup
 	start := make(chan struct{})
 	results := make([]intake.Result, n)
@@ -85,5 +110,8 @@ func TestGroupCommit(t *testing.T) {
 		t.Errorf("%d transactions for %d protocols: no group commit", saves, n-n/10)
 	} else {
 		t.Logf("%d protocols in %d transactions", n-n/10, saves)
+	}
+	if l := cs.largest.Load(); size > 0 && l > int64(size) {
+		t.Errorf("a transaction of %d protocols; the store asked for at most %d", l, size)
 	}
 }

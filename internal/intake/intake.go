@@ -53,7 +53,7 @@ func New(store dauys.Store, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{store: store, now: now, group: &groupCommit{store: store}, elections: map[string]*Election{}}
+	return &Service{store: store, now: now, group: &groupCommit{store: store, max: groupSize(store)}, elections: map[string]*Election{}}
 }
 
 // Election is a loaded election with what intake and tally need to work
