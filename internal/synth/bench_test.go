@@ -10,10 +10,11 @@ import (
 	"github.com/dauys/dauys/internal/synth"
 )
 
-// BenchmarkIngest times the whole intake path for signed protocols of a
-// synthetic election of 20,000 precincts on SQLite: signature
-// verification, validation, storage and running totals. `dauys bench
-// ingest` measures the same at any size and against the Ed25519 limit.
+// BenchmarkIngest times intake of the signed protocols of a synthetic
+// election of 20,000 precincts on SQLite: signature verification,
+// validation, storage and running totals, from one sender. `dauys bench
+// ingest` measures the production path at any size, with concurrent
+// senders and the transparency log, against the Ed25519 limit.
 func BenchmarkIngest(b *testing.B) {
 	const n = 20000
 	e := synth.Election("synth", n)
