@@ -116,7 +116,11 @@ func (t *Tree) Ancestors(id string) []string {
 		return l.([]string)
 	}
 	l := slices.Clip(t.ancestors(id))
-	t.lineage.Store(a.Parent, l)
+	// Only a whole lineage is kept: one that stops short of the root (a
+	// parent not added yet) is not cached.
+	if len(l) > 0 && l[len(l)-1] == t.root {
+		t.lineage.Store(a.Parent, l)
+	}
 	return l
 }
 
