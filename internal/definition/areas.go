@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"io/fs"
+	"iter"
 	"path"
 	"slices"
 	"strconv"
@@ -17,6 +18,29 @@ import (
 // areasHeader is the header of an areas file, in the recommended order.
 // Only id and level are required; the columns may come in any order.
 var areasHeader = []string{"id", "parent", "level", "number", "iso", "registered", "name_kk", "name_ru", "name_en"}
+
+// AreasColumns returns the header AreasCSV writes: every column of an areas
+// file, in the recommended order.
+func AreasColumns() []string { return slices.Clone(areasHeader) }
+
+// AreasCSV writes areas as an areas file that readAreasFile reads back:
+// the header of AreasColumns, then a row an area, with an empty
+// registered count for 0. The transparency log records areas in exactly
+// these bytes, so the format must not change.
+func AreasCSV(areas iter.Seq[dauys.Area]) []byte {
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	w.Write(areasHeader)
+	for a := range areas {
+		reg := ""
+		if a.Registered != 0 {
+			reg = strconv.FormatInt(a.Registered, 10)
+		}
+		w.Write([]string{a.ID, a.Parent, a.Level, a.Number, a.ISO, reg, a.Name.KK, a.Name.RU, a.Name.EN})
+	}
+	w.Flush() // a bytes.Buffer takes every write
+	return b.Bytes()
+}
 
 // readAreasFile reads the CSV file of areas named by areas_file. Every row
 // problem is added with its line; the rows that could be read are returned

@@ -551,3 +551,19 @@ func TestDocumentationExample(t *testing.T) {
 		t.Errorf("%d contests and %d areas, want 3 and 5", len(e.Contests), len(e.Areas))
 	}
 }
+
+// TestAreasCSV pins the bytes of AreasCSV, which the transparency log
+// records (tlog's TestDefinitionRecords reads them back as an areas file).
+func TestAreasCSV(t *testing.T) {
+	areas := []dauys.Area{
+		{ID: "D1", Parent: "KZ", Level: dauys.LevelDistrict, Name: dauys.Text{KK: "Аудан", RU: "Район, \"центр\"", EN: "District"}},
+		{ID: "P1", Parent: "D1", Level: dauys.LevelPrecinct, Number: "1", Registered: 1500, Name: dauys.T("1")},
+	}
+	got := string(definition.AreasCSV(slices.Values(areas)))
+	want := "id,parent,level,number,iso,registered,name_kk,name_ru,name_en\n" +
+		"D1,KZ,district,,,,Аудан,\"Район, \"\"центр\"\"\",District\n" +
+		"P1,D1,precinct,1,,1500,1,1,1\n"
+	if got != want {
+		t.Fatalf("AreasCSV =\n%s\nwant\n%s", got, want)
+	}
+}

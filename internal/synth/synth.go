@@ -5,19 +5,17 @@
 package synth
 
 import (
-	"bytes"
 	"crypto/ed25519"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"runtime"
 	"slices"
-	"strconv"
 	"sync"
 
 	"github.com/dauys/dauys"
+	"github.com/dauys/dauys/internal/definition"
 	"github.com/dauys/dauys/internal/intake"
 )
 
@@ -80,26 +78,19 @@ func Election(id string, n int) *dauys.Election {
 // `dauys election import` loads: election.yaml, holding the root area, and
 // the areas.csv it names, holding every other area. JSON is YAML, so the
 // definition is the election marshalled as JSON.
-func Files(e *dauys.Election) (definition, areas []byte, err error) {
-	def := *e
-	def.Areas = e.Areas[:1]
-	def.Definition = nil
-	definition, err = json.MarshalIndent(struct {
+func Files(e *dauys.Election) (election, areas []byte, err error) {
+	root := *e
+	root.Areas = e.Areas[:1]
+	root.Definition = nil
+	election, err = json.MarshalIndent(struct {
 		*dauys.Election
 		AreasFile string `json:"areas_file"`
 		Created   any    `json:"created_at,omitempty"`
-	}{&def, "areas.csv", nil}, "", "  ")
+	}{&root, "areas.csv", nil}, "", "  ")
 	if err != nil {
 		return nil, nil, err
 	}
-	var b bytes.Buffer
-	w := csv.NewWriter(&b)
-	w.Write([]string{"id", "parent", "level", "number", "iso", "registered", "name_kk", "name_ru", "name_en"})
-	for _, a := range e.Areas[1:] {
-		w.Write([]string{a.ID, a.Parent, a.Level, a.Number, a.ISO, strconv.FormatInt(a.Registered, 10), a.Name.KK, a.Name.RU, a.Name.EN})
-	}
-	w.Flush()
-	return definition, b.Bytes(), w.Error()
+	return election, definition.AreasCSV(slices.Values(e.Areas[1:])), nil
 }
 
 func regionID(r int) string { return fmt.Sprintf("X-%02d", r) }
@@ -152,8 +143,8 @@ type Packed struct {
 	keys   []string // the key id of each protocol, shared per district
 }
 
-// Lines returns the line names of every synthetic protocol, sorted.
-func Lines() []string {
+// lineNames returns the line names of every synthetic protocol, sorted.
+func lineNames() []string {
 	out := []string{"registered", "received", "issued", "cancelled", "took_part", "invalid", "against_all"}
 	for _, p := range parties {
 		out = append(out, dauys.OptionLinePrefix+p.id)
@@ -171,7 +162,7 @@ func Pack(e *dauys.Election, seed uint64, priv map[string]ed25519.PrivateKey) *P
 			precincts = append(precincts, a)
 		}
 	}
-	lines := Lines()
+	lines := lineNames()
 	p := &Packed{lines: lines, values: make([]int64, len(precincts)*len(lines)),
 		sigs: make([]byte, len(precincts)*ed25519.SignatureSize), areas: make([]string, len(precincts)),
 		keys: make([]string, len(precincts))}

@@ -313,10 +313,11 @@ type keyState struct {
 const keyCheckInterval = time.Second
 
 // keysDue reports whether the next batch must look up the election's keys:
-// on its first round, on a round with no protocols, when one of the protocols is signed by a key the
-// sequencer has not seen logged (a key must be logged before what it
-// signs), and every keyCheckInterval for revocations. Otherwise a batch
-// costs no key query, however many keys the election has.
+// on its first round, on a round with no protocols, when one of the
+// protocols is signed by a key the sequencer has not seen logged (a key must
+// be logged before what it signs), and every keyCheckInterval for
+// revocations. Otherwise a batch costs no key query, however many keys the
+// election has.
 func (s *Sequencer) keysDue(election string, ps []PendingProtocol) bool {
 	st := s.keys[election]
 	if st == nil || len(ps) == 0 || time.Since(st.checked) >= keyCheckInterval {
@@ -436,32 +437,23 @@ func DefinitionRecords(e *dauys.Election, areas []PendingArea) (def, rest *Recor
 	return def, rest, nil
 }
 
-// areasHeader is the header of an areas file (docs/definitions.md).
-var areasHeader = []string{"id", "parent", "level", "number", "iso", "registered", "name_kk", "name_ru", "name_en"}
-
 // areasCSV writes areas in the format of a definition's areas_file.
 func areasCSV(areas []PendingArea) []byte {
-	var b bytes.Buffer
-	w := csv.NewWriter(&b)
-	w.Write(areasHeader)
-	for _, p := range areas {
-		a := p.Area
-		reg := ""
-		if a.Registered != 0 {
-			reg = strconv.FormatInt(a.Registered, 10)
+	return definition.AreasCSV(func(yield func(dauys.Area) bool) {
+		for _, p := range areas {
+			if !yield(p.Area) {
+				return
+			}
 		}
-		w.Write([]string{a.ID, a.Parent, a.Level, a.Number, a.ISO, reg, a.Name.KK, a.Name.RU, a.Name.EN})
-	}
-	w.Flush()
-	return b.Bytes()
+	})
 }
 
 // ParseAreasCSV reads an areas record's CSV, as areasCSV writes it.
 func ParseAreasCSV(b []byte) ([]dauys.Area, error) {
 	r := csv.NewReader(bytes.NewReader(b))
 	header, err := r.Read()
-	if err != nil || !slices.Equal(header, areasHeader) {
-		return nil, fmt.Errorf("an areas record starts with the header %v", areasHeader)
+	if want := definition.AreasColumns(); err != nil || !slices.Equal(header, want) {
+		return nil, fmt.Errorf("an areas record starts with the header %v", want)
 	}
 	var out []dauys.Area
 	for {
