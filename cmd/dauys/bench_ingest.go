@@ -298,10 +298,7 @@ func (m *Main) runBenchIngest(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	var sum int64
-	for i := range packed.Len() {
-		sum += packed.Value(i, "took_part")
-	}
+	sum := packed.Sum("took_part")
 	if tot["X"]["took_part"] != sum {
 		return fmt.Errorf("bench ingest: the national total of took_part is %d, the protocols sum to %d", tot["X"]["took_part"], sum)
 	}

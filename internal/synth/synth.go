@@ -209,13 +209,17 @@ func (p *Packed) Submission(i int) intake.Submission {
 		KeyID: p.keys[i], Signature: p.sigs[i*ed25519.SignatureSize : (i+1)*ed25519.SignatureSize : (i+1)*ed25519.SignatureSize]}
 }
 
-// Value returns the line of the i-th protocol.
-func (p *Packed) Value(i int, line string) int64 {
+// Sum returns the sum of a line over every protocol.
+func (p *Packed) Sum(line string) int64 {
 	j, ok := slices.BinarySearch(p.lines, line)
 	if !ok {
 		return 0
 	}
-	return p.values[i*len(p.lines)+j]
+	var sum int64
+	for i := j; i < len(p.values); i += len(p.lines) {
+		sum += p.values[i]
+	}
+	return sum
 }
 
 func protocol(election string, a dauys.Area, rng *rand.Rand, key ed25519.PrivateKey, keyID string) intake.Submission {
