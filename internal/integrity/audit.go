@@ -174,15 +174,11 @@ func reportedWinners(c *dauys.Contest, lines map[string]int64) ([]string, error)
 		}
 		return nil, dauys.Errorf(dauys.EINVALID, "contest %s: yes and no are tied; only a full hand count can decide it", c.ID)
 	}
-	rules, err := rules.For(c)
+	r, err := rules.For(c)
 	if err != nil {
 		return nil, err
 	}
-	in := decide.Input{Total: countsOf(c, lines)}
-	for _, o := range c.Options {
-		in.Options = append(in.Options, o.ID)
-	}
-	o, err := decide.Decide(rules, in)
+	o, err := decide.Decide(r, rules.Input(c, lines))
 	if err != nil {
 		return nil, fmt.Errorf("integrity: decide contest %s: %w", c.ID, err)
 	}

@@ -268,10 +268,7 @@ func unitOf(e *intake.Election, area, level string) string {
 // totals, as the tally does: the same lines and, for a referendum with
 // territorial units, the units' totals.
 func currentInput(ctx context.Context, t *tally.Tally, e *intake.Election, c *dauys.Contest, lines map[string]int64) (decide.Input, error) {
-	in := decide.Input{Total: countsOf(c, lines)}
-	for _, o := range c.Options {
-		in.Options = append(in.Options, o.ID)
-	}
+	in := rules.Input(c, lines)
 	if c.Kind != dauys.KindReferendum || c.Units == "" {
 		return in, nil
 	}
@@ -289,27 +286,9 @@ func currentInput(ctx context.Context, t *tally.Tally, e *intake.Election, c *da
 		byParent[p] = kids
 	}
 	for _, u := range units {
-		in.Units = append(in.Units, decide.Unit{Name: u, Counts: countsOf(c, byParent[e.Tree.Area(u).Parent][u])})
+		in.Units = append(in.Units, decide.Unit{Name: u, Counts: rules.Counts(c, byParent[e.Tree.Area(u).Parent][u])})
 	}
 	return in, nil
-}
-
-// countsOf maps summed lines to the rules engine's counts, exactly as the
-// tally does.
-func countsOf(c *dauys.Contest, lines map[string]int64) decide.Counts {
-	k := decide.Counts{
-		Registered: lines["registered"],
-		TookPart:   lines["took_part"],
-		Invalid:    lines["invalid"],
-		AgainstAll: lines["against_all"],
-		BothMarked: lines["both_marked"],
-		Yes:        lines["yes"],
-		No:         lines["no"],
-	}
-	for _, o := range c.Options {
-		k.Options = append(k.Options, lines[dauys.OptionLinePrefix+o.ID])
-	}
-	return k
 }
 
 // scenario is one extreme way the voters still out could vote.

@@ -18,6 +18,7 @@ import (
 
 	"github.com/dauys/dauys"
 	"github.com/dauys/dauys/decide"
+	"github.com/dauys/dauys/internal/rules"
 	"github.com/dauys/dauys/internal/tlog"
 )
 
@@ -97,24 +98,6 @@ func (c *count) lines(ct *dauys.Contest, area string) map[string]int64 {
 	return out
 }
 
-// counts gives the rules engine the lines it reads, by their names in
-// the definition's forms.
-func counts(c *dauys.Contest, lines map[string]int64) decide.Counts {
-	k := decide.Counts{
-		Registered: lines["registered"],
-		TookPart:   lines["took_part"],
-		Invalid:    lines["invalid"],
-		AgainstAll: lines["against_all"],
-		BothMarked: lines["both_marked"],
-		Yes:        lines["yes"],
-		No:         lines["no"],
-	}
-	for _, o := range c.Options {
-		k.Options = append(k.Options, lines[dauys.OptionLinePrefix+o.ID])
-	}
-	return k
-}
-
 // decidedAt reports whether a contest's outcome is shown in an area's
 // results: at the root, and in the contest's own area.
 func (c *count) decidedAt(ct *dauys.Contest, area string) bool {
@@ -124,17 +107,14 @@ func (c *count) decidedAt(ct *dauys.Contest, area string) bool {
 // outcome decides a contest on the lines of an area; a referendum with
 // territorial units also gets each unit's lines.
 func (c *count) outcome(ct *dauys.Contest, area string) (*decide.Outcome, error) {
-	in := decide.Input{Total: counts(ct, c.lines(ct, area))}
-	for _, o := range ct.Options {
-		in.Options = append(in.Options, o.ID)
-	}
+	in := rules.Input(ct, c.lines(ct, area))
 	if ct.Kind == dauys.KindReferendum && ct.Units != "" {
 		for _, u := range c.e.tree.atLevel(ct.Units) {
 			var lines map[string]int64
 			if c.e.tree.touches(u, ct) {
 				lines = c.lines(ct, u)
 			}
-			in.Units = append(in.Units, decide.Unit{Name: u, Counts: counts(ct, lines)})
+			in.Units = append(in.Units, decide.Unit{Name: u, Counts: rules.Counts(ct, lines)})
 		}
 	}
 	return decide.Decide(c.e.rules[ct.ID], in)
