@@ -1,9 +1,12 @@
 package rules_test
 
 import (
+	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/dauys/dauys"
+	"github.com/dauys/dauys/decide"
 	"github.com/dauys/dauys/internal/rules"
 )
 
@@ -28,5 +31,23 @@ func TestRulesFromDefinition(t *testing.T) {
 				t.Errorf("Check = %v, want ok=%v", err, tt.ok)
 			}
 		})
+	}
+}
+
+// TestInput: the rules engine is given the lines it reads by their names,
+// the option lines in ballot order, and the options' ids.
+func TestInput(t *testing.T) {
+	c := &dauys.Contest{ID: "c", Kind: dauys.KindList,
+		Options: []dauys.Option{{ID: "b"}, {ID: "a"}, {ID: "c"}}}
+	lines := map[string]int64{"registered": 1000, "took_part": 700, "invalid": 7, "against_all": 20,
+		"both_marked": 3, "yes": 400, "no": 250, "option:a": 100, "option:b": 200, "option:c": 300, "received": 999}
+	in := rules.Input(c, lines)
+	want := decide.Counts{Registered: 1000, TookPart: 700, Invalid: 7, AgainstAll: 20, BothMarked: 3, Yes: 400, No: 250,
+		Options: []int64{200, 100, 300}}
+	if !reflect.DeepEqual(in.Total, want) || !slices.Equal(in.Options, []string{"b", "a", "c"}) || in.Units != nil {
+		t.Errorf("Input = %+v, want total %+v and options [b a c]", in, want)
+	}
+	if got := rules.Counts(c, map[string]int64{}); !reflect.DeepEqual(got, decide.Counts{Options: []int64{0, 0, 0}}) {
+		t.Errorf("Counts of no lines = %+v", got)
 	}
 }
