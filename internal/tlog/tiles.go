@@ -156,9 +156,11 @@ func DecodeBundle(b []byte) ([][]byte, error) {
 	return out, nil
 }
 
-// Slug writes an id as one path segment, as the public site names its
-// files: ids of letters, digits, dots, dashes and underscores as they are,
-// any other as "~" and its base64url form.
+// Slug writes an id as one path segment, as the public site and the log
+// name their files: ids of letters, digits, dots, dashes and underscores as
+// they are, any other (one imported from a CSV file may hold spaces,
+// Cyrillic or slashes) as "~" and its base64url form, so that every id is
+// one file on every file system and one segment in every URL.
 func Slug(id string) string {
 	if safeID(id) {
 		return id

@@ -13,6 +13,7 @@ import (
 	"github.com/dauys/dauys"
 	"github.com/dauys/dauys/internal/intake"
 	"github.com/dauys/dauys/internal/tally"
+	"github.com/dauys/dauys/internal/tlog"
 )
 
 // Downloads: every results page has its numbers as CSV and JSON under
@@ -22,7 +23,7 @@ import (
 
 func (s *Site) serveAreaData(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	election, _ := unslug(r.PathValue("id"))
+	election, _ := tlog.Unslug(r.PathValue("id"))
 	file := r.PathValue("file")
 	ext := ".json"
 	if strings.HasSuffix(file, ".csv") {
@@ -47,7 +48,7 @@ func (s *Site) serveAreaData(w http.ResponseWriter, r *http.Request) {
 		s.dataError(w, r, err)
 		return
 	}
-	ent, err := s.cache.get("data/"+slug(e.ID)+"/"+file, version, func() (*entry, error) {
+	ent, err := s.cache.get("data/"+tlog.Slug(e.ID)+"/"+file, version, func() (*entry, error) {
 		if ext == ".csv" {
 			res, err := s.cfg.Tally.Area(ctx, e.ID, area)
 			if err != nil {
@@ -72,7 +73,7 @@ func (s *Site) serveAreaData(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if ext == ".csv" {
-		w.Header().Set("Content-Disposition", `attachment; filename="`+slug(e.ID)+"-"+slug(area)+`.csv"`)
+		w.Header().Set("Content-Disposition", `attachment; filename="`+tlog.Slug(e.ID)+"-"+tlog.Slug(area)+`.csv"`)
 	}
 	s.writeEntry(w, r, ent, cacheLive)
 }
@@ -181,7 +182,7 @@ type statusContest struct {
 
 func (s *Site) serveStatus(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	id, _ := unslug(r.PathValue("id"))
+	id, _ := tlog.Unslug(r.PathValue("id"))
 	e, err := s.cfg.Intake.Load(ctx, id)
 	if err != nil {
 		s.dataError(w, r, err)
@@ -192,7 +193,7 @@ func (s *Site) serveStatus(w http.ResponseWriter, r *http.Request) {
 		s.dataError(w, r, err)
 		return
 	}
-	ent, err := s.cache.get("data/"+slug(e.ID)+"/status.json", version, func() (*entry, error) {
+	ent, err := s.cache.get("data/"+tlog.Slug(e.ID)+"/status.json", version, func() (*entry, error) {
 		b, err := s.statusJSON(ctx, e, version)
 		if err != nil {
 			return nil, err
@@ -309,7 +310,7 @@ func (x *searchIndex) marshal() []byte {
 	d := doc{Names: map[string][3]string{}}
 	for _, a := range x.areas {
 		row := []string{a.id, a.number, a.parent}
-		if s := slug(a.id); s != a.id {
+		if s := tlog.Slug(a.id); s != a.id {
 			row = append(row, s)
 		}
 		d.Areas = append(d.Areas, row)
@@ -322,7 +323,7 @@ func (x *searchIndex) marshal() []byte {
 }
 
 func (s *Site) serveSearchIndex(w http.ResponseWriter, r *http.Request) {
-	id, _ := unslug(r.PathValue("id"))
+	id, _ := tlog.Unslug(r.PathValue("id"))
 	e, err := s.cfg.Intake.Load(r.Context(), id)
 	if err != nil {
 		s.dataError(w, r, err)

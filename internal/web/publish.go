@@ -70,7 +70,7 @@ func (s *Site) Publish(ctx context.Context, opt PublishOptions) (*PublishResult,
 	if opt.Version == "" {
 		opt.Version = now.Format("20060102T150405Z")
 	}
-	if !safeID(opt.Version) {
+	if tlog.Slug(opt.Version) != opt.Version { // a plain path segment
 		return nil, dauys.Errorf(dauys.EINVALID, "version %q: use letters, digits, dots, dashes and underscores", opt.Version)
 	}
 	if opt.Workers <= 0 {
@@ -270,10 +270,10 @@ func (p *publisher) run(ctx context.Context, workers int) error {
 		if err != nil {
 			return err
 		}
-		if err := p.write("data/"+slug(e.ID)+"/status.json", b); err != nil {
+		if err := p.write("data/"+tlog.Slug(e.ID)+"/status.json", b); err != nil {
 			return err
 		}
-		if err := p.write("data/"+slug(e.ID)+"/precincts.json", p.s.searchIndex(e).json.body); err != nil {
+		if err := p.write("data/"+tlog.Slug(e.ID)+"/precincts.json", p.s.searchIndex(e).json.body); err != nil {
 			return err
 		}
 		for name, a := range p.s.assets.byName {
@@ -336,7 +336,7 @@ func (p *publisher) data(ctx context.Context, area string) error {
 	if err != nil {
 		return err
 	}
-	base := "data/" + slug(p.e.ID) + "/a/" + slug(area)
+	base := "data/" + tlog.Slug(p.e.ID) + "/a/" + tlog.Slug(area)
 	if err := p.write(base+".json", j); err != nil {
 		return err
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/dauys/dauys"
 	"github.com/dauys/dauys/internal/intake"
 	"github.com/dauys/dauys/internal/tally"
+	"github.com/dauys/dauys/internal/tlog"
 )
 
 // renderCtx is one page being rendered.
@@ -222,7 +223,7 @@ func (s *Site) renderError(ctx context.Context, lang string, status int) ([]byte
 
 func (rc *renderCtx) href(self string) string { return rc.root + rc.L.Lang + "/" + self }
 
-func (rc *renderCtx) electionPath() string { return "e/" + slug(rc.e.ID) + "/" }
+func (rc *renderCtx) electionPath() string { return "e/" + tlog.Slug(rc.e.ID) + "/" }
 
 func (rc *renderCtx) overviewHref() string { return rc.href(rc.electionPath() + "index.html") }
 
@@ -230,15 +231,15 @@ func (rc *renderCtx) areaHref(id string) string {
 	if id == rc.e.Tree.Root() {
 		return rc.overviewHref()
 	}
-	return rc.href(rc.electionPath() + "a/" + slug(id) + ".html")
+	return rc.href(rc.electionPath() + "a/" + tlog.Slug(id) + ".html")
 }
 
 func (rc *renderCtx) contestHref(id string) string {
-	return rc.href(rc.electionPath() + "c/" + slug(id) + ".html")
+	return rc.href(rc.electionPath() + "c/" + tlog.Slug(id) + ".html")
 }
 
 func (rc *renderCtx) dataHref(area, ext string) string {
-	return rc.root + "data/" + slug(rc.e.ID) + "/a/" + slug(area) + "." + ext
+	return rc.root + "data/" + tlog.Slug(rc.e.ID) + "/a/" + tlog.Slug(area) + "." + ext
 }
 
 func (rc *renderCtx) chartID() string {
@@ -313,7 +314,7 @@ func (rc *renderCtx) base(title string, crumbs []link) basePage {
 			// next to v/.
 			p.Live.Poll = rc.root + "../../current.json"
 		} else {
-			p.Live.Poll = rc.root + "data/" + slug(rc.e.ID) + "/status.json"
+			p.Live.Poll = rc.root + "data/" + tlog.Slug(rc.e.ID) + "/status.json"
 		}
 	}
 	return p
@@ -340,7 +341,7 @@ func (rc *renderCtx) electionHead() *electionHead {
 			h.Links = append(h.Links, link{Text: rc.L.Name(l.Text), Href: rc.href(rc.electionPath() + l.Path)})
 		}
 	}
-	h.SearchIndex = rc.root + "data/" + slug(e.ID) + "/precincts.json"
+	h.SearchIndex = rc.root + "data/" + tlog.Slug(e.ID) + "/precincts.json"
 	h.AreaHrefPrefix = rc.href(rc.electionPath() + "a/")
 	return h
 }

@@ -245,17 +245,17 @@ func (t target) self() string {
 	case pageHome:
 		return "index.html"
 	case pageOverview:
-		return "e/" + slug(t.election) + "/index.html"
+		return "e/" + tlog.Slug(t.election) + "/index.html"
 	case pageArea:
-		return "e/" + slug(t.election) + "/a/" + slug(t.id) + ".html"
+		return "e/" + tlog.Slug(t.election) + "/a/" + tlog.Slug(t.id) + ".html"
 	case pageContest:
-		return "e/" + slug(t.election) + "/c/" + slug(t.id) + ".html"
+		return "e/" + tlog.Slug(t.election) + "/c/" + tlog.Slug(t.id) + ".html"
 	case pageDistricts:
-		return "e/" + slug(t.election) + "/districts.html"
+		return "e/" + tlog.Slug(t.election) + "/districts.html"
 	case pageSearch:
-		return "e/" + slug(t.election) + "/search.html"
+		return "e/" + tlog.Slug(t.election) + "/search.html"
 	case pageIntegrity:
-		return "e/" + slug(t.election) + "/integrity.html"
+		return "e/" + tlog.Slug(t.election) + "/integrity.html"
 	}
 	return "404.html"
 }
@@ -264,7 +264,7 @@ func (s *Site) handle(lang, kind string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		t := target{kind: kind, lang: lang}
 		if r.PathValue("id") != "" {
-			id, ok := unslug(r.PathValue("id"))
+			id, ok := tlog.Unslug(r.PathValue("id"))
 			if !ok {
 				t.kind = pageNotFound
 			}
