@@ -58,18 +58,11 @@ func (m *Main) runBenchLoad(ctx context.Context, args []string) error {
 		defer os.RemoveAll(dir)
 		*db = filepath.Join(dir, "load.db")
 	}
-	s, err := m.open(ctx, *db)
+	s, e, err := m.openDemo(ctx, *db)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	if err := loadExample(ctx, s, demoElection, m.Now()); err != nil {
-		return err
-	}
-	e, err := s.intake.Load(ctx, demoElection)
-	if err != nil {
-		return err
-	}
 	var subs []intake.Submission
 	for _, ev := range demo.Night(e, 1, demoBaseline) {
 		if !ev.Faulty && !ev.Submission.Amendment {

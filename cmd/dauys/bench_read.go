@@ -40,18 +40,11 @@ func (m *Main) runBenchRead(ctx context.Context, args []string) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	s, err := m.open(ctx, filepath.Join(dir, "read.db"))
+	s, e, err := m.openDemo(ctx, filepath.Join(dir, "read.db"))
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	if err := loadExample(ctx, s, demoElection, m.Now()); err != nil {
-		return err
-	}
-	e, err := s.intake.Load(ctx, demoElection)
-	if err != nil {
-		return err
-	}
 	if _, err := (&demo.Player{Intake: s.intake}).Play(ctx, demoElection, demo.Night(e, 1, demoBaseline)); err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/dauys/dauys/examples"
 	"github.com/dauys/dauys/internal/definition"
 	"github.com/dauys/dauys/internal/demo"
+	"github.com/dauys/dauys/internal/intake"
 	"github.com/dauys/dauys/internal/rules"
 )
 
@@ -48,18 +49,11 @@ func (m *Main) runDemo(ctx context.Context, args []string) error {
 		}
 		*db = filepath.Join(dir, "demo.db")
 	}
-	s, err := m.open(ctx, *db)
+	s, e, err := m.openDemo(ctx, *db)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	if err := loadExample(ctx, s, demoElection, m.Now()); err != nil {
-		return err
-	}
-	e, err := s.intake.Load(ctx, demoElection)
-	if err != nil {
-		return err
-	}
 	events := demo.Night(e, *seed, demoBaseline)
 	log := m.logger()
 	log.Info("demo", "db", *db, "election", demoElection, "precincts", len(e.Tree.AtLevel(dauys.LevelPrecinct)), "submissions", len(events))
@@ -124,4 +118,22 @@ func loadExample(ctx context.Context, s *store, id string, now time.Time) error 
 	}
 	e.CreatedAt = now.UTC()
 	return s.CreateElection(ctx, e)
+}
+
+// openDemo opens the store at db and loads the demo election into it.
+func (m *Main) openDemo(ctx context.Context, db string) (*store, *intake.Election, error) {
+	s, err := m.open(ctx, db)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := loadExample(ctx, s, demoElection, m.Now()); err != nil {
+		s.Close()
+		return nil, nil, err
+	}
+	e, err := s.intake.Load(ctx, demoElection)
+	if err != nil {
+		s.Close()
+		return nil, nil, err
+	}
+	return s, e, nil
 }
