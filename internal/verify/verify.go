@@ -18,8 +18,9 @@
 //     every number of every published results file with its own.
 //
 // It imports the domain, decide, internal/definition, internal/tlog's
-// formats and rules.For (the one mapping of a definition's rules to the
-// rules engine), and no store, no intake, no web code.
+// formats and internal/rules (rules.For and rules.Input, the one mapping
+// of a definition's rules and a contest's lines to the rules engine), and
+// no store, no intake, no web code.
 package verify
 
 import (
