@@ -27,9 +27,9 @@ type server struct {
 
 var servingRE = regexp.MustCompile(`addr=(http://\S+)`)
 
-func startServer(t *testing.T, bin, db string) *server {
+func startServer(t *testing.T, bin, db string, args ...string) *server {
 	t.Helper()
-	cmd := exec.Command(bin, "serve", "--db", db, "--addr", "127.0.0.1:0")
+	cmd := exec.Command(bin, append([]string{"serve", "--db", db, "--addr", "127.0.0.1:0"}, args...)...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
