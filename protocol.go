@@ -43,10 +43,19 @@ type Protocol struct {
 	ReceivedAt   time.Time `json:"received_at"`
 	Hash         string    `json:"hash"`
 	// Signature is the commission's Ed25519 signature over
-	// CanonicalBytes, made with the key KeyID; empty for elections that do
-	// not require signed protocols.
+	// SignedProtocol.Bytes, made with the key KeyID; empty for elections
+	// that do not require signed protocols.
 	Signature []byte `json:"signature,omitempty"`
 	KeyID     string `json:"key_id,omitempty"`
+
+	// SupersedesVersion and SupersedesHash name the version an amendment
+	// replaces (its number and content hash) when its sender named it, as
+	// a signed amendment must: Reconcile refuses the amendment unless that
+	// version is still the current one. They are set by intake and not
+	// stored, for a stored version n > 1 replaced version n-1, whose hash
+	// the history keeps.
+	SupersedesVersion int    `json:"-"`
+	SupersedesHash    string `json:"-"`
 
 	// Path lists the area's ancestors, nearest first, whose running totals
 	// the protocol adds to. It is set by intake and not stored.
@@ -99,11 +108,81 @@ func digits(v int64) int {
 	return n
 }
 
-// SignedBytes is what a commission signs: the canonical encoding of the
-// protocol as the commission sent it, before intake adds derived lines.
+// SignedProtocol is what a commission's signature covers: the protocol as
+// the commission sent it (before intake adds derived lines) and, for an
+// amendment, which version it replaces and why. Binding the replaced
+// version is what keeps a signature to its one place in a precinct's
+// history: a signed original cannot be sent again as an amendment, and a
+// signed amendment applies only while the version it amends is current.
+type SignedProtocol struct {
+	Election, Contest, Area string
+	Lines                   map[string]int64
+	// SupersedesVersion and SupersedesHash are the number and content hash
+	// (Protocol.Hash) of the version an amendment replaces; 0 and "" for
+	// an original. The number alone would let an amendment apply to
+	// whatever content reached that number; the hash alone would let it
+	// apply again when a later amendment restored the content it amended.
+	SupersedesVersion int
+	SupersedesHash    string
+	// Reason is the amendment's reason, exactly as it is stored; "" for an
+	// original.
+	Reason string
+}
+
+// signedMagic starts the bytes a commission signs. It differs from the
+// start of CanonicalBytes ("dauys-protocol-v1"), which signatures covered
+// before amendments were bound, so that the two can never be taken one for
+// the other.
+const signedMagic = "dauys-signed-protocol-v2\n"
+
+// Bytes is the encoding a commission signs:
+//
+//	dauys-signed-protocol-v2
+//	supersedes <version> "<hash>"     (supersedes 0 "" for an original)
+//	reason "<reason>"
+//	<the protocol's CanonicalBytes>
+func (s *SignedProtocol) Bytes() []byte {
+	p := Protocol{Election: s.Election, Contest: s.Contest, Area: s.Area, Lines: s.Lines}
+	content := p.CanonicalBytes()
+	b := make([]byte, 0, len(signedMagic)+32+len(s.SupersedesHash)+len(s.Reason)+len(content))
+	b = append(b, signedMagic...)
+	b = append(b, "supersedes "...)
+	b = strconv.AppendInt(b, int64(s.SupersedesVersion), 10)
+	b = append(b, ' ')
+	b = AppendQuote(b, s.SupersedesHash)
+	b = append(b, "\nreason "...)
+	b = AppendQuote(b, s.Reason)
+	b = append(b, '\n')
+	return append(b, content...)
+}
+
+// SignedBytes is what a commission signs for an original protocol (version
+// 1): SignedProtocol.Bytes with nothing superseded and no reason.
 func SignedBytes(election, contest, area string, lines map[string]int64) []byte {
-	p := Protocol{Election: election, Contest: contest, Area: area, Lines: lines}
-	return p.CanonicalBytes()
+	s := SignedProtocol{Election: election, Contest: contest, Area: area, Lines: lines}
+	return s.Bytes()
+}
+
+// staleAmendment refuses an amendment that names a version it replaces
+// other than the current one: a replayed or reordered amendment.
+func staleAmendment(current, sub *Protocol) error {
+	named := fmt.Sprintf("%d (%.12s)", sub.SupersedesVersion, sub.SupersedesHash)
+	now := fmt.Sprintf("%d (%.12s)", current.Version, current.Hash)
+	return &Error{Code: ECONFLICT, Message: fmt.Sprintf(
+		"precinct %s, contest %s: the amendment replaces version %s, but the current version is %s; an amendment must be made of the current version",
+		sub.Area, sub.Contest, named, now),
+		Text: Text{
+			KK: fmt.Sprintf("%s учаскесі, %s: түзету %s-нұсқаны ауыстырады, ал қазіргі нұсқа %s; түзету қазіргі нұсқаға жасалуы керек", sub.Area, sub.Contest, named, now),
+			RU: fmt.Sprintf("Участок %s, %s: исправление заменяет версию %s, а текущая версия %s; исправление должно относиться к текущей версии", sub.Area, sub.Contest, named, now),
+			EN: fmt.Sprintf("Precinct %s, contest %s: the amendment replaces version %s, but the current version is %s; an amendment must be made of the current version", sub.Area, sub.Contest, named, now),
+		}}
+}
+
+// amendsCurrent reports whether an amendment replaces the current version,
+// as far as it names the version it replaces.
+func (p *Protocol) amendsCurrent(current *Protocol) bool {
+	return (p.SupersedesVersion == 0 || p.SupersedesVersion == current.Version) &&
+		(p.SupersedesHash == "" || p.SupersedesHash == current.Hash)
 }
 
 // AppendQuote appends s quoted exactly as strconv.AppendQuote does, the
@@ -142,7 +221,9 @@ const (
 //   - no current version: accepted as version 1 (an amendment of nothing is
 //     refused, so that a typo in an area id is not mistaken for a fix);
 //   - different content: a conflict, unless sent as an amendment with a
-//     reason, which becomes the next version.
+//     reason, which becomes the next version; an amendment that names the
+//     version it replaces (SupersedesVersion, SupersedesHash) is refused
+//     unless that version is the current one.
 func Reconcile(current, sub *Protocol) (outcome string, version int, err error) {
 	switch {
 	case current != nil && current.Hash == sub.Hash:
@@ -168,6 +249,8 @@ func Reconcile(current, sub *Protocol) (outcome string, version int, err error) 
 			}}
 	case sub.Reason == "":
 		return "", 0, Errorf(EINVALID, "precinct %s, contest %s: an amendment needs a reason", sub.Area, sub.Contest)
+	case !sub.amendsCurrent(current):
+		return "", 0, staleAmendment(current, sub)
 	}
 	return OutcomeAmended, current.Version + 1, nil
 }

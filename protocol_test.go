@@ -14,6 +14,42 @@ func protocol(kind, reason string, lines map[string]int64) *dauys.Protocol {
 	return p
 }
 
+// supersedes is an amendment naming the version it replaces.
+func supersedes(version int, hash string, lines map[string]int64) *dauys.Protocol {
+	p := protocol(dauys.ProtocolAmendment, "recount", lines)
+	p.SupersedesVersion, p.SupersedesHash = version, hash
+	return p
+}
+
+// TestSignedBytes holds the signed encoding to its documented form and
+// checks that what an amendment replaces and its reason change it, and
+// that it is never the content's own encoding, which older signatures
+// covered.
+func TestSignedBytes(t *testing.T) {
+	lines := map[string]int64{"yes": 400, "no": 300}
+	got := string(dauys.SignedBytes("e", "ref", "P1", lines))
+	want := "dauys-signed-protocol-v2\nsupersedes 0 \"\"\nreason \"\"\ndauys-protocol-v1\n\"e\"\n\"ref\"\n\"P1\"\n\"no\" 300\n\"yes\" 400\n"
+	if got != want {
+		t.Errorf("SignedBytes =\n%s\nwant\n%s", got, want)
+	}
+	content := (&dauys.Protocol{Election: "e", Contest: "ref", Area: "P1", Lines: lines}).CanonicalBytes()
+	seen := map[string]string{string(content): "the content"}
+	for name, s := range map[string]dauys.SignedProtocol{
+		"original":          {Election: "e", Contest: "ref", Area: "P1", Lines: lines},
+		"amendment of v1":   {Election: "e", Contest: "ref", Area: "P1", Lines: lines, SupersedesVersion: 1, SupersedesHash: "ab", Reason: "r"},
+		"amendment of v2":   {Election: "e", Contest: "ref", Area: "P1", Lines: lines, SupersedesVersion: 2, SupersedesHash: "ab", Reason: "r"},
+		"other hash":        {Election: "e", Contest: "ref", Area: "P1", Lines: lines, SupersedesVersion: 1, SupersedesHash: "cd", Reason: "r"},
+		"other reason":      {Election: "e", Contest: "ref", Area: "P1", Lines: lines, SupersedesVersion: 1, SupersedesHash: "ab", Reason: "r2"},
+		"reason with quote": {Election: "e", Contest: "ref", Area: "P1", Lines: lines, SupersedesVersion: 1, SupersedesHash: "ab", Reason: "r\"\nreason \"x"},
+	} {
+		b := string(s.Bytes())
+		if other, ok := seen[b]; ok {
+			t.Errorf("%s signs the same bytes as %s", name, other)
+		}
+		seen[b] = name
+	}
+}
+
 func TestContentHashIgnoresMapOrderAndMetadata(t *testing.T) {
 	a := protocol(dauys.ProtocolOriginal, "", map[string]int64{"x": 1, "y": 2, "z": 3})
 	b := protocol(dauys.ProtocolAmendment, "typo", map[string]int64{"z": 3, "y": 2, "x": 1})
@@ -49,6 +85,10 @@ func TestReconcile(t *testing.T) {
 		{"amendment", v1, protocol(dauys.ProtocolAmendment, "recount", map[string]int64{"x": 2}), dauys.OutcomeAmended, 2, ""},
 		{"amendment without reason", v1, protocol(dauys.ProtocolAmendment, "", map[string]int64{"x": 2}), "", 0, dauys.EINVALID},
 		{"amendment of nothing", nil, protocol(dauys.ProtocolAmendment, "r", map[string]int64{"x": 2}), "", 0, dauys.ECONFLICT},
+		{"amendment naming the current version", v1, supersedes(1, v1.Hash, map[string]int64{"x": 2}), dauys.OutcomeAmended, 2, ""},
+		{"amendment naming another version", v1, supersedes(2, v1.Hash, map[string]int64{"x": 2}), "", 0, dauys.ECONFLICT},
+		{"amendment naming other content", v1, supersedes(1, "00", map[string]int64{"x": 2}), "", 0, dauys.ECONFLICT},
+		{"stale amendment with the current content", v1, supersedes(2, "00", map[string]int64{"x": 1}), dauys.OutcomeDuplicate, 1, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

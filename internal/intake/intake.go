@@ -132,6 +132,11 @@ type Submission struct {
 	// required with it.
 	Amendment bool   `json:"amendment,omitempty"`
 	Reason    string `json:"reason,omitempty"`
+	// SupersedesVersion and SupersedesHash name the version an amendment
+	// replaces; a signed amendment must name both, for its signature
+	// covers them (dauys.SignedProtocol).
+	SupersedesVersion int    `json:"supersedes_version,omitempty"`
+	SupersedesHash    string `json:"supersedes_hash,omitempty"`
 	// AcknowledgeWarnings records that the sender has seen the warnings
 	// the protocol raises; without it a protocol with warnings is refused.
 	AcknowledgeWarnings bool `json:"acknowledge_warnings,omitempty"`
@@ -139,7 +144,7 @@ type Submission struct {
 	// entries this is. 0 submits directly.
 	Entry int `json:"entry,omitempty"`
 	// Signature is the commission's Ed25519 signature over
-	// dauys.SignedBytes of the lines as sent, with the key KeyID.
+	// Signed(election).Bytes(), with the key KeyID.
 	Signature []byte `json:"signature,omitempty"`
 	KeyID     string `json:"key_id,omitempty"`
 
@@ -192,6 +197,7 @@ func (s *Service) Submit(ctx context.Context, election string, subs []Submission
 			return
 		}
 		p.Signature, p.KeyID = sub.Signature, sub.KeyID
+		p.SupersedesVersion, p.SupersedesHash = sub.SupersedesVersion, sub.SupersedesHash
 		prepared[i] = p
 	})
 	for i := range subs {
