@@ -2,6 +2,8 @@ package verify
 
 import (
 	"crypto/ed25519"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io/fs"
 	"maps"
@@ -286,7 +288,7 @@ func (v *verifier) addProtocol(where string, at int64, rec *tlog.Record) {
 		r.Amendments++
 	}
 	v.checkLines(where, p.Lines, c)
-	v.checkSignature(where, rec, p.Lines, c)
+	v.checkSignature(where, rec, prev, p.Lines, c)
 	v.count.current[k] = &version{index: at, rec: rec, lines: p.Lines}
 }
 
@@ -315,9 +317,17 @@ func (v *verifier) checkLines(where string, lines map[string]int64, c *dauys.Con
 
 // checkSignature checks a commission signature: by a key registered
 // before the version, for an area that holds the precinct, not revoked by
-// the time the version arrived, over the version's lines (with or without
-// the derived lines, which intake adds after the commission signs).
-func (v *verifier) checkSignature(where string, rec *tlog.Record, lines map[string]int64, c *dauys.Contest) {
+// the time the version arrived, over what intake holds a commission to
+// (dauys.SignedProtocol): the version's lines, with or without the derived
+// lines, which intake adds after the commission signs; for an amendment,
+// the number and content hash of the version before it in the log and the
+// amendment's reason.
+//
+// A signature in the format before amendments were bound (over the
+// content's canonical encoding alone) is accepted on a first version,
+// where it stated all there was to state, and reported on an amendment,
+// where it does not say which version it replaces.
+func (v *verifier) checkSignature(where string, rec *tlog.Record, prev *version, lines map[string]int64, c *dauys.Contest) {
 	r, e := v.report, v.count.e
 	if len(rec.Signature) == 0 && rec.KeyID == "" {
 		if e.Signed {
@@ -338,19 +348,37 @@ func (v *verifier) checkSignature(where string, rec *tlog.Record, lines map[stri
 			k.RevokedAt.Format(time.RFC3339), rec.ReceivedAt.Format(time.RFC3339))
 		return
 	}
-	if ed25519.Verify(k.PublicKey, rec.Content, rec.Signature) {
-		r.Signed++
-		return
-	}
 	sent := maps.Clone(lines)
 	for _, l := range e.validators[c.ID].Lines() {
 		if l.Derived != "" {
 			delete(sent, l.Name)
 		}
 	}
-	if ed25519.Verify(k.PublicKey, dauys.SignedBytes(rec.Election, rec.Contest, rec.Area, sent), rec.Signature) {
-		r.Signed++
-		return
+	signed := dauys.SignedProtocol{Election: rec.Election, Contest: rec.Contest, Area: rec.Area, Reason: rec.Reason}
+	if prev != nil {
+		h := sha256.Sum256(prev.rec.Content)
+		signed.SupersedesVersion, signed.SupersedesHash = prev.rec.Version, hex.EncodeToString(h[:])
 	}
-	r.add(where, "its signature does not verify with key %s", k.ID)
+	// verifies reports whether the signature covers the bytes enc makes of
+	// the lines, stored or as sent.
+	verifies := func(enc func(lines map[string]int64) []byte) bool {
+		return ed25519.Verify(k.PublicKey, enc(lines), rec.Signature) || ed25519.Verify(k.PublicKey, enc(sent), rec.Signature)
+	}
+	bound := func(l map[string]int64) []byte { s := signed; s.Lines = l; return s.Bytes() }
+	legacy := func(l map[string]int64) []byte {
+		return (&dauys.Protocol{Election: rec.Election, Contest: rec.Contest, Area: rec.Area, Lines: l}).CanonicalBytes()
+	}
+	original := func(l map[string]int64) []byte { return dauys.SignedBytes(rec.Election, rec.Contest, rec.Area, l) }
+	switch {
+	case verifies(bound), prev == nil && verifies(legacy):
+		r.Signed++
+	case prev != nil && verifies(original):
+		r.add(where, "carries key %s's signature of an original protocol, not of an amendment of version %d: a signed protocol sent again as an amendment",
+			k.ID, prev.rec.Version)
+	case prev != nil && verifies(legacy):
+		r.add(where, "is an amendment signed with key %s in the old format (dauys-protocol-v1), which does not say which version it replaces nor why",
+			k.ID)
+	default:
+		r.add(where, "its signature does not verify with key %s over its lines, the version it replaces and its reason", k.ID)
+	}
 }

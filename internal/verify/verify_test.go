@@ -526,6 +526,27 @@ func TestVerifyReplay(t *testing.T) {
 		p.KeyID, p.Signature = key.ID, ed25519.Sign(priv, dauys.SignedBytes(p.Election, p.Contest, p.Area, sent))
 		return tlog.ProtocolRecord(p)
 	}
+	// signedFor signs p as intake holds a commission to: for an amendment,
+	// naming the version it replaces (nil for an original).
+	signedFor := func(p, of *dauys.Protocol) *tlog.Record {
+		s := dauys.SignedProtocol{Election: p.Election, Contest: p.Contest, Area: p.Area, Lines: p.Lines, Reason: p.Reason}
+		if of != nil {
+			s.SupersedesVersion, s.SupersedesHash = of.Version, of.ContentHash()
+		}
+		p.KeyID, p.Signature = key.ID, ed25519.Sign(priv, s.Bytes())
+		return tlog.ProtocolRecord(p)
+	}
+	recount := map[string]int64{"registered": 1000, "took_part": 715, "yes": 401, "no": 299, "both_marked": 5, "invalid": 10, "valid": 705}
+	// replayed is version 2 of P1 carrying version 1's signature, as an
+	// operator who resends the commission's signed original as an
+	// amendment makes it.
+	replayed := func(v1 *tlog.Record) *tlog.Record {
+		p := protocol("P1", 2, nil)
+		p.KeyID, p.Signature = key.ID, v1.Signature
+		return tlog.ProtocolRecord(p)
+	}
+	v1, v2 := protocol("P1", 1, nil), protocol("P1", 2, recount)
+	signedV1, signedV2 := signedFor(v1, nil), signedFor(v2, v1)
 	revoked := *key
 	revoked.RevokedAt = time.Date(2026, 3, 15, 20, 0, 30, 0, time.UTC)
 	signedElection := func(b []byte) []byte {
@@ -557,6 +578,23 @@ func TestVerifyReplay(t *testing.T) {
 			"precinct P3 does not vote in contest mayor"},
 		{"a district reporting", nil, []*tlog.Record{tlog.ProtocolRecord(protocol("D1", 1, nil))}, "D1 is not a precinct"},
 		{"a signed protocol", nil, []*tlog.Record{tlog.KeyRecord(key), signed(protocol("P1", 1, nil)), signedAsSent(protocol("P2", 1, nil))}, ""},
+		{"a signed amendment", nil, []*tlog.Record{tlog.KeyRecord(key), signedV1, signedV2}, ""},
+		{"a signed original replayed as an amendment", nil, []*tlog.Record{tlog.KeyRecord(key), signedV1, replayed(signedV1)},
+			"version 2: carries key " + key.ID + "'s signature of an original protocol, not of an amendment of version 1"},
+		{"an old-format original replayed as an amendment", nil, []*tlog.Record{tlog.KeyRecord(key), signed(protocol("P1", 1, nil)),
+			replayed(signed(protocol("P1", 1, nil)))},
+			"version 2: is an amendment signed with key " + key.ID + " in the old format"},
+		{"a signed amendment of a version that is not the one before it", nil, []*tlog.Record{tlog.KeyRecord(key), signedV1, signedV2,
+			func() *tlog.Record { p := protocol("P1", 3, nil); p.Reason = "Second recount"; return signedFor(p, v1) }()},
+			"version 3: its signature does not verify with key " + key.ID},
+		{"a signed amendment with another reason", nil, []*tlog.Record{tlog.KeyRecord(key), signedV1,
+			func() *tlog.Record {
+				p := protocol("P1", 2, recount)
+				r := signedFor(p, v1)
+				r.Reason = "Typo"
+				return r
+			}()},
+			"version 2: its signature does not verify with key " + key.ID},
 		{"a signature by an unregistered key", nil, []*tlog.Record{signed(protocol("P1", 1, nil))},
 			"is signed with key \"" + key.ID + "\", which the log did not register before it"},
 		{"a signature that does not verify", nil, []*tlog.Record{tlog.KeyRecord(key),
