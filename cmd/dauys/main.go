@@ -75,7 +75,7 @@ Usage:
   dauys bench generate|ingest|read ... (docs/performance.md)
   dauys keys generate --out FILE
   dauys keys register|list|revoke [--db ...] --election ID ...
-  dauys sign --key FILE --election ID [FILE]
+  dauys sign --key FILE --election ID [--supersedes-version N --supersedes-hash HASH --reason TEXT] [FILE]
   dauys log keygen|init|sync|checkpoint|proof|publish [--db ...] --election ID ... (docs/verification.md)
   dauys verify --key VKEY|FILE [--election ID] [--checkpoint FILE]... [--witness VKEY]... [--log-only] DIR|URL
   dauys witness init --name NAME --out FILE | cosign --key FILE --log-key VKEY --state FILE DIR|URL
