@@ -201,6 +201,10 @@ func testSignedAmendments(t *testing.T, s dauys.Store) {
 	want("an amendment restoring version 1", res[0], dauys.OutcomeAmended, 4, "", "")
 	want("the first amendment replayed", submit(recount)[0], "", 0, dauys.ECONFLICT, "replaces version 1")
 
+	old := intake.Submission{Contest: "list", Area: "p2", Lines: lines(800, 500, 5, 15, 300, 180), KeyID: dauys.KeyID(pub)}
+	old.Signature = ed25519.Sign(priv, (&dauys.Protocol{Election: "e", Contest: "list", Area: "p2", Lines: old.Lines}).CanonicalBytes())
+	want("a signature in the old format", submit(old)[0], "", 0, dauys.EINVALID, "in the old format")
+
 	vs := mustVersions(t, s)
 	if len(vs) != 4 {
 		t.Errorf("%d versions stored, want 4", len(vs))
