@@ -3,53 +3,24 @@ package intake_test
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/dauys/dauys"
 	"github.com/dauys/dauys/internal/intake"
-	"github.com/dauys/dauys/internal/postgres"
-	"github.com/dauys/dauys/internal/postgres/pgtest"
-	"github.com/dauys/dauys/internal/sqlite"
+	"github.com/dauys/dauys/internal/teststores"
 )
 
-// onStores runs fn on a double-entry test election in a fresh SQLite file
-// and, where one is configured (always under CI), a fresh PostgreSQL
-// schema.
+// onStores runs fn on a double-entry test election in each real store.
 func onStores(t *testing.T, fn func(t *testing.T, s dauys.Store, in *intake.Service)) {
-	open := map[string]func(t *testing.T) dauys.Store{
-		"sqlite": func(t *testing.T) dauys.Store {
-			s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "test.db"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			return s
-		},
-		"postgres": func(t *testing.T) dauys.Store {
-			url := pgtest.SchemaURL(t)
-			if url == "" {
-				t.Skip("DAUYS_TEST_POSTGRES is not set")
-			}
-			s, err := postgres.Open(context.Background(), url)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return s
-		},
-	}
-	for _, name := range []string{"sqlite", "postgres"} {
-		t.Run(name, func(t *testing.T) {
-			s := open[name](t)
-			t.Cleanup(func() { s.Close() })
-			if err := s.CreateElection(context.Background(), testElection(true)); err != nil {
-				t.Fatal(err)
-			}
-			now := time.Date(2026, 3, 15, 20, 0, 0, 0, time.UTC)
-			fn(t, s, intake.New(s, func() time.Time { now = now.Add(time.Second); return now }))
-		})
-	}
+	teststores.Each(t, func(t *testing.T, s teststores.Store) {
+		if err := s.CreateElection(context.Background(), testElection(true)); err != nil {
+			t.Fatal(err)
+		}
+		now := time.Date(2026, 3, 15, 20, 0, 0, 0, time.UTC)
+		fn(t, s, intake.New(s, func() time.Time { now = now.Add(time.Second); return now }))
+	})
 }
 
 func submitOne(t *testing.T, in *intake.Service, sub intake.Submission) intake.Result {

@@ -469,6 +469,56 @@ func (s *Service) enter(ctx context.Context, e *Election, sub *Submission, p *da
 	return Result{Protocol: p}, nil
 }
 
+// Round is the current round of double entry of a precinct and contest:
+// what a third person sees to resolve a dispute.
+type Round struct {
+	Contest string `json:"contest"`
+	Area    string `json:"area"`
+	// Base is the version the entries were made against (0: none yet).
+	Base int `json:"base"`
+	// Entries holds the latest entry of each slot, slot 1 first.
+	Entries []*dauys.Entry `json:"entries"`
+	// Differences lists the lines on which the two entries disagree.
+	Differences []string `json:"differences"`
+}
+
+// Round returns the current round of double entry of a precinct and
+// contest. ENOTFOUND for an unknown election, contest or precinct;
+// EINVALID for an election without double entry.
+func (s *Service) Round(ctx context.Context, election, contest, area string) (*Round, error) {
+	e, err := s.Load(ctx, election)
+	if err != nil {
+		return nil, err
+	}
+	if err := e.entryError(1); err != nil {
+		return nil, err
+	}
+	if e.Contest(contest) == nil || !e.Tree.IsLeaf(area) {
+		return nil, dauys.Errorf(dauys.ENOTFOUND, "precinct %s, contest %s: no such precinct and contest", area, contest)
+	}
+	base := 0
+	switch current, err := s.store.Protocol(ctx, election, contest, area); {
+	case err == nil:
+		base = current.Version
+	case dauys.ErrorCode(err) != dauys.ENOTFOUND:
+		return nil, err
+	}
+	latest, _, err := s.round(ctx, election, contest, area, base)
+	if err != nil {
+		return nil, err
+	}
+	r := &Round{Contest: contest, Area: area, Base: base, Entries: []*dauys.Entry{}, Differences: []string{}}
+	for slot := 1; slot <= 2; slot++ {
+		if en := latest[slot]; en != nil {
+			r.Entries = append(r.Entries, en)
+		}
+	}
+	if len(r.Entries) == 2 {
+		r.Differences = append(r.Differences, Differences(r.Entries[0].Lines, r.Entries[1].Lines)...)
+	}
+	return r, nil
+}
+
 // round returns the latest entry of each slot among the entries of a
 // precinct and contest made against version base, and everyone who made
 // any of them.
