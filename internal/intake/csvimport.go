@@ -108,7 +108,7 @@ func (s *Service) ImportCSV(ctx context.Context, election string, r io.Reader, n
 	}
 	// Refused before a row is read, so that nothing of a file that cannot
 	// be an entry is stored or recorded row by row.
-	if err := e.entryError(opt.Entry); err != nil {
+	if err := CheckEntry(e.Election, opt.Entry); err != nil {
 		return nil, err
 	}
 	if opt.BatchSize <= 0 {

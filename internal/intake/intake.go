@@ -357,10 +357,11 @@ func describe(fs []dauys.Finding, lang string) string {
 	return strings.Join(parts, "; ")
 }
 
-// entryError says why an entry number does not fit the election: under
+// CheckEntry says why an entry number does not fit the election: under
 // double entry every submission is one of the two entries (or 3, which
-// resolves a dispute between them), and without it there are none.
-func (e *Election) entryError(entry int) error {
+// resolves a dispute between them), and without it there are none. Paths
+// that store many protocols at once (imports) call it before storing any.
+func CheckEntry(e *dauys.Election, entry int) error {
 	switch {
 	case !e.DoubleEntry && entry != 0:
 		return localized(dauys.EINVALID, dauys.Text{
@@ -399,7 +400,7 @@ func person(submitter string) string {
 // original, version n for an amendment of it), so that an entry of an
 // earlier round never completes a later pair. Entry 3 resolves a dispute.
 func (s *Service) enter(ctx context.Context, e *Election, sub *Submission, p *dauys.Protocol) (Result, error) {
-	if err := e.entryError(sub.Entry); err != nil {
+	if err := CheckEntry(e.Election, sub.Entry); err != nil {
 		return Result{Err: err}, nil
 	}
 	if person(sub.Submitter) == "" {
@@ -490,7 +491,7 @@ func (s *Service) Round(ctx context.Context, election, contest, area string) (*R
 	if err != nil {
 		return nil, err
 	}
-	if err := e.entryError(1); err != nil {
+	if err := CheckEntry(e.Election, 1); err != nil {
 		return nil, err
 	}
 	if e.Contest(contest) == nil || !e.Tree.IsLeaf(area) {
