@@ -132,6 +132,16 @@ func TestDoubleEntryAPI(t *testing.T) {
 		if status != 200 || body["base"] != float64(1) || len(body["entries"].([]any)) != 0 {
 			t.Errorf("the round after the resolution: %d %v", status, body)
 		}
+		var resolved []string
+		s.AuditEvents(context.Background(), "e", func(ev *dauys.AuditEvent) error {
+			if strings.Contains(ev.Detail, "resolving a double-entry dispute") {
+				resolved = append(resolved, ev.Actor+" "+ev.Outcome)
+			}
+			return nil
+		})
+		if want := "alice forbidden,carol accepted"; strings.Join(resolved, ",") != want {
+			t.Errorf("resolutions in the audit trail: %v, want %s", resolved, want)
+		}
 	})
 }
 
