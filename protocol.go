@@ -302,9 +302,13 @@ type Refusal struct {
 // Entry is one operator's independent entry of a protocol under double
 // entry. The protocol is accepted only when the two entries agree.
 type Entry struct {
-	Election   string           `json:"election"`
-	Contest    string           `json:"contest"`
-	Area       string           `json:"area"`
+	Election string `json:"election"`
+	Contest  string `json:"contest"`
+	Area     string `json:"area"`
+	// Base is the version of the protocol the entry was made against: 0
+	// before any is accepted, n for an amendment of version n. Only the
+	// entries whose base is the current version are paired.
+	Base       int              `json:"base"`
 	Slot       int              `json:"slot"` // 1 or 2
 	Operator   string           `json:"operator"`
 	Lines      map[string]int64 `json:"lines"`

@@ -11,11 +11,12 @@ import (
 
 	"github.com/dauys/dauys"
 	"github.com/dauys/dauys/internal/cdf"
+	"github.com/dauys/dauys/internal/intake"
 )
 
 const cdfUsage = `usage:
-  dauys cdf import [--db ...] [--id ID] [--lenient] FILE.json
-  dauys cdf import [--db ...] --format csv --election ID [--acknowledge-warnings] FILE.csv
+  dauys cdf import [--db ...] [--id ID] [--lenient] [--entry 1|2] FILE.json
+  dauys cdf import [--db ...] --format csv --election ID [--acknowledge-warnings] [--entry 1|2] FILE.csv
   dauys cdf export [--db ...] --election ID [--level precinct|summary] [--format json|csv] [--out FILE]
 
 The JSON format is NIST SP 1500-100 v2 election results (docs/cdf.md).`
@@ -45,6 +46,7 @@ func (m *Main) runCDFImport(ctx context.Context, args []string) error {
 	election := fs.String("election", "", "with --format csv: the election the rows belong to")
 	lenient := fs.Bool("lenient", false, "do not check the report against the schema (references and counts are still checked)")
 	ack := fs.Bool("acknowledge-warnings", false, "with --format csv: acknowledge the warnings protocols raise (after checking them)")
+	entry := fs.Int("entry", 0, "under double entry, which of the two independent entries the file is (1 or 2): required there, refused elsewhere")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -67,7 +69,8 @@ func (m *Main) runCDFImport(ctx context.Context, args []string) error {
 		if *election != "" {
 			return usageErr{"--election is for --format csv; a JSON report creates its election (name it with --id)"}
 		}
-		return m.cdfImportJSON(ctx, *db, data, cdf.ImportOptions{ID: *id, Lenient: *lenient, Source: filepath.Base(pos[0]), Now: m.Now().UTC()})
+		return m.cdfImportJSON(ctx, *db, data, cdf.ImportOptions{ID: *id, Lenient: *lenient, Source: filepath.Base(pos[0]), Now: m.Now().UTC(),
+			Entry: *entry, Submitter: "cli:" + os.Getenv("USER")})
 	case "csv":
 		if *id != "" || *lenient {
 			return usageErr{"--id and --lenient are for a JSON report; CSV rows go into an existing election (--election)"}
@@ -75,7 +78,7 @@ func (m *Main) runCDFImport(ctx context.Context, args []string) error {
 		if *election == "" {
 			return usageErr{"cdf import --format csv takes --election ID: the rows' election must exist"}
 		}
-		return m.cdfImportCSV(ctx, *db, *election, data, filepath.Base(pos[0]), *ack)
+		return m.cdfImportCSV(ctx, *db, *election, data, filepath.Base(pos[0]), *ack, *entry)
 	}
 	return usageErr{fmt.Sprintf("unknown format %q (json or csv)", *format)}
 }
@@ -97,13 +100,13 @@ func (m *Main) cdfImportJSON(ctx context.Context, db string, data []byte, opt cd
 	defer s.Close()
 	rep, err := im.Store(ctx, s.Store, s.intake)
 	if rep != nil {
-		fmt.Fprintf(m.Stdout, "imported election %s: %d areas, %d contests, %d protocols (accepted %d, refused %d; %d with acknowledged warnings); %d notes\n",
-			rep.Election, rep.Areas, rep.Contests, rep.Protocols, rep.Accepted, rep.Refused, rep.Warnings, len(rep.Notes))
+		fmt.Fprintf(m.Stdout, "imported election %s: %d areas, %d contests, %d protocols (accepted %d, refused %d, entered %d, disputed %d; %d with acknowledged warnings); %d notes\n",
+			rep.Election, rep.Areas, rep.Contests, rep.Protocols, rep.Accepted, rep.Refused, rep.Entered, rep.Disputed, rep.Warnings, len(rep.Notes))
 	}
 	return err
 }
 
-func (m *Main) cdfImportCSV(ctx context.Context, db, election string, data []byte, source string, ack bool) error {
+func (m *Main) cdfImportCSV(ctx context.Context, db, election string, data []byte, source string, ack bool, entry int) error {
 	rows, err := cdf.ReadCSV(bytes.NewReader(data))
 	if err != nil {
 		return err
@@ -117,12 +120,21 @@ func (m *Main) cdfImportCSV(ctx context.Context, db, election string, data []byt
 		return err
 	}
 	defer s.Close()
+	// A file that cannot be an entry of the election is refused whole,
+	// before any of its protocols is stored.
+	e, err := s.intake.Load(ctx, election)
+	if err != nil {
+		return err
+	}
+	if err := intake.CheckEntry(e.Election, entry); err != nil {
+		return err
+	}
 	for i := range subs {
-		subs[i].AcknowledgeWarnings = ack
+		subs[i].AcknowledgeWarnings, subs[i].Entry = ack, entry
 		subs[i].Submitter = "cli:" + os.Getenv("USER")
 		subs[i].Source = source
 	}
-	var accepted, amended, duplicates, refused int
+	var accepted, amended, duplicates, entered, disputed, refused int
 	for lo := 0; lo < len(subs); lo += 1000 {
 		res, err := s.intake.Submit(ctx, election, subs[lo:min(lo+1000, len(subs))])
 		if err != nil {
@@ -138,12 +150,17 @@ func (m *Main) cdfImportCSV(ctx context.Context, db, election string, data []byt
 				duplicates++
 			case r.Outcome == dauys.OutcomeAmended:
 				amended++
+			case r.Outcome == intake.OutcomeEntered:
+				entered++
+			case r.Outcome == intake.OutcomeDisputed:
+				disputed++
 			default:
 				accepted++
 			}
 		}
 	}
-	fmt.Fprintf(m.Stdout, "protocols %d: accepted %d, amended %d, duplicates %d, rejected %d\n", len(subs), accepted, amended, duplicates, refused)
+	fmt.Fprintf(m.Stdout, "protocols %d: accepted %d, amended %d, duplicates %d, rejected %d, entered %d, disputed %d\n",
+		len(subs), accepted, amended, duplicates, refused, entered, disputed)
 	if refused > 0 {
 		return errRejected
 	}

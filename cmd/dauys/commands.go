@@ -103,12 +103,16 @@ func (m *Main) runProtocolsImport(ctx context.Context, args []string) error {
 	election := fs.String("election", "", "election id")
 	ack := fs.Bool("acknowledge-warnings", false, "acknowledge the warnings rows raise (after checking them); without it such rows are refused")
 	batch := fs.Int("batch", 1000, "rows per transaction")
+	entry := fs.Int("entry", 0, "under double entry, which of the two independent entries this file is (1 or 2): required there, refused elsewhere")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
 	if *election == "" || len(pos) != 1 {
 		return usageErr{"protocols import takes --election ID and one CSV or zip file"}
+	}
+	if *entry < 0 || *entry > 2 {
+		return usageErr{"--entry is 1 or 2: which of the two independent entries of double entry the file is"}
 	}
 	f, size, err := intake.OpenProtocolFile(pos[0])
 	if err != nil {
@@ -125,6 +129,7 @@ func (m *Main) runProtocolsImport(ctx context.Context, args []string) error {
 	rep, err := s.intake.ImportCSV(ctx, *election, counter, pos[0], intake.ImportOptions{
 		AcknowledgeWarnings: *ack,
 		BatchSize:           *batch,
+		Entry:               *entry,
 		Submitter:           "cli:" + os.Getenv("USER"),
 		Progress:            bar,
 		Rejected: func(re intake.RowError) {
@@ -138,8 +143,8 @@ func (m *Main) runProtocolsImport(ctx context.Context, args []string) error {
 		fmt.Fprintln(m.Stderr)
 	}
 	if rep != nil {
-		fmt.Fprintf(m.Stdout, "rows %d: accepted %d, amended %d, duplicates %d, entered %d, rejected %d; areas added %d\n",
-			rep.Rows, rep.Accepted, rep.Amended, rep.Duplicates, rep.Entered, rep.Rejected, rep.AreasAdded)
+		fmt.Fprintf(m.Stdout, "rows %d: accepted %d, amended %d, duplicates %d, entered %d, disputed %d, rejected %d; areas added %d\n",
+			rep.Rows, rep.Accepted, rep.Amended, rep.Duplicates, rep.Entered, rep.Disputed, rep.Rejected, rep.AreasAdded)
 	}
 	if err != nil {
 		return err

@@ -58,7 +58,7 @@ Usage:
   dauys init [--db PATH|URL]
   dauys election import [--db ...] FILE|DIR
   dauys elections [--db ...] [--json]
-  dauys protocols import [--db ...] --election ID [--acknowledge-warnings] FILE(.csv|.zip)
+  dauys protocols import [--db ...] --election ID [--acknowledge-warnings] [--entry 1|2] FILE(.csv|.zip)
   dauys tally [--db ...] --election ID [--area ID] [--json]
   dauys token create [--db ...] --role operator --area ID --election ID [--ttl 720h]
   dauys token revoke [--db ...] [--id ID]   (without --id: the token on standard input)

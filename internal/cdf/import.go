@@ -2,6 +2,7 @@ package cdf
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -29,6 +30,14 @@ type ImportOptions struct {
 	Source string
 	// Now stamps the new election; zero leaves it to the store.
 	Now time.Time
+	// Submitter names who imports (default "cdf-import"). Under double
+	// entry it must name a person: the report is that person's entry.
+	Submitter string
+	// Entry is which entry of double entry the report is (1 or 2). An
+	// election with double entry is refused without it, before anything
+	// is stored; a second person's import with the other entry goes into
+	// the election the first import created.
+	Entry int
 }
 
 // Imported is a report made into a Dauys election and its protocols, not
@@ -38,6 +47,7 @@ type Imported struct {
 	Election    *dauys.Election
 	Submissions []intake.Submission
 	Notes       []string
+	entry       int // ImportOptions.Entry
 }
 
 // ImportReport says what an import stored.
@@ -47,6 +57,8 @@ type ImportReport struct {
 	Contests   int      `json:"contests"`
 	Protocols  int      `json:"protocols"`
 	Accepted   int      `json:"accepted"`
+	Entered    int      `json:"entered"`  // entries waiting for the other entry
+	Disputed   int      `json:"disputed"` // entries that differ from the other entry
 	Duplicates int      `json:"duplicates"`
 	Refused    int      `json:"refused"`
 	Warnings   int      `json:"warnings"` // protocols whose warnings were acknowledged on import
@@ -74,11 +86,20 @@ const submitBatch = 1000
 func (im *Imported) Store(ctx context.Context, store dauys.Store, in *intake.Service) (*ImportReport, error) {
 	e := im.Election
 	rep := &ImportReport{Election: e.ID, Areas: len(e.Areas), Contests: len(e.Contests), Protocols: len(im.Submissions), Notes: im.Notes}
+	entry := im.entry
+	if err := intake.CheckEntry(e, entry); err != nil {
+		return nil, err
+	}
 	if err := store.CreateElection(ctx, e); err != nil {
-		if dauys.ErrorCode(err) == dauys.ECONFLICT {
+		if dauys.ErrorCode(err) != dauys.ECONFLICT {
+			return nil, err
+		}
+		// The other entry of a double-entry election goes into the
+		// election the first entry's import created; intake checks each
+		// protocol against that election's definition.
+		if existing, lerr := store.Election(ctx, e.ID); lerr != nil || entry == 0 || !existing.DoubleEntry {
 			return nil, dauys.Errorf(dauys.ECONFLICT, "election %s already exists; import under another id", e.ID)
 		}
-		return nil, err
 	}
 	in.Forget(e.ID)
 	var refused []string
@@ -97,6 +118,10 @@ func (im *Imported) Store(ctx context.Context, store dauys.Store, in *intake.Ser
 				}
 			case r.Outcome == dauys.OutcomeDuplicate:
 				rep.Duplicates++
+			case r.Outcome == intake.OutcomeEntered:
+				rep.Entered++
+			case r.Outcome == intake.OutcomeDisputed:
+				rep.Disputed++
 			default:
 				rep.Accepted++
 				if r.Protocol != nil && len(r.Protocol.Warnings) > 0 {
@@ -316,7 +341,7 @@ func (cv *converter) convert() (*Imported, error) {
 	cv.aggregateNotes()
 	cv.outsideNotes()
 	def.Definition = definitionJSON(def)
-	return &Imported{Election: def, Submissions: subs, Notes: append(cv.notes, p.unread...)}, nil
+	return &Imported{Election: def, Submissions: subs, Notes: append(cv.notes, p.unread...), entry: cv.opt.Entry}, nil
 }
 
 // electionExt is what the dauys-election extension carries.
@@ -727,7 +752,7 @@ func (cv *converter) contest(c *contest, taken ids) (*dauys.Contest, *dauys.Form
 		}
 		final[u] = lines
 		subs = append(subs, intake.Submission{Contest: ct.ID, Area: cv.areaID[u], Lines: lines,
-			AcknowledgeWarnings: true, Submitter: "cdf-import", Source: cv.opt.Source})
+			AcknowledgeWarnings: true, Submitter: cmp.Or(cv.opt.Submitter, "cdf-import"), Source: cv.opt.Source, Entry: cv.opt.Entry})
 	}
 	if missing > 0 {
 		cv.note("contest %s: %d counts the form needs are missing from the report and are imported as 0", c.id, missing)

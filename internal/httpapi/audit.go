@@ -200,7 +200,11 @@ func (s *Server) submissionEvents(r *http.Request, who *identity, election strin
 		e := s.event(r, who, action, x.Outcome)
 		e.Election, e.Area, e.Object = election, sub.Area, sub.Contest+"/"+sub.Area
 		var detail []string
-		if sub.Entry != 0 {
+		switch sub.Entry {
+		case 0:
+		case 3:
+			detail = append(detail, "entry 3, resolving a double-entry dispute")
+		default:
 			detail = append(detail, fmt.Sprintf("entry %d", sub.Entry))
 		}
 		if x.Err != nil {

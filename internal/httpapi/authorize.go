@@ -16,6 +16,7 @@ const (
 	ActionSubmit      Action = "submit"      // send a precinct's protocol
 	ActionAmend       Action = "amend"       // correct an accepted protocol, with a reason
 	ActionAcknowledge Action = "acknowledge" // accept the plausibility warnings a protocol raises
+	ActionResolve     Action = "resolve"     // see the entries of double entry and resolve their dispute
 	ActionManageKeys  Action = "manage-keys" // register and revoke commission keys
 	ActionManageUsers Action = "manage-users"
 	ActionReadAudit   Action = "read-audit" // the audit trail and the refused submissions
@@ -23,21 +24,22 @@ const (
 
 // Actions lists every action.
 func Actions() []Action {
-	return []Action{ActionSubmit, ActionAmend, ActionAcknowledge, ActionManageKeys, ActionManageUsers, ActionReadAudit}
+	return []Action{ActionSubmit, ActionAmend, ActionAcknowledge, ActionResolve, ActionManageKeys, ActionManageUsers, ActionReadAudit}
 }
 
 // grants is what each role may do, within its scope:
 //
 //   - the CEC administrator does everything;
-//   - a territorial commission's operator submits, amends and acknowledges
-//     warnings for the precincts of its area;
+//   - a territorial commission's operator submits, amends, acknowledges
+//     warnings and resolves double-entry disputes for the precincts of its
+//     area (intake lets nobody resolve a dispute they made an entry in);
 //   - a precinct commission submits its own protocols; amending one or
 //     accepting its warnings is for the territorial commission above it;
 //   - an observer writes nothing, and reads the audit trail and the
 //     refusals besides the public results, warnings and amendments.
 var grants = map[string][]Action{
 	dauys.RoleAdmin:    Actions(),
-	dauys.RoleOperator: {ActionSubmit, ActionAmend, ActionAcknowledge},
+	dauys.RoleOperator: {ActionSubmit, ActionAmend, ActionAcknowledge, ActionResolve},
 	dauys.RolePrecinct: {ActionSubmit},
 	dauys.RoleObserver: {ActionReadAudit},
 }
@@ -87,8 +89,8 @@ func Authorize(p *dauys.Principal, action Action, e *intake.Election, area strin
 }
 
 // authorizeSubmission authorizes each action a submission asks for: to
-// submit, to amend when it is an amendment, and to acknowledge warnings
-// when it says it has seen them.
+// submit, to amend when it is an amendment, to acknowledge warnings when
+// it says it has seen them, and to resolve a dispute when it is entry 3.
 func authorizeSubmission(p *dauys.Principal, e *intake.Election, sub *intake.Submission) error {
 	actions := []Action{ActionSubmit}
 	if sub.Amendment {
@@ -96,6 +98,9 @@ func authorizeSubmission(p *dauys.Principal, e *intake.Election, sub *intake.Sub
 	}
 	if sub.AcknowledgeWarnings {
 		actions = append(actions, ActionAcknowledge)
+	}
+	if sub.Entry == 3 {
+		actions = append(actions, ActionResolve)
 	}
 	for _, a := range actions {
 		if err := Authorize(p, a, e, sub.Area); err != nil {

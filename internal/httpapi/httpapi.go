@@ -130,6 +130,7 @@ func New(cfg Config) *Server {
 	s.mux.HandleFunc("GET /api/v1/elections/{id}/progress", s.progress)
 	s.mux.HandleFunc("GET /api/v1/elections/{id}/protocols/{contest}/{area...}", s.protocol)
 	s.mux.HandleFunc("POST /api/v1/elections/{id}/protocols", s.submit)
+	s.mux.HandleFunc("GET /api/v1/elections/{id}/entries/{contest}/{area}", s.entries)
 	s.mux.HandleFunc("GET /api/v1/elections/{id}/audit-log", s.auditLog)
 	s.mux.HandleFunc("GET /api/v1/elections/{id}/refusals", s.refusals)
 	s.mux.HandleFunc("GET /api/v1/me", s.me)

@@ -77,7 +77,14 @@ func newFixture(t testing.TB) *fixture {
 
 func (f *fixture) post(t *testing.T, token, body string) (*http.Response, map[string]any) {
 	t.Helper()
-	req, _ := http.NewRequest("POST", f.srv.URL+"/api/v1/elections/e/protocols", strings.NewReader(body))
+	return request(t, "POST", f.srv.URL+"/api/v1/elections/e/protocols", token, body)
+}
+
+// request sends a request with a token ("" for none) and returns the
+// response, its body already read and closed, with the decoded JSON body.
+func request(t *testing.T, method, url, token, body string) (*http.Response, map[string]any) {
+	t.Helper()
+	req, _ := http.NewRequest(method, url, strings.NewReader(body))
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}

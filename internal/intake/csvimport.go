@@ -23,6 +23,10 @@ type ImportOptions struct {
 	// BatchSize is the number of rows stored per transaction (default 1000).
 	BatchSize int
 	Submitter string
+	// Entry is which entry of double entry the file is (1 or 2): an import
+	// is one person's entry. An election with double entry refuses an
+	// import without it, and one without refuses an import with it.
+	Entry int
 	// Progress, when set, is called after each batch with the rows read.
 	Progress func(rows int)
 	// Rejected, when set, is called for each refused row as it happens.
@@ -47,6 +51,7 @@ type ImportReport struct {
 	Duplicates int `json:"duplicates"`
 	Amended    int `json:"amended"`
 	Entered    int `json:"entered"`
+	Disputed   int `json:"disputed"`
 	Rejected   int `json:"rejected"`
 	AreasAdded int `json:"areas_added"`
 }
@@ -99,6 +104,11 @@ func (f zipFile) Close() error { f.ReadCloser.Close(); return f.z.Close() }
 func (s *Service) ImportCSV(ctx context.Context, election string, r io.Reader, name string, opt ImportOptions) (*ImportReport, error) {
 	e, err := s.Load(ctx, election)
 	if err != nil {
+		return nil, err
+	}
+	// Refused before a row is read, so that nothing of a file that cannot
+	// be an entry is stored or recorded row by row.
+	if err := CheckEntry(e.Election, opt.Entry); err != nil {
 		return nil, err
 	}
 	if opt.BatchSize <= 0 {
@@ -156,6 +166,8 @@ func (s *Service) ImportCSV(ctx context.Context, election string, r io.Reader, n
 				rep.Duplicates++
 			case r.Outcome == dauys.OutcomeAmended:
 				rep.Amended++
+			case r.Outcome == OutcomeDisputed:
+				rep.Disputed++
 			default:
 				rep.Entered++
 			}
@@ -191,7 +203,7 @@ func (s *Service) ImportCSV(ctx context.Context, election string, r io.Reader, n
 		}
 		newAreas = append(newAreas, areas...)
 		sub.Submitter, sub.Source = opt.Submitter, fmt.Sprintf("%s:%d", name, line)
-		sub.AcknowledgeWarnings = opt.AcknowledgeWarnings
+		sub.AcknowledgeWarnings, sub.Entry = opt.AcknowledgeWarnings, opt.Entry
 		subs, rows = append(subs, sub), append(rows, line)
 		if len(subs) >= opt.BatchSize {
 			if err := flush(); err != nil {

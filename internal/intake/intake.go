@@ -141,7 +141,9 @@ type Submission struct {
 	// the protocol raises; without it a protocol with warnings is refused.
 	AcknowledgeWarnings bool `json:"acknowledge_warnings,omitempty"`
 	// Entry is 1 or 2 under double entry: which of the two independent
-	// entries this is. 0 submits directly.
+	// entries this is; 3 resolves a dispute between them (see enter). An
+	// election without double entry takes only 0, and one with it never
+	// takes 0.
 	Entry int `json:"entry,omitempty"`
 	// Signature is the commission's Ed25519 signature over
 	// Signed(election).Bytes(), with the key KeyID.
@@ -206,13 +208,15 @@ func (s *Service) Submit(ctx context.Context, election string, subs []Submission
 		if p == nil {
 			continue
 		}
-		if sub.Entry != 0 {
+		// Under double entry every submission is an entry: none reaches
+		// the store as a protocol until two people's entries agree.
+		if e.DoubleEntry || sub.Entry != 0 {
 			res, err := s.enter(ctx, e, sub, p)
 			if err != nil {
 				return nil, err
 			}
 			results[i] = res
-			if res.Protocol == nil || res.Err != nil {
+			if res.Outcome != "" || res.Protocol == nil || res.Err != nil {
 				continue
 			}
 			p = res.Protocol
@@ -359,36 +363,106 @@ func describe(fs []dauys.Finding, lang string) string {
 	return strings.Join(parts, "; ")
 }
 
-// enter handles one entry of double entry: it stores the entry and, when
-// both slots hold entries, accepts the protocol if they agree or reports
-// the lines on which they differ.
+// CheckEntry says why an entry number does not fit the election: under
+// double entry every submission is one of the two entries (or 3, which
+// resolves a dispute between them), and without it there are none. Paths
+// that store many protocols at once (imports) call it before storing any.
+func CheckEntry(e *dauys.Election, entry int) error {
+	switch {
+	case !e.DoubleEntry && entry != 0:
+		return localized(dauys.EINVALID, dauys.Text{
+			KK: fmt.Sprintf("%s сайлауында қос енгізу жоқ: entry көрсетпеңіз", e.ID),
+			RU: fmt.Sprintf("В выборах %s нет двойного ввода: не указывайте entry", e.ID),
+			EN: fmt.Sprintf("election %s does not use double entry: send no entry", e.ID),
+		})
+	case e.DoubleEntry && entry == 0:
+		return localized(dauys.EINVALID, dauys.Text{
+			KK: fmt.Sprintf("%s сайлауында әр хаттаманы екі түрлі адам екі рет енгізеді: entry 1 немесе 2 көрсетіңіз", e.ID),
+			RU: fmt.Sprintf("В выборах %s каждый протокол вводят дважды два разных человека: укажите entry 1 или 2", e.ID),
+			EN: fmt.Sprintf("election %s uses double entry: every protocol is entered twice, by two different people; send entry 1 or 2", e.ID),
+		})
+	case e.DoubleEntry && (entry < 1 || entry > 3):
+		return localized(dauys.EINVALID, dauys.Text{
+			KK: fmt.Sprintf("entry 1 немесе 2 болуы керек (дауды шешу үшін 3), %d емес", entry),
+			RU: fmt.Sprintf("entry должен быть 1 или 2 (3 — чтобы разрешить расхождение), а не %d", entry),
+			EN: fmt.Sprintf("entry must be 1 or 2 (or 3 to resolve a dispute), not %d", entry),
+		})
+	}
+	return nil
+}
+
+// person names who is behind a submitter, so that one person counts as
+// one whatever the path: the CLI's "cli:NAME" (the OS user) and an API
+// token's or account's subject NAME are the same person.
+func person(submitter string) string {
+	return strings.ToLower(strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(submitter), "cli:")))
+}
+
+// enter handles a submission under double entry. Entries 1 and 2 are the
+// two independent entries: each is stored, and when both slots of the
+// current round hold entries of two different people, the protocol is
+// accepted if they agree, or the lines on which they differ are reported.
+// A round is the set of entries made against one version (none for the
+// original, version n for an amendment of it), so that an entry of an
+// earlier round never completes a later pair. Entry 3 resolves a dispute.
 func (s *Service) enter(ctx context.Context, e *Election, sub *Submission, p *dauys.Protocol) (Result, error) {
-	if !e.DoubleEntry {
-		return Result{Err: dauys.Errorf(dauys.EINVALID, "election %s does not use double entry", e.ID)}, nil
+	if err := CheckEntry(e.Election, sub.Entry); err != nil {
+		return Result{Err: err}, nil
 	}
-	if sub.Entry != 1 && sub.Entry != 2 {
-		return Result{Err: dauys.Errorf(dauys.EINVALID, "entry must be 1 or 2, not %d", sub.Entry)}, nil
+	if person(sub.Submitter) == "" {
+		return Result{Err: localized(dauys.EINVALID, dauys.Text{
+			KK: "Қос енгізуде кім енгізетіні белгілі болуы керек: жіберушінің аты жоқ",
+			RU: "При двойном вводе нужно знать, кто вводит: у отправителя нет имени",
+			EN: "double entry needs to know who enters: the sender has no name",
+		})}, nil
 	}
-	entry := &dauys.Entry{Election: e.ID, Contest: p.Contest, Area: p.Area, Slot: sub.Entry,
+	p.Hash = p.ContentHash()
+	current, err := s.store.Protocol(ctx, e.ID, p.Contest, p.Area)
+	switch {
+	case dauys.ErrorCode(err) == dauys.ENOTFOUND:
+		current = nil
+	case err != nil:
+		return Result{}, err
+	}
+	// An entry meets the current version as a direct submission would:
+	// the same content again is a duplicate, and other content needs an
+	// amendment with a reason. Neither is stored as an entry.
+	outcome, _, err := dauys.Reconcile(current, p)
+	if err != nil {
+		return Result{Err: err}, nil
+	}
+	if outcome == dauys.OutcomeDuplicate {
+		return Result{Outcome: outcome, Protocol: current}, nil
+	}
+	base := 0
+	if current != nil {
+		base = current.Version
+	}
+	latest, people, err := s.round(ctx, e.ID, p.Contest, p.Area, base)
+	if err != nil {
+		return Result{}, err
+	}
+	if sub.Entry == 3 {
+		return resolution(sub, p, latest, people), nil
+	}
+	if other := latest[3-sub.Entry]; other != nil && person(other.Operator) == person(sub.Submitter) {
+		return Result{Err: samePerson(p, other)}, nil
+	}
+	entry := &dauys.Entry{Election: e.ID, Contest: p.Contest, Area: p.Area, Base: base, Slot: sub.Entry,
 		Operator: sub.Submitter, Lines: p.Lines, Hash: p.Hash, ReceivedAt: p.ReceivedAt}
 	if err := s.store.SaveEntry(ctx, entry); err != nil {
 		return Result{}, err
 	}
-	entries, err := s.store.Entries(ctx, e.ID, p.Contest, p.Area)
-	if err != nil {
+	// Read the round again: the other entry may have arrived meanwhile.
+	if latest, _, err = s.round(ctx, e.ID, p.Contest, p.Area, base); err != nil {
 		return Result{}, err
 	}
-	latest := map[int]*dauys.Entry{}
-	for _, en := range entries {
-		latest[en.Slot] = en
-	}
 	one, two := latest[1], latest[2]
-	if one == nil || two == nil {
+	if one == nil || two == nil || latest[sub.Entry].Hash != p.Hash {
 		return Result{Outcome: OutcomeEntered}, nil
 	}
-	if one.Operator != "" && one.Operator == two.Operator {
-		return Result{Err: dauys.Errorf(dauys.EINVALID,
-			"precinct %s, contest %s: both entries come from %s; double entry needs two operators", p.Area, p.Contest, one.Operator)}, nil
+	if person(one.Operator) == person(two.Operator) {
+		return Result{Err: samePerson(p, latest[3-sub.Entry])}, nil
 	}
 	if one.Hash != two.Hash {
 		diff := Differences(one.Lines, two.Lines)
@@ -400,6 +474,124 @@ func (s *Service) enter(ctx context.Context, e *Election, sub *Submission, p *da
 		return Result{Outcome: OutcomeDisputed, Differences: diff}, nil
 	}
 	return Result{Protocol: p}, nil
+}
+
+// Round is the current round of double entry of a precinct and contest:
+// what a third person sees to resolve a dispute.
+type Round struct {
+	Contest string `json:"contest"`
+	Area    string `json:"area"`
+	// Base is the version the entries were made against (0: none yet).
+	Base int `json:"base"`
+	// Entries holds the latest entry of each slot, slot 1 first.
+	Entries []*dauys.Entry `json:"entries"`
+	// Differences lists the lines on which the two entries disagree.
+	Differences []string `json:"differences"`
+}
+
+// Round returns the current round of double entry of a precinct and
+// contest. ENOTFOUND for an unknown election, contest or precinct;
+// EINVALID for an election without double entry.
+func (s *Service) Round(ctx context.Context, election, contest, area string) (*Round, error) {
+	e, err := s.Load(ctx, election)
+	if err != nil {
+		return nil, err
+	}
+	if err := CheckEntry(e.Election, 1); err != nil {
+		return nil, err
+	}
+	if e.Contest(contest) == nil || !e.Tree.IsLeaf(area) {
+		return nil, dauys.Errorf(dauys.ENOTFOUND, "precinct %s, contest %s: no such precinct and contest", area, contest)
+	}
+	base := 0
+	switch current, err := s.store.Protocol(ctx, election, contest, area); {
+	case err == nil:
+		base = current.Version
+	case dauys.ErrorCode(err) != dauys.ENOTFOUND:
+		return nil, err
+	}
+	latest, _, err := s.round(ctx, election, contest, area, base)
+	if err != nil {
+		return nil, err
+	}
+	r := &Round{Contest: contest, Area: area, Base: base, Entries: []*dauys.Entry{}, Differences: []string{}}
+	for slot := 1; slot <= 2; slot++ {
+		if en := latest[slot]; en != nil {
+			r.Entries = append(r.Entries, en)
+		}
+	}
+	if len(r.Entries) == 2 {
+		r.Differences = append(r.Differences, Differences(r.Entries[0].Lines, r.Entries[1].Lines)...)
+	}
+	return r, nil
+}
+
+// round returns the latest entry of each slot among the entries of a
+// precinct and contest made against version base, and everyone who made
+// any of them.
+func (s *Service) round(ctx context.Context, election, contest, area string, base int) (map[int]*dauys.Entry, []string, error) {
+	entries, err := s.store.Entries(ctx, election, contest, area)
+	if err != nil {
+		return nil, nil, err
+	}
+	latest := map[int]*dauys.Entry{}
+	var people []string
+	for _, en := range entries {
+		if en.Base == base {
+			latest[en.Slot] = en
+			people = append(people, en.Operator)
+		}
+	}
+	return latest, people, nil
+}
+
+func samePerson(p *dauys.Protocol, other *dauys.Entry) error {
+	return localized(dauys.EINVALID, dauys.Text{
+		KK: fmt.Sprintf("%s учаскесі, %s: %s %d-енгізуді жасаған; екінші енгізуді басқа адам жасауы керек", p.Area, p.Contest, other.Operator, other.Slot),
+		RU: fmt.Sprintf("Участок %s, %s: %s уже сделал(а) ввод %d; второй ввод должен сделать другой человек", p.Area, p.Contest, other.Operator, other.Slot),
+		EN: fmt.Sprintf("precinct %s, contest %s: %s made entry %d; double entry needs the other entry from someone else", p.Area, p.Contest, other.Operator, other.Slot),
+	})
+}
+
+// resolution decides entry 3: a third person, who made neither entry of
+// the round, looks at the paper protocol and sends it. It is accepted when
+// it agrees with one of the two disputed entries, so that two different
+// people still agree on every protocol counted; otherwise the dispute
+// stays, and the entrants re-enter.
+func resolution(sub *Submission, p *dauys.Protocol, latest map[int]*dauys.Entry, people []string) Result {
+	one, two := latest[1], latest[2]
+	if one == nil || two == nil || one.Hash == two.Hash {
+		return Result{Err: localized(dauys.ECONFLICT, dauys.Text{
+			KK: fmt.Sprintf("%s учаскесі, %s: екі енгізу арасында дау жоқ, шешетін ештеңе жоқ", p.Area, p.Contest),
+			RU: fmt.Sprintf("Участок %s, %s: нет расхождения двух вводов, разрешать нечего", p.Area, p.Contest),
+			EN: fmt.Sprintf("precinct %s, contest %s: there is no dispute between two entries to resolve", p.Area, p.Contest),
+		})}
+	}
+	for _, op := range people {
+		if person(op) == person(sub.Submitter) {
+			return Result{Err: localized(dauys.EFORBIDDEN, dauys.Text{
+				KK: fmt.Sprintf("%s учаскесі, %s: %s бұл хаттаманы енгізген, сондықтан дауды шеше алмайды; оны үшінші адам шешеді", p.Area, p.Contest, op),
+				RU: fmt.Sprintf("Участок %s, %s: %s вводил(а) этот протокол и не может разрешить расхождение; его разрешает третий человек", p.Area, p.Contest, op),
+				EN: fmt.Sprintf("precinct %s, contest %s: %s made an entry of this protocol and may not resolve the dispute; a third person resolves it", p.Area, p.Contest, op),
+			})}
+		}
+	}
+	kept := 0
+	switch p.Hash {
+	case one.Hash:
+		kept = 1
+	case two.Hash:
+		kept = 2
+	default:
+		d1, d2 := strings.Join(Differences(p.Lines, one.Lines), ", "), strings.Join(Differences(p.Lines, two.Lines), ", ")
+		return Result{Differences: Differences(one.Lines, two.Lines), Err: localized(dauys.ECONFLICT, dauys.Text{
+			KK: fmt.Sprintf("%s учаскесі, %s: шешім ешбір енгізумен сәйкес емес (1-енгізуден айырмасы: %s; 2-енгізуден: %s)", p.Area, p.Contest, d1, d2),
+			RU: fmt.Sprintf("Участок %s, %s: решение не совпадает ни с одним вводом (отличия от ввода 1: %s; от ввода 2: %s)", p.Area, p.Contest, d1, d2),
+			EN: fmt.Sprintf("precinct %s, contest %s: the resolution agrees with neither entry (it differs from entry 1 on %s, from entry 2 on %s)", p.Area, p.Contest, d1, d2),
+		})}
+	}
+	p.Source = fmt.Sprintf("%s; resolves the dispute: agrees with entry %d by %s", p.Source, kept, latest[kept].Operator)
+	return Result{Protocol: p}
 }
 
 // Differences lists, sorted, the lines whose values differ between two

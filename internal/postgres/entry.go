@@ -38,9 +38,9 @@ func (s *Store) SaveEntry(ctx context.Context, e *dauys.Entry) error {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO entries
-			(election_id, contest_id, area_id, slot, operator, lines, hash, received_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-			e.Election, e.Contest, e.Area, e.Slot, e.Operator, lines, e.Hash, nanos(e.ReceivedAt)); err != nil {
+			(election_id, contest_id, area_id, slot, operator, lines, hash, received_at, base)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+			e.Election, e.Contest, e.Area, e.Slot, e.Operator, lines, e.Hash, nanos(e.ReceivedAt), e.Base); err != nil {
 			return fmt.Errorf("insert entry: %w", err)
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO heads (election_id, contest_id, area_id, version, hash, status, updated_at)
@@ -65,7 +65,7 @@ func (s *Store) Entries(ctx context.Context, election, contest, area string) ([]
 		if err := electionExists(ctx, tx, election); err != nil {
 			return err
 		}
-		rows, err := tx.Query(ctx, `SELECT election_id, contest_id, area_id, slot, operator, lines, hash, received_at
+		rows, err := tx.Query(ctx, `SELECT election_id, contest_id, area_id, slot, operator, lines, hash, received_at, base
 			FROM entries WHERE election_id = $1 AND contest_id = $2 AND area_id = $3
 			ORDER BY received_at NULLS FIRST, id`, election, contest, area)
 		if err != nil {
@@ -78,7 +78,7 @@ func (s *Store) Entries(ctx context.Context, election, contest, area string) ([]
 				lines    []byte
 				received *int64
 			)
-			if err := rows.Scan(&e.Election, &e.Contest, &e.Area, &e.Slot, &e.Operator, &lines, &e.Hash, &received); err != nil {
+			if err := rows.Scan(&e.Election, &e.Contest, &e.Area, &e.Slot, &e.Operator, &lines, &e.Hash, &received, &e.Base); err != nil {
 				return err
 			}
 			if err := json.Unmarshal(lines, &e.Lines); err != nil {

@@ -37,9 +37,9 @@ func (s *Store) SaveEntry(ctx context.Context, e *dauys.Entry) error {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO entries
-			(election_id, contest_id, area_id, slot, operator, lines, hash, received_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			e.Election, e.Contest, e.Area, e.Slot, e.Operator, string(lines), e.Hash, nanos(e.ReceivedAt)); err != nil {
+			(election_id, contest_id, area_id, slot, operator, lines, hash, received_at, base)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			e.Election, e.Contest, e.Area, e.Slot, e.Operator, string(lines), e.Hash, nanos(e.ReceivedAt), e.Base); err != nil {
 			return fmt.Errorf("insert entry: %w", err)
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO heads (election_id, contest_id, area_id, version, hash, status, updated_at)
@@ -64,7 +64,7 @@ func (s *Store) Entries(ctx context.Context, election, contest, area string) ([]
 		if err := electionExists(ctx, tx, election); err != nil {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT election_id, contest_id, area_id, slot, operator, lines, hash, received_at
+		rows, err := tx.QueryContext(ctx, `SELECT election_id, contest_id, area_id, slot, operator, lines, hash, received_at, base
 			FROM entries WHERE election_id = ? AND contest_id = ? AND area_id = ?
 			ORDER BY received_at NULLS FIRST, id`, election, contest, area)
 		if err != nil {
@@ -77,7 +77,7 @@ func (s *Store) Entries(ctx context.Context, election, contest, area string) ([]
 				lines    []byte
 				received sql.NullInt64
 			)
-			if err := rows.Scan(&e.Election, &e.Contest, &e.Area, &e.Slot, &e.Operator, &lines, &e.Hash, &received); err != nil {
+			if err := rows.Scan(&e.Election, &e.Contest, &e.Area, &e.Slot, &e.Operator, &lines, &e.Hash, &received, &e.Base); err != nil {
 				return err
 			}
 			if err := json.Unmarshal(lines, &e.Lines); err != nil {

@@ -22,6 +22,7 @@ func testEntries(t *testing.T, fresh func(*testing.T) dauys.Store) {
 	second := entry("p1", 2, "Марат", ref(1200, 800, 500, 301), 12)
 	third := entry("p1", 2, "Марат", ref(1200, 800, 500, 300), 11) // received before second, stored after
 	other := entry("p2", 1, "Айгүл", ref(1500, 900, 600, 280), 13)
+	second.Base = 3 // an amendment's entry keeps the version it amends
 	for _, e := range []*dauys.Entry{first, second, third, other} {
 		if err := s.SaveEntry(ctx, e); err != nil {
 			t.Fatalf("save entry: %v", err)
