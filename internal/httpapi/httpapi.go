@@ -156,6 +156,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.secure(r) {
 		w.Header().Set("Strict-Transport-Security", "max-age=63072000")
 	}
+	// Every answer, of the API and of whatever is served beside it (the
+	// site, the transparency log), is to be taken for the type it says.
+	w.Header().Set("X-Content-Type-Options", "nosniff")
 	s.handler.ServeHTTP(w, r)
 }
 

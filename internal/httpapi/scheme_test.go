@@ -3,6 +3,8 @@ package httpapi_test
 import (
 	"net/http"
 	"testing"
+
+	"github.com/dauys/dauys/internal/httpapi"
 )
 
 // TestBearerScheme: the scheme of an Authorization header is
@@ -40,5 +42,26 @@ func TestBearerScheme(t *testing.T) {
 				t.Errorf("Authorization %q: %d, want %d", tc.header, resp.StatusCode, tc.want)
 			}
 		})
+	}
+}
+
+// TestNosniffEverywhere: every answer of the server, the API's and those
+// of handlers registered beside it (the site, the transparency log), tells
+// browsers not to guess its type, errors included.
+func TestNosniffEverywhere(t *testing.T) {
+	f := newFixture(t)
+	f.api.(*httpapi.Server).Mux().HandleFunc("GET /beside/", func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte("<p>a page that sets no headers</p>"))
+	})
+	for _, path := range []string{"/healthz", "/api/v1/elections", "/api/v1/elections/e/results", "/api/v1/elections/nope/results",
+		"/api/v1/me", "/beside/x", "/nothing-here"} {
+		resp, err := http.Get(f.srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if got := resp.Header.Get("X-Content-Type-Options"); got != "nosniff" {
+			t.Errorf("GET %s (%d): X-Content-Type-Options %q", path, resp.StatusCode, got)
+		}
 	}
 }
