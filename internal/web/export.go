@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"net/http"
 	"strconv"
@@ -11,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/dauys/dauys"
+	"github.com/dauys/dauys/internal/csvsafe"
 	"github.com/dauys/dauys/internal/intake"
 	"github.com/dauys/dauys/internal/tally"
 	"github.com/dauys/dauys/internal/tlog"
@@ -116,7 +116,9 @@ var csvHeader = []string{"election", "contest", "area", "level", "number", "name
 // each of its children, for every contest that concerns the area.
 func (s *Site) resultsCSV(e *intake.Election, area string, res *tally.Results, children func(c *dauys.Contest) ([]tally.AreaResult, error)) ([]byte, error) {
 	var b bytes.Buffer
-	w := csv.NewWriter(&b)
+	// Names come from definitions and imported area files: cells that a
+	// spreadsheet would run as formulas are escaped.
+	w := csvsafe.NewWriter(&b)
 	w.Write(csvHeader)
 	for _, cr := range res.Contests {
 		c := e.Contest(cr.Contest)
