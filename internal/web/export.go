@@ -48,7 +48,9 @@ func (s *Site) serveAreaData(w http.ResponseWriter, r *http.Request) {
 		s.dataError(w, r, err)
 		return
 	}
-	ent, err := s.cache.get("data/"+tlog.Slug(e.ID)+"/"+file, version, func() (*entry, error) {
+	// The key is the area's own name, however the address spelled it, and
+	// under a/, apart from status.json.
+	ent, err := s.cache.get("data/"+tlog.Slug(e.ID)+"/a/"+tlog.Slug(area)+ext, version, func() (*entry, error) {
 		if ext == ".csv" {
 			res, err := s.cfg.Tally.Area(ctx, e.ID, area)
 			if err != nil {
