@@ -390,7 +390,7 @@ const (
 )
 
 // tempName matches the temporary folders publish makes, and only them.
-var tempName = regexp.MustCompile(`^\.tmp-[A-Za-z0-9_][A-Za-z0-9._-]*-[0-9a-f]{8}$`)
+var tempName = regexp.MustCompile(`^\.tmp-[A-Za-z0-9_-][A-Za-z0-9._-]*-[0-9a-f]{8}$`)
 
 // errPublishing is the answer while another publish holds the lock.
 func errPublishing(dir string) error {

@@ -150,6 +150,8 @@ func TestPublishCleansOnlyItsOwn(t *testing.T) {
 	v := filepath.Join(dir, "v")
 	leftover := filepath.Join(v, ".tmp-20260315T200000Z-0a1b2c3d")
 	mustWrite(t, filepath.Join(leftover, "kk", "index.html"), "half a page")
+	dashed := filepath.Join(v, ".tmp--night-1-ffff0000") // of version "-night-1"
+	mustWrite(t, filepath.Join(dashed, "data", "x.csv"), "half a file")
 	foreign := map[string]string{
 		"important/notes.txt":     "not a version",
 		"v0/index.html":           "named like a version, without the marker",
@@ -163,8 +165,10 @@ func TestPublishCleansOnlyItsOwn(t *testing.T) {
 		if _, err := fx.site.Publish(ctx, web.PublishOptions{Election: "fx-2025", Dir: dir, Version: version, Workers: 2, Keep: 1}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := os.Stat(leftover); !os.IsNotExist(err) {
-			t.Fatalf("after publishing %s the leftover temporary folder is still there: %v", version, err)
+		for _, l := range []string{leftover, dashed} {
+			if _, err := os.Stat(l); !os.IsNotExist(err) {
+				t.Fatalf("after publishing %s the leftover temporary folder %s is still there: %v", version, filepath.Base(l), err)
+			}
 		}
 	}
 	for rel, body := range foreign {
