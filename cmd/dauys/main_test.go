@@ -274,7 +274,10 @@ func TestKillDuringImport(t *testing.T) {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(time.Duration(300+200*attempt) * time.Millisecond)
+		// The kill comes once the import has stored some batches (more in
+		// each attempt), not after a time: on a busy machine nothing may
+		// be stored yet after a second.
+		waitStored(t, dbKilled, 1+200*attempt, cmd)
 		if err := cmd.Process.Signal(syscall.SIGKILL); err == nil {
 			err = cmd.Wait()
 			killed = err != nil && strings.Contains(err.Error(), "killed")
@@ -300,6 +303,40 @@ func TestKillDuringImport(t *testing.T) {
 	if resumed != clean {
 		t.Errorf("resumed totals differ from a clean import")
 	}
+}
+
+// waitStored waits until the database holds at least n protocols of
+// kz-2023, or the importing process has ended, for at most 3 minutes.
+func waitStored(t *testing.T, db string, n int, cmd *exec.Cmd) {
+	t.Helper()
+	ctx := context.Background()
+	s, err := sqlite.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	e, err := s.Election(ctx, "kz-2023")
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := e.Root().ID
+	for deadline := time.Now().Add(3 * time.Minute); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if cmd.ProcessState != nil || cmd.Process.Signal(syscall.Signal(0)) != nil {
+			return // it has ended: nothing left to interrupt
+		}
+		stored := int64(0)
+		for _, c := range e.Contests {
+			tot, err := s.Totals(ctx, "kz-2023", c.ID, []string{root})
+			if err != nil {
+				t.Fatal(err)
+			}
+			stored += tot[root][dauys.ReportedLine]
+		}
+		if stored >= int64(n) {
+			return
+		}
+	}
+	t.Fatalf("the import stored fewer than %d protocols in 3 minutes", n)
 }
 
 func tallyOf(t *testing.T, bin, db string) string {
