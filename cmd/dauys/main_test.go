@@ -310,15 +310,8 @@ func TestKillDuringImport(t *testing.T) {
 func waitStored(t *testing.T, db string, n int, cmd *exec.Cmd) {
 	t.Helper()
 	ctx := context.Background()
-	s, err := sqlite.Open(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, e := mustOpenElection(t, db, "kz-2023")
 	defer s.Close()
-	e, err := s.Election(ctx, "kz-2023")
-	if err != nil {
-		t.Fatal(err)
-	}
 	root := e.Root().ID
 	for deadline := time.Now().Add(3 * time.Minute); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		if cmd.ProcessState != nil || cmd.Process.Signal(syscall.Signal(0)) != nil {
@@ -365,24 +358,33 @@ func tallyOf(t *testing.T, bin, db string) string {
 	return b.String()
 }
 
+// mustOpenElection opens a SQLite database and reads an election's
+// definition from it; the caller closes the store.
+func mustOpenElection(t *testing.T, db, election string) (*sqlite.Store, *dauys.Election) {
+	t.Helper()
+	s, err := sqlite.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := s.Election(context.Background(), election)
+	if err != nil {
+		s.Close()
+		t.Fatal(err)
+	}
+	return s, e
+}
+
 // assertConsistent checks that the running totals of a store are exactly the
 // sums of the protocols it holds: nothing was half-written.
 func assertConsistent(t *testing.T, db, election string) {
 	t.Helper()
 	ctx := context.Background()
-	s, err := sqlite.Open(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, e := mustOpenElection(t, db, election)
 	defer s.Close()
-	e, err := s.Election(ctx, election)
-	if err != nil {
-		t.Fatal(err)
-	}
 	root := e.Root().ID
 	sums := map[string]map[string]int64{}
 	var n int
-	err = s.EachProtocol(ctx, election, "", func(p *dauys.Protocol) error {
+	err := s.EachProtocol(ctx, election, "", func(p *dauys.Protocol) error {
 		n++
 		if sums[p.Contest] == nil {
 			sums[p.Contest] = map[string]int64{}
