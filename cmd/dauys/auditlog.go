@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/ed25519"
 	"encoding/base64"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	"github.com/dauys/dauys"
+	"github.com/dauys/dauys/internal/csvsafe"
 )
 
 // runAuditLog exports the audit trail: CSV by default, or JSON, and checks
@@ -53,28 +53,16 @@ func (m *Main) runAuditLog(ctx context.Context, args []string) error {
 	if *asJSON {
 		return m.writeAuditJSON(ctx, al, *election)
 	}
-	w := csv.NewWriter(m.Stdout)
+	// Names tried at sign-in come from anyone: cells that would run as
+	// formulas are escaped, so the CSV is for reading; verifiers read --json.
+	w := csvsafe.NewWriter(m.Stdout)
 	w.Write([]string{"id", "at", "actor", "role", "credential", "action", "election", "area", "object", "outcome", "detail", "client", "prev", "hash"})
 	err = al.AuditEvents(ctx, *election, func(e *dauys.AuditEvent) error {
-		row := []string{strconv.FormatInt(e.ID, 10), e.At.Format(time.RFC3339Nano), e.Actor, e.Role, e.Credential, e.Action,
-			e.Election, e.Area, e.Object, e.Outcome, e.Detail, e.Client, e.Prev, e.Hash}
-		for i := range row {
-			row[i] = spreadsheetSafe(row[i])
-		}
-		return w.Write(row)
+		return w.Write([]string{strconv.FormatInt(e.ID, 10), e.At.Format(time.RFC3339Nano), e.Actor, e.Role, e.Credential, e.Action,
+			e.Election, e.Area, e.Object, e.Outcome, e.Detail, e.Client, e.Prev, e.Hash})
 	})
 	w.Flush()
 	return errors.Join(err, w.Error())
-}
-
-// spreadsheetSafe keeps a spreadsheet from running a cell as a formula:
-// names tried at sign-in come from anyone. Such a cell gets a leading
-// apostrophe, so the CSV is for reading; verifiers read --json.
-func spreadsheetSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }
 
 // writeAuditJSON streams {"events": [...]}, one event a line.

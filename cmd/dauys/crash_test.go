@@ -121,17 +121,36 @@ func TestCrashUnderLoad(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan *loadtest.Report, 1)
 		batch := subs[next:min(len(subs), next+6000)]
+		// The kill comes once this round has had target acknowledgements,
+		// a different point of the load in each round, while the
+		// submitters are still sending: waiting for them, not for a time,
+		// keeps the test the same on a slow or busy machine.
+		target := 100 + 200*round
+		reached := make(chan struct{})
+		roundAcked := 0
 		go func() {
 			rep, _ := loadtest.Run(ctx, loadtest.Config{BaseURL: srv.url, Token: token, Election: "kz-2023",
-				Protocols: batch, Submitters: 48, Duration: 20 * time.Second, Readers: 1,
+				Protocols: batch, Submitters: 48, Duration: 5 * time.Minute, Readers: 1,
 				Ack: func(sub intake.Submission, hash string) {
 					mu.Lock()
 					acked[key{sub.Contest, sub.Area}] = hash
+					if roundAcked++; roundAcked == target {
+						close(reached)
+					}
 					mu.Unlock()
 				}})
 			done <- rep
 		}()
-		time.Sleep(time.Duration(800+400*round) * time.Millisecond)
+		select {
+		case <-reached:
+		case rep := <-done:
+			srv.kill()
+			t.Fatalf("round %d: the load ended with %d acknowledgements, before the %d the kill waits for: %s", round, rep.Acked, target, rep)
+		case <-time.After(3 * time.Minute):
+			srv.kill()
+			cancel()
+			t.Fatalf("round %d: fewer than %d acknowledgements in 3 minutes: %s", round, target, <-done)
+		}
 		srv.kill()
 		cancel()
 		rep := <-done

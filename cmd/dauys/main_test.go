@@ -274,7 +274,10 @@ func TestKillDuringImport(t *testing.T) {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(time.Duration(300+200*attempt) * time.Millisecond)
+		// The kill comes once the import has stored some batches (more in
+		// each attempt), not after a time: on a busy machine nothing may
+		// be stored yet after a second.
+		waitStored(t, dbKilled, 1+200*attempt, cmd)
 		if err := cmd.Process.Signal(syscall.SIGKILL); err == nil {
 			err = cmd.Wait()
 			killed = err != nil && strings.Contains(err.Error(), "killed")
@@ -300,6 +303,33 @@ func TestKillDuringImport(t *testing.T) {
 	if resumed != clean {
 		t.Errorf("resumed totals differ from a clean import")
 	}
+}
+
+// waitStored waits until the database holds at least n protocols of
+// kz-2023, or the importing process has ended, for at most 3 minutes.
+func waitStored(t *testing.T, db string, n int, cmd *exec.Cmd) {
+	t.Helper()
+	ctx := context.Background()
+	s, e := mustOpenElection(t, db, "kz-2023")
+	defer s.Close()
+	root := e.Root().ID
+	for deadline := time.Now().Add(3 * time.Minute); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if cmd.ProcessState != nil || cmd.Process.Signal(syscall.Signal(0)) != nil {
+			return // it has ended: nothing left to interrupt
+		}
+		stored := int64(0)
+		for _, c := range e.Contests {
+			tot, err := s.Totals(ctx, "kz-2023", c.ID, []string{root})
+			if err != nil {
+				t.Fatal(err)
+			}
+			stored += tot[root][dauys.ReportedLine]
+		}
+		if stored >= int64(n) {
+			return
+		}
+	}
+	t.Fatalf("the import stored fewer than %d protocols in 3 minutes", n)
 }
 
 func tallyOf(t *testing.T, bin, db string) string {
@@ -328,24 +358,33 @@ func tallyOf(t *testing.T, bin, db string) string {
 	return b.String()
 }
 
+// mustOpenElection opens a SQLite database and reads an election's
+// definition from it; the caller closes the store.
+func mustOpenElection(t *testing.T, db, election string) (*sqlite.Store, *dauys.Election) {
+	t.Helper()
+	s, err := sqlite.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := s.Election(context.Background(), election)
+	if err != nil {
+		s.Close()
+		t.Fatal(err)
+	}
+	return s, e
+}
+
 // assertConsistent checks that the running totals of a store are exactly the
 // sums of the protocols it holds: nothing was half-written.
 func assertConsistent(t *testing.T, db, election string) {
 	t.Helper()
 	ctx := context.Background()
-	s, err := sqlite.Open(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, e := mustOpenElection(t, db, election)
 	defer s.Close()
-	e, err := s.Election(ctx, election)
-	if err != nil {
-		t.Fatal(err)
-	}
 	root := e.Root().ID
 	sums := map[string]map[string]int64{}
 	var n int
-	err = s.EachProtocol(ctx, election, "", func(p *dauys.Protocol) error {
+	err := s.EachProtocol(ctx, election, "", func(p *dauys.Protocol) error {
 		n++
 		if sums[p.Contest] == nil {
 			sums[p.Contest] = map[string]int64{}

@@ -14,13 +14,15 @@ import (
 //
 // Each run adds DIR/v/<version>/ and then points DIR/current.json at it, so
 // that a CDN or any static host can serve election night while the count
-// goes on (docs/site.md).
+// goes on (docs/site.md). One publish at a time writes to DIR; each removes
+// the temporary folders that interrupted ones left, and --keep removes only
+// versions publish wrote (they hold its marker file), never other folders.
 func (m *Main) runPublish(ctx context.Context, args []string) error {
 	fs, db := m.flags("publish")
 	election := fs.String("election", "", "election id")
 	out := fs.String("out", "", "folder of the static site")
 	version := fs.String("version", "", "name of this export (default: the UTC time, 20250316T200000Z)")
-	keep := fs.Int("keep", 0, "keep only the newest N exports (0 keeps all)")
+	keep := fs.Int("keep", 0, "keep only the newest N exports publish wrote, removing older ones (0 keeps all); other folders are never removed")
 	workers := fs.Int("workers", 0, "pages rendered in parallel (default: the number of CPUs)")
 	geojson := fs.String("geojson", "", "GeoJSON FeatureCollection of region boundaries (properties.id or properties.iso)")
 	if _, err := parse(fs, args); err != nil {

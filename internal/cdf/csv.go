@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/dauys/dauys"
+	"github.com/dauys/dauys/internal/csvsafe"
 	"github.com/dauys/dauys/internal/intake"
 )
 
@@ -55,7 +56,9 @@ func WriteCSV(ctx context.Context, w io.Writer, store dauys.Store, in *intake.Se
 	if err := x.collect(); err != nil {
 		return err
 	}
-	cw := csv.NewWriter(w)
+	// Names come from definitions and imported files: cells that a
+	// spreadsheet would run as formulas are escaped (ReadCSV undoes it).
+	cw := csvsafe.NewWriter(w)
 	if err := cw.Write(CSVHeader); err != nil {
 		return err
 	}
@@ -155,7 +158,7 @@ func ReadCSV(r io.Reader) ([]Row, error) {
 		n, _ := cr.FieldPos(0)
 		get := func(name string) string {
 			if i, ok := col[name]; ok && i < len(rec) {
-				return strings.TrimSpace(rec[i])
+				return csvsafe.Unescape(strings.TrimSpace(rec[i]))
 			}
 			return ""
 		}

@@ -66,7 +66,18 @@ type Config struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For and
 	// X-Forwarded-Proto are believed; nobody's by default.
 	TrustedProxies []netip.Prefix
+
+	// ResultsCacheEntries and ResultsCacheBytes bound the results answers
+	// kept in memory (default 4096 answers and 64 MiB of JSON).
+	ResultsCacheEntries int
+	ResultsCacheBytes   int64
 }
+
+// MaxURLBytes bounds the request target (path and query) of every request:
+// longer ones are answered 414 before any handler sees them. Ids are at
+// most 100 characters, so no address of the API, the site or the log
+// comes near it; 8 KiB is what common servers and proxies allow.
+const MaxURLBytes = 8 << 10
 
 // Server is the API's http.Handler.
 type Server struct {
@@ -111,8 +122,14 @@ func New(cfg Config) *Server {
 	if cfg.MaxPasswordChecks <= 0 {
 		cfg.MaxPasswordChecks = runtime.GOMAXPROCS(0)
 	}
+	if cfg.ResultsCacheEntries <= 0 {
+		cfg.ResultsCacheEntries = defaultResultsEntries
+	}
+	if cfg.ResultsCacheBytes <= 0 {
+		cfg.ResultsCacheBytes = defaultResultsBytes
+	}
 	s := &Server{cfg: cfg, mux: http.NewServeMux(), audit: &auditor{log: cfg.Audit},
-		hashing: make(chan struct{}, cfg.MaxPasswordChecks), cache: newResultsCache()}
+		hashing: make(chan struct{}, cfg.MaxPasswordChecks), cache: newResultsCache(cfg.ResultsCacheEntries, cfg.ResultsCacheBytes)}
 	if cfg.Intake != nil {
 		cfg.Intake.OnStored(s.cache.changed)
 	}
@@ -157,6 +174,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.secure(r) {
 		w.Header().Set("Strict-Transport-Security", "max-age=63072000")
 	}
+	// Every answer, of the API and of whatever is served beside it (the
+	// site, the transparency log), is to be taken for the type it says.
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	if len(r.RequestURI) > MaxURLBytes || len(r.URL.RawQuery) > MaxURLBytes {
+		writeProblem(w, problem{Type: "https://dauys.kz/problems/invalid", Title: http.StatusText(http.StatusRequestURITooLong),
+			Status: http.StatusRequestURITooLong, Code: dauys.EINVALID,
+			Detail: fmt.Sprintf("the address is longer than %d bytes", MaxURLBytes)})
+		return
+	}
 	s.handler.ServeHTTP(w, r)
 }
 
@@ -198,8 +224,28 @@ func (s *Server) election(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, def)
 }
 
+// areaOf returns the election and area (empty: the whole election) a
+// read names, refusing unknown ones before anything is computed or
+// cached, so that anyone's made-up names take no memory. The refusal does
+// not repeat the name, which may be long.
+func (s *Server) areaOf(r *http.Request) (string, string, error) {
+	e, err := s.cfg.Intake.Load(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return "", "", err
+	}
+	area := r.URL.Query().Get("area")
+	if area != "" && e.Tree.Area(area) == nil {
+		return "", "", dauys.Errorf(dauys.ENOTFOUND, "election %s has no such area", e.ID)
+	}
+	return e.ID, area, nil
+}
+
 func (s *Server) results(w http.ResponseWriter, r *http.Request) {
-	election, area := r.PathValue("id"), r.URL.Query().Get("area")
+	election, area, err := s.areaOf(r)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
 	body, err := s.cache.get(r.Context(), s.cfg.Now(), election, "results\x00"+area, func(ctx context.Context) (any, error) {
 		return s.cfg.Tally.Area(ctx, election, area)
 	})
@@ -214,7 +260,12 @@ func (s *Server) results(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) progress(w http.ResponseWriter, r *http.Request) {
-	res, err := s.cfg.Tally.Area(r.Context(), r.PathValue("id"), r.URL.Query().Get("area"))
+	election, area, err := s.areaOf(r)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	res, err := s.cfg.Tally.Area(r.Context(), election, area)
 	if err != nil {
 		s.Error(w, r, err)
 		return

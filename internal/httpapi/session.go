@@ -41,9 +41,8 @@ func (s *Server) authenticate(r *http.Request) (*identity, error) {
 }
 
 func (s *Server) authenticateToken(r *http.Request, header string) (*identity, error) {
-	secret, ok := strings.CutPrefix(header, "Bearer ")
-	secret = strings.TrimSpace(secret)
-	if !ok || secret == "" || s.cfg.Tokens == nil {
+	secret, ok := bearerToken(header)
+	if !ok || s.cfg.Tokens == nil {
 		return nil, dauys.Errorf(dauys.EUNAUTHORIZED, "a Bearer token is required")
 	}
 	t, err := s.cfg.Tokens.TokenByHash(r.Context(), dauys.HashToken(secret))
@@ -58,6 +57,19 @@ func (s *Server) authenticateToken(r *http.Request, header string) (*identity, e
 			dauys.Errorf(dauys.EUNAUTHORIZED, "the token has expired or was revoked"))
 	}
 	return &identity{principal: t.Principal, credential: "token:" + t.ID, expires: t.ExpiresAt}, nil
+}
+
+// bearerToken returns the token of an Authorization header that uses the
+// Bearer scheme. Schemes are case-insensitive (RFC 9110, section 11.1) and
+// one or more spaces separate the scheme from the token, so "bearer  T"
+// is as good as "Bearer T".
+func bearerToken(header string) (string, bool) {
+	scheme, token, ok := strings.Cut(strings.TrimSpace(header), " ")
+	token = strings.TrimSpace(token)
+	if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" {
+		return "", false
+	}
+	return token, true
 }
 
 // tokenRefused counts a refused token against the client's address, as a

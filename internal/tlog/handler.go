@@ -38,7 +38,16 @@ func (l *Log) Handler() http.Handler {
 	mux.HandleFunc("GET /log/{election}/proof/{index}", l.serveProof)
 	mux.HandleFunc("GET /log/{election}/consistency", l.serveConsistency)
 	mux.HandleFunc("GET /log/{election}/protocol/{contest}/{area...}", l.serveProtocol)
-	return mux
+	return nosniff(mux)
+}
+
+// nosniff tells browsers to take every answer, errors included, for the
+// type it says it is: a tile is bytes, a checkpoint text, never a page.
+func nosniff(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		h.ServeHTTP(w, r)
+	})
 }
 
 func electionOf(r *http.Request) (string, error) {

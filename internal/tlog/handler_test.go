@@ -154,6 +154,20 @@ func TestHandlerServesWhatWriteStaticWrites(t *testing.T) {
 	}
 }
 
+// TestHandlerNosniff: every answer of the log, found or not, tells
+// browsers not to guess its type.
+func TestHandlerNosniff(t *testing.T) {
+	s, _, _ := syncedStore(t)
+	h := (&tlog.Log{Storage: s}).Handler()
+	for _, path := range []string{"/log/tl-2026/checkpoint", "/log/tl-2026/checkpoints.json", "/log/tl-2026/key",
+		"/log/tl-2026/tile/entries/000.p/7", "/log/tl-2026/proof/1", "/log/tl-2026/consistency?from=2&to=3",
+		"/log/tl-2026/protocol/ref/P1?version=1", "/log/nope/checkpoint", "/log/tl-2026/proof/x", "/log/tl-2026/nothing"} {
+		if got := get(t, h, path).Header().Get("X-Content-Type-Options"); got != "nosniff" {
+			t.Errorf("GET %s: X-Content-Type-Options %q", path, got)
+		}
+	}
+}
+
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 func TestWriteStaticRefusesALaggingLog(t *testing.T) {

@@ -105,13 +105,22 @@ func etagMatch(header, etag string) bool {
 // pageCache keeps rendered responses by key, each valid for one version.
 // Renders of the same key run once at a time, so that a version change
 // under load costs one render, not one per waiting reader.
+//
+// Anyone may ask, so the cache is bounded: only pages that rendered are
+// kept (a made-up area is a not-found, not an entry), and they are at most
+// max entries and maxBytes of body and gzip together.
 type pageCache struct {
-	max int
+	max      int
+	maxBytes int64
 
 	mu       sync.RWMutex
 	m        map[string]*entry
+	bytes    int64
 	inflight map[string]*call
 }
+
+// size is what an entry holds in memory, near enough.
+func (e *entry) size() int64 { return int64(len(e.body) + len(e.gz)) }
 
 type call struct {
 	done chan struct{}
@@ -149,22 +158,46 @@ func (c *pageCache) get(key, version string, fill func() (*entry, error)) (*entr
 	c.mu.Lock()
 	delete(c.inflight, key+"\x00"+version)
 	if cl.err == nil {
-		if len(c.m) >= c.max {
-			// Dropping arbitrary entries is enough: what is read often
-			// comes back at once.
-			n := 0
-			for k := range c.m {
-				delete(c.m, k)
-				if n++; n >= c.max/4+1 {
-					break
-				}
-			}
-		}
-		c.m[key] = cl.e
+		c.keep(key, cl.e)
 	}
 	c.mu.Unlock()
 	close(cl.done)
 	return cl.e, cl.err
+}
+
+// keep adds an entry within the bounds; c.mu is held. An entry larger than
+// a quarter of the byte bound is served but not kept.
+func (c *pageCache) keep(key string, e *entry) {
+	if old := c.m[key]; old != nil {
+		c.bytes -= old.size()
+		delete(c.m, key)
+	}
+	if e.size() > c.maxBytes/4 {
+		return
+	}
+	if len(c.m) >= c.max {
+		// Dropping arbitrary entries is enough: what is read often comes
+		// back at once. A quarter goes at once, so that a full cache is
+		// not trimmed at every render.
+		c.drop(c.max/4 + 1)
+	}
+	for c.bytes+e.size() > c.maxBytes && len(c.m) > 0 {
+		c.drop(1)
+	}
+	c.m[key] = e
+	c.bytes += e.size()
+}
+
+// drop removes n arbitrary entries; c.mu is held.
+func (c *pageCache) drop(n int) {
+	for k, e := range c.m {
+		if n <= 0 {
+			return
+		}
+		c.bytes -= e.size()
+		delete(c.m, k)
+		n--
+	}
 }
 
 // versionCache remembers the version of each election's totals for

@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"net/http"
 	"strconv"
@@ -11,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/dauys/dauys"
+	"github.com/dauys/dauys/internal/csvsafe"
 	"github.com/dauys/dauys/internal/intake"
 	"github.com/dauys/dauys/internal/tally"
 	"github.com/dauys/dauys/internal/tlog"
@@ -48,7 +48,9 @@ func (s *Site) serveAreaData(w http.ResponseWriter, r *http.Request) {
 		s.dataError(w, r, err)
 		return
 	}
-	ent, err := s.cache.get("data/"+tlog.Slug(e.ID)+"/"+file, version, func() (*entry, error) {
+	// The key is the area's own name, however the address spelled it, and
+	// under a/, apart from status.json.
+	ent, err := s.cache.get("data/"+tlog.Slug(e.ID)+"/a/"+tlog.Slug(area)+ext, version, func() (*entry, error) {
 		if ext == ".csv" {
 			res, err := s.cfg.Tally.Area(ctx, e.ID, area)
 			if err != nil {
@@ -116,7 +118,9 @@ var csvHeader = []string{"election", "contest", "area", "level", "number", "name
 // each of its children, for every contest that concerns the area.
 func (s *Site) resultsCSV(e *intake.Election, area string, res *tally.Results, children func(c *dauys.Contest) ([]tally.AreaResult, error)) ([]byte, error) {
 	var b bytes.Buffer
-	w := csv.NewWriter(&b)
+	// Names come from definitions and imported area files: cells that a
+	// spreadsheet would run as formulas are escaped.
+	w := csvsafe.NewWriter(&b)
 	w.Write(csvHeader)
 	for _, cr := range res.Contests {
 		c := e.Contest(cr.Contest)

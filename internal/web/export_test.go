@@ -22,3 +22,11 @@ const (
 	PageArea     = pageArea
 	PageContest  = pageContest
 )
+
+// CachedPages reports the responses kept in memory and their bytes, for
+// the tests of the cache's bounds.
+func (s *Site) CachedPages() (entries int, bytes int64) {
+	s.cache.mu.RLock()
+	defer s.cache.mu.RUnlock()
+	return len(s.cache.m), s.cache.bytes
+}

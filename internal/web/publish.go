@@ -9,9 +9,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"sort"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -78,17 +78,39 @@ func (s *Site) Publish(ctx context.Context, opt PublishOptions) (*PublishResult,
 		// processor to one that renders.
 		opt.Workers = 2 * runtime.GOMAXPROCS(0)
 	}
-	final := filepath.Join(opt.Dir, "v", opt.Version)
+	versions := filepath.Join(opt.Dir, "v")
+	if err := os.MkdirAll(versions, 0o755); err != nil {
+		return nil, fmt.Errorf("web: publish: %w", err)
+	}
+	// One publish at a time writes to a folder; holding its lock, this
+	// one knows that temporary folders of earlier runs are leftovers.
+	unlock, exclusive, err := lockVersions(versions)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	if err := removeLeftovers(versions, exclusive, time.Now()); err != nil {
+		return nil, err
+	}
+	final := filepath.Join(versions, opt.Version)
 	if _, err := os.Stat(final); err == nil {
 		return nil, dauys.Errorf(dauys.ECONFLICT, "version %s is already published in %s", opt.Version, opt.Dir)
 	}
 	suffix := make([]byte, 4)
 	rand.Read(suffix)
-	tmp := filepath.Join(opt.Dir, "v", ".tmp-"+opt.Version+"-"+hex.EncodeToString(suffix))
+	tmp := filepath.Join(versions, tempPrefix+opt.Version+"-"+hex.EncodeToString(suffix))
 	if err := os.MkdirAll(tmp, 0o755); err != nil {
 		return nil, fmt.Errorf("web: publish: %w", err)
 	}
 	defer os.RemoveAll(tmp)
+	ptr := Pointer{Election: e.ID, Version: opt.Version, Path: "v/" + opt.Version + "/", Published: now}
+	b, _ := json.MarshalIndent(ptr, "", " ")
+	b = append(b, '\n')
+	// The marker says that this folder is a version publish wrote, so
+	// that pruning never removes a folder someone else put under v/.
+	if err := os.WriteFile(filepath.Join(tmp, versionMarker), b, 0o644); err != nil {
+		return nil, fmt.Errorf("web: publish: %w", err)
+	}
 
 	p := &publisher{s: s, e: e, dir: tmp, version: opt.Version,
 		memo: &resultsMemo{areas: map[string]*tally.Results{}, lists: map[string][]tally.AreaResult{}}}
@@ -112,9 +134,7 @@ func (s *Site) Publish(ctx context.Context, opt PublishOptions) (*PublishResult,
 	if err := os.Rename(tmp, final); err != nil {
 		return nil, fmt.Errorf("web: publish: %w", err)
 	}
-	ptr := Pointer{Election: e.ID, Version: opt.Version, Path: "v/" + opt.Version + "/", Published: now}
-	b, _ := json.MarshalIndent(ptr, "", " ")
-	if err := writeAtomic(filepath.Join(opt.Dir, "current.json"), append(b, '\n')); err != nil {
+	if err := writeAtomic(filepath.Join(opt.Dir, "current.json"), b); err != nil {
 		return nil, err
 	}
 	// The root index sends readers to the current version; it and
@@ -126,7 +146,7 @@ func (s *Site) Publish(ctx context.Context, opt PublishOptions) (*PublishResult,
 		return nil, err
 	}
 	if opt.Keep > 0 {
-		if err := prune(filepath.Join(opt.Dir, "v"), opt.Version, opt.Keep); err != nil {
+		if err := prune(versions, e.ID, opt.Version, opt.Keep); err != nil {
 			return nil, err
 		}
 	}
@@ -354,33 +374,91 @@ func writeAtomic(path string, b []byte) error {
 	return os.Rename(tmp, path)
 }
 
-// prune removes the oldest versions so that keep remain, never the
-// current one.
-func prune(dir, current string, keep int) error {
+// Names publish gives what it writes under Dir/v/.
+const (
+	// tempPrefix begins the temporary folder of a version being written:
+	// .tmp-<version>-<8 hex digits>.
+	tempPrefix = ".tmp-"
+	// versionMarker is the file inside each version publish wrote: its
+	// pointer, as current.json was when it was published.
+	versionMarker = ".dauys-version.json"
+	// lockFile is held by the publish that writes to the folder.
+	lockFile = ".publish.lock"
+	// staleTemp is the age after which a temporary folder is taken for a
+	// leftover where the lock cannot be taken (see lockVersions).
+	staleTemp = 24 * time.Hour
+)
+
+// tempName matches the temporary folders publish makes, and only them.
+var tempName = regexp.MustCompile(`^\.tmp-[A-Za-z0-9_-][A-Za-z0-9._-]*-[0-9a-f]{8}$`)
+
+// errPublishing is the answer while another publish holds the lock.
+func errPublishing(dir string) error {
+	return dauys.Errorf(dauys.ECONFLICT, "another dauys publish is writing to %s: try again when it has finished", filepath.Dir(dir))
+}
+
+// removeLeftovers removes the temporary folders that interrupted runs
+// (kill -9, a power cut) left under dir: every one when this run holds the
+// lock, since no other publish can be writing them; without a lock, those
+// untouched for staleTemp. Nothing but publish's own temporary folders is
+// touched.
+func removeLeftovers(dir string, exclusive bool, now time.Time) error {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return err
 	}
-	type version struct {
-		name string
-		mod  time.Time
-	}
-	var vs []version
+	var errs []error
 	for _, de := range entries {
-		if !de.IsDir() || strings.HasPrefix(de.Name(), ".") || de.Name() == current {
+		if !de.IsDir() || !tempName.MatchString(de.Name()) {
 			continue
 		}
-		info, err := de.Info()
-		if err != nil {
-			return err
+		if !exclusive {
+			info, err := de.Info()
+			if err != nil || now.Sub(info.ModTime()) < staleTemp {
+				continue
+			}
 		}
-		vs = append(vs, version{de.Name(), info.ModTime()})
+		errs = append(errs, os.RemoveAll(filepath.Join(dir, de.Name())))
 	}
-	sort.Slice(vs, func(i, j int) bool { return vs[i].mod.After(vs[j].mod) })
+	return errors.Join(errs...)
+}
+
+// prune removes the oldest versions of the election so that keep remain,
+// never the current one, and only versions publish wrote: a folder whose
+// name is a version's and which holds the marker naming this election.
+// Anything else under dir (a folder someone put there, a version of
+// another election or from before markers) stays.
+func prune(dir, election, current string, keep int) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	var vs []Pointer
+	for _, de := range entries {
+		name := de.Name()
+		if !de.IsDir() || name == current || tlog.Slug(name) != name {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(dir, name, versionMarker))
+		if err != nil {
+			continue // not a version publish wrote
+		}
+		var ptr Pointer
+		if json.Unmarshal(b, &ptr) != nil || ptr.Version != name || ptr.Election != election {
+			continue
+		}
+		vs = append(vs, ptr)
+	}
+	sort.Slice(vs, func(i, j int) bool {
+		if !vs[i].Published.Equal(vs[j].Published) {
+			return vs[i].Published.After(vs[j].Published)
+		}
+		return vs[i].Version > vs[j].Version
+	})
 	var errs []error
 	for i, v := range vs {
 		if i+1 >= keep {
-			errs = append(errs, os.RemoveAll(filepath.Join(dir, v.name)))
+			errs = append(errs, os.RemoveAll(filepath.Join(dir, v.Version)))
 		}
 	}
 	return errors.Join(errs...)

@@ -137,3 +137,59 @@ func readJSON(t *testing.T, p string, v any) {
 		t.Fatalf("%s: %v", p, err)
 	}
 }
+
+// TestPublishCleansOnlyItsOwn: a temporary folder that an interrupted
+// publish (kill -9) left is removed by the next one, and pruning with Keep
+// removes only versions publish wrote: a folder someone else put under v/,
+// even one named like a version, survives Keep 1, and so do folders that
+// merely resemble a temporary one.
+func TestPublishCleansOnlyItsOwn(t *testing.T) {
+	fx := mustFixture(t, nil)
+	ctx := context.Background()
+	dir := t.TempDir()
+	v := filepath.Join(dir, "v")
+	leftover := filepath.Join(v, ".tmp-20260315T200000Z-0a1b2c3d")
+	mustWrite(t, filepath.Join(leftover, "kk", "index.html"), "half a page")
+	dashed := filepath.Join(v, ".tmp--night-1-ffff0000") // of version "-night-1"
+	mustWrite(t, filepath.Join(dashed, "data", "x.csv"), "half a file")
+	foreign := map[string]string{
+		"important/notes.txt":     "not a version",
+		"v0/index.html":           "named like a version, without the marker",
+		".tmp-mine/keep.txt":      "not publish's pattern",
+		".tmpx-v1-0a1b2c3d/k.txt": "not publish's pattern",
+	}
+	for rel, body := range foreign {
+		mustWrite(t, filepath.Join(v, filepath.FromSlash(rel)), body)
+	}
+	for _, version := range []string{"v1", "v2", "v3"} {
+		if _, err := fx.site.Publish(ctx, web.PublishOptions{Election: "fx-2025", Dir: dir, Version: version, Workers: 2, Keep: 1}); err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range []string{leftover, dashed} {
+			if _, err := os.Stat(l); !os.IsNotExist(err) {
+				t.Fatalf("after publishing %s the leftover temporary folder %s is still there: %v", version, filepath.Base(l), err)
+			}
+		}
+	}
+	for rel, body := range foreign {
+		if b, err := os.ReadFile(filepath.Join(v, filepath.FromSlash(rel))); err != nil || string(b) != body {
+			t.Errorf("%s did not survive publishing with Keep 1: %v", rel, err)
+		}
+	}
+	for _, version := range []string{"v1", "v2"} {
+		if _, err := os.Stat(filepath.Join(v, version)); !os.IsNotExist(err) {
+			t.Errorf("version %s was not pruned with Keep 1: %v", version, err)
+		}
+	}
+	mustExist(t, filepath.Join(v, "v3", "kk", "index.html"))
+}
+
+func mustWrite(t *testing.T, path, body string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -62,8 +62,10 @@ type Config struct {
 	// PollEvery is how often the pages' script asks whether the results
 	// changed (default 15s).
 	PollEvery time.Duration
-	// CacheEntries bounds the rendered pages kept in memory (default 4096).
+	// CacheEntries bounds the rendered pages kept in memory (default 4096),
+	// CacheBytes their size with their gzip forms (default 128 MiB).
 	CacheEntries int
+	CacheBytes   int64
 	// Boundaries returns the geographic boundaries of an election's areas,
 	// or nil; with them the region pages draw a map beside the cartogram.
 	Boundaries func(election string) *Boundaries
@@ -131,6 +133,9 @@ func New(cfg Config) (*Site, error) {
 	if cfg.CacheEntries <= 0 {
 		cfg.CacheEntries = 4096
 	}
+	if cfg.CacheBytes <= 0 {
+		cfg.CacheBytes = 128 << 20
+	}
 	if cfg.Log == nil {
 		if st, ok := cfg.Store.(tlog.Storage); ok {
 			cfg.Log = &tlog.Log{Storage: st}
@@ -150,7 +155,7 @@ func New(cfg Config) (*Site, error) {
 	if s.assets, err = loadAssets(); err != nil {
 		return nil, err
 	}
-	s.cache.max = cfg.CacheEntries
+	s.cache.max, s.cache.maxBytes = cfg.CacheEntries, cfg.CacheBytes
 	return s, nil
 }
 
