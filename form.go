@@ -432,6 +432,11 @@ func (v *Validator) sum(terms []Term, lines map[string]int64) (s int64, ok bool)
 	return s, true
 }
 
+// AddCounts returns a+b; ok is false when the sum overflows an int64. It
+// is the one checked addition of counts that validation, running totals
+// and tallies share: an overflow is an error, never a wrap.
+func AddCounts(a, b int64) (sum int64, ok bool) { return addInt64(a, b) }
+
 // addInt64 returns a+b; ok is false when the sum overflows.
 func addInt64(a, b int64) (int64, bool) {
 	s := a + b
