@@ -283,11 +283,18 @@ func (e *Election) check(sub *Submission, now time.Time) (*dauys.Protocol, error
 			EN: "an amendment needs a reason",
 		})
 	}
-	lines := make(map[string]int64, len(sub.Lines))
-	for k, v := range sub.Lines {
-		lines[k] = v
+	v := e.validators[c.ID]
+	// A protocol with far more lines than its form is refused by Complete
+	// before it looks at any line and without changing them: it is not
+	// copied first.
+	lines := sub.Lines
+	if len(lines) <= v.MaxLines() {
+		lines = make(map[string]int64, len(sub.Lines))
+		for k, n := range sub.Lines {
+			lines[k] = n
+		}
 	}
-	errs, warns := e.validators[c.ID].Complete(lines)
+	errs, warns := v.Complete(lines)
 	if len(errs) > 0 {
 		return nil, findingsError(sub, errs)
 	}
