@@ -19,7 +19,7 @@ func testSaveProtocolsRefusesOverflow(t *testing.T, fresh func(*testing.T) dauys
 	bad1 := f.original(contestRef, "p2", ref(1000, 0, 1<<62, 1<<62))
 	good2 := f.original(contestRef, "p3", ref(1200, 700, 500, 200))
 	bad2 := f.original(contestMay, "p1", mayor(math.MaxInt64, math.MaxInt64, math.MaxInt64, 0))
-	bad3 := f.original(contestMay, "p2", mayor(1000, 600, -(1 << 62), 0))
+	bad3 := f.original(contestMay, "p2", mayor(1000, 600, -(1<<62), 0))
 	rs := mustSave(t, s, good1, bad1, good2, bad2, bad3)
 	for i, r := range rs {
 		bad := i == 1 || i >= 3
