@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dauys/dauys"
 	"github.com/dauys/dauys/internal/httpapi"
@@ -18,10 +19,19 @@ import (
 // around, results over a store that already holds such counts, and a body
 // of forty thousand unknown lines.
 
-// bigFixture is the fixture with room for large bodies and an audit trail.
+// bigFixture is the fixture with room for large bodies, an audit trail
+// and a token of precinct p1's commission, the least privileged writer.
 func bigFixture(t *testing.T) *fixture {
 	t.Helper()
-	return newFixtureWith(t, func(c *httpapi.Config, s *sqlite.Store) { c.MaxBody, c.Audit = 1<<20, s })
+	f := newFixtureWith(t, func(c *httpapi.Config, s *sqlite.Store) { c.MaxBody, c.Audit = 1<<20, s })
+	now := time.Date(2026, 3, 15, 21, 0, 0, 0, time.UTC) // the fixture's clock
+	tok := dauys.Token{ID: "p1", Hash: dauys.HashToken("secret-p1"), CreatedAt: now, ExpiresAt: now.Add(time.Hour),
+		Principal: dauys.Principal{Subject: "uik-p1", Role: dauys.RolePrecinct, Election: "e", Area: "p1"}}
+	if err := f.store.CreateToken(context.Background(), &tok); err != nil {
+		t.Fatal(err)
+	}
+	f.tokens["p1"] = "secret-p1"
+	return f
 }
 
 // TestSubmitOverflowIsRefused: four option counts of 2^62 add up to 2^64,
@@ -31,7 +41,7 @@ func TestSubmitOverflowIsRefused(t *testing.T) {
 	f := bigFixture(t)
 	const q = 4611686018427387904
 	body := fmt.Sprintf(`{"contest":"list","area":"p1","lines":{"registered":1000,"took_part":0,"invalid":%d,"against_all":%d,"option:a":%d,"option:b":%d}}`, q, q, q, q)
-	resp, data := f.do(t, "POST", "/api/v1/elections/e/protocols", f.tokens["r1"], body)
+	resp, data := f.do(t, "POST", "/api/v1/elections/e/protocols", f.tokens["p1"], body)
 	if resp.StatusCode != 422 || !strings.Contains(string(data), "E_TOO_LARGE") || !strings.Contains(string(data), "option:a") {
 		t.Fatalf("status %d: %s", resp.StatusCode, data)
 	}
@@ -45,7 +55,7 @@ func TestSubmitOverflowIsRefused(t *testing.T) {
 // its results, with the contest whose totals cannot be decided marked.
 func TestResultsServedOverAbsurdTotals(t *testing.T) {
 	f := bigFixture(t)
-	if resp, data := f.do(t, "POST", "/api/v1/elections/e/protocols", f.tokens["r1"], good); resp.StatusCode != 201 {
+	if resp, data := f.do(t, "POST", "/api/v1/elections/e/protocols", f.tokens["p1"], good); resp.StatusCode != 201 {
 		t.Fatalf("status %d: %s", resp.StatusCode, data)
 	}
 	db, err := sql.Open("sqlite", "file:"+f.path+"?_pragma=busy_timeout(10000)")
@@ -92,7 +102,7 @@ func TestRefusalOfManyLinesIsBounded(t *testing.T) {
 		fmt.Fprintf(&b, `,"x%05d":1`, i)
 	}
 	b.WriteString(`}}`)
-	resp, data := f.do(t, "POST", "/api/v1/elections/e/protocols", f.tokens["r1"], b.String())
+	resp, data := f.do(t, "POST", "/api/v1/elections/e/protocols", f.tokens["p1"], b.String())
 	if resp.StatusCode != 422 || !strings.Contains(string(data), "E_TOO_MANY_LINES") {
 		t.Fatalf("status %d: %.500s", resp.StatusCode, data)
 	}
