@@ -3,11 +3,35 @@ package dauys
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"math/big"
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
+
+// MaxCount is the largest number any line of a protocol may hold. No
+// polling station holds a billion voters or ballots, and with every count
+// at most 10^9 the running totals of all the precincts there could ever be
+// stay far from what an int64 holds. A larger count is refused
+// (E_TOO_LARGE), never wrapped around. A form's own relations may bound
+// its lines further (took_part <= registered); none may raise the bound.
+const MaxCount int64 = 1_000_000_000
+
+// MaxFindings is the number of findings kept per protocol; the rest are
+// summed up in one E_MORE_FINDINGS finding ("and 39,990 more"), so that
+// a body of forty thousand bad lines makes a short answer and a short
+// stored reason.
+const MaxFindings = 20
+
+// maxNameInMessage is how much of a line name a finding quotes: enough to
+// recognise a real name, never a whole hostile one.
+const maxNameInMessage = 64
+
+// MaxReasonLength bounds, in bytes, a refusal's reason as intake stores
+// it and the audit trail records it.
+const MaxReasonLength = 4096
 
 // Line kinds.
 const (
@@ -310,14 +334,23 @@ func NewValidator(f *Form, c *Contest) (*Validator, error) {
 // Lines returns the lines the validator expects, in form order.
 func (v *Validator) Lines() []Line { return v.lines }
 
+// MaxLines is the most lines a protocol for this form may have: the form's
+// lines and at most MaxFindings more. A protocol with more is refused as a
+// whole (E_TOO_MANY_LINES) before any line is looked at.
+func (v *Validator) MaxLines() int { return len(v.lines) + MaxFindings }
+
 // Complete fills derived lines in place and returns the findings: blocking
-// errors (a missing, unknown or negative line, a failed control relation)
-// and warnings (a plausibility check that holds). Lines are not changed
-// otherwise.
+// errors (a missing, unknown, negative or too large line, a failed control
+// relation) and warnings (a plausibility check that holds). Lines are not
+// changed otherwise. Each list holds at most MaxFindings findings and a
+// last one that counts the others.
 func (v *Validator) Complete(lines map[string]int64) (errs, warns []Finding) {
+	if len(lines) > v.MaxLines() {
+		return []Finding{finding("E_TOO_MANY_LINES", SeverityError, nil, msgTooManyLines(len(lines), len(v.lines)), "")}, nil
+	}
 	for name := range lines {
 		if _, ok := v.index[name]; !ok {
-			errs = append(errs, finding("E_UNKNOWN_LINE", SeverityError, []string{name}, msgUnknownLine(name), ""))
+			errs = append(errs, finding("E_UNKNOWN_LINE", SeverityError, []string{clipName(name)}, msgUnknownLine(name), ""))
 		}
 	}
 	for _, l := range v.lines {
@@ -325,53 +358,113 @@ func (v *Validator) Complete(lines map[string]int64) (errs, warns []Finding) {
 		if l.Derived != "" {
 			continue
 		}
-		if !ok {
+		switch {
+		case !ok:
 			errs = append(errs, finding("E_MISSING_LINE", SeverityError, []string{l.Name}, msgMissingLine(l.Name), ""))
-		} else if n < 0 {
+		case n < 0:
 			errs = append(errs, finding("E_NEGATIVE", SeverityError, []string{l.Name}, msgNegative(l.Name, n), ""))
+		case n > MaxCount:
+			errs = append(errs, finding("E_TOO_LARGE", SeverityError, []string{l.Name}, msgTooLarge(l.Name, n), ""))
 		}
 	}
 	if len(errs) > 0 {
-		sortFindings(errs)
-		return errs, nil
+		return capFindings(errs), nil
 	}
 	for _, d := range v.derived {
-		lines[d.name] = v.sum(d.expr, lines)
+		n, ok := v.sum(d.expr, lines)
+		switch {
+		case !ok:
+			errs = append(errs, finding("E_TOO_LARGE", SeverityError, []string{d.name}, msgTooLarge(d.name, math.MaxInt64), ""))
+			continue
+		case n > MaxCount:
+			errs = append(errs, finding("E_TOO_LARGE", SeverityError, []string{d.name}, msgTooLarge(d.name, n), ""))
+		case n < 0:
+			errs = append(errs, finding("E_NEGATIVE", SeverityError, []string{d.name}, msgNegative(d.name, n), ""))
+		}
+		lines[d.name] = n
+	}
+	if len(errs) > 0 {
+		return capFindings(errs), nil
 	}
 	for _, r := range v.relations {
-		if !v.holds(r.expr, lines) {
+		if holds, ok := v.holds(r.expr, lines); !ok {
+			errs = append(errs, finding("E_OVERFLOW", SeverityError, v.names(r.expr), msgOverflow(r.Relation), ""))
+		} else if !holds {
 			errs = append(errs, finding(r.Code, SeverityError, v.names(r.expr), relationMessage(r.Relation), v.detail(r.expr, lines)))
 		}
 	}
 	for _, c := range v.checks {
-		if v.holds(c.expr, lines) {
+		if holds, ok := v.holds(c.expr, lines); ok && holds {
 			warns = append(warns, finding(c.Code, SeverityWarning, v.names(c.expr), relationMessage(c.Relation), v.detail(c.expr, lines)))
 		}
 	}
-	return errs, warns
+	return capFindings(errs), capFindings(warns)
 }
 
-func (v *Validator) sum(terms []Term, lines map[string]int64) int64 {
-	var s int64
+// sum evaluates a side of an expression; ok is false when it, or any
+// product or partial sum on the way, does not fit in an int64.
+func (v *Validator) sum(terms []Term, lines map[string]int64) (s int64, ok bool) {
+	add := func(coef, n int64) bool {
+		p, ok := mulInt64(coef, n)
+		if ok {
+			s, ok = addInt64(s, p)
+		}
+		return ok
+	}
 	for _, t := range terms {
 		switch t.Line {
 		case "1":
-			s += t.Coef
+			if !add(t.Coef, 1) {
+				return 0, false
+			}
 		case OptionsTerm:
 			for _, o := range v.options {
-				s += t.Coef * lines[o]
+				if !add(t.Coef, lines[o]) {
+					return 0, false
+				}
 			}
 		default:
-			s += t.Coef * lines[t.Line]
+			if !add(t.Coef, lines[t.Line]) {
+				return 0, false
+			}
 		}
 	}
-	return s
+	return s, true
+}
+
+// AddCounts returns a+b; ok is false when the sum overflows an int64. It
+// is the one checked addition of counts that validation, running totals
+// and tallies share: an overflow is an error, never a wrap.
+func AddCounts(a, b int64) (sum int64, ok bool) { return addInt64(a, b) }
+
+// addInt64 returns a+b; ok is false when the sum overflows.
+func addInt64(a, b int64) (int64, bool) {
+	s := a + b
+	// Overflow happened when a and b share a sign that s does not.
+	return s, (a >= 0) != (b >= 0) || (s >= 0) == (a >= 0)
+}
+
+// mulInt64 returns a*b; ok is false when the product overflows.
+func mulInt64(a, b int64) (int64, bool) {
+	if a == 0 || b == 0 {
+		return 0, true
+	}
+	p := a * b
+	if (a == -1 && b == math.MinInt64) || (b == -1 && a == math.MinInt64) || p/b != a {
+		return 0, false
+	}
+	return p, true
 }
 
 // holds evaluates the expression exactly: with a percentage p, "a > p% b"
 // is compared as 100*a > p*b in rationals.
-func (v *Validator) holds(e *Expression, lines map[string]int64) bool {
-	l, r := v.sum(e.Left, lines), v.sum(e.Right, lines)
+// ok is false when a side cannot be evaluated in an int64.
+func (v *Validator) holds(e *Expression, lines map[string]int64) (holds, ok bool) {
+	l, lok := v.sum(e.Left, lines)
+	r, rok := v.sum(e.Right, lines)
+	if !lok || !rok {
+		return false, false
+	}
 	var c int
 	if e.Percent != nil {
 		c = comparePercent(l, e.Percent, r)
@@ -380,19 +473,19 @@ func (v *Validator) holds(e *Expression, lines map[string]int64) bool {
 	}
 	switch e.Op {
 	case "=":
-		return c == 0
+		return c == 0, true
 	case "!=":
-		return c != 0
+		return c != 0, true
 	case "<=":
-		return c <= 0
+		return c <= 0, true
 	case ">=":
-		return c >= 0
+		return c >= 0, true
 	case "<":
-		return c < 0
+		return c < 0, true
 	case ">":
-		return c > 0
+		return c > 0, true
 	}
-	return false
+	return false, true
 }
 
 // comparePercent compares 100*l with p*r exactly: in int64 when every
@@ -413,8 +506,10 @@ func comparePercent(l int64, p *big.Rat, r int64) int {
 }
 
 // detail shows the values of both sides of an expression, for a finding.
+// It is called only for expressions that holds could evaluate.
 func (v *Validator) detail(e *Expression, lines map[string]int64) string {
-	l, r := v.sum(e.Left, lines), v.sum(e.Right, lines)
+	l, _ := v.sum(e.Left, lines)
+	r, _ := v.sum(e.Right, lines)
 	pct := ""
 	if e.Percent != nil {
 		pct = e.Percent.FloatString(2) + "% of "
@@ -432,8 +527,9 @@ func (v *Validator) describe(terms []Term, lines map[string]int64) string {
 				b.WriteString(" + ")
 			}
 		}
-		c := t.Coef
-		if c < 0 {
+		// The magnitude as unsigned: -MinInt64 has no int64.
+		c := uint64(t.Coef)
+		if t.Coef < 0 {
 			c = -c
 		}
 		if t.Line == "1" {
@@ -475,6 +571,52 @@ func sortFindings(fs []Finding) {
 	})
 }
 
+// capFindings sorts the findings and keeps the first MaxFindings, with one
+// more that counts the rest.
+func capFindings(fs []Finding) []Finding {
+	if len(fs) == 0 {
+		return fs
+	}
+	sortFindings(fs)
+	if len(fs) <= MaxFindings {
+		return fs
+	}
+	more := len(fs) - MaxFindings
+	return append(fs[:MaxFindings:MaxFindings], finding("E_MORE_FINDINGS", fs[MaxFindings].Severity, nil, msgMoreFindings(more), ""))
+}
+
+// clipName returns a line name as a message may quote it: whole when it
+// is short, as real names are, and its first bytes otherwise.
+func clipName(name string) string {
+	if len(name) <= maxNameInMessage {
+		return name
+	}
+	return ClipText(name, maxNameInMessage)
+}
+
+// ClipText returns s cut to at most limit bytes, on a character boundary,
+// with "…" marking the cut; s itself when it fits.
+func ClipText(s string, limit int) string {
+	const mark = "…"
+	if len(s) <= limit {
+		return s
+	}
+	n := limit - len(mark)
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:max(n, 0)] + mark
+}
+
+// groupDigits writes n with its digits in groups of three: 39,990.
+func groupDigits(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
 func relationMessage(r Relation) Text {
 	if !r.Message.IsZero() {
 		return r.Message
@@ -487,6 +629,7 @@ func relationMessage(r Relation) Text {
 }
 
 func msgUnknownLine(name string) Text {
+	name = clipName(name)
 	return Text{
 		KK: fmt.Sprintf("Хаттамада %q жолы жоқ", name),
 		RU: fmt.Sprintf("В форме протокола нет строки %q", name),
@@ -507,5 +650,37 @@ func msgNegative(name string, n int64) Text {
 		KK: fmt.Sprintf("%q жолы теріс сан: %d", name, n),
 		RU: fmt.Sprintf("Строка %q отрицательна: %d", name, n),
 		EN: fmt.Sprintf("Line %q is negative: %d", name, n),
+	}
+}
+
+func msgTooLarge(name string, n int64) Text {
+	return Text{
+		KK: fmt.Sprintf("%q жолы тым үлкен: %d (ең көбі %d)", name, n, MaxCount),
+		RU: fmt.Sprintf("Строка %q слишком велика: %d (не более %d)", name, n, MaxCount),
+		EN: fmt.Sprintf("Line %q is too large: %d (at most %d)", name, n, MaxCount),
+	}
+}
+
+func msgOverflow(r Relation) Text {
+	return Text{
+		KK: "Бақылау қатынасын есептеу мүмкін емес, сандар тым үлкен: " + r.Expr,
+		RU: "Контрольное соотношение нельзя вычислить, числа слишком велики: " + r.Expr,
+		EN: "Control relation cannot be evaluated, the numbers are too large: " + r.Expr,
+	}
+}
+
+func msgTooManyLines(n, form int) Text {
+	return Text{
+		KK: fmt.Sprintf("Хаттамада %d жол бар, ал нысанда %d жол ғана", n, form),
+		RU: fmt.Sprintf("В протоколе %d строк, а в форме только %d", n, form),
+		EN: fmt.Sprintf("The protocol has %d lines; its form has only %d", n, form),
+	}
+}
+
+func msgMoreFindings(n int) Text {
+	return Text{
+		KK: fmt.Sprintf("және тағы %s", groupDigits(n)),
+		RU: fmt.Sprintf("и ещё %s", groupDigits(n)),
+		EN: fmt.Sprintf("and %s more", groupDigits(n)),
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"math/big"
+	"strings"
 	"testing"
 
 	"github.com/dauys/dauys/decide"
@@ -142,5 +143,42 @@ func TestAllocateMatchesReferenceOnManyLists(t *testing.T) {
 				t.Errorf("%s, %d seats: Allocate = %v, reference %v", m, seats, got, want)
 			}
 		}
+	}
+}
+
+// TestDecideRefusesOverflowingCounts is the rules engine's part of issue
+// #13's first defect: four counts of 2^62 add up to 2^64, which an int64
+// wraps to 0. Every kind of contest refuses such totals as input, naming
+// what overflows, and never decides on a wrapped sum.
+func TestDecideRefusesOverflowingCounts(t *testing.T) {
+	const q = 1 << 62
+	four := []string{"A", "B", "C", "D"}
+	tests := []struct {
+		name  string
+		rules decide.Rules
+		in    decide.Input
+	}{
+		{"list", decide.Rules{Kind: decide.KindList, Method: decide.MethodHare, Seats: 10},
+			listInput(four, []int64{q, q, q, q})},
+		{"list, sum with against all", decide.Rules{Kind: decide.KindList, Method: decide.MethodDHondt, Seats: 10},
+			decide.Input{Options: []string{"A"}, Total: decide.Counts{Options: []int64{math.MaxInt64 - 1}, AgainstAll: 1, Invalid: 1}}},
+		{"plurality", decide.Rules{Kind: decide.KindPlurality, Seats: 1},
+			listInput(four, []int64{q, q, q, q})},
+		{"majority", decide.Rules{Kind: decide.KindMajority},
+			decide.Input{Options: four, Total: decide.Counts{Options: []int64{q, q, q, q}, TookPart: math.MaxInt64}}},
+		{"referendum", decide.Rules{Kind: decide.KindReferendum},
+			decide.Input{Total: decide.Counts{Yes: q, No: q, BothMarked: q, Invalid: q, TookPart: math.MaxInt64, Registered: math.MaxInt64}}},
+		{"referendum unit", decide.Rules{Kind: decide.KindReferendum, Territorial: big.NewRat(2, 3)},
+			decide.Input{Total: decide.Counts{Yes: 1, TookPart: 1, Registered: 1},
+				Units: []decide.Unit{{Name: "U", Counts: decide.Counts{Yes: math.MaxInt64, No: 1, TookPart: math.MaxInt64}}}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			out, err := decide.Decide(tc.rules, tc.in)
+			var de *decide.Error
+			if !errors.As(err, &de) || de.Field != "input" || !strings.Contains(de.Message, "add up to more than") {
+				t.Fatalf("Decide = %v, %v; want an input *Error on the sum", out, err)
+			}
+		})
 	}
 }

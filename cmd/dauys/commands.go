@@ -230,6 +230,8 @@ func writeTally(w io.Writer, res *tally.Results) error {
 			if err := c.Outcome.WriteText(w); err != nil {
 				return err
 			}
+		} else if c.Error != nil {
+			fmt.Fprintf(w, "\n%s\n", c.Error.EN)
 		}
 	}
 	return nil

@@ -21,6 +21,9 @@ func FuzzImport(f *testing.F) {
 	f.Add([]byte(strings.Replace(string(base), `"p1"`, `"p9"`, 1)))                                                // dangling ids
 	f.Add([]byte(strings.Replace(string(base), `"Count": 30`, `"Count": -30`, 1)))                                 // a negative count
 	f.Add([]byte(strings.Replace(string(base), `"Count": 30`, `"Count": 3e400`, 1)))                               // a huge number
+	f.Add([]byte(strings.ReplaceAll(string(base), `"Count": 30`, `"Count": 4611686018427387904`)))                 // 2^62: sums wrap
+	f.Add([]byte(strings.Replace(string(base), `"Count": 30`, `"Count": 9223372036854775807`, 1)))                 // 2^63-1
+	f.Add([]byte(strings.Replace(string(base), `"Count": 30`, `"Count": -9223372036854775808`, 1)))                // -2^63
 	f.Add([]byte(strings.Replace(string(base), `"ComposingGpUnitIds": [`, `"ComposingGpUnitIds": ["county",`, 1))) // a cycle
 	f.Add([]byte(strings.Replace(string(base), `"Type": "election-day"`, `"Type": "other", "OtherType": "early -- mail!"`, 1)))
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -48,8 +51,8 @@ func FuzzImport(f *testing.F) {
 					t.Fatalf("submission for %s/%s outside the election", s.Contest, s.Area)
 				}
 				for name, n := range s.Lines {
-					if n < 0 {
-						t.Fatalf("submission %s/%s: %s is negative", s.Contest, s.Area, name)
+					if n < 0 || n > dauys.MaxCount {
+						t.Fatalf("submission %s/%s: %s is %d, outside 0..MaxCount", s.Contest, s.Area, name, n)
 					}
 				}
 			}

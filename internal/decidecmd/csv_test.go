@@ -101,6 +101,10 @@ func FuzzReadCSV(f *testing.F) {
 		"", "area,line,count\n", "A,option:X,1\n", "A,option:X,-1\n", "A,option:X,1.5\n", "A,option:,1\n",
 		"A,yes,9223372036854775807\nB,yes,1\n", "A,option:X,1\nA,option:X,1\n", "\"A\nB\",no,1\n",
 		"A,\"option:X,1\n", "\uFEFFarea,line,count\nA,took_part,3\n", "A,option:X,1,extra\n", "#\n\n,,\n",
+		// Overflow-sized counts: four of 2^62 wrap an int64 to 0.
+		"A,option:W,4611686018427387904\nA,option:X,4611686018427387904\nA,option:Y,4611686018427387904\nA,option:Z,4611686018427387904\n",
+		"A,option:X,9223372036854775807\nB,option:X,9223372036854775807\n", "A,option:X,-9223372036854775808\n",
+		"A,yes,4611686018427387904\nA,no,4611686018427387904\nA,invalid,4611686018427387904\nA,both_marked,4611686018427387904\n",
 	} {
 		f.Add(s)
 	}

@@ -158,6 +158,8 @@ func (c *checker) checkAreas() {
 		}
 		if a.Registered < 0 {
 			c.addArea(i, "area %s: registered voters %d is negative", label(a.ID), a.Registered)
+		} else if a.Level == dauys.LevelPrecinct && a.Registered > dauys.MaxCount {
+			c.addArea(i, "area %s: registered voters %d is more than a precinct can hold (%d)", label(a.ID), a.Registered, dauys.MaxCount)
 		}
 		if len(a.Tile) > 0 {
 			if len(a.Tile) != 2 || a.Tile[0] < 0 || a.Tile[1] < 0 {

@@ -239,13 +239,15 @@ func TestParseProblems(t *testing.T) {
 			areas: baseAreas + "KZ-75-01-0003,KZ-75-09,precinct,3,,-5,,,\n" +
 				"KZ 75,KZ-75,district,,,,,,\n" +
 				"KZ-75-01-0004,KZ-75-01,precinct,4,,many,,,\n" +
-				"KZ-75-01-0005,KZ-75-01,precinct\n",
+				"KZ-75-01-0005,KZ-75-01,precinct\n" +
+				"KZ-75-01-0006,KZ-75-01,precinct,6,,4611686018427387904,,,\n",
 			want: []want{
 				{"", "areas.csv:7: area KZ-75-01-0003: parent KZ-75-09 does not exist"},
 				{"", "areas.csv:7: area KZ-75-01-0003: registered voters -5 is negative"},
 				{"", `areas.csv:8: area id "KZ 75" is not URL-safe`},
 				{"", `areas.csv:9: area KZ-75-01-0004: registered "many" is not a whole number`},
 				{"", "areas.csv:10: wrong number of fields"},
+				{"", "areas.csv:11: area KZ-75-01-0006: registered voters 4611686018427387904 is more than a precinct can hold (1000000000)"},
 			},
 		},
 		{

@@ -40,13 +40,19 @@ type fixture struct {
 	api    http.Handler
 	srv    *httptest.Server
 	store  *sqlite.Store
+	path   string // the SQLite file
 	tokens map[string]string
 }
 
-func newFixture(t testing.TB) *fixture {
+func newFixture(t testing.TB) *fixture { t.Helper(); return newFixtureWith(t, nil) }
+
+// newFixtureWith is newFixture with the API's configuration changed by
+// configure, which also gets the store.
+func newFixtureWith(t testing.TB, configure func(*httpapi.Config, *sqlite.Store)) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "api.db"))
+	path := filepath.Join(t.TempDir(), "api.db")
+	s, err := sqlite.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,8 +62,12 @@ func newFixture(t testing.TB) *fixture {
 	}
 	now := time.Date(2026, 3, 15, 21, 0, 0, 0, time.UTC)
 	in := intake.New(s, func() time.Time { return now })
-	api := httpapi.New(httpapi.Config{Store: s, Tokens: s, Intake: in, Tally: tally.New(s, in), Now: func() time.Time { return now }, MaxBody: 4096})
-	f := &fixture{api: api, srv: httptest.NewServer(api), store: s, tokens: map[string]string{}}
+	cfg := httpapi.Config{Store: s, Tokens: s, Intake: in, Tally: tally.New(s, in), Now: func() time.Time { return now }, MaxBody: 4096}
+	if configure != nil {
+		configure(&cfg, s)
+	}
+	api := httpapi.New(cfg)
+	f := &fixture{api: api, srv: httptest.NewServer(api), store: s, path: path, tokens: map[string]string{}}
 	t.Cleanup(f.srv.Close)
 	for name, tok := range map[string]dauys.Token{
 		"r1":       {Principal: dauys.Principal{Subject: "op-r1", Role: dauys.RoleOperator, Election: "e", Area: "r1"}, ExpiresAt: now.Add(time.Hour)},
@@ -84,6 +94,23 @@ func (f *fixture) post(t *testing.T, token, body string) (*http.Response, map[st
 // response, its body already read and closed, with the decoded JSON body.
 func request(t *testing.T, method, url, token, body string) (*http.Response, map[string]any) {
 	t.Helper()
+	resp, data := send(t, method, url, token, body)
+	var out map[string]any
+	json.Unmarshal(data, &out)
+	return resp, out
+}
+
+// do sends a request to the fixture's server with the token, if any, and
+// returns the answer with its whole body.
+func (f *fixture) do(t *testing.T, method, path, token, body string) (*http.Response, []byte) {
+	t.Helper()
+	return send(t, method, f.srv.URL+path, token, body)
+}
+
+// send sends a request with a token ("" for none) and returns the answer
+// with its whole body, already read and closed.
+func send(t *testing.T, method, url, token, body string) (*http.Response, []byte) {
+	t.Helper()
 	req, _ := http.NewRequest(method, url, strings.NewReader(body))
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
@@ -93,10 +120,8 @@ func request(t *testing.T, method, url, token, body string) (*http.Response, map
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	var out map[string]any
 	data, _ := io.ReadAll(resp.Body)
-	json.Unmarshal(data, &out)
-	return resp, out
+	return resp, data
 }
 
 const good = `{"contest":"list","area":"p1","lines":{"registered":1000,"took_part":600,"invalid":10,"against_all":20,"option:a":400,"option:b":170}}`

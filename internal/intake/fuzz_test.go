@@ -23,6 +23,11 @@ func FuzzImportCSV(f *testing.F) {
 		"area,contest,registered,took_part,invalid,against_all,option:a,option:b\n\"p1,list,1,1,1\n",
 		"region,uik\nNorth,1\n",
 		"",
+		// Overflow-sized counts: four of 2^62 add up to 2^64, an int64's 0.
+		"area,contest,registered,took_part,invalid,against_all,option:a,option:b\np1,list,1000,0,4611686018427387904,4611686018427387904,4611686018427387904,4611686018427387904\n",
+		"area,contest,registered,took_part,invalid,against_all,option:a,option:b\np1,list,9223372036854775807,9223372036854775807,0,0,9223372036854775807,0\n",
+		"area,contest,registered,took_part,invalid,against_all,option:a,option:b\np1,list,1000,-9223372036854775808,0,0,0,0\n",
+		"area,contest,registered,took_part,invalid,against_all,option:a,option:b\np1,list,1000,9223372036854775808,0,0,0,0\n",
 	} {
 		f.Add(s)
 	}
@@ -48,6 +53,18 @@ func FuzzImportCSV(f *testing.F) {
 		}
 		if err == nil && rep.Accepted+rep.Duplicates+rep.Rejected+rep.Amended+rep.Entered != rep.Rows {
 			t.Errorf("rows unaccounted for: %+v", rep)
+		}
+		// Nothing stored holds a count beyond what a precinct can hold.
+		err = s.EachProtocol(ctx, "e", "", func(p *dauys.Protocol) error {
+			for name, v := range p.Lines {
+				if v < 0 || v > dauys.MaxCount {
+					t.Errorf("stored %s/%s with %s = %d", p.Contest, p.Area, name, v)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
 		}
 	})
 }

@@ -88,6 +88,9 @@ func (g *groupCommit) save(ctx context.Context, ps []*dauys.Protocol) ([]dauys.S
 			all = append(all, r.ps...)
 		}
 		res, err := g.store.SaveProtocols(lead, all)
+		if dauys.ErrorCode(err) == dauys.EINVALID {
+			res, err = saveApart(lead, g.store, all)
+		}
 		for _, r := range group {
 			if err != nil {
 				r.err = err
@@ -99,4 +102,25 @@ func (g *groupCommit) save(ctx context.Context, ps []*dauys.Protocol) ([]dauys.S
 	}
 	<-req.done
 	return req.res, req.err
+}
+
+// saveApart saves the protocols one transaction each, after their merged
+// transaction was refused for what one of them holds (a running total it
+// would take beyond an int64): so one bad protocol is refused alone and
+// never fails the others' protocols it shared the transaction with. Any
+// other failure is the store's and fails them all, as before.
+func saveApart(ctx context.Context, store dauys.Store, ps []*dauys.Protocol) ([]dauys.SaveResult, error) {
+	out := make([]dauys.SaveResult, len(ps))
+	for i, p := range ps {
+		res, err := store.SaveProtocols(ctx, []*dauys.Protocol{p})
+		switch {
+		case dauys.ErrorCode(err) == dauys.EINVALID:
+			out[i].Err = err
+		case err != nil:
+			return nil, err
+		default:
+			out[i] = res[0]
+		}
+	}
+	return out, nil
 }

@@ -253,34 +253,37 @@ func (s *Service) Submit(ctx context.Context, election string, subs []Submission
 // check validates a submission against the definition and its form and
 // returns the protocol to store.
 func (e *Election) check(sub *Submission, now time.Time) (*dauys.Protocol, error) {
+	// Ids the definition does not know are quoted by their first bytes
+	// only: the message is stored with the refusal and the audit event.
+	contest, area := dauys.ClipText(sub.Contest, 64), dauys.ClipText(sub.Area, 64)
 	c := e.Contest(sub.Contest)
 	if c == nil {
 		return nil, localized(dauys.ENOTFOUND, dauys.Text{
-			KK: fmt.Sprintf("%q сайлауы жоқ", sub.Contest),
-			RU: fmt.Sprintf("Нет выборов (контеста) %q", sub.Contest),
-			EN: fmt.Sprintf("contest %q does not exist", sub.Contest),
+			KK: fmt.Sprintf("%q сайлауы жоқ", contest),
+			RU: fmt.Sprintf("Нет выборов (контеста) %q", contest),
+			EN: fmt.Sprintf("contest %q does not exist", contest),
 		})
 	}
 	a := e.Tree.Area(sub.Area)
 	if a == nil {
 		return nil, localized(dauys.ENOTFOUND, dauys.Text{
-			KK: fmt.Sprintf("%q учаскесі жоқ", sub.Area),
-			RU: fmt.Sprintf("Нет участка %q", sub.Area),
-			EN: fmt.Sprintf("precinct %q does not exist", sub.Area),
+			KK: fmt.Sprintf("%q учаскесі жоқ", area),
+			RU: fmt.Sprintf("Нет участка %q", area),
+			EN: fmt.Sprintf("precinct %q does not exist", area),
 		})
 	}
 	if !e.Tree.IsLeaf(sub.Area) {
 		return nil, localized(dauys.EINVALID, dauys.Text{
-			KK: fmt.Sprintf("%q учаске емес: хаттаманы тек учаскелер береді", sub.Area),
-			RU: fmt.Sprintf("%q не участок: протоколы подают только участковые комиссии", sub.Area),
-			EN: fmt.Sprintf("%q is not a precinct: only precincts report protocols", sub.Area),
+			KK: fmt.Sprintf("%q учаске емес: хаттаманы тек учаскелер береді", area),
+			RU: fmt.Sprintf("%q не участок: протоколы подают только участковые комиссии", area),
+			EN: fmt.Sprintf("%q is not a precinct: only precincts report protocols", area),
 		})
 	}
 	if !e.Tree.InContest(sub.Area, c) {
 		return nil, localized(dauys.EINVALID, dauys.Text{
-			KK: fmt.Sprintf("%q учаскесі %q сайлауына қатыспайды", sub.Area, c.ID),
-			RU: fmt.Sprintf("Участок %q не голосует в %q", sub.Area, c.ID),
-			EN: fmt.Sprintf("precinct %q does not vote in contest %q", sub.Area, c.ID),
+			KK: fmt.Sprintf("%q учаскесі %q сайлауына қатыспайды", area, c.ID),
+			RU: fmt.Sprintf("Участок %q не голосует в %q", area, c.ID),
+			EN: fmt.Sprintf("precinct %q does not vote in contest %q", area, c.ID),
 		})
 	}
 	if sub.Amendment && strings.TrimSpace(sub.Reason) == "" {
@@ -290,11 +293,18 @@ func (e *Election) check(sub *Submission, now time.Time) (*dauys.Protocol, error
 			EN: "an amendment needs a reason",
 		})
 	}
-	lines := make(map[string]int64, len(sub.Lines))
-	for k, v := range sub.Lines {
-		lines[k] = v
+	v := e.validators[c.ID]
+	// A protocol with far more lines than its form is refused by Complete
+	// before it looks at any line and without changing them: it is not
+	// copied first.
+	lines := sub.Lines
+	if len(lines) <= v.MaxLines() {
+		lines = make(map[string]int64, len(sub.Lines))
+		for k, n := range sub.Lines {
+			lines[k] = n
+		}
 	}
-	errs, warns := e.validators[c.ID].Complete(lines)
+	errs, warns := v.Complete(lines)
 	if len(errs) > 0 {
 		return nil, findingsError(sub, errs)
 	}
@@ -329,9 +339,20 @@ func localized(code string, t dauys.Text) *dauys.Error {
 	return &dauys.Error{Code: code, Message: t.EN, Text: t}
 }
 
-// findingsError refuses a protocol for its findings. Warnings alone refuse
-// it until acknowledged.
+// findingsError refuses a protocol for its findings, which the validator
+// has capped at dauys.MaxFindings; the message made of them is clipped to
+// dauys.MaxReasonLength too, as the audit trail records it. Warnings alone
+// refuse it until acknowledged.
 func findingsError(sub *Submission, fs []dauys.Finding) *dauys.Error {
+	e := findingsMessage(sub, fs)
+	e.Message = dauys.ClipText(e.Message, dauys.MaxReasonLength)
+	e.Text.KK = dauys.ClipText(e.Text.KK, dauys.MaxReasonLength)
+	e.Text.RU = dauys.ClipText(e.Text.RU, dauys.MaxReasonLength)
+	e.Text.EN = dauys.ClipText(e.Text.EN, dauys.MaxReasonLength)
+	return e
+}
+
+func findingsMessage(sub *Submission, fs []dauys.Finding) *dauys.Error {
 	where := fmt.Sprintf("precinct %s, contest %s", sub.Area, sub.Contest)
 	if fs[0].Severity == dauys.SeverityWarning {
 		return &dauys.Error{Code: dauys.EINVALID, Findings: fs,
@@ -615,7 +636,7 @@ func Differences(a, b map[string]int64) []string {
 func (s *Service) refuse(ctx context.Context, election string, sub *Submission, cause error, now time.Time) error {
 	payload, _ := json.Marshal(sub)
 	r := &dauys.Refusal{Election: election, Contest: sub.Contest, Area: sub.Area,
-		Code: dauys.ErrorCode(cause), Reason: dauys.ErrorMessage(cause), Payload: string(payload),
+		Code: dauys.ErrorCode(cause), Reason: dauys.ClipText(dauys.ErrorMessage(cause), dauys.MaxReasonLength), Payload: string(payload),
 		Submitter: sub.Submitter, Source: sub.Source, ReceivedAt: now}
 	if err := s.store.RecordRefusal(ctx, r); err != nil {
 		return fmt.Errorf("intake: record refusal: %w", err)

@@ -119,6 +119,12 @@ func outlook(ctx context.Context, t *tally.Tally, e *intake.Election, c *dauys.C
 	}
 	co.PrecinctsMissing, co.VotesOutstanding, co.UnknownRegistered = miss.precincts, miss.registered, miss.unknown
 
+	if cr.Error != nil {
+		// The totals cannot be decided (counts stored before they were
+		// bounded): say so, as the results do, and look no further.
+		co.CanChange, co.Statement = true, cr.Error.EN
+		return co, nil
+	}
 	rules, err := rules.For(c)
 	if err != nil {
 		return nil, err

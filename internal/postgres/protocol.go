@@ -47,7 +47,10 @@ func (s *Store) SaveProtocols(ctx context.Context, ps []*dauys.Protocol) ([]dauy
 		if err != nil {
 			return err
 		}
-		totals := plan.Resolve(loaded)
+		totals, err := plan.Resolve(loaded)
+		if err != nil {
+			return err
+		}
 		if err := copyVersions(ctx, tx, plan.Versions()); err != nil {
 			return err
 		}
@@ -292,7 +295,10 @@ func upsertHeads(ctx context.Context, tx pgx.Tx, ps []*dauys.Protocol) error {
 }
 
 // upsertTotals adds the batch's summed deltas to the running totals with
-// one statement, in key order.
+// one statement, in key order. An addition that would overflow a bigint is
+// not made (the row is left as it is): the statement then changes fewer
+// rows than it was given, and the batch fails with an error naming the
+// total.
 func upsertTotals(ctx context.Context, tx pgx.Tx, totals map[storebatch.AreaKey]map[string]int64) error {
 	if len(totals) == 0 {
 		return nil
@@ -303,13 +309,32 @@ func upsertTotals(ctx context.Context, tx pgx.Tx, totals map[storebatch.AreaKey]
 	for i, k := range keys {
 		elections[i], contests[i], areas[i], lines[i] = k.Election, k.Contest, k.Area, k.Line
 	}
-	if _, err := tx.Exec(ctx, `INSERT INTO totals (election_id, contest_id, area_id, line, value)
+	// CASE, not AND/OR: PostgreSQL does not promise to evaluate those in
+	// order, and the subtraction of the wrong branch would overflow.
+	tag, err := tx.Exec(ctx, `INSERT INTO totals (election_id, contest_id, area_id, line, value)
 		SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[])
-		ON CONFLICT (election_id, contest_id, area_id, line) DO UPDATE SET value = totals.value + excluded.value`,
-		elections, contests, areas, lines, values); err != nil {
+		ON CONFLICT (election_id, contest_id, area_id, line) DO UPDATE SET value = totals.value + excluded.value
+		WHERE CASE WHEN excluded.value >= 0 THEN totals.value <= 9223372036854775807 - excluded.value
+			ELSE totals.value >= -9223372036854775807 - 1 - excluded.value END`,
+		elections, contests, areas, lines, values)
+	if err != nil {
 		return fmt.Errorf("upsert totals: %w", err)
 	}
-	return nil
+	if tag.RowsAffected() == int64(n) {
+		return nil
+	}
+	// Some total was left as it was: find it, to name it.
+	for i, k := range keys {
+		var v int64
+		if err := tx.QueryRow(ctx, `SELECT value FROM totals WHERE election_id = $1 AND contest_id = $2 AND area_id = $3 AND line = $4`,
+			k.Election, k.Contest, k.Area, k.Line).Scan(&v); err != nil {
+			return fmt.Errorf("upsert totals: %w", err)
+		}
+		if _, ok := dauys.AddCounts(v, values[i]); !ok {
+			return storebatch.OverflowError(k)
+		}
+	}
+	return fmt.Errorf("upsert totals: %d of %d totals written", tag.RowsAffected(), n)
 }
 
 // Protocol returns the current version; ENOTFOUND when there is none.

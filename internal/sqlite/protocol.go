@@ -44,7 +44,10 @@ func (s *Store) SaveProtocols(ctx context.Context, ps []*dauys.Protocol) ([]dauy
 		if err != nil {
 			return err
 		}
-		totals := plan.Resolve(loaded)
+		totals, err := plan.Resolve(loaded)
+		if err != nil {
+			return err
+		}
 		if err := insertVersions(ctx, tx, plan.Versions()); err != nil {
 			return err
 		}
@@ -261,22 +264,34 @@ func upsertHeads(ctx context.Context, tx *sql.Tx, ps []*dauys.Protocol) error {
 	return nil
 }
 
-// upsertTotals adds the batch's summed deltas to the running totals.
+// upsertTotals adds the batch's summed deltas to the running totals. An
+// addition that would overflow is not made (SQLite would turn the sum into
+// a REAL, which the STRICT table refuses with a message naming nothing):
+// the row is left as it is and the batch fails with an error naming the
+// total.
 func upsertTotals(ctx context.Context, tx *sql.Tx, totals map[storebatch.AreaKey]map[string]int64) error {
 	if len(totals) == 0 {
 		return nil
 	}
 	stmt, err := tx.PrepareContext(ctx, `INSERT INTO totals (election_id, contest_id, area_id, line, value)
 		VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (election_id, contest_id, area_id, line) DO UPDATE SET value = value + excluded.value`)
+		ON CONFLICT (election_id, contest_id, area_id, line) DO UPDATE SET value = value + excluded.value
+		WHERE CASE WHEN excluded.value >= 0 THEN value <= 9223372036854775807 - excluded.value
+			ELSE value >= -9223372036854775807 - 1 - excluded.value END`)
 	if err != nil {
 		return fmt.Errorf("upsert totals: %w", err)
 	}
 	defer stmt.Close()
 	keys, values := storebatch.SortedTotals(totals)
 	for i, k := range keys {
-		if _, err := stmt.ExecContext(ctx, k.Election, k.Contest, k.Area, k.Line, values[i]); err != nil {
+		res, err := stmt.ExecContext(ctx, k.Election, k.Contest, k.Area, k.Line, values[i])
+		if err != nil {
 			return fmt.Errorf("upsert total %s/%s/%s: %w", k.Contest, k.Area, k.Line, err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return fmt.Errorf("upsert total %s/%s/%s: %w", k.Contest, k.Area, k.Line, err)
+		} else if n == 0 {
+			return storebatch.OverflowError(k)
 		}
 	}
 	return nil

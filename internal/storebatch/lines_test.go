@@ -15,6 +15,7 @@ func FuzzEncodeLines(f *testing.F) {
 	f.Add("took_part", int64(812), "option:amanat", int64(-3))
 	f.Add("a\"b", int64(0), "<script>&", int64(1<<62))
 	f.Add("ашық", int64(7), "\x00\xff", int64(-1<<63))
+	f.Add("option:a", int64(1<<63-1), "option:b", int64(1<<62))
 	f.Fuzz(func(t *testing.T, n1 string, v1 int64, n2 string, v2 int64) {
 		lines := map[string]int64{n1: v1, n2: v2}
 		want, err := json.Marshal(lines)
@@ -36,6 +37,8 @@ func FuzzDecodeLines(f *testing.F) {
 	f.Add([]byte(`{"a":01}`))
 	f.Add([]byte(`{"a":1.0,"b":1e3}`))
 	f.Add([]byte(`{"a":9223372036854775808}`))
+	f.Add([]byte(`{"a":9223372036854775807,"b":-9223372036854775808,"c":4611686018427387904}`))
+	f.Add([]byte(`{"a":-9223372036854775809}`))
 	f.Add([]byte(`{"a\u0062":1,"a":2,"a":3}`))
 	f.Add([]byte(`{"a":-0}`))
 	f.Add([]byte(`{"a":1,}`))

@@ -23,6 +23,8 @@ package storebatch
 
 import (
 	"cmp"
+	"fmt"
+	"math"
 	"runtime"
 	"slices"
 	"strings"
@@ -129,6 +131,15 @@ func checkSubmission(p *dauys.Protocol) (*dauys.Protocol, error) {
 	}
 	if q.Lines == nil {
 		q.Lines = map[string]int64{}
+	}
+	// Intake's forms refuse such counts; a store refuses them too, so that
+	// no other path can make a running total overflow, and refuses only
+	// the protocol, never its neighbours in the batch.
+	for name, v := range q.Lines {
+		if v < 0 || v > dauys.MaxCount {
+			return nil, dauys.Errorf(dauys.EINVALID, "precinct %s, contest %s: line %q holds %d, outside 0..%d",
+				p.Area, p.Contest, dauys.ClipText(name, 64), v, dauys.MaxCount)
+		}
 	}
 	hash := q.ContentHash()
 	if q.Hash == "" {
@@ -288,13 +299,28 @@ func (plan *Plan) Missing() []VersionKey {
 // The deltas are first summed per Path, which the precincts of a district
 // share, and only then spread over the areas of each Path: a batch of a
 // thousand protocols of 30 lines makes some 30,000 additions, not 90,000.
-func (plan *Plan) Resolve(loaded map[VersionKey]*dauys.Protocol) map[AreaKey]map[string]int64 {
+//
+// Every addition is checked: counts are bounded by dauys.MaxCount, but a
+// version stored before that bound may hold anything. A sum that overflows
+// is an error (OverflowError) that refuses the batch; intake's group
+// commit then saves its protocols apart, so that only the one that cannot
+// be added is refused.
+func (plan *Plan) Resolve(loaded map[VersionKey]*dauys.Protocol) (map[AreaKey]map[string]int64, error) {
 	for i, k := range plan.duplicates {
 		plan.results[i].Protocol = loaded[k]
 	}
 	type pathKey struct{ election, contest, path string }
 	byPath := map[pathKey]map[string]int64{}
 	paths := map[pathKey][]string{}
+	// add adds v to sums[line]; area names the total when it overflows.
+	add := func(sums map[string]int64, line string, v int64, election, contest, area string) error {
+		s, ok := dauys.AddCounts(sums[line], v)
+		if !ok {
+			return OverflowError(TotalKey{election, contest, area, line})
+		}
+		sums[line] = s
+		return nil
+	}
 	for _, c := range plan.changes {
 		old := c.old
 		if old == nil && c.oldVersion > 0 {
@@ -308,13 +334,20 @@ func (plan *Plan) Resolve(loaded map[VersionKey]*dauys.Protocol) map[AreaKey]map
 		}
 		// dauys.Delta, added in place.
 		for line, v := range c.new.Lines {
-			sums[line] += v
+			if err := add(sums, line, v, k.election, k.contest, c.new.Area); err != nil {
+				return nil, err
+			}
 		}
 		if old == nil {
 			sums[dauys.ReportedLine]++
 		} else {
 			for line, v := range old.Lines {
-				sums[line] -= v
+				if v == math.MinInt64 {
+					return nil, OverflowError(TotalKey{k.election, k.contest, c.new.Area, line})
+				}
+				if err := add(sums, line, -v, k.election, k.contest, c.new.Area); err != nil {
+					return nil, err
+				}
 			}
 		}
 	}
@@ -326,11 +359,26 @@ func (plan *Plan) Resolve(loaded map[VersionKey]*dauys.Protocol) map[AreaKey]map
 				totals[a] = make(map[string]int64, len(sums))
 			}
 			for line, v := range sums {
-				totals[a][line] += v
+				if err := add(totals[a], line, v, k.election, k.contest, area); err != nil {
+					return nil, err
+				}
 			}
 		}
 	}
-	return totals
+	return totals, nil
+}
+
+// OverflowError is the error of a running total that an addition would
+// take beyond what an int64 holds: it names the total, in kk/ru/en.
+func OverflowError(k TotalKey) error {
+	line := dauys.ClipText(k.Line, 64)
+	return &dauys.Error{Code: dauys.EINVALID,
+		Message: fmt.Sprintf("contest %s, area %s: the running total of line %q would overflow; the protocols adding to it are not stored", k.Contest, k.Area, line),
+		Text: dauys.Text{
+			KK: fmt.Sprintf("%s, %s аумағы: %q жолының жиынтығы шектен асады; оған қосылатын хаттамалар сақталмады", k.Contest, k.Area, line),
+			RU: fmt.Sprintf("%s, территория %s: итог строки %q переполняется; протоколы, которые в него входят, не сохранены", k.Contest, k.Area, line),
+			EN: fmt.Sprintf("contest %s, area %s: the running total of line %q would overflow; the protocols adding to it are not stored", k.Contest, k.Area, line),
+		}}
 }
 
 // Versions returns the new versions in submission order.

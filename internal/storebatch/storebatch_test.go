@@ -2,7 +2,9 @@ package storebatch_test
 
 import (
 	"maps"
+	"math"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/dauys/dauys"
@@ -58,7 +60,10 @@ func TestPlan(t *testing.T) {
 	if got := plan.Missing(); !slices.Equal(got, []storebatch.VersionKey{storedKey}) {
 		t.Errorf("Missing() = %v, want %v", got, []storebatch.VersionKey{storedKey})
 	}
-	totals := plan.Resolve(map[storebatch.VersionKey]*dauys.Protocol{storedKey: stored})
+	totals, err := plan.Resolve(map[storebatch.VersionKey]*dauys.Protocol{storedKey: stored})
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	type want struct {
 		outcome string
@@ -148,5 +153,62 @@ func TestSortedTotals(t *testing.T) {
 	}
 	if !slices.Equal(keys, wantKeys) || !slices.Equal(values, []int64{4, 3, 2, 1}) {
 		t.Errorf("SortedTotals = %v %v, want %v [4 3 2 1]", keys, values, wantKeys)
+	}
+}
+
+// TestPlanRefusesCountsOutOfBounds: a store refuses a protocol whose count
+// is beyond dauys.MaxCount (four of 2^62 wrapped the totals to 0) or
+// negative, and only that protocol: its neighbours in the batch go on.
+func TestPlanRefusesCountsOutOfBounds(t *testing.T) {
+	ps := []*dauys.Protocol{
+		protocol("p1", "", "", 1<<62),
+		protocol("p2", "", "", 5),
+		protocol("p3", "", "", math.MaxInt64),
+		protocol("p4", "", "", math.MinInt64),
+		protocol("p5", "", "", dauys.MaxCount),
+	}
+	plan := storebatch.New(ps)
+	plan.RefuseUnknown(map[string]map[string]bool{"e": {"c": true}},
+		map[[2]string]bool{{"e", "p1"}: true, {"e", "p2"}: true, {"e", "p3"}: true, {"e", "p4"}: true, {"e", "p5"}: true})
+	plan.Reconcile(nil)
+	totals, err := plan.Resolve(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []string{dauys.EINVALID, "", dauys.EINVALID, dauys.EINVALID, ""} {
+		err := plan.Results()[i].Err
+		if dauys.ErrorCode(err) != want {
+			t.Errorf("item %d: %v, want %q", i, err, want)
+		}
+		if want != "" && !strings.Contains(dauys.ErrorMessage(err), `line "yes"`) {
+			t.Errorf("item %d: %q does not name the line", i, dauys.ErrorMessage(err))
+		}
+	}
+	if got := totals[storebatch.AreaKey{Election: "e", Contest: "c", Area: "kz"}]["yes"]; got != 5+dauys.MaxCount {
+		t.Errorf("total %d, want %d", got, 5+dauys.MaxCount)
+	}
+}
+
+// TestPlanOverflowIsAnError: a version stored before counts were bounded
+// may hold anything; amending it must not wrap a total around.
+func TestPlanOverflowIsAnError(t *testing.T) {
+	for _, old := range []int64{math.MinInt64, math.MinInt64 + 1, -(1 << 62)} {
+		stored := protocol("p1", dauys.ProtocolOriginal, "", old)
+		stored.Hash, stored.Version = stored.ContentHash(), 1
+		amendment := protocol("p1", dauys.ProtocolAmendment, "recount", dauys.MaxCount)
+		plan := storebatch.New([]*dauys.Protocol{amendment})
+		plan.RefuseUnknown(map[string]map[string]bool{"e": {"c": true}}, map[[2]string]bool{{"e", "p1"}: true})
+		k := storebatch.KeyOf(stored)
+		plan.Reconcile(map[storebatch.Key]storebatch.Head{k: {Version: 1, Hash: stored.Hash}})
+		totals, err := plan.Resolve(map[storebatch.VersionKey]*dauys.Protocol{{Key: k, Version: 1}: stored})
+		if old == -(1 << 62) {
+			if err != nil {
+				t.Errorf("old %d: %v", old, err)
+			}
+			continue
+		}
+		if dauys.ErrorCode(err) != dauys.EINVALID || !strings.Contains(dauys.ErrorMessage(err), "overflow") || totals != nil {
+			t.Errorf("old %d: totals %v, error %v; want an overflow error", old, totals, err)
+		}
 	}
 }

@@ -45,6 +45,7 @@ func Run(t *testing.T, open func(t *testing.T) dauys.Store) {
 		{"AddAreas", testAddAreas},
 		{"SaveProtocols", testSaveProtocols},
 		{"SaveProtocolsRefusesUnknown", testSaveProtocolsRefusesUnknown},
+		{"SaveProtocolsRefusesOverflow", testSaveProtocolsRefusesOverflow},
 		{"ProtocolVersions", testProtocolVersions},
 		{"Totals", testTotals},
 		{"EachProtocol", testEachProtocol},

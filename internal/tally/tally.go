@@ -5,6 +5,7 @@ package tally
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -62,6 +63,11 @@ type ContestResult struct {
 	// Protocol is set for a precinct: its current version.
 	Protocol *dauys.Protocol `json:"protocol,omitempty"`
 	Status   string          `json:"status,omitempty"`
+	// Error says, in kk/ru/en, why the contest has no outcome in this area
+	// although it is decided here: its totals cannot be decided, as when
+	// a store holds counts from before dauys.MaxCount that add up to more
+	// than an int64. The rest of the results are served all the same.
+	Error *dauys.Text `json:"error,omitempty"`
 }
 
 // Progress is how much of an area has reported.
@@ -131,7 +137,9 @@ func (t *Tally) Area(ctx context.Context, election, area string) (*Results, erro
 		}
 		if area == e.Tree.Root() || (len(c.Areas) == 1 && c.Areas[0] == area) {
 			out, err := t.decide(ctx, e, c, cr.Lines)
-			if err != nil {
+			if msg, ok := undecidable(c, area, err); ok {
+				cr.Error = msg
+			} else if err != nil {
 				return nil, err
 			}
 			cr.Outcome = out
@@ -230,6 +238,21 @@ func (t *Tally) decide(ctx context.Context, e *intake.Election, c *dauys.Contest
 		return nil, fmt.Errorf("tally: decide contest %s: %w", c.ID, err)
 	}
 	return out, nil
+}
+
+// undecidable reports whether err is the rules engine's refusal of the
+// counts it was given (not a failure of the store or of the rules), and
+// says so for the contest and area in kk/ru/en.
+func undecidable(c *dauys.Contest, area string, err error) (*dauys.Text, bool) {
+	var de *decide.Error
+	if !errors.As(err, &de) || de.Field != "input" {
+		return nil, false
+	}
+	return &dauys.Text{
+		KK: fmt.Sprintf("%s, %s: қорытындыны анықтау мүмкін емес, жиынтық сандар қате (%s)", c.ID, area, de.Message),
+		RU: fmt.Sprintf("%s, %s: итог нельзя определить, суммы ошибочны (%s)", c.ID, area, de.Message),
+		EN: fmt.Sprintf("%s, %s: the outcome cannot be decided, the totals are wrong (%s)", c.ID, area, de.Message),
+	}, true
 }
 
 // expectedCache holds, per contest and inner area, the precincts expected

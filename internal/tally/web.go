@@ -130,13 +130,21 @@ func (t *Tally) History(ctx context.Context, election, contest string) ([]Histor
 	var out []HistoryPoint
 	var cur HistoryPoint
 	for _, a := range arrivals {
+		registered, ok1 := dauys.AddCounts(cur.Registered, a.registered)
+		voters, ok2 := dauys.AddCounts(cur.TookPart, a.voters)
+		if !ok1 || !ok2 {
+			// Only counts stored before dauys.MaxCount bounded them can
+			// get here: the history stops where they cannot be added, the
+			// chart shows what came before, and the totals' own error says
+			// why.
+			break
+		}
 		if len(out) > 0 && !a.at.After(out[len(out)-1].At) {
 			out = out[:len(out)-1]
 		}
 		cur.At = a.at
 		cur.Reported++
-		cur.Registered += a.registered
-		cur.TookPart += a.voters
+		cur.Registered, cur.TookPart = registered, voters
 		out = append(out, cur)
 	}
 	return out, nil

@@ -32,7 +32,10 @@ type contestPage struct {
 	Map        template.HTML
 	GeoMap     template.HTML
 	Notes      []string
-	Summary    string
+	// Undecided says why the contest has no outcome although it is
+	// decided here: its stored totals cannot be decided.
+	Undecided string
+	Summary   string
 }
 
 type contestHead struct {
@@ -64,6 +67,10 @@ func (rc *renderCtx) contest(id string) (*contestPage, error) {
 	if o != nil {
 		p.Notes = o.Explanation.Notes
 		p.Summary = o.Explanation.Summary
+	} else if cr.Error != nil {
+		// The stored totals cannot be decided: say so where the outcome's
+		// explanation would be.
+		p.Undecided = rc.L.Name(*cr.Error)
 	}
 	switch c.Kind {
 	case dauys.KindReferendum:

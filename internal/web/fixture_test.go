@@ -22,6 +22,7 @@ import (
 // testdata/fixture with fixed protocols received at fixed times, and the
 // site over it with a fixed clock.
 type fixture struct {
+	path   string // the SQLite file
 	store  *sqlite.Store
 	intake *intake.Service
 	tally  *tally.Tally
@@ -66,14 +67,15 @@ func mustFixture(tb testing.TB, configure func(*web.Config)) *fixture {
 func mustFixtureWith(tb testing.TB, configure func(*web.Config), submit bool) *fixture {
 	tb.Helper()
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(tb.TempDir(), "web.db"))
+	path := filepath.Join(tb.TempDir(), "web.db")
+	st, err := sqlite.Open(ctx, path)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { st.Close() })
 	clk := &clock{}
 	in := intake.New(st, clk.Now)
-	fx := &fixture{store: st, intake: in, tally: tally.New(st, in), clock: clk}
+	fx := &fixture{path: path, store: st, intake: in, tally: tally.New(st, in), clock: clk}
 	for _, id := range []string{"fx-2025", "fx-ref", "fx-pres"} {
 		data, err := os.ReadFile(filepath.Join("testdata", "fixture", id+".yaml"))
 		if err != nil {
