@@ -290,20 +290,26 @@ type mapping struct {
 
 func newMapping(e *Election, header []string, name string) (*mapping, error) {
 	col := map[string]int{}
+	twice := map[string]bool{}
 	for i, h := range header {
 		h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
 		header[i] = h
 		if _, dup := col[h]; !dup {
 			col[h] = i
+		} else {
+			twice[h] = true
 		}
 	}
 	m := &mapping{name: name, header: header, areaCol: -1, contCol: -1, lines: map[string]map[string]int{}, other: map[string][]int{}}
-	var missing []string
+	var missing, ambiguous []string
 	need := func(c string) int {
 		i, ok := col[c]
 		if !ok {
 			missing = append(missing, c)
 			return -1
+		}
+		if twice[c] {
+			ambiguous = append(ambiguous, c)
 		}
 		return i
 	}
@@ -344,6 +350,9 @@ func newMapping(e *Election, header []string, name string) (*mapping, error) {
 			if j, ok := col[h]; ok {
 				lm[l.Name] = j
 				used[j] = c.ID
+				if twice[h] {
+					ambiguous = append(ambiguous, h)
+				}
 			} else if im.Contest != "" || len(e.Contests) == 1 {
 				missing = append(missing, h)
 			}
@@ -363,6 +372,9 @@ func newMapping(e *Election, header []string, name string) (*mapping, error) {
 	}
 	if len(missing) > 0 {
 		return nil, dauys.Errorf(dauys.EINVALID, "%s:1: the header lacks the column(s) %s", name, quoteAll(missing))
+	}
+	if len(ambiguous) > 0 {
+		return nil, dauys.Errorf(dauys.EINVALID, "%s:1: the header names the column(s) %s more than once: which one holds the count?", name, quoteAll(ambiguous))
 	}
 	return m, nil
 }

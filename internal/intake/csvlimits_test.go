@@ -59,6 +59,22 @@ func TestImportCSVStrictCells(t *testing.T) {
 	}
 }
 
+// TestImportCSVHeaderTwice: a header naming a column the import reads
+// twice is refused (which cell holds the count?); one it does not read may
+// repeat.
+func TestImportCSVHeaderTwice(t *testing.T) {
+	v := newEnv(t, testElection(false))
+	data := "area,contest,registered,took_part,invalid,against_all,option:a,option:b,option:a\np1,list,1000,600,10,20,400,170,9\n"
+	_, err := v.intake.ImportCSV(context.Background(), "e", strings.NewReader(data), "twice.csv", intake.ImportOptions{})
+	if dauys.ErrorCode(err) != dauys.EINVALID || !strings.Contains(dauys.ErrorMessage(err), `twice.csv:1: the header names the column(s) "option:a" more than once`) {
+		t.Errorf("err = %v", err)
+	}
+	data = "area,contest,note,registered,took_part,invalid,against_all,option:a,option:b,note\np1,list,,1000,600,10,20,400,170,\n"
+	if rep, err := v.intake.ImportCSV(context.Background(), "e", strings.NewReader(data), "notes.csv", intake.ImportOptions{}); err != nil || rep.Accepted != 1 {
+		t.Errorf("a repeated column the import does not read: %+v, %v", rep, err)
+	}
+}
+
 // endless is a reader of head followed by fill repeated without end; it
 // counts what was read from it.
 type endless struct {
