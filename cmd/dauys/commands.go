@@ -120,12 +120,15 @@ func (m *Main) runProtocolsImport(ctx context.Context, args []string) error {
 		return err
 	}
 	defer s.Close()
+	if err := m.recordImportStart(ctx, s, "protocols import", args); err != nil {
+		return err
+	}
 	counter := &countingReader{r: f}
 	bar := m.progressBar(size, counter)
 	rep, err := s.intake.ImportCSV(ctx, *election, counter, pos[0], intake.ImportOptions{
 		AcknowledgeWarnings: *ack,
 		BatchSize:           *batch,
-		Submitter:           "cli:" + os.Getenv("USER"),
+		Submitter:           cliActor(),
 		Progress:            bar,
 		Rejected: func(re intake.RowError) {
 			if bar != nil {
@@ -138,8 +141,9 @@ func (m *Main) runProtocolsImport(ctx context.Context, args []string) error {
 		fmt.Fprintln(m.Stderr)
 	}
 	if rep != nil {
-		fmt.Fprintf(m.Stdout, "rows %d: accepted %d, amended %d, duplicates %d, entered %d, rejected %d; areas added %d\n",
+		m.importCounts = fmt.Sprintf("rows %d: accepted %d, amended %d, duplicates %d, entered %d, rejected %d; areas added %d",
 			rep.Rows, rep.Accepted, rep.Amended, rep.Duplicates, rep.Entered, rep.Rejected, rep.AreasAdded)
+		fmt.Fprintln(m.Stdout, m.importCounts)
 	}
 	if err != nil {
 		return err

@@ -38,6 +38,9 @@ type Main struct {
 	Now            func() time.Time
 	// Ready, when set, receives the address a server listens on.
 	Ready func(addr string)
+
+	// importCounts is what an import command did, for its audit event.
+	importCounts string
 }
 
 // NewMain returns a Main on the process's standard streams.
