@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/dauys/dauys"
@@ -58,16 +59,16 @@ func (m *Main) runCDFImport(ctx context.Context, args []string) error {
 			*format = "csv"
 		}
 	}
-	data, err := os.ReadFile(pos[0])
+	data, err := cdf.ReadFile(pos[0])
 	if err != nil {
-		return dauys.Errorf(dauys.EINVALID, "%v", err)
+		return err
 	}
 	switch *format {
 	case "json":
 		if *election != "" {
 			return usageErr{"--election is for --format csv; a JSON report creates its election (name it with --id)"}
 		}
-		return m.cdfImportJSON(ctx, *db, data, cdf.ImportOptions{ID: *id, Lenient: *lenient, Source: filepath.Base(pos[0]), Now: m.Now().UTC()})
+		return m.cdfImportJSON(ctx, *db, args, data, cdf.ImportOptions{ID: *id, Lenient: *lenient, Source: filepath.Base(pos[0]), Now: m.Now().UTC(), Submitter: cliActor()})
 	case "csv":
 		if *id != "" || *lenient {
 			return usageErr{"--id and --lenient are for a JSON report; CSV rows go into an existing election (--election)"}
@@ -75,12 +76,12 @@ func (m *Main) runCDFImport(ctx context.Context, args []string) error {
 		if *election == "" {
 			return usageErr{"cdf import --format csv takes --election ID: the rows' election must exist"}
 		}
-		return m.cdfImportCSV(ctx, *db, *election, data, filepath.Base(pos[0]), *ack)
+		return m.cdfImportCSV(ctx, *db, args, *election, data, filepath.Base(pos[0]), *ack)
 	}
 	return usageErr{fmt.Sprintf("unknown format %q (json or csv)", *format)}
 }
 
-func (m *Main) cdfImportJSON(ctx context.Context, db string, data []byte, opt cdf.ImportOptions) error {
+func (m *Main) cdfImportJSON(ctx context.Context, db string, args []string, data []byte, opt cdf.ImportOptions) error {
 	// The report is read and checked before the store is touched, so that
 	// a bad file leaves nothing behind.
 	im, err := cdf.Decode(data, opt)
@@ -95,15 +96,19 @@ func (m *Main) cdfImportJSON(ctx context.Context, db string, data []byte, opt cd
 		return err
 	}
 	defer s.Close()
+	if err := m.recordImportStart(ctx, s, "cdf import", args); err != nil {
+		return err
+	}
 	rep, err := im.Store(ctx, s.Store, s.intake)
 	if rep != nil {
-		fmt.Fprintf(m.Stdout, "imported election %s: %d areas, %d contests, %d protocols (accepted %d, refused %d; %d with acknowledged warnings); %d notes\n",
+		m.importCounts = fmt.Sprintf("imported election %s: %d areas, %d contests, %d protocols (accepted %d, refused %d; %d with acknowledged warnings); %d notes",
 			rep.Election, rep.Areas, rep.Contests, rep.Protocols, rep.Accepted, rep.Refused, rep.Warnings, len(rep.Notes))
+		fmt.Fprintln(m.Stdout, m.importCounts)
 	}
 	return err
 }
 
-func (m *Main) cdfImportCSV(ctx context.Context, db, election string, data []byte, source string, ack bool) error {
+func (m *Main) cdfImportCSV(ctx context.Context, db string, args []string, election string, data []byte, source string, ack bool) error {
 	rows, err := cdf.ReadCSV(bytes.NewReader(data))
 	if err != nil {
 		return err
@@ -117,15 +122,23 @@ func (m *Main) cdfImportCSV(ctx context.Context, db, election string, data []byt
 		return err
 	}
 	defer s.Close()
+	if err := m.recordImportStart(ctx, s, "cdf import", args); err != nil {
+		return err
+	}
+	actor := cliActor()
 	for i := range subs {
 		subs[i].AcknowledgeWarnings = ack
-		subs[i].Submitter = "cli:" + os.Getenv("USER")
+		subs[i].Submitter = actor
 		subs[i].Source = source
 	}
 	var accepted, amended, duplicates, refused int
+	counts := func() string {
+		return fmt.Sprintf("protocols %d: accepted %d, amended %d, duplicates %d, rejected %d", len(subs), accepted, amended, duplicates, refused)
+	}
 	for lo := 0; lo < len(subs); lo += 1000 {
 		res, err := s.intake.Submit(ctx, election, subs[lo:min(lo+1000, len(subs))])
 		if err != nil {
+			m.importCounts = counts() + " (stopped after " + strconv.Itoa(lo) + ")"
 			return err
 		}
 		for j, r := range res {
@@ -143,7 +156,8 @@ func (m *Main) cdfImportCSV(ctx context.Context, db, election string, data []byt
 			}
 		}
 	}
-	fmt.Fprintf(m.Stdout, "protocols %d: accepted %d, amended %d, duplicates %d, rejected %d\n", len(subs), accepted, amended, duplicates, refused)
+	m.importCounts = counts()
+	fmt.Fprintln(m.Stdout, m.importCounts)
 	if refused > 0 {
 		return errRejected
 	}

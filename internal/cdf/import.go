@@ -27,6 +27,9 @@ type ImportOptions struct {
 	Lenient bool
 	// Source names the file; it is recorded with each protocol.
 	Source string
+	// Submitter names who imports the report; it is recorded with each
+	// protocol (default "cdf-import").
+	Submitter string
 	// Now stamps the new election; zero leaves it to the store.
 	Now time.Time
 }
@@ -727,7 +730,7 @@ func (cv *converter) contest(c *contest, taken ids) (*dauys.Contest, *dauys.Form
 		}
 		final[u] = lines
 		subs = append(subs, intake.Submission{Contest: ct.ID, Area: cv.areaID[u], Lines: lines,
-			AcknowledgeWarnings: true, Submitter: "cdf-import", Source: cv.opt.Source})
+			AcknowledgeWarnings: true, Submitter: cmpOr(cv.opt.Submitter, "cdf-import"), Source: cv.opt.Source})
 	}
 	if missing > 0 {
 		cv.note("contest %s: %d counts the form needs are missing from the report and are imported as 0", c.id, missing)
