@@ -488,9 +488,9 @@ func relationMessage(r Relation) Text {
 
 func msgUnknownLine(name string) Text {
 	return Text{
-		KK: fmt.Sprintf("Хаттамада %q жолы жоқ", name),
-		RU: fmt.Sprintf("В форме протокола нет строки %q", name),
-		EN: fmt.Sprintf("The protocol form has no line %q", name),
+		KK: fmt.Sprintf("Хаттамада %s жолы жоқ", QuotePrefix(name)),
+		RU: fmt.Sprintf("В форме протокола нет строки %s", QuotePrefix(name)),
+		EN: fmt.Sprintf("The protocol form has no line %s", QuotePrefix(name)),
 	}
 }
 

@@ -246,17 +246,17 @@ func (e *Election) check(sub *Submission, now time.Time) (*dauys.Protocol, error
 	c := e.Contest(sub.Contest)
 	if c == nil {
 		return nil, localized(dauys.ENOTFOUND, dauys.Text{
-			KK: fmt.Sprintf("%q сайлауы жоқ", sub.Contest),
-			RU: fmt.Sprintf("Нет выборов (контеста) %q", sub.Contest),
-			EN: fmt.Sprintf("contest %q does not exist", sub.Contest),
+			KK: fmt.Sprintf("%s сайлауы жоқ", dauys.QuotePrefix(sub.Contest)),
+			RU: fmt.Sprintf("Нет выборов (контеста) %s", dauys.QuotePrefix(sub.Contest)),
+			EN: fmt.Sprintf("contest %s does not exist", dauys.QuotePrefix(sub.Contest)),
 		})
 	}
 	a := e.Tree.Area(sub.Area)
 	if a == nil {
 		return nil, localized(dauys.ENOTFOUND, dauys.Text{
-			KK: fmt.Sprintf("%q учаскесі жоқ", sub.Area),
-			RU: fmt.Sprintf("Нет участка %q", sub.Area),
-			EN: fmt.Sprintf("precinct %q does not exist", sub.Area),
+			KK: fmt.Sprintf("%s учаскесі жоқ", dauys.QuotePrefix(sub.Area)),
+			RU: fmt.Sprintf("Нет участка %s", dauys.QuotePrefix(sub.Area)),
+			EN: fmt.Sprintf("precinct %s does not exist", dauys.QuotePrefix(sub.Area)),
 		})
 	}
 	if !e.Tree.IsLeaf(sub.Area) {
