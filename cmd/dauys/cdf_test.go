@@ -1,11 +1,13 @@
 package main_test
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/dauys/dauys"
 	"github.com/dauys/dauys/internal/cdf"
 )
 
@@ -63,6 +65,20 @@ func TestCDFCommand(t *testing.T) {
 	if !strings.Contains(out, "protocols 4: accepted 0, amended 0, duplicates 4, rejected 0") {
 		t.Errorf("CSV import of the same protocols said %q", out)
 	}
+	// Each import recorded its start before its first protocol, and its
+	// end with the counts, as the person at the command line.
+	events := importEvents(t, db2)
+	if len(events) != 4 {
+		t.Fatalf("import events: %+v", events)
+	}
+	for i, want := range []struct{ outcome, detail string }{
+		{dauys.AuditStarted, "dauys cdf import"}, {dauys.AuditOK, "4 protocols (accepted 4, refused 0"},
+		{dauys.AuditStarted, "--format csv"}, {dauys.AuditOK, "protocols 4: accepted 0, amended 0, duplicates 4"},
+	} {
+		if e := events[i]; e.Outcome != want.outcome || !strings.Contains(e.Detail, want.detail) || e.Actor == "cli:" {
+			t.Errorf("event %d: %s %s %q; want %s with %q", i, e.Actor, e.Outcome, e.Detail, want.outcome, want.detail)
+		}
+	}
 	if out := mustRun(t, "elections", "--db", db2, "--json"); !strings.Contains(out, `"id": "example"`) {
 		t.Errorf("elections: %s", out)
 	}
@@ -89,4 +105,21 @@ func TestCDFCommand(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "x.db")); err == nil {
 		t.Error("a failed import created a database")
 	}
+}
+
+// importEvents returns the protocols-import events of a database's audit
+// trail, oldest first.
+func importEvents(t *testing.T, db string) []dauys.AuditEvent {
+	t.Helper()
+	var exported struct{ Events []dauys.AuditEvent }
+	if err := json.Unmarshal([]byte(mustRun(t, "audit-log", "--db", db, "--json")), &exported); err != nil {
+		t.Fatal(err)
+	}
+	var out []dauys.AuditEvent
+	for _, e := range exported.Events {
+		if e.Action == dauys.AuditProtocolsImport {
+			out = append(out, e)
+		}
+	}
+	return out
 }

@@ -19,23 +19,6 @@ import (
 	main "github.com/dauys/dauys/cmd/dauys"
 )
 
-// importEvents returns the protocols-import events of a database's audit
-// trail, oldest first.
-func importEvents(t *testing.T, db string) []dauys.AuditEvent {
-	t.Helper()
-	var exported struct{ Events []dauys.AuditEvent }
-	if err := json.Unmarshal([]byte(mustRun(t, "audit-log", "--db", db, "--json")), &exported); err != nil {
-		t.Fatal(err)
-	}
-	var out []dauys.AuditEvent
-	for _, e := range exported.Events {
-		if e.Action == dauys.AuditProtocolsImport {
-			out = append(out, e)
-		}
-	}
-	return out
-}
-
 // csvWithBadSecondRow writes an example's night as CSV with a row of one
 // cell after its first protocol: the import refuses it, and prints so,
 // right after storing the first.
