@@ -57,36 +57,45 @@ func (c *cancelOn) Write(p []byte) (int, error) {
 func TestImportInterruptedIsAudited(t *testing.T) {
 	const election = "kz-referendum-2022"
 	dir := t.TempDir()
-	db := filepath.Join(dir, "dauys.db")
-	mustRun(t, "election", "import", "--db", db, "../../examples/"+election)
 	path := filepath.Join(dir, "night.csv")
 	if err := os.WriteFile(path, csvWithBadSecondRow(t, election), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var out strings.Builder
-	stderr := &cancelOn{text: "rejected:", cancel: cancel}
-	m := &main.Main{Stdin: strings.NewReader(""), Stdout: &out, Stderr: stderr, Now: time.Now}
-	code := m.Run(ctx, []string{"protocols", "import", "--db", db, "--election", election, "--batch", "1", path})
-	if code == 0 || strings.Contains(stderr.buf.String(), "could not record") {
-		t.Fatalf("exit %d\n%s%s", code, out.String(), stderr.buf.String())
-	}
-	events := importEvents(t, db)
-	if len(events) != 2 {
-		t.Fatalf("import events: %+v", events)
-	}
-	start, end := events[0], events[1]
-	if start.Outcome != dauys.AuditStarted || end.Outcome != dauys.AuditInterrupted {
-		t.Errorf("outcomes %q then %q, want %q then %q", start.Outcome, end.Outcome, dauys.AuditStarted, dauys.AuditInterrupted)
-	}
-	if !strings.Contains(end.Detail, "rows 2: accepted 1,") || !strings.Contains(end.Detail, "rejected 1") {
-		t.Errorf("the interruption does not say what was done: %q", end.Detail)
-	}
-	for _, e := range events {
-		if e.Actor == "cli:" || !strings.HasPrefix(e.Actor, "cli:") || e.Election != election {
-			t.Errorf("event %+v: who and on what?", e)
-		}
+	for _, backend := range []string{"sqlite", "postgres"} {
+		t.Run(backend, func(t *testing.T) {
+			db := filepath.Join(t.TempDir(), "dauys.db")
+			if backend == "postgres" {
+				if db = postgresURL(t); db == "" {
+					t.Skip("no PostgreSQL (set DAUYS_TEST_POSTGRES)")
+				}
+			}
+			mustRun(t, "election", "import", "--db", db, "../../examples/"+election)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			var out strings.Builder
+			stderr := &cancelOn{text: "rejected:", cancel: cancel}
+			m := &main.Main{Stdin: strings.NewReader(""), Stdout: &out, Stderr: stderr, Now: time.Now}
+			code := m.Run(ctx, []string{"protocols", "import", "--db", db, "--election", election, "--batch", "1", path})
+			if code == 0 || strings.Contains(stderr.buf.String(), "could not record") {
+				t.Fatalf("exit %d\n%s%s", code, out.String(), stderr.buf.String())
+			}
+			events := importEvents(t, db)
+			if len(events) != 2 {
+				t.Fatalf("import events: %+v", events)
+			}
+			start, end := events[0], events[1]
+			if start.Outcome != dauys.AuditStarted || end.Outcome != dauys.AuditInterrupted {
+				t.Errorf("outcomes %q then %q, want %q then %q", start.Outcome, end.Outcome, dauys.AuditStarted, dauys.AuditInterrupted)
+			}
+			if !strings.Contains(end.Detail, "rows 2: accepted 1,") || !strings.Contains(end.Detail, "rejected 1") {
+				t.Errorf("the interruption does not say what was done: %q", end.Detail)
+			}
+			for _, e := range events {
+				if e.Actor == "cli:" || !strings.HasPrefix(e.Actor, "cli:") || e.Election != election {
+					t.Errorf("event %+v: who and on what?", e)
+				}
+			}
+		})
 	}
 }
 
