@@ -95,6 +95,7 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		return exitUsage
 	}
 	cmd, rest := args[0], args[1:]
+	m.importCounts = ""
 	var err error
 	switch cmd {
 	case "init":
