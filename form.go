@@ -317,7 +317,7 @@ func (v *Validator) Lines() []Line { return v.lines }
 func (v *Validator) Complete(lines map[string]int64) (errs, warns []Finding) {
 	for name := range lines {
 		if _, ok := v.index[name]; !ok {
-			errs = append(errs, finding("E_UNKNOWN_LINE", SeverityError, []string{name}, msgUnknownLine(name), ""))
+			errs = append(errs, finding("E_UNKNOWN_LINE", SeverityError, []string{unknownName(name)}, msgUnknownLine(name), ""))
 		}
 	}
 	for _, l := range v.lines {

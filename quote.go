@@ -14,12 +14,31 @@ const QuotePrefixBytes = 64
 // cell or line name is not repeated into a terminal, a response or the
 // audit trail.
 func QuotePrefix(s string) string {
+	head, cut := prefix(s)
+	if cut {
+		return strconv.Quote(head) + "..."
+	}
+	return strconv.Quote(s)
+}
+
+// prefix returns the first QuotePrefixBytes bytes of s, cut at a character
+// boundary, and whether that is less than s.
+func prefix(s string) (string, bool) {
 	if len(s) <= QuotePrefixBytes {
-		return strconv.Quote(s)
+		return s, false
 	}
 	cut := QuotePrefixBytes
 	for cut > 0 && !utf8.RuneStart(s[cut]) {
 		cut--
 	}
-	return strconv.Quote(s[:cut]) + "..."
+	return s[:cut], true
+}
+
+// unknownName is how a finding lists a name the sender made up: whole when
+// short, else its prefix and "...".
+func unknownName(s string) string {
+	if head, cut := prefix(s); cut {
+		return head + "..."
+	}
+	return s
 }

@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -42,6 +43,9 @@ func TestSubmitStrictBody(t *testing.T) {
 			}
 			if len(detail) > 300 {
 				t.Errorf("the detail is %d bytes: it repeats the input", len(detail))
+			}
+			if all, _ := json.Marshal(body); strings.Contains(string(all), longName[:100]) {
+				t.Errorf("the answer repeats the input: %s", all)
 			}
 		})
 	}
