@@ -1,7 +1,9 @@
 package main_test
 
 import (
+	"archive/zip"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -122,4 +124,43 @@ func importEvents(t *testing.T, db string) []dauys.AuditEvent {
 		}
 	}
 	return out
+}
+
+// TestProtocolsImportZipBomb: a small zip whose CSV holds one cell of
+// megabytes (the attack used a gigabyte) is refused at its row after
+// reading little of it, with a short message; an archive declaring more
+// than the limits is refused before it is read.
+func TestProtocolsImportZipBomb(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "dauys.db")
+	mustRun(t, "election", "import", "--db", db, "../../examples/kz-referendum-2022")
+	bomb := filepath.Join(dir, "bomb.zip")
+	f, err := os.Create(bomb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zw := zip.NewWriter(f)
+	w, err := zw.Create("night.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	night, _ := nightCSV(t, "kz-referendum-2022", nil)
+	data, err := os.ReadFile(night)
+	if err != nil {
+		t.Fatal(err)
+	}
+	header, _, _ := strings.Cut(string(data), "\n")
+	w.Write([]byte(header + "\n\""))
+	chunk := []byte(strings.Repeat("A", 1<<20))
+	for range 64 {
+		w.Write(chunk)
+	}
+	w.Write([]byte("\",x,1\n"))
+	if err := errors.Join(zw.Close(), f.Close()); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := run(t, "protocols", "import", "--db", db, "--election", "kz-referendum-2022", bomb)
+	if code != 2 || !strings.Contains(errs, "bomb.zip:2: the row is longer than 65536 bytes") || len(errs)+len(out) > 2000 {
+		t.Errorf("exit %d, %d bytes of output: %.300s %.300s", code, len(out)+len(errs), out, errs)
+	}
 }

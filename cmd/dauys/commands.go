@@ -111,8 +111,10 @@ func (m *Main) runProtocolsImport(ctx context.Context, args []string) error {
 		return usageErr{"protocols import takes --election ID and one CSV or zip file"}
 	}
 	f, size, err := intake.OpenProtocolFile(pos[0])
-	if err != nil {
+	if dauys.ErrorCode(err) == dauys.EINTERNAL {
 		return dauys.Errorf(dauys.EINVALID, "%v", err)
+	} else if err != nil {
+		return err
 	}
 	defer f.Close()
 	s, err := m.open(ctx, *db)
