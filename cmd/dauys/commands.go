@@ -147,6 +147,9 @@ func (m *Main) runProtocolsImport(ctx context.Context, args []string) error {
 			rep.Rows, rep.Accepted, rep.Amended, rep.Duplicates, rep.Entered, rep.Rejected, rep.AreasAdded)
 		fmt.Fprintln(m.Stdout, m.importCounts)
 	}
+	if ctx.Err() != nil && err != nil {
+		return fmt.Errorf("the import was interrupted; the protocols counted above as accepted are stored, and running it again resumes it: %w", err)
+	}
 	if err != nil {
 		return err
 	}

@@ -99,76 +99,109 @@ func TestImportInterruptedIsAudited(t *testing.T) {
 	}
 }
 
-// TestImportKilledLeavesStart: a `dauys protocols import` process killed
-// with SIGKILL after it stored its first protocol leaves its start in the
-// audit trail. The process reads a FIFO, so it is killed while it waits
-// for more rows, never after it finished.
-func TestImportKilledLeavesStart(t *testing.T) {
+// TestImportStoppedBySignal: a real `dauys protocols import` process
+// stopped by a signal after it stored its first protocol leaves its start
+// in the audit trail; stopped by SIGINT, it also records its interruption
+// with the counts so far. The process reads a FIFO, so the signal comes
+// while it waits for more rows, never after it finished.
+func TestImportStoppedBySignal(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
 	const election = "kz-referendum-2022"
 	bin := buildBinary(t)
-	dir := t.TempDir()
-	db := filepath.Join(dir, "dauys.db")
-	mustRun(t, "election", "import", "--db", db, "../../examples/"+election)
-	fifo := filepath.Join(dir, "night.csv")
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(bin, "protocols", "import", "--db", db, "--election", election, "--batch", "1", fifo)
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	// The first rows, with the bad one; the FIFO stays open, so the import
-	// waits for more until it is killed.
-	w, err := os.OpenFile(fifo, os.O_WRONLY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
 	lines := strings.SplitAfter(string(csvWithBadSecondRow(t, election)), "\n")
-	if _, err := w.WriteString(strings.Join(lines[:3], "")); err != nil {
-		t.Fatal(err)
-	}
-	refused := make(chan bool, 1)
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			if strings.HasPrefix(sc.Text(), "rejected:") {
-				refused <- true
+	for _, sig := range []syscall.Signal{syscall.SIGKILL, syscall.SIGINT} {
+		t.Run(sig.String(), func(t *testing.T) {
+			dir := t.TempDir()
+			db := filepath.Join(dir, "dauys.db")
+			mustRun(t, "election", "import", "--db", db, "../../examples/"+election)
+			fifo := filepath.Join(dir, "night.csv")
+			if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+				t.Fatal(err)
 			}
-		}
-		close(refused)
-	}()
-	select {
-	case ok := <-refused:
-		if !ok {
-			t.Fatalf("the import ended without refusing the bad row: %v", cmd.Wait())
-		}
-	case <-time.After(2 * time.Minute):
-		cmd.Process.Kill()
-		t.Fatal("the import did not reach the bad row")
-	}
-	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Wait(); err == nil || !strings.Contains(err.Error(), "killed") {
-		t.Fatalf("the import was not killed: %v", err)
-	}
-	events := importEvents(t, db)
-	if len(events) != 1 || events[0].Outcome != dauys.AuditStarted || events[0].Actor == "cli:" {
-		t.Fatalf("import events after a kill: %+v", events)
-	}
-	var tally tallyJSON
-	if err := json.Unmarshal([]byte(mustRun(t, "tally", "--db", db, "--election", election, "--json")), &tally); err != nil {
-		t.Fatal(err)
-	}
-	if len(tally.Contests) == 0 || tally.Contests[0].Progress.Reported != 1 {
-		t.Errorf("protocols stored before the kill: %+v", tally.Contests)
+			cmd := exec.Command(bin, "protocols", "import", "--db", db, "--election", election, "--batch", "1", fifo)
+			stderr, err := cmd.StderrPipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			// The first rows, with the bad one; the FIFO stays open, so
+			// the import waits for more.
+			w, err := os.OpenFile(fifo, os.O_WRONLY, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer w.Close()
+			if _, err := w.WriteString(strings.Join(lines[:3], "")); err != nil {
+				t.Fatal(err)
+			}
+			refused, ended := make(chan bool, 1), make(chan string, 1)
+			go func() {
+				var all strings.Builder
+				sc := bufio.NewScanner(stderr)
+				for sc.Scan() {
+					all.WriteString(sc.Text() + "\n")
+					if strings.HasPrefix(sc.Text(), "rejected:") {
+						refused <- true
+					}
+				}
+				close(refused)
+				ended <- all.String()
+			}()
+			select {
+			case ok := <-refused:
+				if !ok {
+					t.Fatalf("the import ended without refusing the bad row: %v\n%s", cmd.Wait(), <-ended)
+				}
+			case <-time.After(2 * time.Minute):
+				cmd.Process.Kill()
+				t.Fatal("the import did not reach the bad row")
+			}
+			if err := cmd.Process.Signal(sig); err != nil {
+				t.Fatal(err)
+			}
+			if sig == syscall.SIGINT {
+				// The import sees the signal at its next read: feed it rows
+				// until it stops reading and the FIFO breaks.
+				for _, l := range lines[3:] {
+					if _, err := w.WriteString(l); err != nil {
+						break
+					}
+				}
+				w.Close()
+			}
+			out := <-ended
+			err = cmd.Wait()
+			events := importEvents(t, db)
+			if len(events) == 0 || events[0].Outcome != dauys.AuditStarted || events[0].Actor == "cli:" {
+				t.Fatalf("import events after %s: %+v", sig, events)
+			}
+			switch sig {
+			case syscall.SIGKILL:
+				if err == nil || !strings.Contains(err.Error(), "killed") {
+					t.Fatalf("the import was not killed: %v", err)
+				}
+				if len(events) != 1 {
+					t.Errorf("import events after a kill: %+v", events)
+				}
+				var tally tallyJSON
+				if err := json.Unmarshal([]byte(mustRun(t, "tally", "--db", db, "--election", election, "--json")), &tally); err != nil {
+					t.Fatal(err)
+				}
+				if len(tally.Contests) == 0 || tally.Contests[0].Progress.Reported != 1 {
+					t.Errorf("protocols stored before the kill: %+v", tally.Contests)
+				}
+			case syscall.SIGINT:
+				if err == nil || strings.Contains(out, "could not record") {
+					t.Errorf("exit %v after SIGINT:\n%s", err, out)
+				}
+				if len(events) != 2 || events[1].Outcome != dauys.AuditInterrupted || !strings.Contains(events[1].Detail, "accepted ") {
+					t.Errorf("import events after SIGINT: %+v", events)
+				}
+			}
+		})
 	}
 }
