@@ -40,6 +40,15 @@ const (
 // it (accepted, amended, duplicate, entered, disputed).
 const AuditOK = "ok"
 
+// Outcomes of an import's own events: its start is recorded before the
+// first protocol is stored, and a run stopped by a signal or a timeout
+// records its interruption with the counts so far. A start without an end
+// in the trail is an import that was killed.
+const (
+	AuditStarted     = "started"
+	AuditInterrupted = "interrupted"
+)
+
 // AuditEvent is one entry of the audit trail: who did what, when, from
 // where, and how it ended. Events are only ever appended, and each carries
 // the hash of the one before it, so that an edit or a deletion made behind

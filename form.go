@@ -8,7 +8,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 )
 
 // MaxCount is the largest number any line of a protocol may hold. No
@@ -601,11 +600,7 @@ func ClipText(s string, limit int) string {
 	if len(s) <= limit {
 		return s
 	}
-	n := limit - len(mark)
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:max(n, 0)] + mark
+	return s[:runeBoundary(s, max(limit-len(mark), 0))] + mark
 }
 
 // groupDigits writes n with its digits in groups of three: 39,990.
@@ -631,9 +626,9 @@ func relationMessage(r Relation) Text {
 func msgUnknownLine(name string) Text {
 	name = clipName(name)
 	return Text{
-		KK: fmt.Sprintf("Хаттамада %q жолы жоқ", name),
-		RU: fmt.Sprintf("В форме протокола нет строки %q", name),
-		EN: fmt.Sprintf("The protocol form has no line %q", name),
+		KK: fmt.Sprintf("Хаттамада %s жолы жоқ", QuotePrefix(name)),
+		RU: fmt.Sprintf("В форме протокола нет строки %s", QuotePrefix(name)),
+		EN: fmt.Sprintf("The protocol form has no line %s", QuotePrefix(name)),
 	}
 }
 

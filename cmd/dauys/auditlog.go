@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"os/user"
 	"strconv"
 	"strings"
 	"time"
@@ -105,6 +106,11 @@ var commandActions = map[string]struct{ action, object string }{
 // not exist, are not recorded. The command has run by now: a failure to
 // record it is reported, and turns a success into exit status 1.
 func (m *Main) recordCommand(ctx context.Context, args []string, cmdErr error) error {
+	// A command stopped by SIGINT or its timeout is recorded all the same:
+	// the record must not share the fate of the context that was cancelled.
+	interrupted := ctx.Err() != nil && cmdErr != nil
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), auditTimeout)
+	defer cancel()
 	name, rest := commandName(args)
 	what, ok := commandActions[name]
 	var ue usageErr
@@ -125,7 +131,11 @@ func (m *Main) recordCommand(ctx context.Context, args []string, cmdErr error) e
 		defer s.Close()
 		var al dauys.AuditLog
 		if al, err = s.auditLog(); err == nil {
-			err = al.RecordAudit(ctx, m.commandEvent(name, what.action, what.object, rest, cmdErr))
+			e := m.commandEvent(name, what.action, what.object, rest, cmdErr)
+			if interrupted || errors.Is(cmdErr, context.Canceled) || errors.Is(cmdErr, context.DeadlineExceeded) {
+				e.Outcome, e.Detail = dauys.AuditInterrupted, "interrupted; "+strings.TrimPrefix(e.Detail, "Internal error.; ")
+			}
+			err = al.RecordAudit(ctx, e)
 		}
 	}
 	if err == nil {
@@ -139,14 +149,14 @@ func (m *Main) recordCommand(ctx context.Context, args []string, cmdErr error) e
 	return cmdErr
 }
 
+// auditTimeout bounds the recording of a command's end, which runs on a
+// context of its own.
+const auditTimeout = 30 * time.Second
+
 // commandEvent describes a command for the audit trail.
 func (m *Main) commandEvent(name, action, objectFlag string, args []string, cmdErr error) *dauys.AuditEvent {
-	user := os.Getenv("USER")
-	if user == "" {
-		user = strconv.Itoa(os.Getuid())
-	}
 	host, _ := os.Hostname()
-	e := &dauys.AuditEvent{At: m.Now().UTC(), Actor: "cli:" + user, Credential: "cli", Action: action,
+	e := &dauys.AuditEvent{At: m.Now().UTC(), Actor: cliActor(), Credential: "cli", Action: action,
 		Election: flagValue(args, "election"), Area: flagValue(args, "area"), Client: "cli@" + host}
 	switch {
 	case objectFlag == "public-key":
@@ -171,9 +181,48 @@ func (m *Main) commandEvent(name, action, objectFlag string, args []string, cmdE
 		e.Outcome = dauys.ErrorCode(cmdErr)
 		e.Detail = dauys.ErrorMessage(cmdErr) + "; "
 	}
+	if m.importCounts != "" {
+		e.Detail += m.importCounts + "; "
+	}
 	e.Detail += "dauys " + name + " " + strings.Join(withoutDB(args), " ")
 	e.Detail = strings.TrimSpace(e.Detail)
 	return e
+}
+
+// cliActor names the person at the command line: the operating system's
+// user, else $USER or $LOGNAME, else the user id; never empty, so that a
+// protocol stored from the command line names who stored it.
+func cliActor() string {
+	name := ""
+	if u, err := user.Current(); err == nil {
+		name = u.Username
+	}
+	for _, v := range []string{"USER", "LOGNAME"} {
+		if name == "" {
+			name = os.Getenv(v)
+		}
+	}
+	if name == "" {
+		name = strconv.Itoa(os.Getuid())
+	}
+	return "cli:" + name
+}
+
+// recordImportStart records that an import command is about to store
+// protocols, before it stores the first: if the process is then killed,
+// the trail still shows that it ran, who ran it and on what. An import
+// that cannot record its start does not run.
+func (m *Main) recordImportStart(ctx context.Context, s *store, name string, args []string) error {
+	al, err := s.auditLog()
+	if err == nil {
+		e := m.commandEvent(name, commandActions[name].action, commandActions[name].object, args, nil)
+		e.Outcome = dauys.AuditStarted
+		err = al.RecordAudit(ctx, e)
+	}
+	if err != nil {
+		return fmt.Errorf("the audit trail could not record the start of %q, so it does not run: %w", "dauys "+name, err)
+	}
+	return nil
 }
 
 // commandName splits the command (one word, or two for commands with

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/dauys/dauys"
@@ -60,17 +61,17 @@ func (m *Main) runCDFImport(ctx context.Context, args []string) error {
 			*format = "csv"
 		}
 	}
-	data, err := os.ReadFile(pos[0])
+	data, err := cdf.ReadFile(pos[0])
 	if err != nil {
-		return dauys.Errorf(dauys.EINVALID, "%v", err)
+		return err
 	}
 	switch *format {
 	case "json":
 		if *election != "" {
 			return usageErr{"--election is for --format csv; a JSON report creates its election (name it with --id)"}
 		}
-		return m.cdfImportJSON(ctx, *db, data, cdf.ImportOptions{ID: *id, Lenient: *lenient, Source: filepath.Base(pos[0]), Now: m.Now().UTC(),
-			Entry: *entry, Submitter: "cli:" + os.Getenv("USER")})
+		return m.cdfImportJSON(ctx, *db, args, data, cdf.ImportOptions{ID: *id, Lenient: *lenient, Source: filepath.Base(pos[0]), Now: m.Now().UTC(),
+			Entry: *entry, Submitter: cliActor()})
 	case "csv":
 		if *id != "" || *lenient {
 			return usageErr{"--id and --lenient are for a JSON report; CSV rows go into an existing election (--election)"}
@@ -78,12 +79,12 @@ func (m *Main) runCDFImport(ctx context.Context, args []string) error {
 		if *election == "" {
 			return usageErr{"cdf import --format csv takes --election ID: the rows' election must exist"}
 		}
-		return m.cdfImportCSV(ctx, *db, *election, data, filepath.Base(pos[0]), *ack, *entry)
+		return m.cdfImportCSV(ctx, *db, args, *election, data, filepath.Base(pos[0]), *ack, *entry)
 	}
 	return usageErr{fmt.Sprintf("unknown format %q (json or csv)", *format)}
 }
 
-func (m *Main) cdfImportJSON(ctx context.Context, db string, data []byte, opt cdf.ImportOptions) error {
+func (m *Main) cdfImportJSON(ctx context.Context, db string, args []string, data []byte, opt cdf.ImportOptions) error {
 	// The report is read and checked before the store is touched, so that
 	// a bad file leaves nothing behind.
 	im, err := cdf.Decode(data, opt)
@@ -98,15 +99,19 @@ func (m *Main) cdfImportJSON(ctx context.Context, db string, data []byte, opt cd
 		return err
 	}
 	defer s.Close()
+	if err := m.recordImportStart(ctx, s, "cdf import", args); err != nil {
+		return err
+	}
 	rep, err := im.Store(ctx, s.Store, s.intake)
 	if rep != nil {
-		fmt.Fprintf(m.Stdout, "imported election %s: %d areas, %d contests, %d protocols (accepted %d, refused %d, entered %d, disputed %d; %d with acknowledged warnings); %d notes\n",
+		m.importCounts = fmt.Sprintf("imported election %s: %d areas, %d contests, %d protocols (accepted %d, refused %d, entered %d, disputed %d; %d with acknowledged warnings); %d notes",
 			rep.Election, rep.Areas, rep.Contests, rep.Protocols, rep.Accepted, rep.Refused, rep.Entered, rep.Disputed, rep.Warnings, len(rep.Notes))
+		fmt.Fprintln(m.Stdout, m.importCounts)
 	}
 	return err
 }
 
-func (m *Main) cdfImportCSV(ctx context.Context, db, election string, data []byte, source string, ack bool, entry int) error {
+func (m *Main) cdfImportCSV(ctx context.Context, db string, args []string, election string, data []byte, source string, ack bool, entry int) error {
 	rows, err := cdf.ReadCSV(bytes.NewReader(data))
 	if err != nil {
 		return err
@@ -129,15 +134,24 @@ func (m *Main) cdfImportCSV(ctx context.Context, db, election string, data []byt
 	if err := intake.CheckEntry(e.Election, entry); err != nil {
 		return err
 	}
+	if err := m.recordImportStart(ctx, s, "cdf import", args); err != nil {
+		return err
+	}
+	actor := cliActor()
 	for i := range subs {
 		subs[i].AcknowledgeWarnings, subs[i].Entry = ack, entry
-		subs[i].Submitter = "cli:" + os.Getenv("USER")
+		subs[i].Submitter = actor
 		subs[i].Source = source
 	}
 	var accepted, amended, duplicates, entered, disputed, refused int
+	counts := func() string {
+		return fmt.Sprintf("protocols %d: accepted %d, amended %d, duplicates %d, rejected %d, entered %d, disputed %d",
+			len(subs), accepted, amended, duplicates, refused, entered, disputed)
+	}
 	for lo := 0; lo < len(subs); lo += 1000 {
 		res, err := s.intake.Submit(ctx, election, subs[lo:min(lo+1000, len(subs))])
 		if err != nil {
+			m.importCounts = counts() + " (stopped after " + strconv.Itoa(lo) + ")"
 			return err
 		}
 		for j, r := range res {
@@ -159,8 +173,8 @@ func (m *Main) cdfImportCSV(ctx context.Context, db, election string, data []byt
 			}
 		}
 	}
-	fmt.Fprintf(m.Stdout, "protocols %d: accepted %d, amended %d, duplicates %d, rejected %d, entered %d, disputed %d\n",
-		len(subs), accepted, amended, duplicates, refused, entered, disputed)
+	m.importCounts = counts()
+	fmt.Fprintln(m.Stdout, m.importCounts)
 	if refused > 0 {
 		return errRejected
 	}

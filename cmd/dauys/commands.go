@@ -115,8 +115,10 @@ func (m *Main) runProtocolsImport(ctx context.Context, args []string) error {
 		return usageErr{"--entry is 1 or 2: which of the two independent entries of double entry the file is"}
 	}
 	f, size, err := intake.OpenProtocolFile(pos[0])
-	if err != nil {
+	if dauys.ErrorCode(err) == dauys.EINTERNAL {
 		return dauys.Errorf(dauys.EINVALID, "%v", err)
+	} else if err != nil {
+		return err
 	}
 	defer f.Close()
 	s, err := m.open(ctx, *db)
@@ -124,13 +126,16 @@ func (m *Main) runProtocolsImport(ctx context.Context, args []string) error {
 		return err
 	}
 	defer s.Close()
+	if err := m.recordImportStart(ctx, s, "protocols import", args); err != nil {
+		return err
+	}
 	counter := &countingReader{r: f}
 	bar := m.progressBar(size, counter)
 	rep, err := s.intake.ImportCSV(ctx, *election, counter, pos[0], intake.ImportOptions{
 		AcknowledgeWarnings: *ack,
 		BatchSize:           *batch,
 		Entry:               *entry,
-		Submitter:           "cli:" + os.Getenv("USER"),
+		Submitter:           cliActor(),
 		Progress:            bar,
 		Rejected: func(re intake.RowError) {
 			if bar != nil {
@@ -143,8 +148,12 @@ func (m *Main) runProtocolsImport(ctx context.Context, args []string) error {
 		fmt.Fprintln(m.Stderr)
 	}
 	if rep != nil {
-		fmt.Fprintf(m.Stdout, "rows %d: accepted %d, amended %d, duplicates %d, entered %d, disputed %d, rejected %d; areas added %d\n",
+		m.importCounts = fmt.Sprintf("rows %d: accepted %d, amended %d, duplicates %d, entered %d, disputed %d, rejected %d; areas added %d",
 			rep.Rows, rep.Accepted, rep.Amended, rep.Duplicates, rep.Entered, rep.Disputed, rep.Rejected, rep.AreasAdded)
+		fmt.Fprintln(m.Stdout, m.importCounts)
+	}
+	if ctx.Err() != nil && err != nil {
+		return fmt.Errorf("the import was interrupted; the protocols counted above as accepted are stored, and running it again resumes it: %w", err)
 	}
 	if err != nil {
 		return err

@@ -38,6 +38,9 @@ type Main struct {
 	Now            func() time.Time
 	// Ready, when set, receives the address a server listens on.
 	Ready func(addr string)
+
+	// importCounts is what an import command did, for its audit event.
+	importCounts string
 }
 
 // NewMain returns a Main on the process's standard streams.
@@ -92,6 +95,7 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		return exitUsage
 	}
 	cmd, rest := args[0], args[1:]
+	m.importCounts = ""
 	var err error
 	switch cmd {
 	case "init":

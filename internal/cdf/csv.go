@@ -177,9 +177,14 @@ func ReadCSV(r io.Reader) ([]Row, error) {
 				row.Line += "." + typeSuffix(row.CountType, "")
 			}
 		}
-		c, err := strconv.ParseInt(get("count"), 10, 64)
-		if err != nil || c < 0 {
-			return nil, dauys.Errorf(dauys.EINVALID, "cdf: CSV line %d: count %q is not a whole number of 0 or more", n, get("count"))
+		// The count is read as written: " 900" and "+900" are refused.
+		raw := ""
+		if i := col["count"]; i < len(rec) {
+			raw = rec[i]
+		}
+		c, err := intake.ParseCount(raw)
+		if err != nil {
+			return nil, dauys.Errorf(dauys.EINVALID, "cdf: CSV line %d: count %v", n, err)
 		}
 		row.Count = c
 		rows = append(rows, row)

@@ -30,7 +30,8 @@ type ImportOptions struct {
 	Source string
 	// Now stamps the new election; zero leaves it to the store.
 	Now time.Time
-	// Submitter names who imports (default "cdf-import"). Under double
+	// Submitter names who imports the report; it is recorded with each
+	// protocol (default "cdf-import"). Under double
 	// entry it must name a person: the report is that person's entry.
 	Submitter string
 	// Entry is which entry of double entry the report is (1 or 2). An

@@ -353,3 +353,23 @@ func TestCDFReadCSV(t *testing.T) {
 		t.Errorf("%+v, want one protocol with %v", subs, want)
 	}
 }
+
+// TestReadCSVStrictCounts: the flat layout's counts are written in digits
+// only, as a protocol's; a refusal names the line and quotes a prefix.
+func TestReadCSVStrictCounts(t *testing.T) {
+	for _, tc := range []struct{ count, reason string }{
+		{"+900", `line 2: count "+900" has a sign`},
+		{" 900", `line 2: count " 900" has spaces`},
+		{"0900", `"0900" has a leading zero`},
+		{"9e2", `"9e2" is not a whole number`},
+		{"99999999999999999999", `"99999999999999999999" is too large`},
+		{strings.Repeat("9", 5000), `"9999999999999999999999999999999999999999999999999999999999999999"... is too large`},
+	} {
+		t.Run(tc.count, func(t *testing.T) {
+			_, err := cdf.ReadCSV(strings.NewReader("area,contest,line,count\np1,c,registered," + tc.count + "\n"))
+			if msg := dauys.ErrorMessage(err); !strings.Contains(msg, tc.reason) || len(msg) > 300 {
+				t.Errorf("err = %v, want %q", err, tc.reason)
+			}
+		})
+	}
+}

@@ -367,6 +367,9 @@ func describe(v any) string {
 		}
 		return fmt.Sprintf("the string %q", x)
 	case json.Number:
+		if len(x) > dauys.QuotePrefixBytes {
+			return "the number " + string(x[:dauys.QuotePrefixBytes]) + "..."
+		}
 		return "the number " + string(x)
 	case bool:
 		return fmt.Sprintf("%t", x)

@@ -339,23 +339,20 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	election := r.PathValue("id")
-	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBody)
-	dec := json.NewDecoder(r.Body)
-	dec.DisallowUnknownFields()
-	var req submitRequest
-	if err := dec.Decode(&req); err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			writeProblem(w, problem{Type: "https://dauys.kz/problems/invalid", Title: http.StatusText(http.StatusRequestEntityTooLarge),
-				Status: http.StatusRequestEntityTooLarge, Code: dauys.EINVALID,
-				Detail: fmt.Sprintf("the request body is larger than %d bytes", mbe.Limit)})
-			return
-		}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBody))
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		writeProblem(w, problem{Type: "https://dauys.kz/problems/invalid", Title: http.StatusText(http.StatusRequestEntityTooLarge),
+			Status: http.StatusRequestEntityTooLarge, Code: dauys.EINVALID,
+			Detail: fmt.Sprintf("the request body is larger than %d bytes", mbe.Limit)})
+		return
+	} else if err != nil {
 		s.Error(w, r, dauys.Errorf(dauys.EINVALID, "bad request body: %v", err))
 		return
 	}
-	if dec.More() {
-		s.Error(w, r, dauys.Errorf(dauys.EINVALID, "bad request body: more than one JSON value"))
+	var req submitRequest
+	if err := decodeSubmission(body, &req); err != nil {
+		s.Error(w, r, err)
 		return
 	}
 	subs := req.Protocols

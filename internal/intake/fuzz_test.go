@@ -22,6 +22,16 @@ func FuzzImportCSV(f *testing.F) {
 		"\ufeffarea,contest,registered\np1,list,-1\n",
 		"area,contest,registered,took_part,invalid,against_all,option:a,option:b\n\"p1,list,1,1,1\n",
 		"region,uik\nNorth,1\n",
+		// Loose counts and rows that do not match the header.
+		"area,contest,registered,took_part,invalid,against_all,option:a,option:b\np1,list,1000,600,10,20,+400,170\n",
+		"area,contest,registered,took_part,invalid,against_all,option:a,option:b\np1,list,1000,600,10,20,0400, 170\n",
+		"area,contest,registered,took_part,invalid,against_all,option:a,option:b\np1,list,1000,600,10,20,400,170,\n",
+		"area,contest,registered,took_part,invalid,against_all,option:a,option:b\np1,list,1000,600,10,20,400\n",
+		// Overflow-sized counts: one past int64, and four that wrap to 0.
+		"area,contest,registered,took_part,invalid,against_all,option:a,option:b\np1,list,1000,600,10,20,9223372036854775808,170\n",
+		"area,contest,registered,took_part,invalid,against_all,option:a,option:b\np1,list,0,0,4611686018427387904,4611686018427387904,4611686018427387904,4611686018427387904\n",
+		// A header naming a column twice.
+		"area,contest,registered,registered,took_part,invalid,against_all,option:a,option:b\np1,list,1000,1,600,10,20,400,170\n",
 		"",
 		// Overflow-sized counts: four of 2^62 add up to 2^64, an int64's 0.
 		"area,contest,registered,took_part,invalid,against_all,option:a,option:b\np1,list,1000,0,4611686018427387904,4611686018427387904,4611686018427387904,4611686018427387904\n",

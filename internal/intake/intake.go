@@ -254,36 +254,36 @@ func (s *Service) Submit(ctx context.Context, election string, subs []Submission
 // returns the protocol to store.
 func (e *Election) check(sub *Submission, now time.Time) (*dauys.Protocol, error) {
 	// Ids the definition does not know are quoted by their first bytes
-	// only: the message is stored with the refusal and the audit event.
-	contest, area := dauys.ClipText(sub.Contest, 64), dauys.ClipText(sub.Area, 64)
+	// only (QuotePrefix): the message is stored with the refusal and the
+	// audit event. Past those checks the ids are the definition's own.
 	c := e.Contest(sub.Contest)
 	if c == nil {
 		return nil, localized(dauys.ENOTFOUND, dauys.Text{
-			KK: fmt.Sprintf("%q сайлауы жоқ", contest),
-			RU: fmt.Sprintf("Нет выборов (контеста) %q", contest),
-			EN: fmt.Sprintf("contest %q does not exist", contest),
+			KK: fmt.Sprintf("%s сайлауы жоқ", dauys.QuotePrefix(sub.Contest)),
+			RU: fmt.Sprintf("Нет выборов (контеста) %s", dauys.QuotePrefix(sub.Contest)),
+			EN: fmt.Sprintf("contest %s does not exist", dauys.QuotePrefix(sub.Contest)),
 		})
 	}
 	a := e.Tree.Area(sub.Area)
 	if a == nil {
 		return nil, localized(dauys.ENOTFOUND, dauys.Text{
-			KK: fmt.Sprintf("%q учаскесі жоқ", area),
-			RU: fmt.Sprintf("Нет участка %q", area),
-			EN: fmt.Sprintf("precinct %q does not exist", area),
+			KK: fmt.Sprintf("%s учаскесі жоқ", dauys.QuotePrefix(sub.Area)),
+			RU: fmt.Sprintf("Нет участка %s", dauys.QuotePrefix(sub.Area)),
+			EN: fmt.Sprintf("precinct %s does not exist", dauys.QuotePrefix(sub.Area)),
 		})
 	}
 	if !e.Tree.IsLeaf(sub.Area) {
 		return nil, localized(dauys.EINVALID, dauys.Text{
-			KK: fmt.Sprintf("%q учаске емес: хаттаманы тек учаскелер береді", area),
-			RU: fmt.Sprintf("%q не участок: протоколы подают только участковые комиссии", area),
-			EN: fmt.Sprintf("%q is not a precinct: only precincts report protocols", area),
+			KK: fmt.Sprintf("%q учаске емес: хаттаманы тек учаскелер береді", sub.Area),
+			RU: fmt.Sprintf("%q не участок: протоколы подают только участковые комиссии", sub.Area),
+			EN: fmt.Sprintf("%q is not a precinct: only precincts report protocols", sub.Area),
 		})
 	}
 	if !e.Tree.InContest(sub.Area, c) {
 		return nil, localized(dauys.EINVALID, dauys.Text{
-			KK: fmt.Sprintf("%q учаскесі %q сайлауына қатыспайды", area, c.ID),
-			RU: fmt.Sprintf("Участок %q не голосует в %q", area, c.ID),
-			EN: fmt.Sprintf("precinct %q does not vote in contest %q", area, c.ID),
+			KK: fmt.Sprintf("%q учаскесі %q сайлауына қатыспайды", sub.Area, c.ID),
+			RU: fmt.Sprintf("Участок %q не голосует в %q", sub.Area, c.ID),
+			EN: fmt.Sprintf("precinct %q does not vote in contest %q", sub.Area, c.ID),
 		})
 	}
 	if sub.Amendment && strings.TrimSpace(sub.Reason) == "" {
