@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/ed25519"
 	"encoding/base64"
@@ -189,17 +190,18 @@ func (m *Main) commandEvent(name, action, objectFlag string, args []string, cmdE
 	return e
 }
 
-// cliActor names the person at the command line: the operating system's
-// user, else $USER or $LOGNAME, else the user id; never empty, so that a
-// protocol stored from the command line names who stored it.
+// cliActor names the person at the command line: the login name ($USER
+// or $LOGNAME), else the operating system account, else the user id;
+// never empty, so that a protocol stored from the command line names who
+// stored it.
 func cliActor() string {
-	name := ""
-	if u, err := user.Current(); err == nil {
-		name = u.Username
-	}
-	for _, v := range []string{"USER", "LOGNAME"} {
-		if name == "" {
-			name = os.Getenv(v)
+	// The login's name first: operators who share a workstation account
+	// log in under their own names, and $USER is what the login set. The
+	// account of the process is the fallback, then its number.
+	name := cmp.Or(os.Getenv("USER"), os.Getenv("LOGNAME"))
+	if name == "" {
+		if u, err := user.Current(); err == nil {
+			name = u.Username
 		}
 	}
 	if name == "" {
