@@ -37,8 +37,12 @@ type count struct {
 	expected map[string]map[string][2]int64
 }
 
-// total adds the current versions up through the geography.
-func (c *count) total() {
+// total adds the current versions up through the geography. A sum that
+// would overflow an int64 (possible only in a log whose protocols break
+// the count bound, which checkLines reports) is returned as an error
+// naming it; the sum is then left at its last value.
+func (c *count) total() error {
+	var overflow error
 	t := c.e.tree
 	c.sums = map[string]map[string]map[string]int64{}
 	c.expected = map[string]map[string][2]int64{}
@@ -54,7 +58,14 @@ func (c *count) total() {
 				c.sums[k.contest][a] = m
 			}
 			for line, n := range ver.lines {
-				m[line] += n
+				sum, ok := dauys.AddCounts(m[line], n)
+				if !ok {
+					if overflow == nil {
+						overflow = fmt.Errorf("contest %s, area %s: the sum of line %s overflows", k.contest, a, line)
+					}
+					continue
+				}
+				m[line] = sum
 			}
 			m[dauys.ReportedLine]++
 		}
@@ -76,6 +87,7 @@ func (c *count) total() {
 			}
 		}
 	}
+	return overflow
 }
 
 // lines returns the summed lines of a contest in an area, without the

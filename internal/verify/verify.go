@@ -206,7 +206,9 @@ func (v *verifier) run(ctx context.Context) error {
 		return err
 	}
 	v.cfg.Progress("adding up %d protocols", v.report.Precincts)
-	v.count.total()
+	if err := v.count.total(); err != nil {
+		v.report.add("totals", "%v", err)
+	}
 	if v.cfg.LogOnly {
 		return nil
 	}

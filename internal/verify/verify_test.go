@@ -647,6 +647,29 @@ func TestVerifyReplay(t *testing.T) {
 	}
 }
 
+// TestVerifyOverflowingCounts checks that a log whose protocols break the
+// count bound is reported, protocol by protocol and where their sums would
+// overflow, and that the verifier does not wrap the sums around.
+func TestVerifyOverflowingCounts(t *testing.T) {
+	huge := int64(1) << 62
+	absurd := func(area string) *tlog.Record {
+		return tlog.ProtocolRecord(protocol(area, 1, map[string]int64{"registered": 800, "took_part": 715,
+			"yes": huge, "no": huge, "both_marked": 5, "invalid": 10, "valid": 705}))
+	}
+	r := crafted(t, nil, absurd("P1"), absurd("P2"))
+	if r.OK() {
+		t.Fatal("a log with counts of 2^62 verifies")
+	}
+	var tooLarge, overflow bool
+	for _, p := range r.Problems {
+		tooLarge = tooLarge || strings.Contains(p.String(), "E_TOO_LARGE")
+		overflow = overflow || strings.Contains(p.String(), "overflows")
+	}
+	if !tooLarge || !overflow {
+		t.Errorf("want the bound and the overflow reported, got:\n%s", r.Summary())
+	}
+}
+
 // TestVerifySignedAmendment signs an original and its amendment as a
 // commission does, sends them through intake, logs and publishes them, and
 // checks that the verifier rebuilds from the log alone the binding intake
