@@ -163,7 +163,7 @@ func (m *Main) auditPlan(ctx context.Context, args []string) error {
 		return err
 	}
 	defer s.Close()
-	e, err := s.intake.Load(ctx, *af.election)
+	e, err := s.elections.Load(ctx, *af.election)
 	if err != nil {
 		return err
 	}

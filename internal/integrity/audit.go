@@ -14,7 +14,7 @@ import (
 	"github.com/dauys/dauys"
 	"github.com/dauys/dauys/decide"
 	"github.com/dauys/dauys/internal/audit"
-	"github.com/dauys/dauys/internal/intake"
+	"github.com/dauys/dauys/internal/election"
 	"github.com/dauys/dauys/internal/rules"
 )
 
@@ -80,7 +80,7 @@ type AuditOptions struct {
 // more votes than each loser; they do not test a share threshold (a
 // majority of participants, a quorum or a territorial rule). A list
 // contest's seat allocation is not a winner-loser outcome, and is refused.
-func PlanAudit(ctx context.Context, store dauys.Store, e *intake.Election, contestID string, opt AuditOptions) (*Audit, error) {
+func PlanAudit(ctx context.Context, store dauys.Store, e *election.Election, contestID string, opt AuditOptions) (*Audit, error) {
 	c := e.Contest(contestID)
 	if c == nil {
 		return nil, dauys.Errorf(dauys.ENOTFOUND, "contest %q does not exist in election %s", contestID, e.ID)
@@ -207,7 +207,7 @@ func optionChoices(c *dauys.Contest) []string {
 
 // auditChoices adds to the options the lines of ballots that count for
 // none of them, when the form has them.
-func auditChoices(e *intake.Election, c *dauys.Contest) []string {
+func auditChoices(e *election.Election, c *dauys.Contest) []string {
 	out := optionChoices(c)
 	has := map[string]bool{}
 	for _, l := range e.Validator(c.ID).Lines() {

@@ -17,7 +17,7 @@ import (
 	"time"
 
 	"github.com/dauys/dauys"
-	"github.com/dauys/dauys/internal/intake"
+	"github.com/dauys/dauys/internal/election"
 	"github.com/dauys/dauys/internal/tally"
 	"github.com/dauys/dauys/internal/tlog"
 )
@@ -62,7 +62,7 @@ type Pointer struct {
 // Readers of the previous version are never served a half-written one.
 func (s *Site) Publish(ctx context.Context, opt PublishOptions) (*PublishResult, error) {
 	start := time.Now()
-	e, err := s.cfg.Intake.Load(ctx, opt.Election)
+	e, err := s.cfg.Tally.Election(ctx, opt.Election)
 	if err != nil {
 		return nil, err
 	}
@@ -177,7 +177,7 @@ func redirectPage(to string) []byte {
 
 type publisher struct {
 	s       *Site
-	e       *intake.Election
+	e       *election.Election
 	dir     string
 	version string
 	pre     map[string]map[string]*dauys.Protocol

@@ -29,7 +29,6 @@ import (
 
 	"github.com/dauys/dauys"
 	"github.com/dauys/dauys/internal/forensics"
-	"github.com/dauys/dauys/internal/intake"
 	"github.com/dauys/dauys/internal/tally"
 	"github.com/dauys/dauys/internal/tlog"
 )
@@ -40,10 +39,11 @@ var templateFS embed.FS
 //go:embed static
 var staticFS embed.FS
 
-// Config wires the site to its data. Store, Intake and Tally are required.
+// Config wires the site to its data. Store and Tally are required: the
+// site loads elections and results through Tally, and reads protocols and
+// the log from Store.
 type Config struct {
 	Store  dauys.Store
-	Intake *intake.Service
 	Tally  *tally.Tally
 	Logger *slog.Logger
 	// Now is the clock; tests fix it.
@@ -343,7 +343,7 @@ func (s *Site) versionOf(ctx context.Context, election string) (string, error) {
 	if election == "" {
 		return s.homeVersion(ctx)
 	}
-	e, err := s.cfg.Intake.Load(ctx, election)
+	e, err := s.cfg.Tally.Election(ctx, election)
 	if err != nil {
 		return "", err
 	}
