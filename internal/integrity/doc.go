@@ -1,6 +1,6 @@
 // Package integrity wires the pure integrity packages into the product: it
 // reads an election's protocols from a Store and hands them to
-// internal/forensics (statistical signals) and internal/audit (risk-limiting
+// internal/forensics (statistical signals) and internal/rla (risk-limiting
 // audits), and it answers, from the running tally, whether a result can still
 // change with the precincts that have not reported yet.
 //
