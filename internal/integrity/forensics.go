@@ -150,13 +150,20 @@ func region(e *election.Election, area string) string {
 	return area
 }
 
+// Protocols is what this package reads: the current protocols of an
+// election. A dauys.Store has it, and so has a *tally.Tally, through which
+// the pages read.
+type Protocols interface {
+	EachProtocol(ctx context.Context, election, contest string, fn func(*dauys.Protocol) error) error
+}
+
 // ForensicsInput reads the current protocols of one contest ("" for the
 // default contest) in area id order and maps them to the forensics input:
 // registered voters, ballots issued (the turnout numerator), ballots cast
 // (took_part), invalid ballots and the votes per option in ballot order (yes
 // and no for a referendum), followed by "against_all" and "both_marked"
 // when the form has those lines.
-func ForensicsInput(ctx context.Context, store dauys.Store, e *election.Election, contestID string) (forensics.Input, *dauys.Contest, error) {
+func ForensicsInput(ctx context.Context, store Protocols, e *election.Election, contestID string) (forensics.Input, *dauys.Contest, error) {
 	c, err := contest(e, contestID)
 	if err != nil {
 		return forensics.Input{}, nil, err
@@ -180,7 +187,7 @@ func ForensicsInput(ctx context.Context, store dauys.Store, e *election.Election
 // Forensics computes the statistical signals of one contest ("" for the
 // default contest) from its current protocols. The report is deterministic
 // for a given store content and cfg.
-func Forensics(ctx context.Context, store dauys.Store, e *election.Election, contest string, cfg forensics.Config) (*forensics.Report, error) {
+func Forensics(ctx context.Context, store Protocols, e *election.Election, contest string, cfg forensics.Config) (*forensics.Report, error) {
 	in, c, err := ForensicsInput(ctx, store, e, contest)
 	if err != nil {
 		return nil, err
@@ -214,7 +221,7 @@ type CrossContest struct {
 // CrossContestCheck compares, precinct by precinct, the ballots issued and
 // the ballots cast across all contests of the election. An election with a
 // single contest has nothing to compare and gets an empty result.
-func CrossContestCheck(ctx context.Context, store dauys.Store, e *election.Election, tolerance int64) (*CrossContest, error) {
+func CrossContestCheck(ctx context.Context, store Protocols, e *election.Election, tolerance int64) (*CrossContest, error) {
 	out := &CrossContest{Tolerance: max(tolerance, 0), Issued: []forensics.CrossContestFinding{}, TookPart: []forensics.CrossContestFinding{}}
 	if len(e.Contests) < 2 {
 		return out, nil

@@ -80,7 +80,7 @@ type AuditOptions struct {
 // more votes than each loser; they do not test a share threshold (a
 // majority of participants, a quorum or a territorial rule). A list
 // contest's seat allocation is not a winner-loser outcome, and is refused.
-func PlanAudit(ctx context.Context, store dauys.Store, e *election.Election, contestID string, opt AuditOptions) (*Audit, error) {
+func PlanAudit(ctx context.Context, store Protocols, e *election.Election, contestID string, opt AuditOptions) (*Audit, error) {
 	c := e.Contest(contestID)
 	if c == nil {
 		return nil, dauys.Errorf(dauys.ENOTFOUND, "contest %q does not exist in election %s", contestID, e.ID)

@@ -244,7 +244,7 @@ func (s *Site) electionVersion(ctx context.Context, e *election.Election) (strin
 	fmt.Fprintf(h, "%s\x00%s\x00%d\x00", e.ID, e.Status, e.Tree.Len())
 	root := e.Tree.Root()
 	for i := range e.Contests {
-		tot, err := s.cfg.Store.Totals(ctx, e.ID, e.Contests[i].ID, []string{root})
+		tot, err := s.cfg.Tally.Totals(ctx, e.ID, e.Contests[i].ID, []string{root})
 		if err != nil {
 			return "", err
 		}
@@ -292,7 +292,7 @@ func (s *Site) homeVersion(ctx context.Context) (string, error) {
 	if v, ok := s.versions.lookup("", now, s.cfg.Freshness); ok {
 		return v, nil
 	}
-	es, err := s.cfg.Store.Elections(ctx)
+	es, err := s.cfg.Tally.Elections(ctx)
 	if err != nil {
 		return "", err
 	}

@@ -110,7 +110,7 @@ func (s *Site) computeSignals(ctx context.Context, e *election.Election, sg *sig
 		cfg.Workers = max(1, runtime.GOMAXPROCS(0)/2)
 	}
 	start := time.Now()
-	computeSignals(ctx, s.cfg.Store, e, cfg, sg)
+	computeSignals(ctx, s.cfg.Tally, e, cfg, sg)
 	if sg.err != nil {
 		s.log.Error("integrity signals failed", "election", e.ID, "err", sg.err)
 		return
@@ -120,7 +120,7 @@ func (s *Site) computeSignals(ctx context.Context, e *election.Election, sg *sig
 
 // computeSignals fills sg from the store's current protocols. They may be
 // a little newer than sg.version, never older.
-func computeSignals(ctx context.Context, store dauys.Store, e *election.Election, cfg forensics.Config, sg *signals) {
+func computeSignals(ctx context.Context, store integrity.Protocols, e *election.Election, cfg forensics.Config, sg *signals) {
 	c, err := integrity.DefaultContest(e)
 	if err != nil {
 		if dauys.ErrorCode(err) != dauys.EINVALID {

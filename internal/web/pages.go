@@ -26,7 +26,7 @@ type homeItem struct {
 
 func (rc *renderCtx) home() (*homePage, error) {
 	p := &homePage{basePage: rc.base(rc.L.T("SiteTitle"), nil)}
-	es, err := rc.s.cfg.Store.Elections(rc.ctx)
+	es, err := rc.s.cfg.Tally.Elections(rc.ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -40,8 +40,8 @@ var templateFS embed.FS
 var staticFS embed.FS
 
 // Config wires the site to its data. Store and Tally are required: the
-// site loads elections and results through Tally, and reads protocols and
-// the log from Store.
+// site reads elections, results and protocols through Tally, and Store
+// only for its transparency log (tlog.Storage), unless Log is given.
 type Config struct {
 	Store  dauys.Store
 	Tally  *tally.Tally
