@@ -1,6 +1,9 @@
 // Command dauys runs the count of referendums and elections: it imports
 // election definitions and precinct protocols, adds them up, decides each
 // contest by its rules and serves the results.
+//
+// It is the wiring: flags, signals and the construction of every service. It
+// is the one package that imports the others freely, and nothing imports it.
 package main
 
 import (

@@ -2,6 +2,10 @@
 // for every precinct and contest of an example election, some of them
 // inconsistent at first and corrected later, some accepted and then
 // amended, and submits them over time through the real intake.
+//
+// It owns the generated night. It uses internal/intake only to submit, reads
+// the loaded definition from internal/election, and must never import tally,
+// web, httpapi or a store driver.
 package demo
 
 import (

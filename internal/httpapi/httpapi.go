@@ -8,6 +8,11 @@
 // refusal is appended to the audit trail. Unsafe requests from another
 // origin are refused (net/http.CrossOriginProtection), so that a page
 // elsewhere cannot use a signed-in browser's cookie.
+//
+// It owns the API's routes, authentication, authorization and the HTTP side
+// of the audit trail. It submits through internal/intake, reads elections
+// and results through internal/tally, and must never import web, cdf or a
+// store driver: it serves any dauys.Store.
 package httpapi
 
 import (

@@ -2,6 +2,11 @@
 // refuses inconsistent ones with a reason in kk/ru/en, applies double entry,
 // and hands accepted protocols to the store with the ancestors whose running
 // totals they add to. Nothing it is sent is lost: refusals are recorded too.
+//
+// It owns the write path: submission, checks, double entry, refusals, CSV
+// import, signatures and group commit. It loads elections through
+// internal/election and must never import tally, integrity, web, httpapi,
+// cdf or verify: the write path does not depend on those who read results.
 package intake
 
 import (

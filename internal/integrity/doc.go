@@ -13,4 +13,8 @@
 // Every output is worded as a signal or as arithmetic, never as an
 // accusation: a statistical signal has innocent explanations, and an audit
 // that escalates only says that the evidence is not yet strong enough.
+//
+// It reads protocols through Protocols (a store, or the tally) and results
+// through internal/tally, and must never import intake, web, httpapi or a
+// store driver.
 package integrity

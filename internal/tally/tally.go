@@ -1,6 +1,11 @@
 // Package tally adds protocols up through the geography and decides each
 // contest with the rules engine. It reads running totals the store keeps up
 // to date as protocols arrive, so that a result never needs a recount.
+//
+// It owns sums, progress and decisions, and the reads the public pages make
+// (read.go). It loads elections through internal/election and must never
+// import intake (results do not depend on the write path), integrity, web,
+// httpapi or a store driver.
 package tally
 
 import (

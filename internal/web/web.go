@@ -12,6 +12,11 @@
 //
 // URLs are files ("/kk/e/kz-2023/a/KZ-75.html") and every link is relative,
 // so that the exported site and the live one are the same pages.
+//
+// It owns the pages, templates, SVG, translations and the static export. It
+// reads elections, results and protocols through internal/tally and the log
+// through internal/tlog, and must never import intake (the site never
+// submits), httpapi, cdf or a store driver.
 package web
 
 import (
