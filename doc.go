@@ -3,8 +3,10 @@
 // versions, the error type every layer speaks, and the Store interface that
 // the storage backends implement.
 //
-// The package imports no driver, no network code and no templates.
-// Implementations live in subpackages and are wired together in cmd/dauys.
-// Data flows one way: definition -> intake -> store -> tally -> decide ->
-// api/web/publish.
+// The package imports no driver, no network code, no templates and no
+// other package of this module. Implementations live in subpackages and
+// are wired together in cmd/dauys. Data flows one way: definition ->
+// intake -> store (+ log) -> tally -> decide -> api/web/publish; verify
+// reads only what publish wrote. docs/architecture.md draws the whole
+// picture, and TestArchitecture checks it.
 package dauys

@@ -91,4 +91,9 @@
 // (Gallagher 1991), the Loosemore-Hanby index (1971), the effective number of parties by votes and by
 // seats (Laakso and Taagepera 1979), and the share of votes for lists that won no seat, all over the
 // votes for lists ("against all" is not a party).
+//
+// # Dependencies
+//
+// It imports no other Dauys package, so that other projects can import it
+// alone.
 package decide

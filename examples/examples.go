@@ -1,5 +1,7 @@
 // Package examples ships the example election definitions inside the
 // binary, so that `dauys demo` works from any folder.
+//
+// It owns the embedded files and imports no other Dauys package.
 package examples
 
 import "embed"

@@ -16,8 +16,8 @@ import (
 	"text/tabwriter"
 
 	"github.com/dauys/dauys"
-	"github.com/dauys/dauys/internal/audit"
 	"github.com/dauys/dauys/internal/integrity"
+	"github.com/dauys/dauys/internal/rla"
 )
 
 const auditUsage = `dauys audit runs a risk-limiting audit of one contest, step by step. Its whole
@@ -145,7 +145,7 @@ func (m *Main) auditPlan(ctx context.Context, args []string) error {
 	if *af.election == "" || *af.contest == "" {
 		return usageErr{"audit plan takes --election ID and --contest ID"}
 	}
-	if *method != string(audit.MethodBravo) && *method != string(audit.MethodMacro) {
+	if *method != string(rla.MethodBravo) && *method != string(rla.MethodMacro) {
 		return usageErr{fmt.Sprintf("--method must be bravo or macro, not %q", *method)}
 	}
 	if !(*riskLimit > 0 && *riskLimit < 1) {
@@ -163,12 +163,12 @@ func (m *Main) auditPlan(ctx context.Context, args []string) error {
 		return err
 	}
 	defer s.Close()
-	e, err := s.intake.Load(ctx, *af.election)
+	e, err := s.elections.Load(ctx, *af.election)
 	if err != nil {
 		return err
 	}
 	a, err := integrity.PlanAudit(ctx, s, e, *af.contest, integrity.AuditOptions{
-		Method: audit.Method(*method), RiskLimit: *riskLimit, Quantile: *quantile, Now: m.Now()})
+		Method: rla.Method(*method), RiskLimit: *riskLimit, Quantile: *quantile, Now: m.Now()})
 	if err != nil {
 		return err
 	}
@@ -185,13 +185,13 @@ func writeAuditPlan(w io.Writer, a *integrity.Audit) {
 	p := a.Plan
 	c := p.Contests[0]
 	method := "BRAVO ballot polling"
-	if p.Method == audit.MethodMacro {
+	if p.Method == rla.MethodMacro {
 		method = "MACRO batch comparison (precincts counted by hand)"
 	}
 	fmt.Fprintf(w, "Audit plan: contest %s of election %s, %s, risk limit %s\n", a.Contest, a.Election, method, riskPercent(p.RiskLimit))
 	fmt.Fprintf(w, "Reported: %s; %s ballots cast\n", reportedChoices(c), sepThousands(c.BallotsCast))
 	switch p.Method {
-	case audit.MethodBravo:
+	case rla.MethodBravo:
 		var ballots int64
 		for _, b := range p.Manifest {
 			ballots += b.Ballots
@@ -203,7 +203,7 @@ func writeAuditPlan(w io.Writer, a *integrity.Audit) {
 		}
 	default:
 		fmt.Fprintf(w, "Batches: %s precincts", sepThousands(int64(len(p.Batches))))
-		if b, err := audit.MacroBounds(p.Contests, p.Batches); err == nil {
+		if b, err := rla.MacroBounds(p.Contests, p.Batches); err == nil {
 			u, _ := b.Total.Float64()
 			fmt.Fprintf(w, "; total error bound U = %.4g", u)
 		}
@@ -212,7 +212,7 @@ func writeAuditPlan(w io.Writer, a *integrity.Audit) {
 	}
 }
 
-func reportedChoices(c audit.Contest) string {
+func reportedChoices(c rla.Contest) string {
 	role := map[string]string{}
 	for _, x := range c.Winners {
 		role[x] = " (reported winner)"
@@ -272,7 +272,7 @@ func (m *Main) auditSample(args []string) error {
 
 func writeAuditSample(w io.Writer, a *integrity.Audit) {
 	s := a.Sample
-	if s.Method == audit.MethodBravo {
+	if s.Method == rla.MethodBravo {
 		var total int64
 		for _, b := range a.Plan.Manifest {
 			total += b.Ballots
@@ -427,7 +427,7 @@ func (m *Main) auditStatus(args []string) error {
 	if *asJSON {
 		return writeJSON(m.Stdout, struct {
 			Progress integrity.Progress `json:"progress"`
-			Status   []audit.Status     `json:"status"`
+			Status   []rla.Status       `json:"status"`
 		}{progress, statuses})
 	}
 	fmt.Fprintf(m.Stdout, "Audit of contest %s of election %s: %s of %s drawn %s recorded.\n", a.Contest, a.Election,
@@ -454,8 +454,8 @@ func (m *Main) auditStatus(args []string) error {
 	return nil
 }
 
-func drawnUnit(m audit.Method) string {
-	if m == audit.MethodBravo {
+func drawnUnit(m rla.Method) string {
+	if m == rla.MethodBravo {
 		return "ballots"
 	}
 	return "draws"

@@ -13,6 +13,7 @@ import (
 	"github.com/dauys/dauys"
 	"github.com/dauys/dauys/internal/definition"
 	"github.com/dauys/dauys/internal/demo"
+	elect "github.com/dauys/dauys/internal/election"
 	"github.com/dauys/dauys/internal/intake"
 	"github.com/dauys/dauys/internal/rules"
 	"github.com/dauys/dauys/internal/sqlite"
@@ -48,7 +49,7 @@ func TestBackupWhileWriting(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := intake.Compile(def)
+	e, err := elect.Compile(def)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -187,7 +187,7 @@ func (m *Main) runBenchIngest(ctx context.Context, args []string) error {
 	verifyRate := limit.measure()
 	// A server loads an election's definition and area tree once, when it
 	// starts (serve does); that is not part of any protocol's path.
-	if _, err := s.intake.Load(ctx, id); err != nil {
+	if _, err := s.elections.Load(ctx, id); err != nil {
 		return err
 	}
 

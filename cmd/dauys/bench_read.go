@@ -51,7 +51,7 @@ func (m *Main) runBenchRead(ctx context.Context, args []string) error {
 	if err := s.SetElectionStatus(ctx, demoElection, dauys.StatusComplete); err != nil {
 		return err
 	}
-	s.intake.Forget(demoElection)
+	s.elections.Forget(demoElection)
 
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()

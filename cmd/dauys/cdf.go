@@ -127,7 +127,7 @@ func (m *Main) cdfImportCSV(ctx context.Context, db string, args []string, elect
 	defer s.Close()
 	// A file that cannot be an entry of the election is refused whole,
 	// before any of its protocols is stored.
-	e, err := s.intake.Load(ctx, election)
+	e, err := s.elections.Load(ctx, election)
 	if err != nil {
 		return err
 	}
@@ -206,7 +206,7 @@ func (m *Main) runCDFExport(ctx context.Context, args []string) error {
 	var data []byte
 	switch *format {
 	case "json":
-		r, notes, err := cdf.Export(ctx, s.Store, s.intake, *election, opt)
+		r, notes, err := cdf.Export(ctx, s.Store, s.elections, *election, opt)
 		if err != nil {
 			return err
 		}
@@ -220,7 +220,7 @@ func (m *Main) runCDFExport(ctx context.Context, args []string) error {
 		}
 	case "csv":
 		var b bytes.Buffer
-		if err := cdf.WriteCSV(ctx, &b, s.Store, s.intake, *election, opt, *lang); err != nil {
+		if err := cdf.WriteCSV(ctx, &b, s.Store, s.elections, *election, opt, *lang); err != nil {
 			return err
 		}
 		data = b.Bytes()

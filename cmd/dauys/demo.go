@@ -12,7 +12,7 @@ import (
 	"github.com/dauys/dauys/examples"
 	"github.com/dauys/dauys/internal/definition"
 	"github.com/dauys/dauys/internal/demo"
-	"github.com/dauys/dauys/internal/intake"
+	"github.com/dauys/dauys/internal/election"
 	"github.com/dauys/dauys/internal/rules"
 )
 
@@ -60,14 +60,14 @@ func (m *Main) runDemo(ctx context.Context, args []string) error {
 	if err := s.SetElectionStatus(ctx, demoElection, dauys.StatusCounting); err != nil {
 		return err
 	}
-	s.intake.Forget(demoElection)
+	s.elections.Forget(demoElection)
 	p := &demo.Player{Intake: s.intake, Log: func(f string, a ...any) { log.Info(fmt.Sprintf(f, a...)) }}
 	finish := func(st demo.Stats) error {
 		log.Info("night over", "submitted", st.Submitted, "accepted", st.Accepted, "amended", st.Amended, "refused", st.Refused)
 		if err := s.SetElectionStatus(ctx, demoElection, dauys.StatusComplete); err != nil {
 			return err
 		}
-		s.intake.Forget(demoElection)
+		s.elections.Forget(demoElection)
 		return nil
 	}
 	if *noServe {
@@ -121,7 +121,7 @@ func loadExample(ctx context.Context, s *store, id string, now time.Time) error 
 }
 
 // openDemo opens the store at db and loads the demo election into it.
-func (m *Main) openDemo(ctx context.Context, db string) (*store, *intake.Election, error) {
+func (m *Main) openDemo(ctx context.Context, db string) (*store, *election.Election, error) {
 	s, err := m.open(ctx, db)
 	if err != nil {
 		return nil, nil, err
@@ -130,7 +130,7 @@ func (m *Main) openDemo(ctx context.Context, db string) (*store, *intake.Electio
 		s.Close()
 		return nil, nil, err
 	}
-	e, err := s.intake.Load(ctx, demoElection)
+	e, err := s.elections.Load(ctx, demoElection)
 	if err != nil {
 		s.Close()
 		return nil, nil, err

@@ -11,8 +11,8 @@ import (
 	"text/tabwriter"
 
 	"github.com/dauys/dauys"
+	"github.com/dauys/dauys/internal/election"
 	"github.com/dauys/dauys/internal/forensics"
-	"github.com/dauys/dauys/internal/intake"
 	"github.com/dauys/dauys/internal/integrity"
 )
 
@@ -49,7 +49,7 @@ func (m *Main) runForensics(ctx context.Context, args []string) error {
 		return err
 	}
 	defer s.Close()
-	e, err := s.intake.Load(ctx, *election)
+	e, err := s.elections.Load(ctx, *election)
 	if err != nil {
 		return err
 	}
@@ -99,7 +99,7 @@ func nameOf(names map[string]string, id string) string {
 	return id
 }
 
-func writeFingerprint(path string, e *intake.Election, c *dauys.Contest, rep *forensics.Report, names map[string]string) error {
+func writeFingerprint(path string, e *election.Election, c *dauys.Contest, rep *forensics.Report, names map[string]string) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return dauys.Errorf(dauys.EINVALID, "--svg: %v", err)
@@ -119,7 +119,7 @@ func writeFingerprint(path string, e *intake.Election, c *dauys.Contest, rep *fo
 
 // writeForensics prints the report for people. Every number is worded as a
 // statistical signal: what it measures and how to read it, never a verdict.
-func writeForensics(w io.Writer, e *intake.Election, c *dauys.Contest, rep *forensics.Report, cross *integrity.CrossContest, names map[string]string) error {
+func writeForensics(w io.Writer, e *election.Election, c *dauys.Contest, rep *forensics.Report, cross *integrity.CrossContest, names map[string]string) error {
 	t := rep.Totals
 	fmt.Fprintf(w, "Statistical signals: %s — %s [%s]\n\n", e.Name.In("en"), c.Name.In("en"), c.ID)
 	fmt.Fprintf(w, "%s\n\n", rep.Caveat)

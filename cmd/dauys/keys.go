@@ -92,7 +92,7 @@ func (m *Main) runKeysRegister(ctx context.Context, args []string) error {
 		return err
 	}
 	defer s.Close()
-	e, err := s.intake.Load(ctx, *election)
+	e, err := s.elections.Load(ctx, *election)
 	if err != nil {
 		return err
 	}

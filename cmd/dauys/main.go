@@ -1,6 +1,9 @@
 // Command dauys runs the count of referendums and elections: it imports
 // election definitions and precinct protocols, adds them up, decides each
 // contest by its rules and serves the results.
+//
+// It is the wiring: flags, signals and the construction of every service. It
+// is the one package that imports the others freely, and nothing imports it.
 package main
 
 import (
@@ -17,6 +20,7 @@ import (
 	"time"
 
 	"github.com/dauys/dauys"
+	"github.com/dauys/dauys/internal/election"
 	"github.com/dauys/dauys/internal/intake"
 	"github.com/dauys/dauys/internal/postgres"
 	"github.com/dauys/dauys/internal/sqlite"
@@ -240,10 +244,11 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 // store is an open store with the services built on it.
 type store struct {
 	dauys.Store
-	tokens dauys.TokenStore
-	keys   dauys.KeyStore
-	intake *intake.Service
-	tally  *tally.Tally
+	tokens    dauys.TokenStore
+	keys      dauys.KeyStore
+	intake    *intake.Service
+	elections *election.Loader
+	tally     *tally.Tally
 }
 
 func (m *Main) open(ctx context.Context, db string) (*store, error) {
@@ -262,7 +267,7 @@ func (m *Main) open(ctx context.Context, db string) (*store, error) {
 		return nil, err
 	}
 	in := intake.New(s, m.Now)
-	return &store{Store: s, tokens: s, keys: s, intake: in, tally: tally.New(s, in)}, nil
+	return &store{Store: s, tokens: s, keys: s, intake: in, elections: in.Elections(), tally: tally.New(s, in.Elections())}, nil
 }
 
 func (m *Main) logger() *slog.Logger {

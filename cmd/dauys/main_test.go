@@ -20,7 +20,7 @@ import (
 	main "github.com/dauys/dauys/cmd/dauys"
 	"github.com/dauys/dauys/internal/definition"
 	"github.com/dauys/dauys/internal/demo"
-	"github.com/dauys/dauys/internal/intake"
+	"github.com/dauys/dauys/internal/election"
 	"github.com/dauys/dauys/internal/rules"
 	"github.com/dauys/dauys/internal/sqlite"
 )
@@ -52,7 +52,7 @@ func nightCSV(t *testing.T, example string, keep func(i int) bool) (string, []de
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := intake.Compile(def)
+	e, err := election.Compile(def)
 	if err != nil {
 		t.Fatal(err)
 	}

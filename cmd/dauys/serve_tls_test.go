@@ -25,6 +25,7 @@ import (
 	main "github.com/dauys/dauys/cmd/dauys"
 	"github.com/dauys/dauys/internal/definition"
 	"github.com/dauys/dauys/internal/demo"
+	elect "github.com/dauys/dauys/internal/election"
 	"github.com/dauys/dauys/internal/intake"
 	"github.com/dauys/dauys/internal/rules"
 )
@@ -171,7 +172,7 @@ func TestServeTLS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := intake.Compile(def)
+	e, err := elect.Compile(def)
 	if err != nil {
 		t.Fatal(err)
 	}

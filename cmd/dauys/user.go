@@ -90,7 +90,7 @@ func (m *Main) runUserAdd(ctx context.Context, args []string) error {
 		return err
 	}
 	if *election != "" {
-		e, err := s.intake.Load(ctx, *election)
+		e, err := s.elections.Load(ctx, *election)
 		if err != nil {
 			return err
 		}

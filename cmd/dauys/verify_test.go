@@ -114,11 +114,11 @@ func writeResults(t *testing.T, db, site string) {
 	}
 	defer s.Close()
 	in := intake.New(s, nil)
-	e, err := in.Load(ctx, tlogtest.FixtureID)
+	e, err := in.Elections().Load(ctx, tlogtest.FixtureID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ta := tally.New(s, in)
+	ta := tally.New(s, in.Elections())
 	for _, a := range e.Areas {
 		res, err := ta.Area(ctx, e.ID, a.ID)
 		if err != nil {

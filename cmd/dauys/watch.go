@@ -22,7 +22,7 @@ func watchChanges(ctx context.Context, s *store, log *slog.Logger) {
 		for ctx.Err() == nil {
 			err := w.Watch(ctx, func(c dauys.Change) {
 				if c.What != "protocols" {
-					s.intake.Forget(c.Election)
+					s.elections.Forget(c.Election)
 				}
 			})
 			if ctx.Err() != nil {
@@ -32,7 +32,7 @@ func watchChanges(ctx context.Context, s *store, log *slog.Logger) {
 			log.Warn("watching for changes", "err", err)
 			if es, err := s.Elections(ctx); err == nil {
 				for _, e := range es {
-					s.intake.Forget(e.ID)
+					s.elections.Forget(e.ID)
 				}
 			}
 			select {
@@ -59,7 +59,7 @@ func warmElections(ctx context.Context, s *store, log *slog.Logger) {
 				continue
 			}
 			start := time.Now()
-			le, err := s.intake.Load(ctx, e.ID)
+			le, err := s.elections.Load(ctx, e.ID)
 			if err != nil {
 				log.Warn("loading election", "election", e.ID, "err", err)
 				continue

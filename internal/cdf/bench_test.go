@@ -32,7 +32,7 @@ func BenchmarkCDFNational(b *testing.B) {
 	ctx := context.Background()
 	b.Run("export", func(b *testing.B) {
 		for b.Loop() {
-			r, _, err := cdf.Export(ctx, v.store, v.intake, e.ID, cdf.ExportOptions{})
+			r, _, err := cdf.Export(ctx, v.store, v.intake.Elections(), e.ID, cdf.ExportOptions{})
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -43,7 +43,7 @@ func BenchmarkCDFNational(b *testing.B) {
 			b.SetBytes(int64(len(data)))
 		}
 	})
-	r, _, err := cdf.Export(ctx, v.store, v.intake, e.ID, cdf.ExportOptions{})
+	r, _, err := cdf.Export(ctx, v.store, v.intake.Elections(), e.ID, cdf.ExportOptions{})
 	if err != nil {
 		b.Fatal(err)
 	}

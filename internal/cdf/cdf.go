@@ -17,6 +17,11 @@
 // extensions documented in docs/cdf.md, all of them standard
 // ExternalIdentifier and BallotCounts objects, so that every export stays
 // valid against the schema and re-imports to the same totals.
+//
+// It owns the mapping between the two models. It uses internal/intake only
+// to submit (Submit, CheckEntry), loads elections through internal/election,
+// and must never import tally, web, httpapi or a store driver: it works over
+// any dauys.Store.
 package cdf
 
 import (

@@ -10,6 +10,7 @@ import (
 
 	"github.com/dauys/dauys"
 	"github.com/dauys/dauys/internal/csvsafe"
+	"github.com/dauys/dauys/internal/election"
 	"github.com/dauys/dauys/internal/intake"
 )
 
@@ -37,8 +38,8 @@ type Row struct {
 // adds up to the right numbers); as a summary, one row per line of each
 // contest's totals for the whole election. lang picks the language of the
 // names (kk, ru or en; default en).
-func WriteCSV(ctx context.Context, w io.Writer, store dauys.Store, in *intake.Service, election string, opt ExportOptions, lang string) error {
-	e, err := in.Load(ctx, election)
+func WriteCSV(ctx context.Context, w io.Writer, store dauys.Store, elections *election.Loader, id string, opt ExportOptions, lang string) error {
+	e, err := elections.Load(ctx, id)
 	if err != nil {
 		return err
 	}

@@ -37,7 +37,7 @@ func TestCSVExportIsNotFormulas(t *testing.T) {
 	})
 	for _, lang := range []string{"kk", "ru", "en"} {
 		var out bytes.Buffer
-		if err := cdf.WriteCSV(ctx, &out, v.store, v.intake, "hostile", cdf.ExportOptions{}, lang); err != nil {
+		if err := cdf.WriteCSV(ctx, &out, v.store, v.intake.Elections(), "hostile", cdf.ExportOptions{}, lang); err != nil {
 			t.Fatal(err)
 		}
 		records, err := csv.NewReader(bytes.NewReader(out.Bytes())).ReadAll()

@@ -11,7 +11,7 @@ import (
 
 	"github.com/dauys/dauys"
 	"github.com/dauys/dauys/decide"
-	"github.com/dauys/dauys/internal/intake"
+	"github.com/dauys/dauys/internal/election"
 	"github.com/dauys/dauys/internal/rules"
 )
 
@@ -38,8 +38,8 @@ type ExportOptions struct {
 
 // Export writes an election as an ERR v2 report. Notes name what the
 // format cannot say. The report is not validated here; Encode does that.
-func Export(ctx context.Context, store dauys.Store, in *intake.Service, election string, opt ExportOptions) (*Report, []string, error) {
-	e, err := in.Load(ctx, election)
+func Export(ctx context.Context, store dauys.Store, elections *election.Loader, id string, opt ExportOptions) (*Report, []string, error) {
+	e, err := elections.Load(ctx, id)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -73,7 +73,7 @@ func Encode(r *Report) ([]byte, error) {
 type exporter struct {
 	ctx   context.Context
 	store dauys.Store
-	e     *intake.Election
+	e     *election.Election
 	opt   ExportOptions
 	notes []string
 	taken ids

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/dauys/dauys"
+	"github.com/dauys/dauys/internal/election"
 	"github.com/dauys/dauys/internal/intake"
 	"github.com/dauys/dauys/internal/rules"
 )
@@ -102,7 +103,7 @@ func (im *Imported) Store(ctx context.Context, store dauys.Store, in *intake.Ser
 			return nil, dauys.Errorf(dauys.ECONFLICT, "election %s already exists; import under another id", e.ID)
 		}
 	}
-	in.Forget(e.ID)
+	in.Elections().Forget(e.ID)
 	var refused []string
 	for lo := 0; lo < len(im.Submissions); lo += submitBatch {
 		batch := im.Submissions[lo:min(lo+submitBatch, len(im.Submissions))]
@@ -1399,7 +1400,7 @@ func (cv *converter) gatheredNotes() {
 // its form.
 func check(im *Imported) error {
 	e := im.Election
-	ie, err := intake.Compile(e)
+	ie, err := election.Compile(e)
 	if err != nil {
 		return dauys.Errorf(dauys.EINVALID, "cdf: the imported election does not compile: %s", dauys.ErrorMessage(err))
 	}

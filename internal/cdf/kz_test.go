@@ -14,6 +14,7 @@ import (
 	"github.com/dauys/dauys/internal/cdf"
 	"github.com/dauys/dauys/internal/definition"
 	"github.com/dauys/dauys/internal/demo"
+	"github.com/dauys/dauys/internal/election"
 	"github.com/dauys/dauys/internal/intake"
 	"github.com/dauys/dauys/internal/rules"
 	"github.com/dauys/dauys/internal/tally"
@@ -21,7 +22,7 @@ import (
 
 // loadExample stores a shipped example definition in the env and returns
 // it compiled.
-func (v *env) loadExample(t testing.TB, name string) *intake.Election {
+func (v *env) loadExample(t testing.TB, name string) *election.Election {
 	t.Helper()
 	def, err := definition.LoadWith(filepath.Join("..", "..", "examples", name), definition.Options{CheckRules: rules.Check})
 	if err != nil {
@@ -30,7 +31,7 @@ func (v *env) loadExample(t testing.TB, name string) *intake.Election {
 	if err := v.store.CreateElection(context.Background(), def); err != nil {
 		t.Fatal(err)
 	}
-	e, err := v.intake.Load(context.Background(), def.ID)
+	e, err := v.intake.Elections().Load(context.Background(), def.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +53,7 @@ func (v *env) mustSubmit(t testing.TB, election string, subs []intake.Submission
 
 // referendumProtocols makes consistent protocols of the 2022 referendum
 // for every step-th precinct.
-func referendumProtocols(e *intake.Election, step int, seed uint64) []intake.Submission {
+func referendumProtocols(e *election.Election, step int, seed uint64) []intake.Submission {
 	rng := rand.New(rand.NewPCG(seed, seed+1))
 	precincts := e.Tree.AtLevel(dauys.LevelPrecinct)
 	var subs []intake.Submission
@@ -100,7 +101,7 @@ func TestCDFKazakhReferendum(t *testing.T) {
 	if err := v.store.SetElectionStatus(context.Background(), e.ID, dauys.StatusCounting); err != nil {
 		t.Fatal(err)
 	}
-	v.intake.Forget(e.ID)
+	v.intake.Elections().Forget(e.ID)
 	want := v.totals(t, e.ID)
 
 	for _, level := range []string{cdf.LevelPrecinct, cdf.LevelSummary} {

@@ -50,7 +50,7 @@ func mustEnv(tb testing.TB) *env {
 	}
 	tb.Cleanup(func() { s.Close() })
 	in := intake.New(s, func() time.Time { return time.Date(2026, 3, 15, 20, 0, 0, 0, time.UTC) })
-	return &env{store: s, intake: in, tally: tally.New(s, in)}
+	return &env{store: s, intake: in, tally: tally.New(s, in.Elections())}
 }
 
 // mustImport imports a report and checks that the definition it stored is
@@ -77,7 +77,7 @@ func (v *env) mustImport(tb testing.TB, data []byte, opt cdf.ImportOptions) *cdf
 // mustExport exports and encodes, which validates against the schema.
 func (v *env) mustExport(tb testing.TB, election, level string) []byte {
 	tb.Helper()
-	r, _, err := cdf.Export(context.Background(), v.store, v.intake, election, cdf.ExportOptions{
+	r, _, err := cdf.Export(context.Background(), v.store, v.intake.Elections(), election, cdf.ExportOptions{
 		Level: level, Now: time.Date(2026, 3, 16, 9, 30, 0, 0, time.FixedZone("", 5*3600))})
 	if err != nil {
 		tb.Fatalf("export %s: %v", level, err)
@@ -292,7 +292,7 @@ func TestCDFImportNIST(t *testing.T) {
 			}
 
 			var csvOut bytes.Buffer
-			if err := cdf.WriteCSV(context.Background(), &csvOut, v.store, v.intake, tc.name, cdf.ExportOptions{}, "en"); err != nil {
+			if err := cdf.WriteCSV(context.Background(), &csvOut, v.store, v.intake.Elections(), tc.name, cdf.ExportOptions{}, "en"); err != nil {
 				t.Fatal(err)
 			}
 			rows, err := cdf.ReadCSV(&csvOut)

@@ -22,7 +22,7 @@ type parsed struct {
 	units      map[string]*unit
 	unitOrder  []string
 	candidates map[string]*candidate
-	election   *election
+	election   *cdfElection
 	unread     []string
 }
 
@@ -50,7 +50,7 @@ type unit struct {
 	ids            []identifier
 }
 
-type election struct {
+type cdfElection struct {
 	path            string
 	name            dauys.Text
 	start, end, typ string
@@ -218,7 +218,7 @@ func (p *parsed) readUnit(n *node) {
 }
 
 func (p *parsed) readElection(n *node) {
-	e := &election{path: n.path, ballots: map[string]map[string]int64{}, extLines: map[string]map[string]map[string]int64{}}
+	e := &cdfElection{path: n.path, ballots: map[string]map[string]int64{}, extLines: map[string]map[string]map[string]int64{}}
 	p.election = e
 	e.name = n.text("Name")
 	e.start = n.str("StartDate")

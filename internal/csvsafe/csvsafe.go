@@ -7,6 +7,8 @@
 // through Writer: such a cell gets a leading apostrophe and is shown as
 // text. Programs read the JSON downloads, which keep every value as it is;
 // Dauys's own CSV readers undo the escaping with Unescape.
+//
+// It imports no other Dauys package.
 package csvsafe
 
 import (

@@ -1,6 +1,9 @@
 // Package decidecmd implements `dauys decide`: a stateless command that reads counts from a CSV file,
 // applies a preset or an ad hoc list method from package decide, and prints the outcome with its
 // explanation as text or JSON. It keeps nothing between runs and touches no store.
+//
+// It imports only decide, never the domain's store, intake or a store
+// driver.
 package decidecmd
 
 import (

@@ -6,6 +6,9 @@
 // Loading checks the whole definition and names every problem with its file
 // and line, so that the person who wrote it can fix them all in one pass.
 // The format is documented in docs/definitions.md.
+//
+// It owns the file format and imports only the domain: never intake,
+// election, tally, a store or the web.
 package definition
 
 import (

@@ -2,6 +2,10 @@
 // for every precinct and contest of an example election, some of them
 // inconsistent at first and corrected later, some accepted and then
 // amended, and submits them over time through the real intake.
+//
+// It owns the generated night. It uses internal/intake only to submit, reads
+// the loaded definition from internal/election, and must never import tally,
+// web, httpapi or a store driver.
 package demo
 
 import (
@@ -13,6 +17,7 @@ import (
 	"time"
 
 	"github.com/dauys/dauys"
+	"github.com/dauys/dauys/internal/election"
 	"github.com/dauys/dauys/internal/intake"
 )
 
@@ -39,7 +44,7 @@ type Baseline struct {
 
 // Night generates the whole night for an election, sorted by time. The
 // same seed gives the same night.
-func Night(e *intake.Election, seed uint64, base Baseline) []Event {
+func Night(e *election.Election, seed uint64, base Baseline) []Event {
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	regions := e.Tree.Children(e.Tree.Root())
 	turnout := map[string]float64{}

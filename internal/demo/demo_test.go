@@ -7,7 +7,7 @@ import (
 
 	"github.com/dauys/dauys/internal/definition"
 	"github.com/dauys/dauys/internal/demo"
-	"github.com/dauys/dauys/internal/intake"
+	"github.com/dauys/dauys/internal/election"
 	"github.com/dauys/dauys/internal/rules"
 )
 
@@ -20,7 +20,7 @@ func TestNight(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := intake.Compile(def)
+	e, err := election.Compile(def)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"github.com/dauys/dauys"
+	"github.com/dauys/dauys/internal/election"
 	"github.com/dauys/dauys/internal/intake"
 )
 
@@ -54,7 +55,7 @@ var grants = map[string][]Action{
 // precinct. An area the election does not have is left to intake, which
 // refuses it as not found: it cannot be written, and the sender learns of
 // the typo rather than of a lack of rights.
-func Authorize(p *dauys.Principal, action Action, e *intake.Election, area string) error {
+func Authorize(p *dauys.Principal, action Action, e *election.Election, area string) error {
 	if p == nil {
 		return dauys.Errorf(dauys.EUNAUTHORIZED, "sign in first")
 	}
@@ -91,7 +92,7 @@ func Authorize(p *dauys.Principal, action Action, e *intake.Election, area strin
 // authorizeSubmission authorizes each action a submission asks for: to
 // submit, to amend when it is an amendment, to acknowledge warnings when
 // it says it has seen them, and to resolve a dispute when it is entry 3.
-func authorizeSubmission(p *dauys.Principal, e *intake.Election, sub *intake.Submission) error {
+func authorizeSubmission(p *dauys.Principal, e *election.Election, sub *intake.Submission) error {
 	actions := []Action{ActionSubmit}
 	if sub.Amendment {
 		actions = append(actions, ActionAmend)

@@ -6,8 +6,8 @@ import (
 	"testing"
 
 	"github.com/dauys/dauys"
+	elect "github.com/dauys/dauys/internal/election"
 	"github.com/dauys/dauys/internal/httpapi"
-	"github.com/dauys/dauys/internal/intake"
 )
 
 // TestAuthorize is the table of who may do what where: every principal
@@ -15,13 +15,13 @@ import (
 // r1 > p1 and kz > r2 > p2; "" is the whole election and "zz" an area the
 // election does not have, which only intake refuses (as not found).
 func TestAuthorize(t *testing.T) {
-	e, err := intake.Compile(election())
+	e, err := elect.Compile(election())
 	if err != nil {
 		t.Fatal(err)
 	}
 	other := election()
 	other.ID = "x"
-	x, err := intake.Compile(other)
+	x, err := elect.Compile(other)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -40,7 +40,7 @@ func TestResultsCacheIsBounded(t *testing.T) {
 	}
 	in := intake.New(s, nil)
 	const maxEntries, maxBytes = 16, 1 << 20
-	api := httpapi.New(httpapi.Config{Store: s, Tokens: s, Intake: in, Tally: tally.New(s, in),
+	api := httpapi.New(httpapi.Config{Store: s, Tokens: s, Intake: in, Tally: tally.New(s, in.Elections()),
 		ResultsCacheEntries: maxEntries, ResultsCacheBytes: maxBytes})
 	get := func(target string) int {
 		w := httptest.NewRecorder()

@@ -30,7 +30,7 @@ func doubleServer(t *testing.T, s teststores.Store) (string, map[string]string) 
 	now := time.Date(2026, 3, 15, 21, 0, 0, 0, time.UTC)
 	clock := func() time.Time { now = now.Add(time.Second); return now }
 	in := intake.New(s, clock)
-	srv := httptest.NewServer(httpapi.New(httpapi.Config{Store: s, Tokens: s, Audit: s, Intake: in, Tally: tally.New(s, in), Now: clock}))
+	srv := httptest.NewServer(httpapi.New(httpapi.Config{Store: s, Tokens: s, Audit: s, Intake: in, Tally: tally.New(s, in.Elections()), Now: clock}))
 	t.Cleanup(srv.Close)
 	tokens := map[string]string{}
 	for name, p := range map[string]dauys.Principal{

@@ -18,7 +18,7 @@ func (s *Server) entries(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	e, err := s.cfg.Intake.Load(r.Context(), r.PathValue("id"))
+	e, err := s.cfg.Tally.Election(r.Context(), r.PathValue("id"))
 	if err != nil {
 		s.Error(w, r, err)
 		return

@@ -8,6 +8,11 @@
 // refusal is appended to the audit trail. Unsafe requests from another
 // origin are refused (net/http.CrossOriginProtection), so that a page
 // elsewhere cannot use a signed-in browser's cookie.
+//
+// It owns the API's routes, authentication, authorization and the HTTP side
+// of the audit trail. It submits through internal/intake, reads elections
+// and results through internal/tally, and must never import web, cdf or a
+// store driver: it serves any dauys.Store.
 package httpapi
 
 import (
@@ -38,7 +43,9 @@ type Config struct {
 	// no sign-in and only tokens authenticate.
 	Users dauys.UserStore
 	// Audit is the audit trail; without it nothing is recorded.
-	Audit  dauys.AuditLog
+	Audit dauys.AuditLog
+	// Intake takes submissions in; Tally answers results and loads the
+	// elections the API serves (Tally.Election).
 	Intake *intake.Service
 	Tally  *tally.Tally
 	Logger *slog.Logger
@@ -214,7 +221,7 @@ func (s *Server) elections(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) election(w http.ResponseWriter, r *http.Request) {
-	e, err := s.cfg.Intake.Load(r.Context(), r.PathValue("id"))
+	e, err := s.cfg.Tally.Election(r.Context(), r.PathValue("id"))
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -229,7 +236,7 @@ func (s *Server) election(w http.ResponseWriter, r *http.Request) {
 // cached, so that anyone's made-up names take no memory. The refusal does
 // not repeat the name, which may be long.
 func (s *Server) areaOf(r *http.Request) (string, string, error) {
-	e, err := s.cfg.Intake.Load(r.Context(), r.PathValue("id"))
+	e, err := s.cfg.Tally.Election(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return "", "", err
 	}
@@ -362,7 +369,7 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, dauys.Errorf(dauys.EINVALID, "send one protocol or a list under \"protocols\", not both"))
 		return
 	}
-	e, err := s.cfg.Intake.Load(r.Context(), election)
+	e, err := s.cfg.Tally.Election(r.Context(), election)
 	if err != nil {
 		s.Error(w, r, err)
 		return

@@ -62,7 +62,7 @@ func newFixtureWith(t testing.TB, configure func(*httpapi.Config, *sqlite.Store)
 	}
 	now := time.Date(2026, 3, 15, 21, 0, 0, 0, time.UTC)
 	in := intake.New(s, func() time.Time { return now })
-	cfg := httpapi.Config{Store: s, Tokens: s, Intake: in, Tally: tally.New(s, in), Now: func() time.Time { return now }, MaxBody: 4096}
+	cfg := httpapi.Config{Store: s, Tokens: s, Intake: in, Tally: tally.New(s, in.Elections()), Now: func() time.Time { return now }, MaxBody: 4096}
 	if configure != nil {
 		configure(&cfg, s)
 	}

@@ -49,7 +49,7 @@ func newAccounts(t *testing.T) *accounts {
 	a := &accounts{store: s, now: time.Date(2026, 3, 15, 21, 0, 0, 0, time.UTC)}
 	clock := func() time.Time { return a.now }
 	in := intake.New(s, clock)
-	api := httpapi.New(httpapi.Config{Store: s, Tokens: s, Users: s, Audit: s, Intake: in, Tally: tally.New(s, in), Now: clock,
+	api := httpapi.New(httpapi.Config{Store: s, Tokens: s, Users: s, Audit: s, Intake: in, Tally: tally.New(s, in.Elections()), Now: clock,
 		PasswordParams: cheap, SessionTTL: time.Hour,
 		AccountPolicy:  dauys.LoginPolicy{Threshold: 3, Lockout: time.Minute, MaxLockout: 10 * time.Minute, Forget: time.Hour},
 		AddressPolicy:  dauys.LoginPolicy{Threshold: 8, Lockout: time.Minute, MaxLockout: 10 * time.Minute, Forget: time.Hour},
@@ -487,7 +487,7 @@ func TestUntrustedProxy(t *testing.T) {
 	}
 	defer s.Close()
 	in := intake.New(s, nil)
-	api := httpapi.New(httpapi.Config{Store: s, Users: s, Audit: s, Intake: in, Tally: tally.New(s, in), PasswordParams: cheap})
+	api := httpapi.New(httpapi.Config{Store: s, Users: s, Audit: s, Intake: in, Tally: tally.New(s, in.Elections()), PasswordParams: cheap})
 	srv := httptest.NewServer(api)
 	defer srv.Close()
 	req, _ := http.NewRequest("POST", srv.URL+"/api/v1/login", bytes.NewBufferString(`{"user":"x","password":"y"}`))

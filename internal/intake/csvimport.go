@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/dauys/dauys"
+	"github.com/dauys/dauys/internal/election"
 )
 
 // ImportOptions tune a CSV import.
@@ -132,7 +133,7 @@ func (f zipFile) Close() error { f.ReadCloser.Close(); return f.z.Close() }
 // duplicates. Refused rows are reported with their line in the file; the
 // accepted rows are stored.
 func (s *Service) ImportCSV(ctx context.Context, election string, r io.Reader, name string, opt ImportOptions) (*ImportReport, error) {
-	e, err := s.Load(ctx, election)
+	e, err := s.elections.Load(ctx, election)
 	if err != nil {
 		return nil, err
 	}
@@ -300,7 +301,7 @@ type mapping struct {
 	other map[string][]int
 }
 
-func newMapping(e *Election, header []string, name string) (*mapping, error) {
+func newMapping(e *election.Election, header []string, name string) (*mapping, error) {
 	col := map[string]int{}
 	twice := map[string]bool{}
 	for i, h := range header {
@@ -408,7 +409,7 @@ func (m *mapping) cell(rec []string, i int) string {
 
 // row turns a record into a submission, and names the areas of its path
 // that do not exist yet (pending holds those already queued).
-func (m *mapping) row(e *Election, rec []string, pending map[string]bool) (Submission, []dauys.Area, error) {
+func (m *mapping) row(e *election.Election, rec []string, pending map[string]bool) (Submission, []dauys.Area, error) {
 	var sub Submission
 	sub.Contest = e.Import.Contest
 	if m.contCol >= 0 {

@@ -2,6 +2,11 @@
 // refuses inconsistent ones with a reason in kk/ru/en, applies double entry,
 // and hands accepted protocols to the store with the ancestors whose running
 // totals they add to. Nothing it is sent is lost: refusals are recorded too.
+//
+// It owns the write path: submission, checks, double entry, refusals, CSV
+// import, signatures and group commit. It loads elections through
+// internal/election and must never import tally, integrity, web, httpapi,
+// cdf or verify: the write path does not depend on those who read results.
 package intake
 
 import (
@@ -14,19 +19,20 @@ import (
 	"time"
 
 	"github.com/dauys/dauys"
+	"github.com/dauys/dauys/internal/election"
 )
 
-// Service is the intake of protocols. It caches each election's definition,
-// validators and area tree; areas are only ever added, so the cache stays
-// right as long as every area is added through the service.
+// Service is the intake of protocols. It checks submissions against the
+// elections its loader holds; areas it adds in imports go to the store and
+// to the loader's cached tree.
 type Service struct {
-	store dauys.Store
-	now   func() time.Time
-	group *groupCommit
+	store     dauys.Store
+	elections *election.Loader
+	now       func() time.Time
+	group     *groupCommit
 
-	mu        sync.Mutex
-	elections map[string]*Election
-	stored    []func(election string)
+	mu     sync.Mutex
+	stored []func(election string)
 }
 
 // OnStored registers fn to be called after every batch that stored new
@@ -47,81 +53,19 @@ func (s *Service) notifyStored(election string) {
 	}
 }
 
-// New returns an intake service over the store. now may be nil for
-// time.Now.
+// New returns an intake service over the store, with a loader of its own
+// (Elections). now may be nil for time.Now.
 func New(store dauys.Store, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{store: store, now: now, group: &groupCommit{store: store, max: groupSize(store)}, elections: map[string]*Election{}}
+	return &Service{store: store, elections: election.NewLoader(store), now: now, group: &groupCommit{store: store, max: groupSize(store)}}
 }
 
-// Election is a loaded election with what intake and tally need to work
-// fast: validators per contest and the area tree.
-type Election struct {
-	*dauys.Election
-	Tree       *Tree
-	validators map[string]*dauys.Validator
-}
-
-// Validator returns the compiled form of a contest.
-func (e *Election) Validator(contest string) *dauys.Validator { return e.validators[contest] }
-
-// Load returns the election with its tree and validators, from the cache
-// when it was loaded before.
-func (s *Service) Load(ctx context.Context, id string) (*Election, error) {
-	s.mu.Lock()
-	e, ok := s.elections[id]
-	s.mu.Unlock()
-	if ok {
-		return e, nil
-	}
-	def, err := s.store.Election(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	e, err = Compile(def)
-	if err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if cached, ok := s.elections[id]; ok {
-		return cached, nil
-	}
-	s.elections[id] = e
-	return e, nil
-}
-
-// Forget drops an election from the cache, for instance after a status
-// change made by another process.
-func (s *Service) Forget(id string) {
-	s.mu.Lock()
-	delete(s.elections, id)
-	s.mu.Unlock()
-}
-
-// Compile builds the tree and validators of a definition.
-func Compile(def *dauys.Election) (*Election, error) {
-	tree, err := NewTree(def.Areas)
-	if err != nil {
-		return nil, err
-	}
-	e := &Election{Election: def, Tree: tree, validators: map[string]*dauys.Validator{}}
-	for i := range def.Contests {
-		c := &def.Contests[i]
-		f := def.Form(c.Form)
-		if f == nil {
-			return nil, dauys.Errorf(dauys.EINVALID, "contest %s: form %q does not exist", c.ID, c.Form)
-		}
-		v, err := dauys.NewValidator(f, c)
-		if err != nil {
-			return nil, err
-		}
-		e.validators[c.ID] = v
-	}
-	return e, nil
-}
+// Elections returns the loader intake checks submissions against. Tally
+// and the readers of the same process load through it too, so that one
+// cache holds each election and precincts an import adds are seen by all.
+func (s *Service) Elections() *election.Loader { return s.elections }
 
 // Submission is a protocol as an operator or a file sends it.
 type Submission struct {
@@ -175,7 +119,7 @@ const (
 // and is recorded as a refusal; the others are stored. The returned error
 // is for failures of the store, when the batch is not stored.
 func (s *Service) Submit(ctx context.Context, election string, subs []Submission) ([]Result, error) {
-	e, err := s.Load(ctx, election)
+	e, err := s.elections.Load(ctx, election)
 	if err != nil {
 		return nil, err
 	}
@@ -190,7 +134,7 @@ func (s *Service) Submit(ctx context.Context, election string, subs []Submission
 	keys := &keyCache{store: s.store, keys: map[string]keyLookup{}}
 	parallel(len(subs), func(i int) {
 		sub := &subs[i]
-		p, err := e.check(sub, now)
+		p, err := check(e, sub, now)
 		if err == nil {
 			err = s.verifySignature(ctx, e, sub, keys)
 		}
@@ -252,7 +196,7 @@ func (s *Service) Submit(ctx context.Context, election string, subs []Submission
 
 // check validates a submission against the definition and its form and
 // returns the protocol to store.
-func (e *Election) check(sub *Submission, now time.Time) (*dauys.Protocol, error) {
+func check(e *election.Election, sub *Submission, now time.Time) (*dauys.Protocol, error) {
 	// Ids the definition does not know are quoted by their first bytes
 	// only (QuotePrefix): the message is stored with the refusal and the
 	// audit event. Past those checks the ids are the definition's own.
@@ -293,7 +237,7 @@ func (e *Election) check(sub *Submission, now time.Time) (*dauys.Protocol, error
 			EN: "an amendment needs a reason",
 		})
 	}
-	v := e.validators[c.ID]
+	v := e.Validator(c.ID)
 	// A protocol with far more lines than its form is refused by Complete
 	// before it looks at any line and without changing them: it is not
 	// copied first.
@@ -426,7 +370,7 @@ func person(submitter string) string {
 // A round is the set of entries made against one version (none for the
 // original, version n for an amendment of it), so that an entry of an
 // earlier round never completes a later pair. Entry 3 resolves a dispute.
-func (s *Service) enter(ctx context.Context, e *Election, sub *Submission, p *dauys.Protocol) (Result, error) {
+func (s *Service) enter(ctx context.Context, e *election.Election, sub *Submission, p *dauys.Protocol) (Result, error) {
 	if err := CheckEntry(e.Election, sub.Entry); err != nil {
 		return Result{Err: err}, nil
 	}
@@ -514,7 +458,7 @@ type Round struct {
 // contest. ENOTFOUND for an unknown election, contest or precinct;
 // EINVALID for an election without double entry.
 func (s *Service) Round(ctx context.Context, election, contest, area string) (*Round, error) {
-	e, err := s.Load(ctx, election)
+	e, err := s.elections.Load(ctx, election)
 	if err != nil {
 		return nil, err
 	}
@@ -645,21 +589,15 @@ func (s *Service) refuse(ctx context.Context, election string, sub *Submission, 
 }
 
 // AddAreas adds areas to an election (precincts met for the first time in
-// an import) and to the cached tree.
-func (s *Service) AddAreas(ctx context.Context, e *Election, areas []dauys.Area) error {
+// an import): to the store, then to the loader's cached tree. It is
+// intake's because it writes; the loader only keeps its cache in step.
+func (s *Service) AddAreas(ctx context.Context, e *election.Election, areas []dauys.Area) error {
 	if len(areas) == 0 {
 		return nil
 	}
 	if err := s.store.AddAreas(ctx, e.ID, areas); err != nil {
 		return err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, a := range areas {
-		if e.Tree.Area(a.ID) == nil {
-			e.Tree.add(a)
-			e.Areas = append(e.Areas, a)
-		}
-	}
+	s.elections.Added(e, areas)
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/dauys/dauys"
+	"github.com/dauys/dauys/internal/election"
 )
 
 // Signed is what the commission signed, by the submission's account: its
@@ -28,7 +29,7 @@ func (sub *Submission) Signed(election string) *dauys.SignedProtocol {
 // version it replaces and its reason, which the store then holds to the
 // current version. An election that requires signatures refuses unsigned
 // protocols; in others a signature, when present, must still be right.
-func (s *Service) verifySignature(ctx context.Context, e *Election, sub *Submission, keys *keyCache) error {
+func (s *Service) verifySignature(ctx context.Context, e *election.Election, sub *Submission, keys *keyCache) error {
 	if err := checkSupersedes(sub); err != nil {
 		return err
 	}

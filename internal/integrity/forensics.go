@@ -7,8 +7,8 @@ import (
 	"sort"
 
 	"github.com/dauys/dauys"
+	"github.com/dauys/dauys/internal/election"
 	"github.com/dauys/dauys/internal/forensics"
-	"github.com/dauys/dauys/internal/intake"
 )
 
 // Pseudo-options that forensics.Input carries after the contest's own
@@ -29,7 +29,7 @@ var issuedParts = []string{"issued_early", "issued_station", "issued_outside"}
 // the first list, majority or referendum contest that covers the whole
 // election. Plurality contests are usually single-member districts, too
 // small for the national statistics.
-func DefaultContest(e *intake.Election) (*dauys.Contest, error) {
+func DefaultContest(e *election.Election) (*dauys.Contest, error) {
 	for i := range e.Contests {
 		c := &e.Contests[i]
 		switch c.Kind {
@@ -45,7 +45,7 @@ func DefaultContest(e *intake.Election) (*dauys.Contest, error) {
 		"election %s has no list, majority or referendum contest over the whole country; name one with --contest", e.ID)
 }
 
-func coversAll(e *intake.Election, c *dauys.Contest) bool {
+func coversAll(e *election.Election, c *dauys.Contest) bool {
 	if len(c.Areas) == 0 {
 		return true
 	}
@@ -58,7 +58,7 @@ func coversAll(e *intake.Election, c *dauys.Contest) bool {
 }
 
 // contest returns the named contest, or the default one for "".
-func contest(e *intake.Election, id string) (*dauys.Contest, error) {
+func contest(e *election.Election, id string) (*dauys.Contest, error) {
 	if id == "" {
 		return DefaultContest(e)
 	}
@@ -77,7 +77,7 @@ type lineMap struct {
 	names   []string // option names for forensics.Input
 }
 
-func newLineMap(e *intake.Election, c *dauys.Contest) lineMap {
+func newLineMap(e *election.Election, c *dauys.Contest) lineMap {
 	has := map[string]bool{}
 	for _, l := range e.Validator(c.ID).Lines() {
 		has[l.Name] = true
@@ -124,7 +124,7 @@ func (m lineMap) turnoutNumerator(lines map[string]int64) int64 {
 	return n
 }
 
-func (m lineMap) precinct(e *intake.Election, p *dauys.Protocol) forensics.Precinct {
+func (m lineMap) precinct(e *election.Election, p *dauys.Protocol) forensics.Precinct {
 	opts := make([]int64, len(m.options))
 	for i, l := range m.options {
 		opts[i] = p.Lines[l]
@@ -142,12 +142,19 @@ func (m lineMap) precinct(e *intake.Election, p *dauys.Protocol) forensics.Preci
 
 // region returns the precinct's ancestor at depth 1 (a child of the root),
 // or the precinct itself if it hangs directly under the root.
-func region(e *intake.Election, area string) string {
+func region(e *election.Election, area string) string {
 	path := e.Tree.Path(area)
 	if len(path) >= 2 {
 		return path[1]
 	}
 	return area
+}
+
+// Protocols is what this package reads: the current protocols of an
+// election. A dauys.Store has it, and so has a *tally.Tally, through which
+// the pages read.
+type Protocols interface {
+	EachProtocol(ctx context.Context, election, contest string, fn func(*dauys.Protocol) error) error
 }
 
 // ForensicsInput reads the current protocols of one contest ("" for the
@@ -156,7 +163,7 @@ func region(e *intake.Election, area string) string {
 // (took_part), invalid ballots and the votes per option in ballot order (yes
 // and no for a referendum), followed by "against_all" and "both_marked"
 // when the form has those lines.
-func ForensicsInput(ctx context.Context, store dauys.Store, e *intake.Election, contestID string) (forensics.Input, *dauys.Contest, error) {
+func ForensicsInput(ctx context.Context, store Protocols, e *election.Election, contestID string) (forensics.Input, *dauys.Contest, error) {
 	c, err := contest(e, contestID)
 	if err != nil {
 		return forensics.Input{}, nil, err
@@ -180,7 +187,7 @@ func ForensicsInput(ctx context.Context, store dauys.Store, e *intake.Election, 
 // Forensics computes the statistical signals of one contest ("" for the
 // default contest) from its current protocols. The report is deterministic
 // for a given store content and cfg.
-func Forensics(ctx context.Context, store dauys.Store, e *intake.Election, contest string, cfg forensics.Config) (*forensics.Report, error) {
+func Forensics(ctx context.Context, store Protocols, e *election.Election, contest string, cfg forensics.Config) (*forensics.Report, error) {
 	in, c, err := ForensicsInput(ctx, store, e, contest)
 	if err != nil {
 		return nil, err
@@ -214,7 +221,7 @@ type CrossContest struct {
 // CrossContestCheck compares, precinct by precinct, the ballots issued and
 // the ballots cast across all contests of the election. An election with a
 // single contest has nothing to compare and gets an empty result.
-func CrossContestCheck(ctx context.Context, store dauys.Store, e *intake.Election, tolerance int64) (*CrossContest, error) {
+func CrossContestCheck(ctx context.Context, store Protocols, e *election.Election, tolerance int64) (*CrossContest, error) {
 	out := &CrossContest{Tolerance: max(tolerance, 0), Issued: []forensics.CrossContestFinding{}, TookPart: []forensics.CrossContestFinding{}}
 	if len(e.Contests) < 2 {
 		return out, nil

@@ -8,6 +8,7 @@ import (
 	"github.com/dauys/dauys"
 	"github.com/dauys/dauys/internal/definition"
 	"github.com/dauys/dauys/internal/demo"
+	"github.com/dauys/dauys/internal/election"
 	"github.com/dauys/dauys/internal/intake"
 	"github.com/dauys/dauys/internal/rules"
 	"github.com/dauys/dauys/internal/sqlite"
@@ -19,7 +20,7 @@ type env struct {
 	store  *sqlite.Store
 	intake *intake.Service
 	tally  *tally.Tally
-	e      *intake.Election
+	e      *election.Election
 }
 
 func mustStore(tb testing.TB) *sqlite.Store {
@@ -41,11 +42,11 @@ func mustEnv(tb testing.TB, def *dauys.Election) *env {
 		tb.Fatal(err)
 	}
 	in := intake.New(s, nil)
-	e, err := in.Load(ctx, def.ID)
+	e, err := in.Elections().Load(ctx, def.ID)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return &env{store: s, intake: in, tally: tally.New(s, in), e: e}
+	return &env{store: s, intake: in, tally: tally.New(s, in.Elections()), e: e}
 }
 
 // mustExample loads one of the shipped example definitions.

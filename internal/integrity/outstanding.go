@@ -9,7 +9,7 @@ import (
 
 	"github.com/dauys/dauys"
 	"github.com/dauys/dauys/decide"
-	"github.com/dauys/dauys/internal/intake"
+	"github.com/dauys/dauys/internal/election"
 	"github.com/dauys/dauys/internal/rules"
 	"github.com/dauys/dauys/internal/tally"
 )
@@ -83,7 +83,7 @@ type Margin struct {
 // tie rule. The one exception is the Droop quota, rounded to whole votes:
 // there a change the extremes do not show is not ruled out, and the
 // outcome is reported as open.
-func Outstanding(ctx context.Context, t *tally.Tally, e *intake.Election, contest string) (*OutstandingReport, error) {
+func Outstanding(ctx context.Context, t *tally.Tally, e *election.Election, contest string) (*OutstandingReport, error) {
 	if contest != "" && e.Contest(contest) == nil {
 		return nil, dauys.Errorf(dauys.ENOTFOUND, "contest %q does not exist in election %s", contest, e.ID)
 	}
@@ -107,7 +107,7 @@ func Outstanding(ctx context.Context, t *tally.Tally, e *intake.Election, contes
 	return out, nil
 }
 
-func outlook(ctx context.Context, t *tally.Tally, e *intake.Election, c *dauys.Contest, cr *tally.ContestResult) (*ContestOutlook, error) {
+func outlook(ctx context.Context, t *tally.Tally, e *election.Election, c *dauys.Contest, cr *tally.ContestResult) (*ContestOutlook, error) {
 	co := &ContestOutlook{Contest: c.ID, Name: c.Name, Kind: c.Kind,
 		PrecinctsExpected: cr.Progress.Expected, PrecinctsReported: cr.Progress.Reported}
 	miss := &missing{units: map[string]int64{}}
@@ -198,7 +198,7 @@ type missing struct {
 // findMissing walks the tree down from the root, descending only into areas
 // where fewer precincts reported than are expected, and adds up the
 // precincts without a protocol.
-func findMissing(ctx context.Context, t *tally.Tally, e *intake.Election, c *dauys.Contest) (*missing, error) {
+func findMissing(ctx context.Context, t *tally.Tally, e *election.Election, c *dauys.Contest) (*missing, error) {
 	tree := e.Tree
 	expected := map[string]int64{}
 	var count func(id string) int64
@@ -261,7 +261,7 @@ func findMissing(ctx context.Context, t *tally.Tally, e *intake.Election, c *dau
 	return m, nil
 }
 
-func unitOf(e *intake.Election, area, level string) string {
+func unitOf(e *election.Election, area, level string) string {
 	for _, a := range e.Tree.Ancestors(area) {
 		if e.Tree.Area(a).Level == level {
 			return a
@@ -273,7 +273,7 @@ func unitOf(e *intake.Election, area, level string) string {
 // currentInput builds the rules engine's input from the contest's current
 // totals, as the tally does: the same lines and, for a referendum with
 // territorial units, the units' totals.
-func currentInput(ctx context.Context, t *tally.Tally, e *intake.Election, c *dauys.Contest, lines map[string]int64) (decide.Input, error) {
+func currentInput(ctx context.Context, t *tally.Tally, e *election.Election, c *dauys.Contest, lines map[string]int64) (decide.Input, error) {
 	in := rules.Input(c, lines)
 	if c.Kind != dauys.KindReferendum || c.Units == "" {
 		return in, nil

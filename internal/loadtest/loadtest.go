@@ -7,6 +7,9 @@
 // It only ever targets the address it is given; tests and the documented
 // commands give it a loopback address. Every run is bounded in time and in
 // requests and stops by itself.
+//
+// It speaks HTTP to a server and uses internal/intake's Submission type
+// only; it never imports a store, tally or web.
 package loadtest
 
 import (

@@ -2,6 +2,8 @@
 // schema migrations and decides which a database still needs. The SQL is
 // each store's own; what to apply, and in which order, is the same for
 // both.
+//
+// It imports no other Dauys package.
 package migrations
 
 import (

@@ -13,6 +13,10 @@
 // microseconds); they come back in UTC and the zero time is NULL. The schema
 // lives in the connection's search_path and is created and upgraded by the
 // embedded, numbered migrations in migrations/, applied in order by Open.
+//
+// It owns PostgreSQL's SQL. It imports the domain, migrations, storebatch
+// and tlog's storage contract, and never intake, election, tally or web: a
+// store knows nothing of who calls it.
 package postgres
 
 import (

@@ -2,6 +2,8 @@
 // them, to the rules engine's input: the one mapping that the tally, the
 // public site and the independent verifier share. It is pure: no store, no
 // I/O.
+//
+// It imports only the domain and decide.
 package rules
 
 import (

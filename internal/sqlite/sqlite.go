@@ -11,6 +11,10 @@
 // round-trip exactly; they come back in UTC. The zero time is stored as NULL.
 // The schema is created and upgraded by the embedded, numbered migrations in
 // migrations/, applied in order by Open.
+//
+// It owns SQLite's SQL. It imports the domain, migrations, storebatch and
+// tlog's storage contract, and never intake, election, tally or web: a store
+// knows nothing of who calls it.
 package sqlite
 
 import (

@@ -19,6 +19,8 @@
 //
 // Keeping this here, once, means the two stores cannot drift apart on what
 // a batch means; only how they read and write it differs.
+//
+// It imports only the domain.
 package storebatch
 
 import (

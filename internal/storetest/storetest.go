@@ -6,6 +6,9 @@
 // The package also holds the benchmarks both backends share
 // (BenchSaveProtocols, BenchTotals), so that their figures measure the same
 // work.
+//
+// It imports only the domain and tests through its interfaces, never a store
+// package or driver, so that it cannot favour one backend.
 package storetest
 
 import (

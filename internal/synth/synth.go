@@ -2,6 +2,9 @@
 // turnout and vote distributions and protocols signed by their territorial
 // commissions, for benchmarks of the whole intake path. The same size and
 // seed give the same election.
+//
+// It builds submissions with internal/intake's types and definitions with
+// internal/definition, and never imports tally, web or a store driver.
 package synth
 
 import (

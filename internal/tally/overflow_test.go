@@ -32,7 +32,7 @@ func TestAbsurdStoredCountsAreServed(t *testing.T) {
 	}
 	now := time.Date(2022, 6, 5, 21, 0, 0, 0, time.UTC)
 	in := intake.New(s, func() time.Time { now = now.Add(time.Minute); return now })
-	tl := tally.New(s, in)
+	tl := tally.New(s, in.Elections())
 	for _, p := range []string{"u1a", "u1b", "u2a"} {
 		submit(t, in, "ref", intake.Submission{Contest: "q", Area: p, Lines: map[string]int64{"registered": 1000, "took_part": 600, "yes": 400, "no": 190, "both_marked": 0, "invalid": 10}})
 	}

@@ -1,6 +1,11 @@
 // Package tally adds protocols up through the geography and decides each
 // contest with the rules engine. It reads running totals the store keeps up
 // to date as protocols arrive, so that a result never needs a recount.
+//
+// It owns sums, progress and decisions, and the reads the public pages make
+// (read.go). It loads elections through internal/election and must never
+// import intake (results do not depend on the write path), integrity, web,
+// httpapi or a store driver.
 package tally
 
 import (
@@ -13,22 +18,29 @@ import (
 
 	"github.com/dauys/dauys"
 	"github.com/dauys/dauys/decide"
-	"github.com/dauys/dauys/internal/intake"
+	"github.com/dauys/dauys/internal/election"
 	"github.com/dauys/dauys/internal/rules"
 )
 
 // Tally answers results questions over a store.
 type Tally struct {
-	store  dauys.Store
-	intake *intake.Service
+	store     dauys.Store
+	elections *election.Loader
 
 	mu       sync.Mutex
 	expected map[string]*expectedCache
 }
 
-// New returns a tally over the store, sharing the intake's election cache.
-func New(store dauys.Store, in *intake.Service) *Tally {
-	return &Tally{store: store, intake: in, expected: map[string]*expectedCache{}}
+// New returns a tally over the store that loads elections through the
+// loader; pass the one intake uses (intake.Service.Elections), so that
+// precincts an import adds are counted.
+func New(store dauys.Store, elections *election.Loader) *Tally {
+	return &Tally{store: store, elections: elections, expected: map[string]*expectedCache{}}
+}
+
+// Election returns the loaded election, as the tally sees it.
+func (t *Tally) Election(ctx context.Context, id string) (*election.Election, error) {
+	return t.elections.Load(ctx, id)
 }
 
 // Results is the state of every contest that concerns an area.
@@ -90,7 +102,7 @@ func (p Progress) Percent() float64 {
 // the root). A contest's outcome is included at the root and at the
 // contest's own area, where it is decided.
 func (t *Tally) Area(ctx context.Context, election, area string) (*Results, error) {
-	e, err := t.intake.Load(ctx, election)
+	e, err := t.elections.Load(ctx, election)
 	if err != nil {
 		return nil, err
 	}
@@ -166,7 +178,7 @@ func withoutPseudo(m map[string]int64) map[string]int64 {
 // Children returns the summed lines of a contest in each child of an area,
 // for drill-down tables and maps.
 func (t *Tally) Children(ctx context.Context, election, contest, area string) (map[string]map[string]int64, error) {
-	e, err := t.intake.Load(ctx, election)
+	e, err := t.elections.Load(ctx, election)
 	if err != nil {
 		return nil, err
 	}
@@ -179,7 +191,7 @@ func (t *Tally) Children(ctx context.Context, election, contest, area string) (m
 
 // areaLines returns the summed lines of a contest in each area, reading
 // running totals for inner areas and the protocol for precincts.
-func (t *Tally) areaLines(ctx context.Context, e *intake.Election, c *dauys.Contest, areas []string) (map[string]map[string]int64, error) {
+func (t *Tally) areaLines(ctx context.Context, e *election.Election, c *dauys.Contest, areas []string) (map[string]map[string]int64, error) {
 	var inner []string
 	out := map[string]map[string]int64{}
 	for _, id := range areas {
@@ -217,7 +229,7 @@ func (t *Tally) areaLines(ctx context.Context, e *intake.Election, c *dauys.Cont
 
 // decide runs the rules engine on a contest's summed lines; a referendum
 // also reads its territorial units.
-func (t *Tally) decide(ctx context.Context, e *intake.Election, c *dauys.Contest, lines map[string]int64) (*decide.Outcome, error) {
+func (t *Tally) decide(ctx context.Context, e *election.Election, c *dauys.Contest, lines map[string]int64) (*decide.Outcome, error) {
 	r, err := rules.For(c)
 	if err != nil {
 		return nil, err
@@ -267,7 +279,7 @@ func (x *expectedCache) get(contest, area string) (int64, int64) {
 	return v[0], v[1]
 }
 
-func (t *Tally) expectedFor(e *intake.Election) *expectedCache {
+func (t *Tally) expectedFor(e *election.Election) *expectedCache {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if x, ok := t.expected[e.ID]; ok && x.size == e.Tree.Len() {
@@ -291,7 +303,7 @@ func (t *Tally) expectedFor(e *intake.Election) *expectedCache {
 	return x
 }
 
-func leaves(t *intake.Tree) []string {
+func leaves(t *election.Tree) []string {
 	var out []string
 	var walk func(string)
 	walk = func(id string) {

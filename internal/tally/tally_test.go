@@ -43,7 +43,7 @@ func setup(t *testing.T, e *dauys.Election) (*intake.Service, *tally.Tally) {
 		t.Fatal(err)
 	}
 	in := intake.New(s, func() time.Time { return time.Date(2022, 6, 5, 21, 0, 0, 0, time.UTC) })
-	return in, tally.New(s, in)
+	return in, tally.New(s, in.Elections())
 }
 
 func submit(t *testing.T, in *intake.Service, election string, subs ...intake.Submission) {

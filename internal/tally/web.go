@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/dauys/dauys"
-	"github.com/dauys/dauys/internal/intake"
+	"github.com/dauys/dauys/internal/election"
 )
 
 // This file answers the questions the public results site asks beyond
@@ -26,7 +26,7 @@ type AreaResult struct {
 // reported in each. Children with nothing reported are included with empty
 // lines, so that a table or map shows them as waiting.
 func (t *Tally) ChildResults(ctx context.Context, election, contest, area string) ([]AreaResult, error) {
-	e, err := t.intake.Load(ctx, election)
+	e, err := t.elections.Load(ctx, election)
 	if err != nil {
 		return nil, err
 	}
@@ -46,7 +46,7 @@ func (t *Tally) ChildResults(ctx context.Context, election, contest, area string
 // AreaResults is ChildResults for a list of areas of the election, such as
 // the areas a single-member district is made of.
 func (t *Tally) AreaResults(ctx context.Context, election, contest string, areas []string) ([]AreaResult, error) {
-	e, err := t.intake.Load(ctx, election)
+	e, err := t.elections.Load(ctx, election)
 	if err != nil {
 		return nil, err
 	}
@@ -57,7 +57,7 @@ func (t *Tally) AreaResults(ctx context.Context, election, contest string, areas
 	return t.results(ctx, e, c, areas)
 }
 
-func (t *Tally) results(ctx context.Context, e *intake.Election, c *dauys.Contest, areas []string) ([]AreaResult, error) {
+func (t *Tally) results(ctx context.Context, e *election.Election, c *dauys.Contest, areas []string) ([]AreaResult, error) {
 	lines, err := t.areaLines(ctx, e, c, areas)
 	if err != nil {
 		return nil, err
@@ -154,7 +154,7 @@ func (t *Tally) History(ctx context.Context, election, contest string) ([]Histor
 // current protocols (contest -> protocol) that the caller already holds,
 // such as an export that read every protocol in one pass. ok is false when
 // a contest is decided at the precinct itself, which only Area does.
-func PrecinctResults(e *intake.Election, area string, protocols map[string]*dauys.Protocol) (res *Results, ok bool) {
+func PrecinctResults(e *election.Election, area string, protocols map[string]*dauys.Protocol) (res *Results, ok bool) {
 	a := e.Tree.Area(area)
 	if a == nil || !e.Tree.IsLeaf(area) {
 		return nil, false
@@ -188,7 +188,7 @@ func PrecinctResults(e *intake.Election, area string, protocols map[string]*dauy
 // PrecinctAreaResults is AreaResults for precincts whose current protocols
 // the caller holds (protocol returns nil for one that has not reported). ok
 // is false when an area is not a precinct.
-func PrecinctAreaResults(e *intake.Election, c *dauys.Contest, areas []string, protocol func(area string) *dauys.Protocol) (out []AreaResult, ok bool) {
+func PrecinctAreaResults(e *election.Election, c *dauys.Contest, areas []string, protocol func(area string) *dauys.Protocol) (out []AreaResult, ok bool) {
 	for _, id := range areas {
 		a := e.Tree.Area(id)
 		if a == nil || !e.Tree.IsLeaf(id) {

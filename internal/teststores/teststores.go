@@ -1,6 +1,8 @@
 // Package teststores runs a test on each real store: a fresh SQLite file,
 // and a fresh schema of the test PostgreSQL where one is configured (under
 // CI always: its absence fails the test, see pgtest).
+//
+// It is for tests only: it imports both stores, and only tests import it.
 package teststores
 
 import (

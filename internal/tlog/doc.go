@@ -18,4 +18,8 @@
 // The format of entries is documented in docs/verification.md and in
 // record.go; it is versioned ("dauys-log-entry-v1") and canonical, so that
 // an entry has exactly one encoding.
+//
+// It imports the domain and internal/definition (to encode entries), never
+// intake, election, tally or web; the stores import it for its storage
+// contract.
 package tlog

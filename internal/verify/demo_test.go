@@ -54,7 +54,7 @@ func demoBundle(tb testing.TB, dir string) note.Verifier {
 	}
 	seq := &tlog.Sequencer{Storage: s, Signers: []note.Signer{signer}}
 	in := intake.New(s, nil)
-	loaded, err := in.Load(ctx, e.ID)
+	loaded, err := in.Elections().Load(ctx, e.ID)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -20,7 +20,8 @@
 // It imports the domain, decide, internal/definition, internal/tlog's
 // formats and internal/rules (rules.For and rules.Input, the one mapping
 // of a definition's rules and a contest's lines to the rules engine), and
-// no store, no intake, no web code.
+// never a store, intake, internal/election, tally or web code: it must not
+// share the counting system's mistakes.
 package verify
 
 import (

@@ -44,11 +44,11 @@ func Publish(t testing.TB, s *sqlite.Store, in *intake.Service, election, dir st
 	if err := tlog.WriteStatic(ctx, s, election, dir); err != nil {
 		t.Fatal(err)
 	}
-	e, err := in.Load(ctx, election)
+	e, err := in.Elections().Load(ctx, election)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ta := tally.New(s, in)
+	ta := tally.New(s, in.Elections())
 	for _, a := range e.Areas {
 		res, err := ta.Area(ctx, election, a.ID)
 		if err != nil {

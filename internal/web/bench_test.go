@@ -27,7 +27,7 @@ import (
 func BenchmarkServe(b *testing.B) {
 	d := loadDemo(b)
 	api := httpapi.New(httpapi.Config{Store: d.store, Intake: d.intake, Tally: d.tally})
-	site, err := web.New(web.Config{Store: d.store, Intake: d.intake, Tally: d.tally})
+	site, err := web.New(web.Config{Store: d.store, Tally: d.tally})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -102,7 +102,7 @@ func hammer(b *testing.B, c *http.Client, url string) {
 // page again without the cache, with the root results already summed.
 func BenchmarkRender(b *testing.B) {
 	d := loadDemo(b)
-	site, err := web.New(web.Config{Store: d.store, Intake: d.intake, Tally: d.tally})
+	site, err := web.New(web.Config{Store: d.store, Tally: d.tally})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -131,7 +131,7 @@ func BenchmarkRender(b *testing.B) {
 // 31,000 pages and 21,000 downloads.
 func BenchmarkPublish(b *testing.B) {
 	d := loadDemo(b)
-	site, err := web.New(web.Config{Store: d.store, Intake: d.intake, Tally: d.tally})
+	site, err := web.New(web.Config{Store: d.store, Tally: d.tally})
 	if err != nil {
 		b.Fatal(err)
 	}

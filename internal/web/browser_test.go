@@ -39,7 +39,7 @@ func TestBrowser(t *testing.T) {
 	api := httpapi.New(httpapi.Config{Store: d.store, Intake: d.intake, Tally: d.tally})
 	// Short freshness and polling, so that a live update shows within
 	// seconds.
-	site, err := web.New(web.Config{Store: d.store, Intake: d.intake, Tally: d.tally,
+	site, err := web.New(web.Config{Store: d.store, Tally: d.tally,
 		Freshness: 200 * time.Millisecond, PollEvery: time.Second})
 	if err != nil {
 		t.Fatal(err)

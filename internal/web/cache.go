@@ -19,7 +19,7 @@ import (
 	"time"
 
 	"github.com/dauys/dauys"
-	"github.com/dauys/dauys/internal/intake"
+	"github.com/dauys/dauys/internal/election"
 	"github.com/dauys/dauys/internal/tally"
 )
 
@@ -235,7 +235,7 @@ func (c *versionCache) store(key string, now time.Time, v string) {
 // status, the size of its geography and the running totals of every
 // contest at the root. Any accepted protocol or amendment changes a root
 // total, so equal versions mean equal pages.
-func (s *Site) electionVersion(ctx context.Context, e *intake.Election) (string, error) {
+func (s *Site) electionVersion(ctx context.Context, e *election.Election) (string, error) {
 	now := s.cfg.Now()
 	if v, ok := s.versions.lookup(e.ID, now, s.cfg.Freshness); ok {
 		return v, nil
@@ -244,7 +244,7 @@ func (s *Site) electionVersion(ctx context.Context, e *intake.Election) (string,
 	fmt.Fprintf(h, "%s\x00%s\x00%d\x00", e.ID, e.Status, e.Tree.Len())
 	root := e.Tree.Root()
 	for i := range e.Contests {
-		tot, err := s.cfg.Store.Totals(ctx, e.ID, e.Contests[i].ID, []string{root})
+		tot, err := s.cfg.Tally.Totals(ctx, e.ID, e.Contests[i].ID, []string{root})
 		if err != nil {
 			return "", err
 		}
@@ -292,13 +292,13 @@ func (s *Site) homeVersion(ctx context.Context) (string, error) {
 	if v, ok := s.versions.lookup("", now, s.cfg.Freshness); ok {
 		return v, nil
 	}
-	es, err := s.cfg.Store.Elections(ctx)
+	es, err := s.cfg.Tally.Elections(ctx)
 	if err != nil {
 		return "", err
 	}
 	h := fnv.New64a()
 	for _, def := range es {
-		e, err := s.cfg.Intake.Load(ctx, def.ID)
+		e, err := s.cfg.Tally.Election(ctx, def.ID)
 		if err != nil {
 			return "", err
 		}
@@ -327,7 +327,7 @@ type summaryCache struct {
 	fill map[string]*sync.Mutex
 }
 
-func (s *Site) summary(ctx context.Context, e *intake.Election, version string) (*summary, error) {
+func (s *Site) summary(ctx context.Context, e *election.Election, version string) (*summary, error) {
 	c := &s.summaries
 	c.mu.Lock()
 	if c.m == nil {
@@ -376,7 +376,7 @@ type historyAt struct {
 	points  []tally.HistoryPoint
 }
 
-func (s *Site) historyOf(ctx context.Context, e *intake.Election, contest, version string) ([]tally.HistoryPoint, error) {
+func (s *Site) historyOf(ctx context.Context, e *election.Election, contest, version string) ([]tally.HistoryPoint, error) {
 	c := &s.history
 	now := s.cfg.Now()
 	key := e.ID + "\x00" + contest

@@ -49,7 +49,7 @@ func TestCSVDownloadsAreNotFormulas(t *testing.T) {
 			t.Fatal(r.Err)
 		}
 	}
-	site, err := web.New(web.Config{Store: st, Intake: in, Tally: tally.New(st, in)})
+	site, err := web.New(web.Config{Store: st, Tally: tally.New(st, in.Elections())})
 	if err != nil {
 		t.Fatal(err)
 	}

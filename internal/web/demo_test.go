@@ -110,14 +110,14 @@ func playDemo() (*demoData, error) {
 		return clock
 	}
 	in := intake.New(st, now)
-	e, err := in.Load(ctx, demoElection)
+	e, err := in.Elections().Load(ctx, demoElection)
 	if err != nil {
 		return nil, err
 	}
 	if err := st.SetElectionStatus(ctx, demoElection, dauys.StatusCounting); err != nil {
 		return nil, err
 	}
-	in.Forget(demoElection)
+	in.Elections().Forget(demoElection)
 	const step = 10 * time.Minute
 	events := demo.Night(e, 2023, demoBaseline)
 	for i := 0; i < len(events); {
@@ -133,5 +133,5 @@ func playDemo() (*demoData, error) {
 			return nil, err
 		}
 	}
-	return &demoData{store: st, intake: in, tally: tally.New(st, in)}, nil
+	return &demoData{store: st, intake: in, tally: tally.New(st, in.Elections())}, nil
 }

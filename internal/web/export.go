@@ -11,7 +11,7 @@ import (
 
 	"github.com/dauys/dauys"
 	"github.com/dauys/dauys/internal/csvsafe"
-	"github.com/dauys/dauys/internal/intake"
+	"github.com/dauys/dauys/internal/election"
 	"github.com/dauys/dauys/internal/tally"
 	"github.com/dauys/dauys/internal/tlog"
 )
@@ -34,7 +34,7 @@ func (s *Site) serveAreaData(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	e, err := s.cfg.Intake.Load(ctx, election)
+	e, err := s.cfg.Tally.Election(ctx, election)
 	if err != nil {
 		s.dataError(w, r, err)
 		return
@@ -91,7 +91,7 @@ func (s *Site) dataError(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 // areaJSON is the results of an area as the API gives them.
-func (s *Site) areaJSON(ctx context.Context, e *intake.Election, area string) ([]byte, error) {
+func (s *Site) areaJSON(ctx context.Context, e *election.Election, area string) ([]byte, error) {
 	res, err := s.cfg.Tally.Area(ctx, e.ID, area)
 	if err != nil {
 		return nil, err
@@ -116,7 +116,7 @@ var csvHeader = []string{"election", "contest", "area", "level", "number", "name
 
 // resultsCSV writes one row per area and option: the area itself, then
 // each of its children, for every contest that concerns the area.
-func (s *Site) resultsCSV(e *intake.Election, area string, res *tally.Results, children func(c *dauys.Contest) ([]tally.AreaResult, error)) ([]byte, error) {
+func (s *Site) resultsCSV(e *election.Election, area string, res *tally.Results, children func(c *dauys.Contest) ([]tally.AreaResult, error)) ([]byte, error) {
 	var b bytes.Buffer
 	// Names come from definitions and imported area files: cells that a
 	// spreadsheet would run as formulas are escaped.
@@ -187,7 +187,7 @@ type statusContest struct {
 func (s *Site) serveStatus(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	id, _ := tlog.Unslug(r.PathValue("id"))
-	e, err := s.cfg.Intake.Load(ctx, id)
+	e, err := s.cfg.Tally.Election(ctx, id)
 	if err != nil {
 		s.dataError(w, r, err)
 		return
@@ -211,7 +211,7 @@ func (s *Site) serveStatus(w http.ResponseWriter, r *http.Request) {
 	s.writeEntry(w, r, ent, "no-cache")
 }
 
-func (s *Site) statusJSON(ctx context.Context, e *intake.Election, version string) ([]byte, error) {
+func (s *Site) statusJSON(ctx context.Context, e *election.Election, version string) ([]byte, error) {
 	sm, err := s.summary(ctx, e, version)
 	if err != nil {
 		return nil, err
@@ -243,7 +243,7 @@ type indexedArea struct {
 	lower              [3]string // the names in lower case
 }
 
-func (s *Site) searchIndex(e *intake.Election) *searchIndex {
+func (s *Site) searchIndex(e *election.Election) *searchIndex {
 	c := &s.search
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -328,7 +328,7 @@ func (x *searchIndex) marshal() []byte {
 
 func (s *Site) serveSearchIndex(w http.ResponseWriter, r *http.Request) {
 	id, _ := tlog.Unslug(r.PathValue("id"))
-	e, err := s.cfg.Intake.Load(r.Context(), id)
+	e, err := s.cfg.Tally.Election(r.Context(), id)
 	if err != nil {
 		s.dataError(w, r, err)
 		return

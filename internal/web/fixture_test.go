@@ -75,7 +75,7 @@ func mustFixtureWith(tb testing.TB, configure func(*web.Config), submit bool) *f
 	tb.Cleanup(func() { st.Close() })
 	clk := &clock{}
 	in := intake.New(st, clk.Now)
-	fx := &fixture{path: path, store: st, intake: in, tally: tally.New(st, in), clock: clk}
+	fx := &fixture{path: path, store: st, intake: in, tally: tally.New(st, in.Elections()), clock: clk}
 	for _, id := range []string{"fx-2025", "fx-ref", "fx-pres"} {
 		data, err := os.ReadFile(filepath.Join("testdata", "fixture", id+".yaml"))
 		if err != nil {
@@ -94,7 +94,7 @@ func mustFixtureWith(tb testing.TB, configure func(*web.Config), submit bool) *f
 		fx.submitAll(tb)
 	}
 	clk.Set(fixedNow)
-	cfg := web.Config{Store: st, Intake: in, Tally: fx.tally, Now: clk.Now, Location: zone}
+	cfg := web.Config{Store: st, Tally: fx.tally, Now: clk.Now, Location: zone}
 	if configure != nil {
 		configure(&cfg)
 	}

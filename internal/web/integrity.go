@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/dauys/dauys"
+	"github.com/dauys/dauys/internal/election"
 	"github.com/dauys/dauys/internal/forensics"
-	"github.com/dauys/dauys/internal/intake"
 	"github.com/dauys/dauys/internal/integrity"
 )
 
@@ -51,7 +51,7 @@ const signalWait = 2 * time.Second
 // signalsOf returns the signals of an election at version when they are
 // ready, starting their computation if none runs; nil while they are being
 // computed.
-func (s *Site) signalsOf(ctx context.Context, e *intake.Election, version string) *signals {
+func (s *Site) signalsOf(ctx context.Context, e *election.Election, version string) *signals {
 	version = resultsPart(version)
 	c := &s.signals
 	c.mu.Lock()
@@ -95,14 +95,14 @@ func isDone(sg *signals) bool {
 // signalsReady reports whether the integrity page of an election can be
 // rendered and kept for version.
 func (s *Site) signalsReady(ctx context.Context, election, version string) bool {
-	e, err := s.cfg.Intake.Load(ctx, election)
+	e, err := s.cfg.Tally.Election(ctx, election)
 	if err != nil {
 		return true // the render reports the error
 	}
 	return s.signalsOf(ctx, e, version) != nil
 }
 
-func (s *Site) computeSignals(ctx context.Context, e *intake.Election, sg *signals) {
+func (s *Site) computeSignals(ctx context.Context, e *election.Election, sg *signals) {
 	defer close(sg.done)
 	cfg := s.cfg.Forensics
 	if cfg.Workers <= 0 {
@@ -110,7 +110,7 @@ func (s *Site) computeSignals(ctx context.Context, e *intake.Election, sg *signa
 		cfg.Workers = max(1, runtime.GOMAXPROCS(0)/2)
 	}
 	start := time.Now()
-	computeSignals(ctx, s.cfg.Store, e, cfg, sg)
+	computeSignals(ctx, s.cfg.Tally, e, cfg, sg)
 	if sg.err != nil {
 		s.log.Error("integrity signals failed", "election", e.ID, "err", sg.err)
 		return
@@ -120,7 +120,7 @@ func (s *Site) computeSignals(ctx context.Context, e *intake.Election, sg *signa
 
 // computeSignals fills sg from the store's current protocols. They may be
 // a little newer than sg.version, never older.
-func computeSignals(ctx context.Context, store dauys.Store, e *intake.Election, cfg forensics.Config, sg *signals) {
+func computeSignals(ctx context.Context, store integrity.Protocols, e *election.Election, cfg forensics.Config, sg *signals) {
 	c, err := integrity.DefaultContest(e)
 	if err != nil {
 		if dauys.ErrorCode(err) != dauys.EINVALID {

@@ -26,7 +26,7 @@ type homeItem struct {
 
 func (rc *renderCtx) home() (*homePage, error) {
 	p := &homePage{basePage: rc.base(rc.L.T("SiteTitle"), nil)}
-	es, err := rc.s.cfg.Store.Elections(rc.ctx)
+	es, err := rc.s.cfg.Tally.Elections(rc.ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -34,7 +34,7 @@ func (rc *renderCtx) home() (*homePage, error) {
 		if rc.opts.elections != nil && !slices.Contains(rc.opts.elections, def.ID) {
 			continue
 		}
-		e, err := rc.s.cfg.Intake.Load(rc.ctx, def.ID)
+		e, err := rc.s.cfg.Tally.Election(rc.ctx, def.ID)
 		if err != nil {
 			return nil, err
 		}

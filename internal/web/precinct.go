@@ -79,7 +79,7 @@ func (rc *renderCtx) precinct(id string) (*precinctPage, error) {
 		case cur.Version == 1:
 			versions = []*dauys.Protocol{cur}
 		default:
-			if versions, err = rc.s.cfg.Store.ProtocolVersions(rc.ctx, e.ID, c.ID, id); err != nil {
+			if versions, err = rc.s.cfg.Tally.ProtocolVersions(rc.ctx, e.ID, c.ID, id); err != nil {
 				return nil, err
 			}
 		}
@@ -116,7 +116,7 @@ func (rc *renderCtx) currentProtocol(contest, area string) (*dauys.Protocol, err
 	if rc.opts.prefetch != nil {
 		return rc.opts.prefetch[area][contest], nil
 	}
-	p, err := rc.s.cfg.Store.Protocol(rc.ctx, rc.e.ID, contest, area)
+	p, err := rc.s.cfg.Tally.Protocol(rc.ctx, rc.e.ID, contest, area)
 	if dauys.ErrorCode(err) == dauys.ENOTFOUND {
 		return nil, nil
 	}

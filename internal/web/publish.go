@@ -17,7 +17,7 @@ import (
 	"time"
 
 	"github.com/dauys/dauys"
-	"github.com/dauys/dauys/internal/intake"
+	"github.com/dauys/dauys/internal/election"
 	"github.com/dauys/dauys/internal/tally"
 	"github.com/dauys/dauys/internal/tlog"
 )
@@ -62,7 +62,7 @@ type Pointer struct {
 // Readers of the previous version are never served a half-written one.
 func (s *Site) Publish(ctx context.Context, opt PublishOptions) (*PublishResult, error) {
 	start := time.Now()
-	e, err := s.cfg.Intake.Load(ctx, opt.Election)
+	e, err := s.cfg.Tally.Election(ctx, opt.Election)
 	if err != nil {
 		return nil, err
 	}
@@ -177,7 +177,7 @@ func redirectPage(to string) []byte {
 
 type publisher struct {
 	s       *Site
-	e       *intake.Election
+	e       *election.Election
 	dir     string
 	version string
 	pre     map[string]map[string]*dauys.Protocol
@@ -192,7 +192,7 @@ type publisher struct {
 // thousand precinct pages do not each ask the store.
 func (p *publisher) prefetch(ctx context.Context) error {
 	p.pre = map[string]map[string]*dauys.Protocol{}
-	return p.s.cfg.Store.EachProtocol(ctx, p.e.ID, "", func(pr *dauys.Protocol) error {
+	return p.s.cfg.Tally.EachProtocol(ctx, p.e.ID, "", func(pr *dauys.Protocol) error {
 		m := p.pre[pr.Area]
 		if m == nil {
 			m = map[string]*dauys.Protocol{}
@@ -242,7 +242,7 @@ func (p *publisher) run(ctx context.Context, workers int) error {
 	}
 	// So are the integrity page's statistics: an export waits for them.
 	p.signals = &signals{version: p.version, done: make(chan struct{})}
-	computeSignals(ctx, p.s.cfg.Store, e, p.s.cfg.Forensics, p.signals)
+	computeSignals(ctx, p.s.cfg.Tally, e, p.s.cfg.Forensics, p.signals)
 	close(p.signals.done)
 	if p.signals.err != nil {
 		return fmt.Errorf("web: publish the integrity signals: %w", p.signals.err)

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/dauys/dauys"
-	"github.com/dauys/dauys/internal/intake"
+	"github.com/dauys/dauys/internal/election"
 	"github.com/dauys/dauys/internal/tally"
 	"github.com/dauys/dauys/internal/tlog"
 )
@@ -25,7 +25,7 @@ type renderCtx struct {
 	full   string // the page's path from the site's root
 	root   string // the relative path back to the root
 	opts   renderOpts
-	e      *intake.Election
+	e      *election.Election
 	sum    *summary
 	pal    palette
 	now    time.Time
@@ -179,7 +179,7 @@ func (s *Site) newRenderCtx(ctx context.Context, t target, opts renderOpts) (*re
 	full := t.lang + "/" + t.self()
 	rc := &renderCtx{ctx: ctx, s: s, L: L, t: t, full: full, root: rootOf(full), opts: opts, now: s.cfg.Now()}
 	if t.election != "" {
-		e, err := s.cfg.Intake.Load(ctx, t.election)
+		e, err := s.cfg.Tally.Election(ctx, t.election)
 		if err != nil {
 			return nil, err
 		}

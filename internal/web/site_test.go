@@ -320,7 +320,7 @@ func TestBeforeTheCount(t *testing.T) {
 		if err := fx.store.SetElectionStatus(ctx, id, dauys.StatusPreElection); err != nil {
 			t.Fatal(err)
 		}
-		fx.intake.Forget(id)
+		fx.intake.Elections().Forget(id)
 	}
 	h := fx.site.Handler()
 	for _, p := range append(pages(), "/en/e/fx-2025/a/FX-N-1-1.html", "/data/fx-2025/a/FX.csv", "/data/fx-2025/status.json") {

@@ -12,6 +12,11 @@
 //
 // URLs are files ("/kk/e/kz-2023/a/KZ-75.html") and every link is relative,
 // so that the exported site and the live one are the same pages.
+//
+// It owns the pages, templates, SVG, translations and the static export. It
+// reads elections, results and protocols through internal/tally and the log
+// through internal/tlog, and must never import intake (the site never
+// submits), httpapi, cdf or a store driver.
 package web
 
 import (
@@ -29,7 +34,6 @@ import (
 
 	"github.com/dauys/dauys"
 	"github.com/dauys/dauys/internal/forensics"
-	"github.com/dauys/dauys/internal/intake"
 	"github.com/dauys/dauys/internal/tally"
 	"github.com/dauys/dauys/internal/tlog"
 )
@@ -40,10 +44,11 @@ var templateFS embed.FS
 //go:embed static
 var staticFS embed.FS
 
-// Config wires the site to its data. Store, Intake and Tally are required.
+// Config wires the site to its data. Store and Tally are required: the
+// site reads elections, results and protocols through Tally, and Store
+// only for its transparency log (tlog.Storage), unless Log is given.
 type Config struct {
 	Store  dauys.Store
-	Intake *intake.Service
 	Tally  *tally.Tally
 	Logger *slog.Logger
 	// Now is the clock; tests fix it.
@@ -343,7 +348,7 @@ func (s *Site) versionOf(ctx context.Context, election string) (string, error) {
 	if election == "" {
 		return s.homeVersion(ctx)
 	}
-	e, err := s.cfg.Intake.Load(ctx, election)
+	e, err := s.cfg.Tally.Election(ctx, election)
 	if err != nil {
 		return "", err
 	}

@@ -1,5 +1,7 @@
 // Package pgtest gives tests of any package a private schema in the test
 // PostgreSQL named by DAUYS_TEST_POSTGRES.
+//
+// It imports no other Dauys package.
 package pgtest
 
 import (

@@ -1,6 +1,8 @@
 // Package tlogtest is the conformance test of tlog.Storage, which the
 // SQLite and PostgreSQL stores both run (their log_test.go), and the
 // fixture election that the tests of the log and of the verifier share.
+//
+// It is for tests only; it submits its fixture through internal/intake.
 package tlogtest
 
 import (

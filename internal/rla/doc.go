@@ -1,4 +1,4 @@
-// Package audit implements risk-limiting audits (RLAs) of reported election
+// Package rla implements risk-limiting audits (RLAs) of reported election
 // outcomes: ballot-polling BRAVO, batch comparison with MACRO (precincts as
 // batches), and reproducible sampling from a public seed.
 //
@@ -29,4 +29,4 @@
 // [0, 1].
 //
 // The package depends on no other Dauys package and does no I/O.
-package audit
+package rla

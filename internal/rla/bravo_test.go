@@ -1,4 +1,4 @@
-package audit_test
+package rla_test
 
 import (
 	"errors"
@@ -7,7 +7,7 @@ import (
 
 	"pgregory.net/rapid"
 
-	"github.com/dauys/dauys/internal/audit"
+	"github.com/dauys/dauys/internal/rla"
 )
 
 // The worked numbers in this file come from VotingWorks Arlo's test suite,
@@ -18,9 +18,9 @@ import (
 
 const alpha = 0.1
 
-func mustContest(tb testing.TB, votes map[string]int64, ballots int64, seats int) audit.Contest {
+func mustContest(tb testing.TB, votes map[string]int64, ballots int64, seats int) rla.Contest {
 	tb.Helper()
-	c, err := audit.NewContest("c", votes, ballots, seats)
+	c, err := rla.NewContest("c", votes, ballots, seats)
 	if err != nil {
 		tb.Fatalf("NewContest: %v", err)
 	}
@@ -42,7 +42,7 @@ var arloContests = map[string]struct {
 	"test_small_third_candidate": {map[string]int64{"cand1": 10000, "cand2": 9000, "cand3": 200}, 20000, 1},
 }
 
-func arlo(tb testing.TB, name string) audit.Contest {
+func arlo(tb testing.TB, name string) rla.Contest {
 	tb.Helper()
 	a := arloContests[name]
 	return mustContest(tb, a.votes, a.ballots, a.seats)
@@ -55,7 +55,7 @@ func TestBravoASN(t *testing.T) {
 		"test_small_third_candidate": 1769,
 	} {
 		t.Run(name, func(t *testing.T) {
-			got, err := audit.BravoASN(arlo(t, name), alpha, nil)
+			got, err := rla.BravoASN(arlo(t, name), alpha, nil)
 			if err != nil || got != want {
 				t.Errorf("BravoASN = %d, %v; want %d", got, err, want)
 			}
@@ -77,7 +77,7 @@ func TestBravoASNSecondRound(t *testing.T) {
 		{"test1", map[string]int64{"cand1": 72, "cand2": 47}, 0},
 	}
 	for _, c := range cases {
-		got, err := audit.BravoASN(arlo(t, c.name), alpha, c.sample)
+		got, err := rla.BravoASN(arlo(t, c.name), alpha, c.sample)
 		if err != nil || got != c.want {
 			t.Errorf("%s: BravoASN = %d, %v; want %d", c.name, got, err, c.want)
 		}
@@ -96,7 +96,7 @@ func TestBravoSampleSizeQuantiles(t *testing.T) {
 	}
 	for name, want := range cases {
 		for i, q := range []float64{0.7, 0.8, 0.9} {
-			got, err := audit.BravoSampleSize(arlo(t, name), alpha, q)
+			got, err := rla.BravoSampleSize(arlo(t, name), alpha, q)
 			if err != nil || got != want[i] {
 				t.Errorf("%s q=%v: BravoSampleSize = %d, %v; want %d", name, q, got, err, want[i])
 			}
@@ -106,7 +106,7 @@ func TestBravoSampleSizeQuantiles(t *testing.T) {
 	sample := map[string]int64{"cand1": 25, "cand2": 18, "cand3": 5}
 	for i, q := range []float64{0.7, 0.8, 0.9} {
 		want := [3]int{57, 66, 87}[i]
-		got, err := audit.BravoNextRoundSize(arlo(t, "test2"), alpha, q, sample)
+		got, err := rla.BravoNextRoundSize(arlo(t, "test2"), alpha, q, sample)
 		if err != nil || got != want {
 			t.Errorf("test2 round 2 q=%v: %d, %v; want %d", q, got, err, want)
 		}
@@ -138,9 +138,9 @@ func TestBravoLindemanSizes(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			contest := audit.Contest{Name: "x", Winners: []string{"w"}, Losers: []string{"r"},
+			contest := rla.Contest{Name: "x", Winners: []string{"w"}, Losers: []string{"r"},
 				Reported: map[string]int64{"w": c.w, "r": c.r, "other": 100 - c.w - c.r}, BallotsCast: 100}
-			got, err := audit.BravoNextRoundSize(contest, alpha, c.quantile, map[string]int64{"w": c.sw, "r": c.sr})
+			got, err := rla.BravoNextRoundSize(contest, alpha, c.quantile, map[string]int64{"w": c.sw, "r": c.sr})
 			if err != nil || got != c.wantRounds {
 				t.Errorf("got %d, %v; want %d", got, err, c.wantRounds)
 			}
@@ -166,7 +166,7 @@ func TestBravoCompletionProbability(t *testing.T) {
 		{"test2", 42, map[string]int64{"cand1": 25, "cand2": 18, "cand3": 5}, 0.53},
 	}
 	for _, c := range cases {
-		p, err := audit.BravoCompletionProbability(arlo(t, c.name), alpha, c.n, c.sample)
+		p, err := rla.BravoCompletionProbability(arlo(t, c.name), alpha, c.n, c.sample)
 		if err != nil || math.Round(p*100)/100 != c.want {
 			t.Errorf("%s n=%d: probability %.4f, %v; want %.2f", c.name, c.n, p, err, c.want)
 		}
@@ -199,7 +199,7 @@ func TestBravoRisk(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			r, err := audit.BravoRisk(arlo(t, c.name), c.sample)
+			r, err := rla.BravoRisk(arlo(t, c.name), c.sample)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -222,7 +222,7 @@ func TestBravoRisk(t *testing.T) {
 // TestBravoRiskExact checks the statistic itself: for test1 with 72 and 47
 // ballots, T = 1.2^72 · 0.8^47, so the risk is 0.8^−47 / 1.2^72 = 0.0713….
 func TestBravoRiskExact(t *testing.T) {
-	r, err := audit.BravoRisk(arlo(t, "test1"), map[string]int64{"cand1": 72, "cand2": 47})
+	r, err := rla.BravoRisk(arlo(t, "test1"), map[string]int64{"cand1": 72, "cand2": 47})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -241,7 +241,7 @@ func TestBravoRiskGeorgia(t *testing.T) {
 		"Overvote": 0, "Undervote/Blank": 0}
 	c := mustContest(t, votes, 4992420, 1)
 	sample := map[string]int64{"Trump": 2457924, "Biden": 2471971, "Jorgensen": 62058, "Write-in": 457}
-	r, err := audit.BravoRisk(c, sample)
+	r, err := rla.BravoRisk(c, sample)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -258,37 +258,37 @@ func TestBravoRiskGeorgia(t *testing.T) {
 
 func TestBravoTieAndInvalid(t *testing.T) {
 	tied := mustContest(t, map[string]int64{"a": 500, "b": 500}, 1000, 1)
-	if _, err := audit.BravoASN(tied, alpha, nil); !errors.Is(err, audit.ErrTie) {
+	if _, err := rla.BravoASN(tied, alpha, nil); !errors.Is(err, rla.ErrTie) {
 		t.Errorf("ASN of a tie: %v, want ErrTie", err)
 	}
-	if _, err := audit.BravoSampleSize(tied, alpha, 0.9); !errors.Is(err, audit.ErrTie) {
+	if _, err := rla.BravoSampleSize(tied, alpha, 0.9); !errors.Is(err, rla.ErrTie) {
 		t.Errorf("sample size of a tie: %v, want ErrTie", err)
 	}
 	// A tie can never be confirmed by polling: the risk stays at 1.
-	if r, err := audit.BravoRisk(tied, map[string]int64{"a": 501, "b": 499}); err != nil || r.Measured != 1 {
+	if r, err := rla.BravoRisk(tied, map[string]int64{"a": 501, "b": 499}); err != nil || r.Measured != 1 {
 		t.Errorf("tie risk %v, %v; want 1", r.Measured, err)
 	}
 	c := arlo(t, "test1")
 	for _, bad := range []map[string]int64{{"nobody": 1}, {"cand1": -1}} {
-		if _, err := audit.BravoRisk(c, bad); !errors.Is(err, audit.ErrInvalid) {
+		if _, err := rla.BravoRisk(c, bad); !errors.Is(err, rla.ErrInvalid) {
 			t.Errorf("sample %v: %v, want ErrInvalid", bad, err)
 		}
 	}
 	for _, rl := range []float64{0, 1, -0.1, math.NaN()} {
-		if _, err := audit.BravoASN(c, rl, nil); !errors.Is(err, audit.ErrInvalid) {
+		if _, err := rla.BravoASN(c, rl, nil); !errors.Is(err, rla.ErrInvalid) {
 			t.Errorf("risk limit %v: %v, want ErrInvalid", rl, err)
 		}
 	}
-	if _, err := audit.BravoSampleSize(c, alpha, 1); !errors.Is(err, audit.ErrInvalid) {
+	if _, err := rla.BravoSampleSize(c, alpha, 1); !errors.Is(err, rla.ErrInvalid) {
 		t.Errorf("quantile 1: %v, want ErrInvalid", err)
 	}
-	uncontested := audit.Contest{Name: "u", Winners: []string{"a"}, Reported: map[string]int64{"a": 5}, BallotsCast: 5}
-	if _, err := audit.BravoRisk(uncontested, nil); !errors.Is(err, audit.ErrInvalid) {
+	uncontested := rla.Contest{Name: "u", Winners: []string{"a"}, Reported: map[string]int64{"a": 5}, BallotsCast: 5}
+	if _, err := rla.BravoRisk(uncontested, nil); !errors.Is(err, rla.ErrInvalid) {
 		t.Errorf("uncontested: %v, want ErrInvalid", err)
 	}
 	// A loser reported with no votes but found in the sample refutes the
 	// reported shares: the risk is 1 for that pair.
-	r, err := audit.BravoRisk(arlo(t, "test12"), map[string]int64{"cand1": 500, "cand3": 1})
+	r, err := rla.BravoRisk(arlo(t, "test12"), map[string]int64{"cand1": 500, "cand3": 1})
 	if err != nil || r.Measured != 1 {
 		t.Errorf("zero-vote loser sampled: %v, %v", r.Measured, err)
 	}
@@ -300,16 +300,16 @@ func TestBravoRiskMonotone(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		a := rapid.Int64Range(1, 100000).Draw(t, "a")
 		b := rapid.Int64Range(0, a).Draw(t, "b")
-		c := audit.Contest{Name: "p", Winners: []string{"a"}, Losers: []string{"b"},
+		c := rla.Contest{Name: "p", Winners: []string{"a"}, Losers: []string{"b"},
 			Reported: map[string]int64{"a": a, "b": b}, BallotsCast: a + b}
 		na := rapid.Int64Range(0, 500).Draw(t, "na")
 		nb := rapid.Int64Range(0, 500).Draw(t, "nb")
-		base, err := audit.BravoRisk(c, map[string]int64{"a": na, "b": nb})
+		base, err := rla.BravoRisk(c, map[string]int64{"a": na, "b": nb})
 		if err != nil {
 			t.Fatal(err)
 		}
-		more, _ := audit.BravoRisk(c, map[string]int64{"a": na + 1, "b": nb})
-		less, _ := audit.BravoRisk(c, map[string]int64{"a": na, "b": nb + 1})
+		more, _ := rla.BravoRisk(c, map[string]int64{"a": na + 1, "b": nb})
+		less, _ := rla.BravoRisk(c, map[string]int64{"a": na, "b": nb + 1})
 		if more.Measured > base.Measured || less.Measured < base.Measured {
 			t.Fatalf("risk not monotone: base %v, +winner %v, +loser %v", base.Measured, more.Measured, less.Measured)
 		}

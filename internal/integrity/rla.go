@@ -13,8 +13,8 @@ import (
 
 	"github.com/dauys/dauys"
 	"github.com/dauys/dauys/decide"
-	"github.com/dauys/dauys/internal/audit"
-	"github.com/dauys/dauys/internal/intake"
+	"github.com/dauys/dauys/internal/election"
+	"github.com/dauys/dauys/internal/rla"
 	"github.com/dauys/dauys/internal/rules"
 )
 
@@ -34,16 +34,16 @@ type Audit struct {
 	// Choices are the choices a ballot can be recorded under: the options
 	// (yes and no in a referendum) and the form's lines for ballots that
 	// count for none (invalid, against_all, both_marked).
-	Choices []string      `json:"choices"`
-	Plan    audit.Plan    `json:"plan"`
-	Sample  *audit.Sample `json:"sample,omitempty"`
+	Choices []string    `json:"choices"`
+	Plan    rla.Plan    `json:"plan"`
+	Sample  *rla.Sample `json:"sample,omitempty"`
 	// Recorded holds what the auditors found, by batch (precinct): for
 	// BRAVO the choices on the batch's sampled ballots (every draw counts,
 	// a ballot drawn twice twice), for MACRO the hand count of the whole
 	// batch. A new record of a batch replaces the old one; History keeps
 	// both.
 	Recorded map[string]map[string]int64 `json:"recorded,omitempty"`
-	Status   []audit.Status              `json:"status,omitempty"`
+	Status   []rla.Status                `json:"status,omitempty"`
 	History  []AuditEvent                `json:"history"`
 }
 
@@ -59,7 +59,7 @@ type AuditEvent struct {
 
 // AuditOptions configures a plan.
 type AuditOptions struct {
-	Method    audit.Method
+	Method    rla.Method
 	RiskLimit float64
 	// Quantile is the chance that a BRAVO first round finishes the audit if
 	// the reported results are right; 0 means 0.9.
@@ -80,7 +80,7 @@ type AuditOptions struct {
 // more votes than each loser; they do not test a share threshold (a
 // majority of participants, a quorum or a territorial rule). A list
 // contest's seat allocation is not a winner-loser outcome, and is refused.
-func PlanAudit(ctx context.Context, store dauys.Store, e *intake.Election, contestID string, opt AuditOptions) (*Audit, error) {
+func PlanAudit(ctx context.Context, store Protocols, e *election.Election, contestID string, opt AuditOptions) (*Audit, error) {
 	c := e.Contest(contestID)
 	if c == nil {
 		return nil, dauys.Errorf(dauys.ENOTFOUND, "contest %q does not exist in election %s", contestID, e.ID)
@@ -89,7 +89,7 @@ func PlanAudit(ctx context.Context, store dauys.Store, e *intake.Election, conte
 		return nil, dauys.Errorf(dauys.EINVALID,
 			"contest %s allocates seats to lists; BRAVO and MACRO audit winners against losers and cannot confirm a seat allocation", c.ID)
 	}
-	if opt.Method != audit.MethodBravo && opt.Method != audit.MethodMacro {
+	if opt.Method != rla.MethodBravo && opt.Method != rla.MethodMacro {
 		return nil, dauys.Errorf(dauys.EINVALID, "unknown audit method %q (want bravo or macro)", opt.Method)
 	}
 	if !(opt.RiskLimit > 0 && opt.RiskLimit < 1) {
@@ -105,8 +105,8 @@ func PlanAudit(ctx context.Context, store dauys.Store, e *intake.Election, conte
 	choices := auditChoices(e, c)
 	totals := map[string]int64{}
 	lines := map[string]int64{}
-	var manifest []audit.ManifestBatch
-	var batches []audit.Batch
+	var manifest []rla.ManifestBatch
+	var batches []rla.Batch
 	err := store.EachProtocol(ctx, e.ID, c.ID, func(p *dauys.Protocol) error {
 		votes := map[string]int64{}
 		for _, ch := range choices {
@@ -118,8 +118,8 @@ func PlanAudit(ctx context.Context, store dauys.Store, e *intake.Election, conte
 			lines[k] += v
 		}
 		took := p.Lines["took_part"]
-		manifest = append(manifest, audit.ManifestBatch{ID: p.Area, Ballots: took})
-		batches = append(batches, audit.Batch{ID: p.Area, Ballots: took, Reported: audit.Tally{c.ID: votes}})
+		manifest = append(manifest, rla.ManifestBatch{ID: p.Area, Ballots: took})
+		batches = append(batches, rla.Batch{ID: p.Area, Ballots: took, Reported: rla.Tally{c.ID: votes}})
 		return nil
 	})
 	if err != nil {
@@ -135,7 +135,7 @@ func PlanAudit(ctx context.Context, store dauys.Store, e *intake.Election, conte
 	if err != nil {
 		return nil, err
 	}
-	ac := audit.Contest{Name: c.ID, Reported: totals, BallotsCast: lines["took_part"]}
+	ac := rla.Contest{Name: c.ID, Reported: totals, BallotsCast: lines["took_part"]}
 	isWinner := map[string]bool{}
 	for _, w := range winners {
 		isWinner[w] = true
@@ -149,12 +149,12 @@ func PlanAudit(ctx context.Context, store dauys.Store, e *intake.Election, conte
 	if err := ac.Validate(); err != nil {
 		return nil, auditError(err)
 	}
-	var plan audit.Plan
+	var plan rla.Plan
 	switch opt.Method {
-	case audit.MethodBravo:
-		plan, err = audit.NewBravoPlan([]audit.Contest{ac}, manifest, opt.RiskLimit, opt.Quantile)
+	case rla.MethodBravo:
+		plan, err = rla.NewBravoPlan([]rla.Contest{ac}, manifest, opt.RiskLimit, opt.Quantile)
 	default:
-		plan, err = audit.NewMacroPlan([]audit.Contest{ac}, batches, opt.RiskLimit)
+		plan, err = rla.NewMacroPlan([]rla.Contest{ac}, batches, opt.RiskLimit)
 	}
 	if err != nil {
 		return nil, auditError(err)
@@ -207,7 +207,7 @@ func optionChoices(c *dauys.Contest) []string {
 
 // auditChoices adds to the options the lines of ballots that count for
 // none of them, when the form has them.
-func auditChoices(e *intake.Election, c *dauys.Contest) []string {
+func auditChoices(e *election.Election, c *dauys.Contest) []string {
 	out := optionChoices(c)
 	has := map[string]bool{}
 	for _, l := range e.Validator(c.ID).Lines() {
@@ -230,12 +230,12 @@ func choiceLine(c *dauys.Contest, choice string) string {
 	return dauys.OptionLinePrefix + choice
 }
 
-// auditError maps the audit package's errors to domain errors.
+// auditError maps package rla's errors to domain errors.
 func auditError(err error) error {
 	switch {
-	case errors.Is(err, audit.ErrTie):
+	case errors.Is(err, rla.ErrTie):
 		return dauys.Errorf(dauys.EINVALID, "%v", err)
-	case errors.Is(err, audit.ErrInvalid):
+	case errors.Is(err, rla.ErrInvalid):
 		return dauys.Errorf(dauys.EINVALID, "%s", strings.TrimPrefix(err.Error(), "audit: invalid input: "))
 	}
 	return err
@@ -387,7 +387,7 @@ func (a *Audit) checkRecord(batch string, counts map[string]int64) error {
 		}
 		sum += n
 	}
-	if a.Plan.Method == audit.MethodBravo {
+	if a.Plan.Method == rla.MethodBravo {
 		drawn := a.drawsPerBatch()[batch]
 		if drawn == 0 {
 			return dauys.Errorf(dauys.EINVALID, "batch %s has no sampled ballots", batch)
@@ -495,7 +495,7 @@ type Progress struct {
 // recorded, and stores the status in the audit. While records are missing
 // it returns only the progress: a risk measured on the batches that
 // happened to be counted first would not be the sequential test's.
-func (a *Audit) Evaluate() (Progress, []audit.Status, error) {
+func (a *Audit) Evaluate() (Progress, []rla.Status, error) {
 	var p Progress
 	if a.Sample == nil {
 		return p, nil, dauys.Errorf(dauys.EINVALID, "no sample has been drawn yet: run `dauys audit sample --seed S` first")
@@ -508,7 +508,7 @@ func (a *Audit) Evaluate() (Progress, []audit.Status, error) {
 		for _, v := range rec {
 			sum += v
 		}
-		if !ok || (a.Plan.Method == audit.MethodBravo && sum != n) {
+		if !ok || (a.Plan.Method == rla.MethodBravo && sum != n) {
 			p.Waiting = append(p.Waiting, id)
 			continue
 		}
@@ -519,8 +519,8 @@ func (a *Audit) Evaluate() (Progress, []audit.Status, error) {
 		a.Status = nil
 		return p, nil, nil
 	}
-	var rec audit.Record
-	if a.Plan.Method == audit.MethodBravo {
+	var rec rla.Record
+	if a.Plan.Method == rla.MethodBravo {
 		ballots := map[string]int64{}
 		for id := range drawn {
 			for ch, v := range a.Recorded[id] {
@@ -529,9 +529,9 @@ func (a *Audit) Evaluate() (Progress, []audit.Status, error) {
 		}
 		rec.Ballots = map[string]map[string]int64{a.Contest: ballots}
 	} else {
-		rec.Batches = map[string]audit.Tally{}
+		rec.Batches = map[string]rla.Tally{}
 		for id, counts := range a.Recorded {
-			rec.Batches[id] = audit.Tally{a.Contest: counts}
+			rec.Batches[id] = rla.Tally{a.Contest: counts}
 		}
 	}
 	st, err := a.Plan.Status(*a.Sample, rec)

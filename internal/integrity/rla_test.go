@@ -9,10 +9,10 @@ import (
 	"time"
 
 	"github.com/dauys/dauys"
-	"github.com/dauys/dauys/internal/audit"
 	"github.com/dauys/dauys/internal/demo"
 	"github.com/dauys/dauys/internal/intake"
 	"github.com/dauys/dauys/internal/integrity"
+	"github.com/dauys/dauys/internal/rla"
 )
 
 var auditNow = time.Date(2022, 6, 7, 10, 0, 0, 0, time.UTC)
@@ -38,7 +38,7 @@ func TestAuditReferendum(t *testing.T) {
 	v := mustExample(t, "kz-referendum-2022")
 	subs := v.night(3, demo.Baseline{Invalid: 1, Yes: 77})
 	v.submit(t, subs[:len(subs)-1])
-	if _, err := integrity.PlanAudit(ctx, v.store, v.e, "constitution", integrity.AuditOptions{Method: audit.MethodBravo, RiskLimit: 0.05, Now: auditNow}); dauys.ErrorCode(err) != dauys.EINVALID || !strings.Contains(dauys.ErrorMessage(err), "final results") {
+	if _, err := integrity.PlanAudit(ctx, v.store, v.e, "constitution", integrity.AuditOptions{Method: rla.MethodBravo, RiskLimit: 0.05, Now: auditNow}); dauys.ErrorCode(err) != dauys.EINVALID || !strings.Contains(dauys.ErrorMessage(err), "final results") {
 		t.Errorf("plan with a precinct missing: %v, want invalid", err)
 	}
 	v.submit(t, subs[len(subs)-1:])
@@ -47,7 +47,7 @@ func TestAuditReferendum(t *testing.T) {
 		lines[s.Area] = s.Lines
 	}
 
-	for _, method := range []audit.Method{audit.MethodBravo, audit.MethodMacro} {
+	for _, method := range []rla.Method{rla.MethodBravo, rla.MethodMacro} {
 		t.Run(string(method), func(t *testing.T) {
 			a, err := integrity.PlanAudit(ctx, v.store, v.e, "constitution", integrity.AuditOptions{Method: method, RiskLimit: 0.05, Now: auditNow})
 			if err != nil {
@@ -79,7 +79,7 @@ func TestAuditReferendum(t *testing.T) {
 			a = roundTrip(t, a)
 
 			found := map[string]map[string]int64{}
-			if method == audit.MethodBravo {
+			if method == rla.MethodBravo {
 				for _, b := range a.Sample.Ballots {
 					if found[b.Batch] == nil {
 						found[b.Batch] = map[string]int64{}
@@ -103,7 +103,7 @@ func TestAuditReferendum(t *testing.T) {
 			if err := a.Record("nowhere", found[first], auditNow); err == nil {
 				t.Error("recorded a batch that is not in the manifest")
 			}
-			if method == audit.MethodBravo {
+			if method == rla.MethodBravo {
 				var n int64
 				for _, k := range found[first] {
 					n += k
@@ -144,7 +144,7 @@ func TestAuditEscalation(t *testing.T) {
 	ctx := context.Background()
 	v := mustExample(t, "kz-referendum-2022")
 	v.submit(t, v.night(3, demo.Baseline{Invalid: 1, Yes: 55}))
-	a, err := integrity.PlanAudit(ctx, v.store, v.e, "constitution", integrity.AuditOptions{Method: audit.MethodBravo, RiskLimit: 0.05, Now: auditNow})
+	a, err := integrity.PlanAudit(ctx, v.store, v.e, "constitution", integrity.AuditOptions{Method: rla.MethodBravo, RiskLimit: 0.05, Now: auditNow})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,7 +173,7 @@ func TestAuditEscalation(t *testing.T) {
 	if next <= first {
 		t.Fatalf("next size %d, first round %d", next, first)
 	}
-	before := append([]audit.Ballot(nil), a.Sample.Ballots...)
+	before := append([]rla.Ballot(nil), a.Sample.Ballots...)
 	if err := a.Draw("1234", 0, auditNow); err != nil {
 		t.Fatal(err)
 	}
@@ -207,14 +207,14 @@ func TestAuditRefusals(t *testing.T) {
 		}
 	}
 	v.submit(t, subs)
-	opt := integrity.AuditOptions{Method: audit.MethodBravo, RiskLimit: 0.05, Now: auditNow}
+	opt := integrity.AuditOptions{Method: rla.MethodBravo, RiskLimit: 0.05, Now: auditNow}
 	for _, tt := range []struct {
 		name, contest, want string
 		opt                 integrity.AuditOptions
 	}{
 		{"list", "council", "seat allocation", opt},
 		{"tie", "mayor", "tie", opt},
-		{"risk limit", "mayor", "risk limit", integrity.AuditOptions{Method: audit.MethodBravo, RiskLimit: 5}},
+		{"risk limit", "mayor", "risk limit", integrity.AuditOptions{Method: rla.MethodBravo, RiskLimit: 5}},
 		{"method", "mayor", "method", integrity.AuditOptions{Method: "recount", RiskLimit: 0.05}},
 	} {
 		_, err := integrity.PlanAudit(ctx, v.store, v.e, tt.contest, tt.opt)

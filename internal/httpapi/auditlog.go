@@ -169,7 +169,7 @@ func (s *Server) authorizeRead(w http.ResponseWriter, r *http.Request) (*identit
 		s.Error(w, r, err)
 		return nil, "", false
 	}
-	e, err := s.cfg.Intake.Load(r.Context(), r.PathValue("id"))
+	e, err := s.cfg.Tally.Election(r.Context(), r.PathValue("id"))
 	if err != nil {
 		s.Error(w, r, err)
 		return nil, "", false

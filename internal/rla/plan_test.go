@@ -1,4 +1,4 @@
-package audit_test
+package rla_test
 
 import (
 	"encoding/json"
@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/dauys/dauys/internal/audit"
+	"github.com/dauys/dauys/internal/rla"
 )
 
 // roundTrip marshals v to JSON and back, as the CLI will between steps.
@@ -29,8 +29,8 @@ func roundTrip[T any](t *testing.T, v T) T {
 // in manifest order) is for "a" when i mod 5 is 1, 2 or 3.
 func TestBravoWorkflow(t *testing.T) {
 	c := mustContest(t, map[string]int64{"a": 600, "b": 400}, 1000, 1)
-	manifest := []audit.ManifestBatch{{"P1", 250}, {"P2", 250}, {"P3", 250}, {"P4", 250}}
-	plan, err := audit.NewBravoPlan([]audit.Contest{c}, manifest, 0.1, 0.9)
+	manifest := []rla.ManifestBatch{{"P1", 250}, {"P2", 250}, {"P3", 250}, {"P4", 250}}
+	plan, err := rla.NewBravoPlan([]rla.Contest{c}, manifest, 0.1, 0.9)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +44,7 @@ func TestBravoWorkflow(t *testing.T) {
 		t.Fatal(err)
 	}
 	sample = roundTrip(t, sample)
-	record := audit.Record{Ballots: map[string]map[string]int64{"c": {}}}
+	record := rla.Record{Ballots: map[string]map[string]int64{"c": {}}}
 	for _, b := range sample.Ballots {
 		if m := b.Position % 5; m >= 1 && m <= 3 {
 			record.Ballots["c"]["a"]++
@@ -67,7 +67,7 @@ func TestBravoWorkflow(t *testing.T) {
 	if !reflect.DeepEqual(small.Ballots, sample.Ballots[:10]) {
 		t.Error("a shorter sample is not a prefix of the longer one")
 	}
-	rec := audit.Record{Ballots: map[string]map[string]int64{"c": {"a": 5, "b": 5}}}
+	rec := rla.Record{Ballots: map[string]map[string]int64{"c": {"a": 5, "b": 5}}}
 	statuses, err = plan.Status(small, rec)
 	if err != nil {
 		t.Fatal(err)
@@ -84,17 +84,17 @@ func TestBravoWorkflow(t *testing.T) {
 
 // TestMacroWorkflow audits a contest over 40 precinct batches.
 func TestMacroWorkflow(t *testing.T) {
-	var batches []audit.Batch
+	var batches []rla.Batch
 	var w, l int64
 	for i := range 40 {
 		bw, bl := int64(300+i), int64(200-i)
 		w, l = w+bw, l+bl
-		batches = append(batches, audit.Batch{ID: fmt.Sprintf("P%02d", i), Ballots: bw + bl + 5,
-			Reported: audit.Tally{"mayor": {"w": bw, "l": bl}}})
+		batches = append(batches, rla.Batch{ID: fmt.Sprintf("P%02d", i), Ballots: bw + bl + 5,
+			Reported: rla.Tally{"mayor": {"w": bw, "l": bl}}})
 	}
-	c := audit.Contest{Name: "mayor", Winners: []string{"w"}, Losers: []string{"l"},
+	c := rla.Contest{Name: "mayor", Winners: []string{"w"}, Losers: []string{"l"},
 		Reported: map[string]int64{"w": w, "l": l}, BallotsCast: w + l + 200}
-	plan, err := audit.NewMacroPlan([]audit.Contest{c}, batches, 0.05)
+	plan, err := rla.NewMacroPlan([]rla.Contest{c}, batches, 0.05)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,11 +103,11 @@ func TestMacroWorkflow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	byID := map[string]audit.Batch{}
+	byID := map[string]rla.Batch{}
 	for _, b := range batches {
 		byID[b.ID] = b
 	}
-	record := audit.Record{Batches: map[string]audit.Tally{}}
+	record := rla.Record{Batches: map[string]rla.Tally{}}
 	for _, d := range sample.Draws {
 		record.Batches[d.BatchID] = byID[d.BatchID].Reported
 	}
@@ -124,7 +124,7 @@ func TestMacroWorkflow(t *testing.T) {
 	// above the limit: escalate.
 	first := sample.Draws[0].BatchID
 	rep := byID[first].Reported["mayor"]
-	record.Batches[first] = audit.Tally{"mayor": {"w": rep["w"] - 60, "l": rep["l"] + 60}}
+	record.Batches[first] = rla.Tally{"mayor": {"w": rep["w"] - 60, "l": rep["l"] + 60}}
 	statuses, err = plan.Status(sample, record)
 	if err != nil {
 		t.Fatal(err)
@@ -134,7 +134,7 @@ func TestMacroWorkflow(t *testing.T) {
 	}
 
 	// Counting every batch by hand settles the audit either way.
-	all := audit.Record{Batches: map[string]audit.Tally{}}
+	all := rla.Record{Batches: map[string]rla.Tally{}}
 	for _, b := range batches {
 		all.Batches[b.ID] = b.Reported
 	}
