@@ -74,7 +74,7 @@ func (m *Main) runBenchLoad(ctx context.Context, args []string) error {
 		return err
 	}
 	now := m.Now().UTC()
-	if err := s.tokens.CreateToken(ctx, &dauys.Token{ID: "bench-" + secret[:8], Hash: dauys.HashToken(secret), CreatedAt: now, ExpiresAt: now.Add(time.Hour),
+	if err := s.CreateToken(ctx, &dauys.Token{ID: "bench-" + secret[:8], Hash: dauys.HashToken(secret), CreatedAt: now, ExpiresAt: now.Add(time.Hour),
 		Principal: dauys.Principal{Subject: "bench", Role: dauys.RoleAdmin, Election: demoElection}}); err != nil {
 		return err
 	}

@@ -164,7 +164,7 @@ func (m *Main) runBenchIngest(ctx context.Context, args []string) error {
 	}
 	for _, k := range keys {
 		k.CreatedAt = m.Now().UTC()
-		if err := s.keys.CreateKey(ctx, k); err != nil {
+		if err := s.CreateKey(ctx, k); err != nil {
 			return err
 		}
 	}
@@ -288,7 +288,7 @@ func (m *Main) runBenchIngest(ctx context.Context, args []string) error {
 		return fmt.Errorf("bench ingest: %d refused; first: %v", refused, firstErr)
 	}
 	if seq != nil {
-		if left, err := s.Store.(tlog.Storage).UnloggedProtocols(ctx, id, 1); err != nil {
+		if left, err := s.UnloggedProtocols(ctx, id, 1); err != nil {
 			return err
 		} else if len(left) > 0 {
 			return fmt.Errorf("bench ingest: the log misses protocols after its last round")
@@ -331,10 +331,6 @@ func (m *Main) runBenchIngest(ctx context.Context, args []string) error {
 // benchLog starts the election's transparency log with a new key, logs the
 // definition, areas and keys, and returns the sequencer that appends to it.
 func benchLog(ctx context.Context, s *store, election string, now time.Time) (*tlog.Sequencer, error) {
-	st, ok := s.Store.(tlog.Storage)
-	if !ok {
-		return nil, fmt.Errorf("bench ingest: the store keeps no log")
-	}
 	skey, vkey, err := tlog.GenerateKey(rand.Reader, "bench.dauys.example/"+election)
 	if err != nil {
 		return nil, err
@@ -343,10 +339,10 @@ func benchLog(ctx context.Context, s *store, election string, now time.Time) (*t
 	if err != nil {
 		return nil, err
 	}
-	if err := st.CreateLog(ctx, &tlog.Info{Election: election, Origin: signer.Name(), VerifierKey: vkey, CreatedAt: now.UTC()}); err != nil {
+	if err := s.CreateLog(ctx, &tlog.Info{Election: election, Origin: signer.Name(), VerifierKey: vkey, CreatedAt: now.UTC()}); err != nil {
 		return nil, err
 	}
-	seq := &tlog.Sequencer{Storage: st, Signers: []note.Signer{signer}, Keys: s.keys.Keys}
+	seq := &tlog.Sequencer{Storage: s, Signers: []note.Signer{signer}, Keys: s.Keys}
 	// The log holds the definition, the areas and the commission keys
 	// before the first protocol arrives, as it does once the server runs.
 	if _, err := seq.Sync(ctx, election); err != nil {

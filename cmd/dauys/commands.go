@@ -290,7 +290,7 @@ func (m *Main) runTokenCreate(ctx context.Context, args []string) error {
 	now := m.Now().UTC()
 	t := &dauys.Token{ID: id[:12], Hash: dauys.HashToken(secret), CreatedAt: now, ExpiresAt: now.Add(*ttl),
 		Principal: dauys.Principal{Subject: *subject, Role: *role, Election: *election, Area: *area}}
-	if err := s.tokens.CreateToken(ctx, t); err != nil {
+	if err := s.CreateToken(ctx, t); err != nil {
 		return err
 	}
 	fmt.Fprintln(m.Stdout, secret)

@@ -100,7 +100,7 @@ func (m *Main) runKeysRegister(ctx context.Context, args []string) error {
 		return dauys.Errorf(dauys.ENOTFOUND, "area %q does not exist in election %s", *area, *election)
 	}
 	k := &dauys.Key{ID: dauys.KeyID(pub), Election: *election, Area: *area, Holder: *holder, PublicKey: pub, CreatedAt: m.Now().UTC()}
-	if err := s.keys.CreateKey(ctx, k); err != nil {
+	if err := s.CreateKey(ctx, k); err != nil {
 		return err
 	}
 	fmt.Fprintf(m.Stdout, "registered key %s for %s\n", k.ID, k.Area)
@@ -119,7 +119,7 @@ func (m *Main) runKeysList(ctx context.Context, args []string) error {
 		return err
 	}
 	defer s.Close()
-	keys, err := s.keys.Keys(ctx, *election)
+	keys, err := s.Keys(ctx, *election)
 	if err != nil {
 		return err
 	}
@@ -150,7 +150,7 @@ func (m *Main) runKeysRevoke(ctx context.Context, args []string) error {
 		return err
 	}
 	defer s.Close()
-	if err := s.keys.RevokeKey(ctx, *election, *id, m.Now().UTC()); err != nil {
+	if err := s.RevokeKey(ctx, *election, *id, m.Now().UTC()); err != nil {
 		return err
 	}
 	fmt.Fprintf(m.Stdout, "revoked key %s\n", *id)

@@ -12,14 +12,12 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 	"time"
 
 	"github.com/dauys/dauys"
+	"github.com/dauys/dauys/internal/backend"
 	"github.com/dauys/dauys/internal/intake"
-	"github.com/dauys/dauys/internal/postgres"
-	"github.com/dauys/dauys/internal/sqlite"
 	"github.com/dauys/dauys/internal/tally"
 )
 
@@ -237,32 +235,20 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-// store is an open store with the services built on it.
+// store is an open backend with the services built on it.
 type store struct {
-	dauys.Store
-	tokens dauys.TokenStore
-	keys   dauys.KeyStore
+	backend.Backend
 	intake *intake.Service
 	tally  *tally.Tally
 }
 
 func (m *Main) open(ctx context.Context, db string) (*store, error) {
-	var s interface {
-		dauys.Store
-		dauys.TokenStore
-		dauys.KeyStore
-	}
-	var err error
-	if strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://") {
-		s, err = postgres.Open(ctx, db)
-	} else {
-		s, err = sqlite.Open(ctx, db)
-	}
+	b, err := backend.Open(ctx, db)
 	if err != nil {
 		return nil, err
 	}
-	in := intake.New(s, m.Now)
-	return &store{Store: s, tokens: s, keys: s, intake: in, tally: tally.New(s, in)}, nil
+	in := intake.New(b, m.Now)
+	return &store{Backend: b, intake: in, tally: tally.New(b, in)}, nil
 }
 
 func (m *Main) logger() *slog.Logger {

@@ -49,14 +49,8 @@ func (m *Main) serveWith(ctx context.Context, s *store, o serveOptions) error {
 		log.Warn("serving plain HTTP: browsers keep the Secure sign-in cookie only from https:// or localhost; " +
 			"use --tls-cert and --tls-key, or a TLS proxy with --trust-proxy (docs/security.md)")
 	}
-	cfg := httpapi.Config{Store: s.Store, Tokens: s.tokens, Intake: s.intake, Tally: s.tally, Logger: log, Now: m.Now, TrustedProxies: proxies}
-	if us, err := s.users(); err == nil {
-		cfg.Users = us
-	}
-	if al, err := s.auditLog(); err == nil {
-		cfg.Audit = al
-	}
-	api := httpapi.New(cfg)
+	api := httpapi.New(httpapi.Config{Store: s, Tokens: s, Users: s, Audit: s, Intake: s.intake, Tally: s.tally,
+		Logger: log, Now: m.Now, TrustedProxies: proxies})
 	registerPages(api, s, log)
 	watchChanges(ctx, s, log)
 	warmElections(ctx, s, log)

@@ -51,20 +51,6 @@ func (m *Main) runLog(ctx context.Context, args []string) error {
 	return usageErr{fmt.Sprintf("unknown log command %q", args[0])}
 }
 
-// logStore opens the store as a log's storage.
-func (m *Main) logStore(ctx context.Context, db string) (*store, tlog.Storage, error) {
-	s, err := m.open(ctx, db)
-	if err != nil {
-		return nil, nil, err
-	}
-	ls, ok := s.Store.(tlog.Storage)
-	if !ok {
-		s.Close()
-		return nil, nil, fmt.Errorf("the store at %s keeps no transparency log", db)
-	}
-	return s, ls, nil
-}
-
 // runLogKeygen makes a log key pair, for a CEC that keeps its log key on
 // a machine other than the results server's.
 func (m *Main) runLogKeygen(args []string) error {
@@ -110,7 +96,7 @@ func (m *Main) runLogInit(ctx context.Context, args []string) error {
 	if *election == "" || (*keyOut == "") == (*vkeyArg == "") {
 		return usageErr{"log init takes --election ID and either --key-out FILE or --vkey VKEY"}
 	}
-	s, ls, err := m.logStore(ctx, *db)
+	s, err := m.open(ctx, *db)
 	if err != nil {
 		return err
 	}
@@ -144,7 +130,7 @@ func (m *Main) runLogInit(ctx context.Context, args []string) error {
 			return err
 		}
 	}
-	if err := ls.CreateLog(ctx, &tlog.Info{Election: *election, Origin: *origin, VerifierKey: vkey, CreatedAt: m.Now().UTC()}); err != nil {
+	if err := s.CreateLog(ctx, &tlog.Info{Election: *election, Origin: *origin, VerifierKey: vkey, CreatedAt: m.Now().UTC()}); err != nil {
 		return err
 	}
 	fmt.Fprintf(m.Stdout, "log of %s started; its verifier key, to publish:\n%s\n", *election, vkey)
@@ -181,15 +167,12 @@ func (m *Main) runLogSync(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	s, ls, err := m.logStore(ctx, *db)
+	s, err := m.open(ctx, *db)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	seq := &tlog.Sequencer{Storage: ls, Signers: []note.Signer{signer}, Now: m.Now}
-	if ks, ok := s.Store.(dauys.KeyStore); ok {
-		seq.Keys = ks.Keys
-	}
+	seq := &tlog.Sequencer{Storage: s, Signers: []note.Signer{signer}, Now: m.Now, Keys: s.Keys}
 	cp, err := seq.Sync(ctx, *election)
 	if err != nil {
 		return err
@@ -207,12 +190,12 @@ func (m *Main) runLogCheckpoint(ctx context.Context, args []string) error {
 	if *election == "" {
 		return usageErr{"log checkpoint takes --election ID"}
 	}
-	s, ls, err := m.logStore(ctx, *db)
+	s, err := m.open(ctx, *db)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	cp, err := (&tlog.Log{Storage: ls}).LatestCheckpoint(ctx, *election)
+	cp, err := (&tlog.Log{Storage: s}).LatestCheckpoint(ctx, *election)
 	if err != nil {
 		return err
 	}
@@ -233,12 +216,12 @@ func (m *Main) runLogProof(ctx context.Context, args []string) error {
 	if *election == "" || (*index < 0) == (*contest == "" || *area == "") {
 		return usageErr{"log proof takes --election ID and --index N, or --contest ID --area ID [--version N]"}
 	}
-	s, ls, err := m.logStore(ctx, *db)
+	s, err := m.open(ctx, *db)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	l := &tlog.Log{Storage: ls}
+	l := &tlog.Log{Storage: s}
 	var in *tlog.Inclusion
 	if *index >= 0 {
 		in, err = l.Inclusion(ctx, *election, *index)
@@ -263,12 +246,12 @@ func (m *Main) runLogPublish(ctx context.Context, args []string) error {
 	if *election == "" || *out == "" {
 		return usageErr{"log publish takes --election ID and --out DIR"}
 	}
-	s, ls, err := m.logStore(ctx, *db)
+	s, err := m.open(ctx, *db)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	if err := tlog.WriteStatic(ctx, ls, *election, *out); err != nil {
+	if err := tlog.WriteStatic(ctx, s, *election, *out); err != nil {
 		return err
 	}
 	fmt.Fprintf(m.Stdout, "wrote %s/%s\n", strings.TrimSuffix(*out, "/"), tlog.StaticDir(*election))

@@ -42,7 +42,7 @@ var staticFS embed.FS
 
 // Config wires the site to its data. Store, Intake and Tally are required.
 type Config struct {
-	Store  dauys.Store
+	Store  tlog.Store
 	Intake *intake.Service
 	Tally  *tally.Tally
 	Logger *slog.Logger
@@ -74,8 +74,7 @@ type Config struct {
 	ElectionLinks func(e *dauys.Election) []Link
 	// Log reads the elections' transparency logs, for the checkpoint on
 	// the overview and the log index of each protocol version. Nil means
-	// a log over Store when the store implements tlog.Storage (both stores
-	// do); elections without a log show nothing of it.
+	// a log over Store; elections without a log show nothing of it.
 	Log *tlog.Log
 	// Forensics tunes the statistical signals of the integrity pages
 	// (zero: the published method, 1000 replicates, seed 0, as `dauys
@@ -137,9 +136,7 @@ func New(cfg Config) (*Site, error) {
 		cfg.CacheBytes = 128 << 20
 	}
 	if cfg.Log == nil {
-		if st, ok := cfg.Store.(tlog.Storage); ok {
-			cfg.Log = &tlog.Log{Storage: st}
-		}
+		cfg.Log = &tlog.Log{Storage: cfg.Store}
 	}
 	cat, err := loadCatalog()
 	if err != nil {
