@@ -189,26 +189,26 @@ func writeAuditPlan(w io.Writer, a *integrity.Audit) {
 		method = "MACRO batch comparison (precincts counted by hand)"
 	}
 	fmt.Fprintf(w, "Audit plan: contest %s of election %s, %s, risk limit %s\n", a.Contest, a.Election, method, riskPercent(p.RiskLimit))
-	fmt.Fprintf(w, "Reported: %s; %s ballots cast\n", reportedChoices(c), sepThousands(c.BallotsCast))
+	fmt.Fprintf(w, "Reported: %s; %s ballots cast\n", reportedChoices(c), dauys.Thousands(c.BallotsCast))
 	switch p.Method {
 	case audit.MethodBravo:
 		var ballots int64
 		for _, b := range p.Manifest {
 			ballots += b.Ballots
 		}
-		fmt.Fprintf(w, "Manifest: %s ballots in %s precincts, in the order listed in the plan\n", sepThousands(ballots), sepThousands(int64(len(p.Manifest))))
+		fmt.Fprintf(w, "Manifest: %s ballots in %s precincts, in the order listed in the plan\n", dauys.Thousands(ballots), dauys.Thousands(int64(len(p.Manifest))))
 		for _, e := range p.Estimates {
 			fmt.Fprintf(w, "First round: %s ballots (a %s chance to finish in it if the reported results are right); average sample number %s\n",
-				sepThousands(int64(e.SampleSize)), riskPercent(p.Quantile), sepThousands(int64(e.ASN)))
+				dauys.Thousands(int64(e.SampleSize)), riskPercent(p.Quantile), dauys.Thousands(int64(e.ASN)))
 		}
 	default:
-		fmt.Fprintf(w, "Batches: %s precincts", sepThousands(int64(len(p.Batches))))
+		fmt.Fprintf(w, "Batches: %s precincts", dauys.Thousands(int64(len(p.Batches))))
 		if b, err := audit.MacroBounds(p.Contests, p.Batches); err == nil {
 			u, _ := b.Total.Float64()
 			fmt.Fprintf(w, "; total error bound U = %.4g", u)
 		}
 		fmt.Fprintln(w)
-		fmt.Fprintf(w, "First round: %s precinct draws, if the hand counts find no errors\n", sepThousands(int64(p.SampleSize)))
+		fmt.Fprintf(w, "First round: %s precinct draws, if the hand counts find no errors\n", dauys.Thousands(int64(p.SampleSize)))
 	}
 }
 
@@ -229,7 +229,7 @@ func reportedChoices(c audit.Contest) string {
 	})
 	parts := make([]string, len(names))
 	for i, ch := range names {
-		parts[i] = fmt.Sprintf("%s %s%s", ch, sepThousands(c.Reported[ch]), role[ch])
+		parts[i] = fmt.Sprintf("%s %s%s", ch, dauys.Thousands(c.Reported[ch]), role[ch])
 	}
 	return strings.Join(parts, ", ")
 }
@@ -278,7 +278,7 @@ func writeAuditSample(w io.Writer, a *integrity.Audit) {
 			total += b.Ballots
 		}
 		fmt.Fprintf(w, "Sample of %s ballots from seed %q: draw i is ballot 1 + SHA-256(\"seed,i\") mod %s, counted in manifest order.\n\n",
-			sepThousands(int64(len(s.Ballots))), s.Seed, sepThousands(total))
+			dauys.Thousands(int64(len(s.Ballots))), s.Seed, dauys.Thousands(total))
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 		fmt.Fprintf(tw, "draw\tposition\tprecinct\tballot in precinct\n")
 		byBatch := map[string][]int64{}
@@ -301,7 +301,7 @@ func writeAuditSample(w io.Writer, a *integrity.Audit) {
 		return
 	}
 	fmt.Fprintf(w, "Sample of %s precinct draws from seed %q (with replacement, in proportion to each precinct's error bound).\n\n",
-		sepThousands(int64(len(s.Draws))), s.Seed)
+		dauys.Thousands(int64(len(s.Draws))), s.Seed)
 	times := map[string]int{}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "draw\tprecinct\n")
@@ -431,7 +431,7 @@ func (m *Main) auditStatus(args []string) error {
 		}{progress, statuses})
 	}
 	fmt.Fprintf(m.Stdout, "Audit of contest %s of election %s: %s of %s drawn %s recorded.\n", a.Contest, a.Election,
-		sepThousands(progress.Recorded), sepThousands(progress.Drawn), drawnUnit(a.Plan.Method))
+		dauys.Thousands(progress.Recorded), dauys.Thousands(progress.Drawn), drawnUnit(a.Plan.Method))
 	if len(progress.Waiting) > 0 {
 		fmt.Fprintf(m.Stdout, "The round is not complete: the risk is measured once every drawn %s is recorded. Waiting for %d precincts: %s\n",
 			strings.TrimSuffix(drawnUnit(a.Plan.Method), "s"), len(progress.Waiting), joinFirst(progress.Waiting, 20))

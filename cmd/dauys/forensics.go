@@ -125,18 +125,18 @@ func writeForensics(w io.Writer, e *intake.Election, c *dauys.Contest, rep *fore
 	fmt.Fprintf(w, "%s\n\n", rep.Caveat)
 
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "Precincts analysed\t%s\n", sepThousands(int64(t.Precincts)))
-	fmt.Fprintf(tw, "Registered voters\t%s\n", sepThousands(t.Registered))
-	fmt.Fprintf(tw, "Ballots issued\t%s\t(turnout %s)\n", sepThousands(t.Issued), sharePercent(t.Issued, t.Registered))
-	fmt.Fprintf(tw, "Ballots cast\t%s\n", sepThousands(t.Cast))
-	fmt.Fprintf(tw, "Leader\t%s\t%s votes, %s of ballots cast\n", nameOf(names, rep.LeaderName), sepThousands(t.Votes[rep.Leader]), sharePercent(t.Votes[rep.Leader], t.Cast))
-	fmt.Fprintf(tw, "Protocols that do not add up\t%s\t(option votes + invalid ≠ ballots cast; still analysed)\n", sepThousands(int64(t.Inconsistent)))
+	fmt.Fprintf(tw, "Precincts analysed\t%s\n", dauys.Thousands(int64(t.Precincts)))
+	fmt.Fprintf(tw, "Registered voters\t%s\n", dauys.Thousands(t.Registered))
+	fmt.Fprintf(tw, "Ballots issued\t%s\t(turnout %s)\n", dauys.Thousands(t.Issued), sharePercent(t.Issued, t.Registered))
+	fmt.Fprintf(tw, "Ballots cast\t%s\n", dauys.Thousands(t.Cast))
+	fmt.Fprintf(tw, "Leader\t%s\t%s votes, %s of ballots cast\n", nameOf(names, rep.LeaderName), dauys.Thousands(t.Votes[rep.Leader]), sharePercent(t.Votes[rep.Leader], t.Cast))
+	fmt.Fprintf(tw, "Protocols that do not add up\t%s\t(option votes + invalid ≠ ballots cast; still analysed)\n", dauys.Thousands(int64(t.Inconsistent)))
 	tw.Flush()
 
 	ip := rep.IntegerPercent
 	fmt.Fprintf(w, "\nWhole-number percentages (Kobak, Shpilkin & Pshenichnikov, 2016)\n")
 	fmt.Fprintf(w, "  %s precincts included (at least %d registered voters, turnout and leader share at most %d%%).\n",
-		sepThousands(int64(ip.Included)), ip.MinRegistered, ip.MaxPercent)
+		dauys.Thousands(int64(ip.Included)), ip.MinRegistered, ip.MaxPercent)
 	tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "\tobserved\texpected by chance\texcess\tin sd\tp\t\n")
 	row := func(label string, obs int, exp, sd, excess, p float64) {
@@ -144,7 +144,7 @@ func writeForensics(w io.Writer, e *intake.Election, c *dauys.Contest, rep *fore
 		if excess < 0 {
 			sign = "−"
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s ± %s\t%s%s\t%s\t%.3g\t\n", label, sepThousands(int64(obs)), decimal1(exp), decimal1(sd),
+		fmt.Fprintf(tw, "  %s\t%s\t%s ± %s\t%s%s\t%s\t%.3g\t\n", label, dauys.Thousands(int64(obs)), decimal1(exp), decimal1(sd),
 			sign, decimal1(math.Abs(excess)), sdMultiple(excess, sd), p)
 	}
 	row("turnout or leader share", ip.Any, ip.ExpectedAny, ip.SDAny, ip.ExcessAny, ip.PAny)
@@ -175,11 +175,11 @@ func writeForensics(w io.Writer, e *intake.Election, c *dauys.Contest, rep *fore
 	fmt.Fprintln(w)
 	var peaks []string
 	for _, p := range td.Peaks {
-		peaks = append(peaks, fmt.Sprintf("%s%% (%s precincts, %s around it)", strconv.FormatFloat(float64(p.TurnoutPermille)/10, 'f', 1, 64), sepThousands(p.Precincts), sepThousands(p.Baseline)))
+		peaks = append(peaks, fmt.Sprintf("%s%% (%s precincts, %s around it)", strconv.FormatFloat(float64(p.TurnoutPermille)/10, 'f', 1, 64), dauys.Thousands(p.Precincts), dauys.Thousands(p.Baseline)))
 	}
 	fmt.Fprintf(w, "  Single 0.1-point bins far above their neighbours: %s.\n", joinOrNone(peaks, "none"))
 	if td.Above100 > 0 {
-		fmt.Fprintf(w, "  %s precincts report more ballots issued than registered voters.\n", sepThousands(td.Above100))
+		fmt.Fprintf(w, "  %s precincts report more ballots issued than registered voters.\n", dauys.Thousands(td.Above100))
 	}
 
 	fmt.Fprintf(w, "\nDigit tests (chi-square, 9 degrees of freedom; weak tests that real counts often fail for ordinary reasons)\n")
@@ -187,24 +187,24 @@ func writeForensics(w io.Writer, e *intake.Election, c *dauys.Contest, rep *fore
 	fmt.Fprintf(tw, "  option\tcounts\tlast digit p\tsecond digit p\n")
 	for i := range rep.LastDigit {
 		ld, sd := rep.LastDigit[i], rep.SecondDigit[i]
-		fmt.Fprintf(tw, "  %s\t%s\t%.3g\t%.3g\n", nameOf(names, ld.Option), sepThousands(ld.N), ld.PValue, sd.PValue)
+		fmt.Fprintf(tw, "  %s\t%s\t%.3g\t%.3g\n", nameOf(names, ld.Option), dauys.Thousands(ld.N), ld.PValue, sd.PValue)
 	}
 	tw.Flush()
 
 	o := rep.Outliers
 	fmt.Fprintf(w, "\nPrecincts with extreme values: %s (turnout ≥ %d%%, leader share ≥ %d%% or invalid ≥ %d%%; at least %d registered). "+
 		"Special polling stations reach such values for known reasons; these are protocols to read, nothing more.\n",
-		sepThousands(int64(o.Count)), o.TurnoutPercent, o.LeaderPercent, o.InvalidPercent, o.MinRegistered)
+		dauys.Thousands(int64(o.Count)), o.TurnoutPercent, o.LeaderPercent, o.InvalidPercent, o.MinRegistered)
 	if len(o.Precincts) > 0 {
 		tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 		fmt.Fprintf(tw, "  precinct\tregistered\tturnout\tleader\tinvalid\tsignals\n")
 		for _, p := range o.Precincts[:min(len(o.Precincts), 10)] {
-			fmt.Fprintf(tw, "  %s\t%s\t%.2f%%\t%.2f%%\t%.2f%%\t%s\n", p.Area, sepThousands(p.Registered), p.TurnoutPercent, p.LeaderSharePercent,
+			fmt.Fprintf(tw, "  %s\t%s\t%.2f%%\t%.2f%%\t%.2f%%\t%s\n", p.Area, dauys.Thousands(p.Registered), p.TurnoutPercent, p.LeaderSharePercent,
 				p.InvalidSharePercent, strings.Join(p.Signals, ", "))
 		}
 		tw.Flush()
 		if len(o.Precincts) > 10 {
-			fmt.Fprintf(w, "  … and %s more (all are in --json).\n", sepThousands(int64(len(o.Precincts)-10)))
+			fmt.Fprintf(w, "  … and %s more (all are in --json).\n", dauys.Thousands(int64(len(o.Precincts)-10)))
 		}
 	}
 
@@ -216,8 +216,8 @@ func writeForensics(w io.Writer, e *intake.Election, c *dauys.Contest, rep *fore
 		if a := e.Tree.Area(r.Region); a != nil && a.Name.In("en") != "" {
 			name = a.Name.In("en")
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t  %s\n", sepThousands(int64(r.Precincts)), sharePercent(r.Issued, r.Registered),
-			sharePercent(r.LeaderVotes, r.Cast), sepThousands(int64(r.Included)), sepThousands(int64(r.IntegerAny)),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t  %s\n", dauys.Thousands(int64(r.Precincts)), sharePercent(r.Issued, r.Registered),
+			sharePercent(r.LeaderVotes, r.Cast), dauys.Thousands(int64(r.Included)), dauys.Thousands(int64(r.IntegerAny)),
 			sharePercent(int64(r.IntegerAny), int64(r.Included)), name)
 	}
 	tw.Flush()
@@ -229,28 +229,11 @@ func writeForensics(w io.Writer, e *intake.Election, c *dauys.Contest, rep *fore
 	}
 	fmt.Fprintf(w, "  %s precincts report in two or more contests. Ballots issued differ by more than %d in %s of them, ballots cast in %s. "+
 		"Small differences are normal (a voter declines one ballot).\n",
-		sepThousands(int64(cross.Precincts)), cross.Tolerance, sepThousands(int64(len(cross.Issued))), sepThousands(int64(len(cross.TookPart))))
+		dauys.Thousands(int64(cross.Precincts)), cross.Tolerance, dauys.Thousands(int64(len(cross.Issued))), dauys.Thousands(int64(len(cross.TookPart))))
 	for _, f := range cross.Issued[:min(len(cross.Issued), 10)] {
-		fmt.Fprintf(w, "  %s: ballots issued from %s to %s\n", f.Area, sepThousands(f.Min), sepThousands(f.Max))
+		fmt.Fprintf(w, "  %s: ballots issued from %s to %s\n", f.Area, dauys.Thousands(f.Min), dauys.Thousands(f.Max))
 	}
 	return nil
-}
-
-// sepThousands writes n with thousands separated by commas.
-func sepThousands(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	sign := ""
-	if n < 0 {
-		sign, s = "-", s[1:]
-	}
-	var b strings.Builder
-	for i := range len(s) {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteByte(s[i])
-	}
-	return sign + b.String()
 }
 
 // decimal1 writes a non-negative number with one decimal and thousands
@@ -261,7 +244,7 @@ func decimal1(x float64) string {
 	if tenth == 10 {
 		whole, tenth = whole+1, 0
 	}
-	return fmt.Sprintf("%s.%d", sepThousands(int64(whole)), tenth)
+	return fmt.Sprintf("%s.%d", dauys.Thousands(int64(whole)), tenth)
 }
 
 // sharePercent writes part/whole as a percentage for reading (never for a decision).
