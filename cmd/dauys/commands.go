@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sort"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -18,7 +17,6 @@ import (
 	"github.com/dauys/dauys/internal/definition"
 	"github.com/dauys/dauys/internal/intake"
 	"github.com/dauys/dauys/internal/rules"
-	"github.com/dauys/dauys/internal/tally"
 )
 
 func (m *Main) runInit(ctx context.Context, args []string) error {
@@ -216,34 +214,7 @@ func (m *Main) runTally(ctx context.Context, args []string) error {
 	if *asJSON {
 		return writeJSON(m.Stdout, res)
 	}
-	return writeTally(m.Stdout, res)
-}
-
-func writeTally(w io.Writer, res *tally.Results) error {
-	fmt.Fprintf(w, "%s — %s (%s)\n", res.Name.In("en"), res.Area.Name.In("en"), res.Area.ID)
-	for _, c := range res.Contests {
-		fmt.Fprintf(w, "\n%s [%s] — precincts %d of %d, registered %d of %d\n", c.Name.In("en"), c.Contest,
-			c.Progress.Reported, c.Progress.Expected, c.Progress.RegisteredReported, c.Progress.RegisteredExpected)
-		names := make([]string, 0, len(c.Lines))
-		for n := range c.Lines {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-		for _, n := range names {
-			fmt.Fprintf(tw, "  %s\t%d\t\n", n, c.Lines[n])
-		}
-		tw.Flush()
-		if c.Outcome != nil {
-			fmt.Fprintln(w)
-			if err := c.Outcome.WriteText(w); err != nil {
-				return err
-			}
-		} else if c.Error != nil {
-			fmt.Fprintf(w, "\n%s\n", c.Error.EN)
-		}
-	}
-	return nil
+	return res.WriteText(m.Stdout)
 }
 
 func (m *Main) runTokenCreate(ctx context.Context, args []string) error {
