@@ -15,6 +15,8 @@ import (
 	"syscall"
 	"time"
 
+	"encoding/json"
+
 	"github.com/dauys/dauys"
 	"github.com/dauys/dauys/internal/backend"
 	"github.com/dauys/dauys/internal/intake"
@@ -253,4 +255,10 @@ func (m *Main) open(ctx context.Context, db string) (*store, error) {
 
 func (m *Main) logger() *slog.Logger {
 	return slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }

@@ -211,34 +211,3 @@ func (m *Main) runUserUnlock(ctx context.Context, args []string) error {
 	fmt.Fprintf(m.Stdout, "unlocked user %s\n", *name)
 	return nil
 }
-
-// runTokenRevoke revokes an API token by id, or, without --id, the token
-// whose secret is on standard input (never in a flag).
-func (m *Main) runTokenRevoke(ctx context.Context, args []string) error {
-	fs, db := m.flags("token revoke")
-	id := fs.String("id", "", "the token's id, as the audit trail shows it (token:ID); without it the token itself is read from standard input")
-	if _, err := parse(fs, args); err != nil {
-		return err
-	}
-	s, err := m.open(ctx, *db)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	if *id == "" {
-		secret, err := m.readPassword("Token: ")
-		if err != nil {
-			return err
-		}
-		t, err := s.TokenByHash(ctx, dauys.HashToken(strings.TrimSpace(secret)))
-		if err != nil {
-			return err
-		}
-		*id = t.ID
-	}
-	if err := s.RevokeToken(ctx, *id, m.Now().UTC()); err != nil {
-		return err
-	}
-	fmt.Fprintf(m.Stdout, "revoked token %s\n", *id)
-	return nil
-}
