@@ -603,15 +603,6 @@ func ClipText(s string, limit int) string {
 	return s[:runeBoundary(s, max(limit-len(mark), 0))] + mark
 }
 
-// groupDigits writes n with its digits in groups of three: 39,990.
-func groupDigits(n int) string {
-	s := strconv.Itoa(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
-}
-
 func relationMessage(r Relation) Text {
 	if !r.Message.IsZero() {
 		return r.Message
@@ -674,8 +665,8 @@ func msgTooManyLines(n, form int) Text {
 
 func msgMoreFindings(n int) Text {
 	return Text{
-		KK: fmt.Sprintf("және тағы %s", groupDigits(n)),
-		RU: fmt.Sprintf("и ещё %s", groupDigits(n)),
-		EN: fmt.Sprintf("and %s more", groupDigits(n)),
+		KK: fmt.Sprintf("және тағы %s", Thousands(int64(n))),
+		RU: fmt.Sprintf("и ещё %s", Thousands(int64(n))),
+		EN: fmt.Sprintf("and %s more", Thousands(int64(n))),
 	}
 }

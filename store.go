@@ -2,11 +2,15 @@ package dauys
 
 import "context"
 
-// Store keeps elections, protocols and running totals. Each method is one
-// transaction. Two implementations exist, SQLite and PostgreSQL, and both
-// pass the conformance suite in internal/storetest, which checks what these
+// Store keeps elections, protocols and running totals, with the
+// commission keys protocols are signed with (KeyStore), which intake
+// needs to check a signature. Each method is one transaction. Two
+// implementations exist, SQLite and PostgreSQL, and both pass the
+// conformance suite in internal/storetest, which checks what these
 // comments promise.
 type Store interface {
+	KeyStore
+
 	// CreateElection stores a definition with its areas; ECONFLICT when the
 	// id exists, EINVALID when it has no id or an area has none or is
 	// defined twice. A zero CreatedAt is set to the store's clock and an

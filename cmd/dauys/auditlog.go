@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/dauys/dauys"
+	"github.com/dauys/dauys/internal/backend"
 	"github.com/dauys/dauys/internal/csvsafe"
 )
 
@@ -34,10 +35,7 @@ func (m *Main) runAuditLog(ctx context.Context, args []string) error {
 		return err
 	}
 	defer s.Close()
-	al, err := s.auditLog()
-	if err != nil {
-		return err
-	}
+	var al dauys.AuditLog = s
 	// A whole trail is checked link by link; one election's events are
 	// not contiguous, so only each event's own hash is checked.
 	v := dauys.AuditVerifier{Contiguous: *election == ""}
@@ -122,7 +120,7 @@ func (m *Main) recordCommand(ctx context.Context, args []string, cmdErr error) e
 	if db == "" {
 		db = "dauys.db"
 	}
-	if !isPostgresURL(db) {
+	if !backend.IsPostgres(db) {
 		if _, err := os.Stat(db); err != nil {
 			return cmdErr
 		}
@@ -130,14 +128,11 @@ func (m *Main) recordCommand(ctx context.Context, args []string, cmdErr error) e
 	s, err := m.open(ctx, db)
 	if err == nil {
 		defer s.Close()
-		var al dauys.AuditLog
-		if al, err = s.auditLog(); err == nil {
-			e := m.commandEvent(name, what.action, what.object, rest, cmdErr)
-			if interrupted || errors.Is(cmdErr, context.Canceled) || errors.Is(cmdErr, context.DeadlineExceeded) {
-				e.Outcome, e.Detail = dauys.AuditInterrupted, "interrupted; "+strings.TrimPrefix(e.Detail, "Internal error.; ")
-			}
-			err = al.RecordAudit(ctx, e)
+		e := m.commandEvent(name, what.action, what.object, rest, cmdErr)
+		if interrupted || errors.Is(cmdErr, context.Canceled) || errors.Is(cmdErr, context.DeadlineExceeded) {
+			e.Outcome, e.Detail = dauys.AuditInterrupted, "interrupted; "+strings.TrimPrefix(e.Detail, "Internal error.; ")
 		}
+		err = s.RecordAudit(ctx, e)
 	}
 	if err == nil {
 		return cmdErr
@@ -215,13 +210,9 @@ func cliActor() string {
 // the trail still shows that it ran, who ran it and on what. An import
 // that cannot record its start does not run.
 func (m *Main) recordImportStart(ctx context.Context, s *store, name string, args []string) error {
-	al, err := s.auditLog()
-	if err == nil {
-		e := m.commandEvent(name, commandActions[name].action, commandActions[name].object, args, nil)
-		e.Outcome = dauys.AuditStarted
-		err = al.RecordAudit(ctx, e)
-	}
-	if err != nil {
+	e := m.commandEvent(name, commandActions[name].action, commandActions[name].object, args, nil)
+	e.Outcome = dauys.AuditStarted
+	if err := s.RecordAudit(ctx, e); err != nil {
 		return fmt.Errorf("the audit trail could not record the start of %q, so it does not run: %w", "dauys "+name, err)
 	}
 	return nil

@@ -7,9 +7,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/dauys/dauys"
+	"github.com/dauys/dauys/internal/backend"
 	"github.com/dauys/dauys/internal/sqlite"
 )
 
@@ -22,10 +22,6 @@ const postgresBackupAdvice = `dauys backs up SQLite files only; back a PostgreSQ
 
 pg_dump reads one consistent snapshot while the servers go on writing. See docs/security.md.`
 
-func isPostgresURL(db string) bool {
-	return strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://")
-}
-
 // runBackup copies a live SQLite database to a file.
 func (m *Main) runBackup(ctx context.Context, args []string) error {
 	fs, db := m.flags("backup")
@@ -33,7 +29,7 @@ func (m *Main) runBackup(ctx context.Context, args []string) error {
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	if isPostgresURL(*db) {
+	if backend.IsPostgres(*db) {
 		return dauys.Errorf(dauys.EINVALID, postgresBackupAdvice)
 	}
 	if *out == "" {
@@ -42,18 +38,14 @@ func (m *Main) runBackup(ctx context.Context, args []string) error {
 	if _, err := os.Stat(*db); err != nil {
 		return dauys.Errorf(dauys.EINVALID, "no database to back up: %v", err)
 	}
-	s, err := m.open(ctx, *db)
+	// Backup is SQLite's alone (PostgreSQL was turned away above), so the
+	// file is opened as SQLite rather than as a Backend.
+	s, err := sqlite.Open(ctx, *db)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	b, ok := s.Store.(interface {
-		Backup(ctx context.Context, path string) error
-	})
-	if !ok {
-		return fmt.Errorf("%T cannot back up", s.Store)
-	}
-	if err := b.Backup(ctx, *out); err != nil {
+	if err := s.Backup(ctx, *out); err != nil {
 		return err
 	}
 	st, err := os.Stat(*out)
@@ -72,7 +64,7 @@ func (m *Main) runRestore(ctx context.Context, args []string) error {
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	if isPostgresURL(*db) {
+	if backend.IsPostgres(*db) {
 		return dauys.Errorf(dauys.EINVALID, postgresBackupAdvice)
 	}
 	if *from == "" {

@@ -5,9 +5,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"time"
 
 	"github.com/dauys/dauys"
+	"github.com/dauys/dauys/internal/backend"
+	"github.com/dauys/dauys/internal/bench"
 	"github.com/dauys/dauys/internal/demo"
 	"github.com/dauys/dauys/internal/intake"
 	"github.com/dauys/dauys/internal/loadtest"
@@ -74,22 +77,14 @@ func (m *Main) runBenchLoad(ctx context.Context, args []string) error {
 		return err
 	}
 	now := m.Now().UTC()
-	if err := s.tokens.CreateToken(ctx, &dauys.Token{ID: "bench-" + secret[:8], Hash: dauys.HashToken(secret), CreatedAt: now, ExpiresAt: now.Add(time.Hour),
+	if err := s.CreateToken(ctx, &dauys.Token{ID: "bench-" + secret[:8], Hash: dauys.HashToken(secret), CreatedAt: now, ExpiresAt: now.Add(time.Hour),
 		Principal: dauys.Principal{Subject: "bench", Role: dauys.RoleAdmin, Election: demoElection}}); err != nil {
 		return err
 	}
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
-	ready := make(chan string, 1)
-	served := make(chan error, 1)
-	quiet := *m
-	quiet.Stderr = discard{}
-	quiet.Ready = func(addr string) { ready <- addr }
-	go func() { served <- quiet.serve(ctx, s, "127.0.0.1:0") }()
-	var addr string
-	select {
-	case addr = <-ready:
-	case err := <-served:
+	addr, served, err := m.serveQuietly(ctx, s)
+	if err != nil {
 		return err
 	}
 	rep, err := loadtest.Run(ctx, loadtest.Config{BaseURL: "http://" + addr, Token: secret, Election: demoElection,
@@ -104,6 +99,147 @@ func (m *Main) runBenchLoad(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintln(m.Stdout, rep)
 	return nil
+}
+
+// runBenchGenerate writes a synthetic election of any size: its
+// definition (election.yaml and areas.csv, loadable by `dauys election
+// import`), its commission keys and its signed protocols, one JSON
+// submission a line.
+func (m *Main) runBenchGenerate(args []string) error {
+	fs := m.flagSet("bench generate")
+	n := fs.Int("precincts", 10000, "number of precincts")
+	out := fs.String("out", "", "folder to write")
+	seed := fs.Uint64("seed", 1, "seed")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	if *out == "" || *n < 1 {
+		return usageErr{benchUsage}
+	}
+	g, err := bench.Generate(*out, *n, *seed)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "wrote election %s to %s: %d precincts, %d keys, %d signed protocols\n", g.ID, *out, g.Precincts, g.Keys, g.Protocols)
+	return nil
+}
+
+// runBenchIngest generates n signed protocols (not timed), then times the
+// whole intake path a protocol takes in production: signature
+// verification, validation, durable storage with group commit, running
+// totals and the append to the transparency log, ending when a signed
+// checkpoint covers every protocol. It measures the machine's Ed25519
+// verification limit in the same run, on every processor, to give the
+// ratio.
+func (m *Main) runBenchIngest(ctx context.Context, args []string) error {
+	fs := m.flagSet("bench ingest")
+	n := fs.Int("precincts", 100000, "number of precincts")
+	db := fs.String("db", "", "SQLite file or postgres:// URL (default: a new file in a temporary folder)")
+	seed := fs.Uint64("seed", 1, "seed")
+	batch := fs.Int("batch", 1000, "protocols per submission")
+	senders := fs.Int("senders", 4*runtime.GOMAXPROCS(0), "concurrent senders, as commissions submitting at once")
+	withLog := fs.Bool("log", true, "append to the transparency log and sign a checkpoint, as `serve --log-key` does")
+	asJSON := fs.Bool("json", false, "print JSON")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the timed part to this file (go tool pprof)")
+	memProfile := fs.String("memprofile", "", "write heap profiles at the start (FILE.base) and the end of the timed part (go tool pprof -base FILE.base FILE)")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	if *n < 1 || *batch < 1 || *senders < 1 {
+		return usageErr{benchUsage}
+	}
+	if *db == "" {
+		dir, err := os.MkdirTemp("", "dauys-ingest-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		*db = filepath.Join(dir, "ingest.db")
+	}
+	s, err := m.open(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	kind := "sqlite"
+	if backend.IsPostgres(*db) {
+		kind = "postgres"
+	}
+	rep, err := bench.Ingest(ctx, bench.IngestConfig{Store: s.Backend, Kind: kind, Precincts: *n, Seed: *seed, Batch: *batch, Senders: *senders,
+		Log: *withLog, CPUProfile: *cpuProfile, MemProfile: *memProfile, Now: m.Now})
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return writeJSON(m.Stdout, rep)
+	}
+	rep.WriteText(m.Stdout)
+	return nil
+}
+
+// runBenchRead measures the read path on election night (bench.Read) on
+// the demo night played into a fresh database, served on loopback.
+func (m *Main) runBenchRead(ctx context.Context, args []string) error {
+	fs := m.flagSet("bench read")
+	conns := fs.Int("connections", 256, "concurrent connections")
+	each := fs.Duration("duration", 10*time.Second, "how long to read each URL")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	dir, err := os.MkdirTemp("", "dauys-read-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	s, e, err := m.openDemo(ctx, filepath.Join(dir, "read.db"))
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if _, err := (&demo.Player{Intake: s.intake}).Play(ctx, demoElection, demo.Night(e, 1, demoBaseline)); err != nil {
+		return err
+	}
+	if err := s.SetElectionStatus(ctx, demoElection, dauys.StatusComplete); err != nil {
+		return err
+	}
+	s.elections.Forget(demoElection)
+
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	addr, served, err := m.serveQuietly(ctx, s)
+	if err != nil {
+		return err
+	}
+	rep, err := bench.Read(ctx, "http://"+addr, demoElection, dir, *conns, *each)
+	if err != nil {
+		return err
+	}
+	stop()
+	<-served
+	if *asJSON {
+		return writeJSON(m.Stdout, rep)
+	}
+	rep.WriteText(m.Stdout)
+	return nil
+}
+
+// serveQuietly starts the server on a loopback port, its log discarded,
+// for a measurement to target; it returns the address and the channel
+// that receives serve's result once ctx is done.
+func (m *Main) serveQuietly(ctx context.Context, s *store) (string, <-chan error, error) {
+	ready := make(chan string, 1)
+	served := make(chan error, 1)
+	quiet := *m
+	quiet.Stderr = discard{}
+	quiet.Ready = func(addr string) { ready <- addr }
+	go func() { served <- quiet.serve(ctx, s, "127.0.0.1:0") }()
+	select {
+	case addr := <-ready:
+		return addr, served, nil
+	case err := <-served:
+		return "", nil, err
+	}
 }
 
 type discard struct{}

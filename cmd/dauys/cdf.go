@@ -102,7 +102,7 @@ func (m *Main) cdfImportJSON(ctx context.Context, db string, args []string, data
 	if err := m.recordImportStart(ctx, s, "cdf import", args); err != nil {
 		return err
 	}
-	rep, err := im.Store(ctx, s.Store, s.intake)
+	rep, err := im.Store(ctx, s, s.intake)
 	if rep != nil {
 		m.importCounts = fmt.Sprintf("imported election %s: %d areas, %d contests, %d protocols (accepted %d, refused %d, entered %d, disputed %d; %d with acknowledged warnings); %d notes",
 			rep.Election, rep.Areas, rep.Contests, rep.Protocols, rep.Accepted, rep.Refused, rep.Entered, rep.Disputed, rep.Warnings, len(rep.Notes))
@@ -206,7 +206,7 @@ func (m *Main) runCDFExport(ctx context.Context, args []string) error {
 	var data []byte
 	switch *format {
 	case "json":
-		r, notes, err := cdf.Export(ctx, s.Store, s.elections, *election, opt)
+		r, notes, err := cdf.Export(ctx, s.Backend, s.elections, *election, opt)
 		if err != nil {
 			return err
 		}
@@ -220,7 +220,7 @@ func (m *Main) runCDFExport(ctx context.Context, args []string) error {
 		}
 	case "csv":
 		var b bytes.Buffer
-		if err := cdf.WriteCSV(ctx, &b, s.Store, s.elections, *election, opt, *lang); err != nil {
+		if err := cdf.WriteCSV(ctx, &b, s.Backend, s.elections, *election, opt, *lang); err != nil {
 			return err
 		}
 		data = b.Bytes()

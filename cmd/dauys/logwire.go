@@ -17,11 +17,7 @@ import (
 // and every few seconds in any case so that a crash between a commit and
 // its log entry is caught up.
 func startLog(ctx context.Context, mux *http.ServeMux, s *store, keyFiles []string, log *slog.Logger) error {
-	st, ok := s.Store.(tlog.Storage)
-	if !ok {
-		return nil
-	}
-	mux.Handle("GET /log/", (&tlog.Log{Storage: st}).Handler())
+	mux.Handle("GET /log/", (&tlog.Log{Storage: s}).Handler())
 	if len(keyFiles) == 0 {
 		return nil
 	}
@@ -37,7 +33,7 @@ func startLog(ctx context.Context, mux *http.ServeMux, s *store, keyFiles []stri
 		}
 		signers = append(signers, signer)
 	}
-	seq := &tlog.Sequencer{Storage: st, Signers: signers, Keys: s.keys.Keys, Logger: log}
+	seq := &tlog.Sequencer{Storage: s, Signers: signers, Keys: s.Keys, Logger: log}
 	s.intake.OnStored(seq.Notify)
 	es, err := s.Elections(ctx)
 	if err != nil {

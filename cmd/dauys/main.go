@@ -15,15 +15,15 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 	"time"
 
+	"encoding/json"
+
 	"github.com/dauys/dauys"
+	"github.com/dauys/dauys/internal/backend"
 	"github.com/dauys/dauys/internal/election"
 	"github.com/dauys/dauys/internal/intake"
-	"github.com/dauys/dauys/internal/postgres"
-	"github.com/dauys/dauys/internal/sqlite"
 	"github.com/dauys/dauys/internal/tally"
 )
 
@@ -241,35 +241,29 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-// store is an open store with the services built on it.
+// store is an open backend with the services built on it.
 type store struct {
-	dauys.Store
-	tokens    dauys.TokenStore
-	keys      dauys.KeyStore
+	backend.Backend
 	intake    *intake.Service
 	elections *election.Loader
 	tally     *tally.Tally
 }
 
 func (m *Main) open(ctx context.Context, db string) (*store, error) {
-	var s interface {
-		dauys.Store
-		dauys.TokenStore
-		dauys.KeyStore
-	}
-	var err error
-	if strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://") {
-		s, err = postgres.Open(ctx, db)
-	} else {
-		s, err = sqlite.Open(ctx, db)
-	}
+	b, err := backend.Open(ctx, db)
 	if err != nil {
 		return nil, err
 	}
-	in := intake.New(s, m.Now)
-	return &store{Store: s, tokens: s, keys: s, intake: in, elections: in.Elections(), tally: tally.New(s, in.Elections())}, nil
+	in := intake.New(b, m.Now)
+	return &store{Backend: b, intake: in, elections: in.Elections(), tally: tally.New(b, in.Elections())}, nil
 }
 
 func (m *Main) logger() *slog.Logger {
 	return slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }

@@ -8,11 +8,9 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -220,142 +218,6 @@ func TestUsageErrors(t *testing.T) {
 			}
 		})
 	}
-}
-
-func TestDemoNoServe(t *testing.T) {
-	if testing.Short() {
-		t.Skip("the demo loads ~30,000 protocols")
-	}
-	db := filepath.Join(t.TempDir(), "demo.db")
-	out := mustRun(t, "demo", "--db", db, "--no-serve")
-	if !strings.Contains(out, "refused") {
-		t.Errorf("demo said %q", out)
-	}
-	var res tallyJSON
-	if err := json.Unmarshal([]byte(mustRun(t, "tally", "--db", db, "--election", "kz-2023", "--json")), &res); err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range res.Contests {
-		if c.Progress.Reported != c.Progress.Expected || c.Progress.Expected == 0 {
-			t.Errorf("contest %s: %d of %d precincts", c.Contest, c.Progress.Reported, c.Progress.Expected)
-		}
-		if c.Outcome == nil {
-			t.Errorf("contest %s: no outcome", c.Contest)
-		}
-	}
-	if len(res.Contests) < 50 {
-		t.Errorf("%d contests, want the list, 29 districts and 20 maslikhats", len(res.Contests))
-	}
-}
-
-// TestKillDuringImport kills the importing process with SIGKILL in the
-// middle of an import, then shows that what was stored is consistent and
-// that running the import again resumes to the same totals as an
-// uninterrupted import.
-func TestKillDuringImport(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
-	bin := filepath.Join(t.TempDir(), "dauys")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
-	csvPath, _ := nightCSV(t, "kz-2023", nil)
-	dbKilled := filepath.Join(t.TempDir(), "killed.db")
-	dbClean := filepath.Join(t.TempDir(), "clean.db")
-	for _, db := range []string{dbKilled, dbClean} {
-		if out, err := exec.Command(bin, "election", "import", "--db", db, "../../examples/kz-2023").CombinedOutput(); err != nil {
-			t.Fatalf("%v\n%s", err, out)
-		}
-	}
-	killed := false
-	for attempt := 0; attempt < 5 && !killed; attempt++ {
-		cmd := exec.Command(bin, "protocols", "import", "--db", dbKilled, "--election", "kz-2023", "--batch", "200", csvPath)
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		// The kill comes once the import has stored some batches (more in
-		// each attempt), not after a time: on a busy machine nothing may
-		// be stored yet after a second.
-		waitStored(t, dbKilled, 1+200*attempt, cmd)
-		if err := cmd.Process.Signal(syscall.SIGKILL); err == nil {
-			err = cmd.Wait()
-			killed = err != nil && strings.Contains(err.Error(), "killed")
-		} else {
-			cmd.Wait()
-		}
-	}
-	if !killed {
-		t.Skip("the import finished before it could be killed")
-	}
-	partial := tallyOf(t, bin, dbKilled)
-	assertConsistent(t, dbKilled, "kz-2023")
-	if out, err := exec.Command(bin, "protocols", "import", "--db", dbKilled, "--election", "kz-2023", csvPath).CombinedOutput(); err != nil {
-		t.Fatalf("resume: %v\n%s", err, out)
-	}
-	if out, err := exec.Command(bin, "protocols", "import", "--db", dbClean, "--election", "kz-2023", csvPath).CombinedOutput(); err != nil {
-		t.Fatalf("clean: %v\n%s", err, out)
-	}
-	resumed, clean := tallyOf(t, bin, dbKilled), tallyOf(t, bin, dbClean)
-	if partial == clean {
-		t.Error("the kill came after the import had finished")
-	}
-	if resumed != clean {
-		t.Errorf("resumed totals differ from a clean import")
-	}
-}
-
-// waitStored waits until the database holds at least n protocols of
-// kz-2023, or the importing process has ended, for at most 3 minutes.
-func waitStored(t *testing.T, db string, n int, cmd *exec.Cmd) {
-	t.Helper()
-	ctx := context.Background()
-	s, e := mustOpenElection(t, db, "kz-2023")
-	defer s.Close()
-	root := e.Root().ID
-	for deadline := time.Now().Add(3 * time.Minute); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if cmd.ProcessState != nil || cmd.Process.Signal(syscall.Signal(0)) != nil {
-			return // it has ended: nothing left to interrupt
-		}
-		stored := int64(0)
-		for _, c := range e.Contests {
-			tot, err := s.Totals(ctx, "kz-2023", c.ID, []string{root})
-			if err != nil {
-				t.Fatal(err)
-			}
-			stored += tot[root][dauys.ReportedLine]
-		}
-		if stored >= int64(n) {
-			return
-		}
-	}
-	t.Fatalf("the import stored fewer than %d protocols in 3 minutes", n)
-}
-
-func tallyOf(t *testing.T, bin, db string) string {
-	t.Helper()
-	out, err := exec.Command(bin, "tally", "--db", db, "--election", "kz-2023", "--json").Output()
-	if err != nil {
-		t.Fatalf("tally: %v", err)
-	}
-	var res tallyJSON
-	if err := json.Unmarshal(out, &res); err != nil {
-		t.Fatal(err)
-	}
-	var b strings.Builder
-	for _, c := range res.Contests {
-		keys := make([]string, 0, len(c.Lines))
-		for k := range c.Lines {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		fmt.Fprintf(&b, "%s %d:", c.Contest, c.Progress.Reported)
-		for _, k := range keys {
-			fmt.Fprintf(&b, " %s=%d", k, c.Lines[k])
-		}
-		b.WriteString("\n")
-	}
-	return b.String()
 }
 
 // mustOpenElection opens a SQLite database and reads an election's

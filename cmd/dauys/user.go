@@ -18,24 +18,6 @@ import (
 // are throttled, so length, not composition rules, is what counts.
 const minPasswordLength = 12
 
-// users returns the store's users, which both backends keep.
-func (s *store) users() (dauys.UserStore, error) {
-	us, ok := s.Store.(dauys.UserStore)
-	if !ok {
-		return nil, fmt.Errorf("%T keeps no users", s.Store)
-	}
-	return us, nil
-}
-
-// auditLog returns the store's audit trail, which both backends keep.
-func (s *store) auditLog() (dauys.AuditLog, error) {
-	al, ok := s.Store.(dauys.AuditLog)
-	if !ok {
-		return nil, fmt.Errorf("%T keeps no audit trail", s.Store)
-	}
-	return al, nil
-}
-
 // runUser manages the people who sign in: add, list, disable, unlock.
 func (m *Main) runUser(ctx context.Context, args []string) error {
 	if len(args) == 0 {
@@ -85,10 +67,7 @@ func (m *Main) runUserAdd(ctx context.Context, args []string) error {
 		return err
 	}
 	defer s.Close()
-	us, err := s.users()
-	if err != nil {
-		return err
-	}
+	var us dauys.UserStore = s
 	if *election != "" {
 		e, err := s.elections.Load(ctx, *election)
 		if err != nil {
@@ -162,10 +141,7 @@ func (m *Main) runUserList(ctx context.Context, args []string) error {
 		return err
 	}
 	defer s.Close()
-	us, err := s.users()
-	if err != nil {
-		return err
-	}
+	var us dauys.UserStore = s
 	list, err := us.Users(ctx)
 	if err != nil {
 		return err
@@ -202,10 +178,7 @@ func (m *Main) runUserDisable(ctx context.Context, args []string) error {
 		return err
 	}
 	defer s.Close()
-	us, err := s.users()
-	if err != nil {
-		return err
-	}
+	var us dauys.UserStore = s
 	if err := us.DisableUser(ctx, *name, m.Now().UTC()); err != nil {
 		return err
 	}
@@ -228,10 +201,7 @@ func (m *Main) runUserUnlock(ctx context.Context, args []string) error {
 		return err
 	}
 	defer s.Close()
-	us, err := s.users()
-	if err != nil {
-		return err
-	}
+	var us dauys.UserStore = s
 	if _, err := us.User(ctx, *name); err != nil {
 		return err
 	}
@@ -239,36 +209,5 @@ func (m *Main) runUserUnlock(ctx context.Context, args []string) error {
 		return err
 	}
 	fmt.Fprintf(m.Stdout, "unlocked user %s\n", *name)
-	return nil
-}
-
-// runTokenRevoke revokes an API token by id, or, without --id, the token
-// whose secret is on standard input (never in a flag).
-func (m *Main) runTokenRevoke(ctx context.Context, args []string) error {
-	fs, db := m.flags("token revoke")
-	id := fs.String("id", "", "the token's id, as the audit trail shows it (token:ID); without it the token itself is read from standard input")
-	if _, err := parse(fs, args); err != nil {
-		return err
-	}
-	s, err := m.open(ctx, *db)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	if *id == "" {
-		secret, err := m.readPassword("Token: ")
-		if err != nil {
-			return err
-		}
-		t, err := s.tokens.TokenByHash(ctx, dauys.HashToken(strings.TrimSpace(secret)))
-		if err != nil {
-			return err
-		}
-		*id = t.ID
-	}
-	if err := s.tokens.RevokeToken(ctx, *id, m.Now().UTC()); err != nil {
-		return err
-	}
-	fmt.Fprintf(m.Stdout, "revoked token %s\n", *id)
 	return nil
 }

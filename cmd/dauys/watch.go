@@ -14,7 +14,9 @@ import (
 // invalidation, as they are read from the running totals. A SQLite file
 // has a single process and no watcher.
 func watchChanges(ctx context.Context, s *store, log *slog.Logger) {
-	w, ok := s.Store.(dauys.Watcher)
+	// Watching is optional: only PostgreSQL, which several servers can
+	// share, announces changes.
+	w, ok := s.Backend.(dauys.Watcher)
 	if !ok {
 		return
 	}

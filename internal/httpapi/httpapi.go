@@ -37,7 +37,8 @@ import (
 
 // Config wires the API to its dependencies.
 type Config struct {
-	Store  dauys.Store
+	// Store keeps the elections, protocols and their transparency log.
+	Store  tlog.Store
 	Tokens dauys.TokenStore
 	// Users keeps users, sessions and failed sign-ins; without it there is
 	// no sign-in and only tokens authenticate.
@@ -302,13 +303,9 @@ func (s *Server) protocol(w http.ResponseWriter, r *http.Request) {
 		Log *tlog.Inclusion `json:"log"`
 	}
 	out := make([]logged, len(versions))
-	st, hasLog := s.cfg.Store.(tlog.Storage)
 	for i, p := range versions {
 		out[i].Protocol = p
-		if !hasLog {
-			continue
-		}
-		inc, err := (&tlog.Log{Storage: st}).ProtocolInclusion(r.Context(), p.Election, p.Contest, p.Area, p.Version)
+		inc, err := (&tlog.Log{Storage: s.cfg.Store}).ProtocolInclusion(r.Context(), p.Election, p.Contest, p.Area, p.Version)
 		switch dauys.ErrorCode(err) {
 		case "":
 			out[i].Log = inc

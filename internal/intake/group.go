@@ -42,7 +42,9 @@ type GroupSizer interface {
 	GroupSize() int
 }
 
-// groupSize returns the store's bound, or defaultGroup.
+// groupSize returns the store's bound, or defaultGroup. GroupSize is an
+// optional capability, asked for at run time: only SQLite, whose single
+// writer holds its lock through a transaction, wants smaller groups.
 func groupSize(store dauys.Store) int {
 	if g, ok := store.(GroupSizer); ok && g.GroupSize() > 0 {
 		return g.GroupSize()

@@ -145,11 +145,7 @@ func (c *keyCache) get(ctx context.Context, election, id string) (*dauys.Key, er
 	if l, ok := c.keys[id]; ok {
 		return l.key, l.err
 	}
-	ks, ok := c.store.(dauys.KeyStore)
-	if !ok {
-		return nil, dauys.Errorf(dauys.EINTERNAL, "intake: the store keeps no keys")
-	}
-	k, err := ks.Key(ctx, election, id)
+	k, err := c.store.Key(ctx, election, id)
 	c.keys[id] = keyLookup{k, err}
 	return k, err
 }

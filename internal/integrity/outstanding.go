@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/dauys/dauys"
@@ -152,12 +151,12 @@ func outlook(ctx context.Context, t *tally.Tally, e *election.Election, c *dauys
 	switch {
 	case co.PrecinctsMissing == 0:
 		co.Statement = fmt.Sprintf("All %s precincts have reported: new protocols can no longer change the outcome; only an amendment of a protocol could.",
-			thousands(co.PrecinctsExpected))
+			dauys.Thousands(co.PrecinctsExpected))
 		return co, nil
 	case co.UnknownRegistered > 0:
 		co.CanChange = true
 		co.Statement = fmt.Sprintf("%s precincts have not reported, and for %s of them the definition gives no registered voters, so there is no bound on the votes still to come: the outcome can still change.",
-			thousands(co.PrecinctsMissing), thousands(co.UnknownRegistered))
+			dauys.Thousands(co.PrecinctsMissing), dauys.Thousands(co.UnknownRegistered))
 		return co, nil
 	}
 
@@ -181,7 +180,7 @@ func outlook(ctx context.Context, t *tally.Tally, e *election.Election, c *dauys
 		// change what more do not: the extremes prove nothing here.
 		co.CanChange = true
 		co.Statement = fmt.Sprintf("%s precincts with %s registered voters have not reported. The Droop quota's rounding to whole votes keeps a change from being ruled out: treat the outcome as open until they are in.",
-			thousands(co.PrecinctsMissing), thousands(co.VotesOutstanding))
+			dauys.Thousands(co.PrecinctsMissing), dauys.Thousands(co.VotesOutstanding))
 		return co, nil
 	}
 	co.Statement = statement(co)
@@ -413,35 +412,15 @@ func statement(co *ContestOutlook) string {
 	var lead string
 	switch {
 	case co.Margin != nil:
-		lead = fmt.Sprintf(" %s leads %s by %s votes.", co.Margin.Leader, co.Margin.RunnerUp, thousands(co.Margin.Votes))
+		lead = fmt.Sprintf(" %s leads %s by %s votes.", co.Margin.Leader, co.Margin.RunnerUp, dauys.Thousands(co.Margin.Votes))
 	case co.LastSeat != nil && co.LastSeat.Added > 0:
 		lead = fmt.Sprintf(" The last seat went to %s; %s new votes for %s would change the allocation.",
-			co.LastSeat.From, thousands(co.LastSeat.Added), co.LastSeat.To)
+			co.LastSeat.From, dauys.Thousands(co.LastSeat.Added), co.LastSeat.To)
 	}
 	out := fmt.Sprintf("%s of %s precincts have not reported; they have %s registered voters, at most that many votes still to come.",
-		thousands(co.PrecinctsMissing), thousands(co.PrecinctsExpected), thousands(co.VotesOutstanding))
+		dauys.Thousands(co.PrecinctsMissing), dauys.Thousands(co.PrecinctsExpected), dauys.Thousands(co.VotesOutstanding))
 	if co.CanChange {
 		return "The outcome can still change. " + out + lead + " It would change, for example, if " + co.Witness + "."
 	}
 	return "The outcome can no longer change. " + out + lead + " However they vote, or if they do not, the outcome stays the same."
-}
-
-// thousands writes n with a comma between groups of three digits.
-func thousands(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	if neg {
-		s = s[1:]
-	}
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
 }

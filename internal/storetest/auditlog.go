@@ -12,6 +12,8 @@ import (
 
 // auditLog returns s as a dauys.AuditLog, or skips the test for a store
 // that keeps none: dauys.Store does not require it.
+// The suite takes any dauys.Store, so it asks; both real stores keep one,
+// which internal/backend checks at compile time (var _ backend.Backend).
 func auditLog(t *testing.T, s dauys.Store) dauys.AuditLog {
 	t.Helper()
 	al, ok := s.(dauys.AuditLog)

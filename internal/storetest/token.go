@@ -9,6 +9,8 @@ import (
 
 // tokenStore returns s as a dauys.TokenStore, or skips the test for a store
 // that keeps no tokens: dauys.Store does not require it.
+// The suite takes any dauys.Store, so it asks; both real stores keep tokens,
+// which internal/backend checks at compile time (var _ backend.Backend).
 func tokenStore(t *testing.T, s dauys.Store) dauys.TokenStore {
 	t.Helper()
 	ts, ok := s.(dauys.TokenStore)

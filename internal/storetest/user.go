@@ -12,6 +12,8 @@ import (
 
 // userStore returns s as a dauys.UserStore, or skips the test for a store
 // that keeps no users: dauys.Store does not require it.
+// The suite takes any dauys.Store, so it asks; both real stores keep users,
+// which internal/backend checks at compile time (var _ backend.Backend).
 func userStore(t *testing.T, s dauys.Store) dauys.UserStore {
 	t.Helper()
 	us, ok := s.(dauys.UserStore)

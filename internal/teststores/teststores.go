@@ -10,18 +10,14 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/dauys/dauys"
+	"github.com/dauys/dauys/internal/backend"
 	"github.com/dauys/dauys/internal/postgres"
 	"github.com/dauys/dauys/internal/postgres/pgtest"
 	"github.com/dauys/dauys/internal/sqlite"
 )
 
-// Store is what both stores are: protocols, tokens and the audit trail.
-type Store interface {
-	dauys.Store
-	dauys.TokenStore
-	dauys.AuditLog
-}
+// Store is what both stores are: every capability of a Backend.
+type Store = backend.Backend
 
 // Each runs fn as a subtest named after each store, on a fresh one that is
 // closed when the subtest ends.

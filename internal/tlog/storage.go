@@ -10,6 +10,13 @@ import (
 	"github.com/dauys/dauys"
 )
 
+// Store is a store of elections and protocols that keeps their log too,
+// as both stores do: what the servers and the publisher read.
+type Store interface {
+	dauys.Store
+	Storage
+}
+
 // Storage is what the log needs of a store. Both stores implement it (in
 // their log.go) and pass the same test, tlogtest.Run. Each method is one
 // transaction.

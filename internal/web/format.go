@@ -4,6 +4,8 @@ import (
 	"math/big"
 	"strconv"
 	"strings"
+
+	"github.com/dauys/dauys"
 )
 
 // numberStyle is how a language writes numbers, after CLDR: Kazakh and
@@ -47,12 +49,7 @@ func (s numberStyle) formatDecimal(d string) string {
 	if neg {
 		b.WriteString("−")
 	}
-	for i, ch := range intPart {
-		if i > 0 && (len(intPart)-i)%3 == 0 {
-			b.WriteString(s.group)
-		}
-		b.WriteRune(ch)
-	}
+	b.WriteString(dauys.GroupDigits(intPart, s.group))
 	if hasFrac {
 		b.WriteString(s.decimal)
 		b.WriteString(frac)

@@ -122,14 +122,12 @@ func (s *Site) Publish(ctx context.Context, opt PublishOptions) (*PublishResult,
 	}
 	// The transparency log goes beside the results it proves, so that the
 	// bundle can be verified with no live server (docs/verification.md).
-	if st, ok := s.cfg.Store.(tlog.Storage); ok {
-		switch err := tlog.WriteStatic(ctx, st, e.ID, tmp); dauys.ErrorCode(err) {
-		case "", dauys.ENOTFOUND: // published, or the election keeps no log
-		case dauys.ECONFLICT:
-			return nil, dauys.Errorf(dauys.ECONFLICT, "the transparency log of %s is behind its results: run `dauys log sync` (or serve with --log-key) and publish again", e.ID)
-		default:
-			return nil, fmt.Errorf("web: publish the transparency log: %w", err)
-		}
+	switch err := tlog.WriteStatic(ctx, s.cfg.Store, e.ID, tmp); dauys.ErrorCode(err) {
+	case "", dauys.ENOTFOUND: // published, or the election keeps no log
+	case dauys.ECONFLICT:
+		return nil, dauys.Errorf(dauys.ECONFLICT, "the transparency log of %s is behind its results: run `dauys log sync` (or serve with --log-key) and publish again", e.ID)
+	default:
+		return nil, fmt.Errorf("web: publish the transparency log: %w", err)
 	}
 	if err := os.Rename(tmp, final); err != nil {
 		return nil, fmt.Errorf("web: publish: %w", err)

@@ -48,7 +48,7 @@ var staticFS embed.FS
 // site reads elections, results and protocols through Tally, and Store
 // only for its transparency log (tlog.Storage), unless Log is given.
 type Config struct {
-	Store  dauys.Store
+	Store  tlog.Store
 	Tally  *tally.Tally
 	Logger *slog.Logger
 	// Now is the clock; tests fix it.
@@ -79,8 +79,7 @@ type Config struct {
 	ElectionLinks func(e *dauys.Election) []Link
 	// Log reads the elections' transparency logs, for the checkpoint on
 	// the overview and the log index of each protocol version. Nil means
-	// a log over Store when the store implements tlog.Storage (both stores
-	// do); elections without a log show nothing of it.
+	// a log over Store; elections without a log show nothing of it.
 	Log *tlog.Log
 	// Forensics tunes the statistical signals of the integrity pages
 	// (zero: the published method, 1000 replicates, seed 0, as `dauys
@@ -142,9 +141,7 @@ func New(cfg Config) (*Site, error) {
 		cfg.CacheBytes = 128 << 20
 	}
 	if cfg.Log == nil {
-		if st, ok := cfg.Store.(tlog.Storage); ok {
-			cfg.Log = &tlog.Log{Storage: st}
-		}
+		cfg.Log = &tlog.Log{Storage: cfg.Store}
 	}
 	cat, err := loadCatalog()
 	if err != nil {

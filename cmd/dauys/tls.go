@@ -1,100 +1,15 @@
 package main
 
 import (
-	"context"
 	"crypto/tls"
 	"fmt"
 	"log/slog"
-	"net"
-	"net/http"
 	"os"
 	"sync"
 	"time"
 
 	"github.com/dauys/dauys"
-	"github.com/dauys/dauys/internal/httpapi"
 )
-
-// serveOptions are how dauys serve listens.
-type serveOptions struct {
-	Addr string
-	// TLSCert and TLSKey are PEM files; with them the server speaks only
-	// HTTPS. They are read again when they change, so that a renewed
-	// certificate needs no restart.
-	TLSCert, TLSKey string
-	// TrustProxy lists the reverse proxies (addresses or networks, comma
-	// separated) whose X-Forwarded-For is believed.
-	TrustProxy string
-	// LogKeys are the CEC's transparency-log key files; with them the
-	// server runs the log's sequencer.
-	LogKeys []string
-}
-
-// serveWith serves the API and pages until ctx is done.
-func (m *Main) serveWith(ctx context.Context, s *store, o serveOptions) error {
-	log := m.logger()
-	proxies, err := httpapi.ParseTrustedProxies(o.TrustProxy)
-	if err != nil {
-		return usageErr{err.Error()}
-	}
-	if (o.TLSCert == "") != (o.TLSKey == "") {
-		return usageErr{"--tls-cert and --tls-key go together"}
-	}
-	var tlsConfig *tls.Config
-	if o.TLSCert != "" {
-		if tlsConfig, err = newTLSConfig(o.TLSCert, o.TLSKey, m.Now, log); err != nil {
-			return err
-		}
-	} else if len(proxies) == 0 && !loopback(o.Addr) {
-		log.Warn("serving plain HTTP: browsers keep the Secure sign-in cookie only from https:// or localhost; " +
-			"use --tls-cert and --tls-key, or a TLS proxy with --trust-proxy (docs/security.md)")
-	}
-	cfg := httpapi.Config{Store: s.Store, Tokens: s.tokens, Intake: s.intake, Tally: s.tally, Logger: log, Now: m.Now, TrustedProxies: proxies}
-	if us, err := s.users(); err == nil {
-		cfg.Users = us
-	}
-	if al, err := s.auditLog(); err == nil {
-		cfg.Audit = al
-	}
-	api := httpapi.New(cfg)
-	registerPages(api, s, log)
-	watchChanges(ctx, s, log)
-	warmElections(ctx, s, log)
-	if err := startLog(ctx, api.Mux(), s, o.LogKeys, log); err != nil {
-		return err
-	}
-	ln, err := net.Listen("tcp", o.Addr)
-	if err != nil {
-		return err
-	}
-	// No WriteTimeout: downloads of whole elections may take longer than
-	// any fixed bound. Slow or idle clients are cut off while reading.
-	srv := &http.Server{Handler: api, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute,
-		IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10, TLSConfig: tlsConfig,
-		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
-	scheme := "http"
-	if tlsConfig != nil {
-		scheme = "https"
-	}
-	log.Info("serving", "addr", scheme+"://"+ln.Addr().String())
-	if m.Ready != nil {
-		m.Ready(ln.Addr().String())
-	}
-	errc := make(chan error, 1)
-	go func() {
-		if tlsConfig != nil {
-			errc <- srv.ServeTLS(ln, "", "")
-		} else {
-			errc <- srv.Serve(ln)
-		}
-	}()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-		return httpapi.Shutdown(context.Background(), srv)
-	}
-}
 
 // newTLSConfig returns a server configuration with modern defaults: TLS 1.2
 // at least, and for 1.2 only forward-secret AEAD suites (Mozilla's
@@ -184,17 +99,4 @@ func (r *certReloader) modTimes() (time.Time, time.Time, error) {
 		return time.Time{}, time.Time{}, fmt.Errorf("%s is readable by everyone (mode %v): chmod 600 it", r.keyFile, k.Mode().Perm())
 	}
 	return c.ModTime(), k.ModTime(), nil
-}
-
-// loopback reports whether addr listens only on this machine.
-func loopback(addr string) bool {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return false
-	}
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }

@@ -6,17 +6,14 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
-	"strconv"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/dauys/dauys"
 	"github.com/dauys/dauys/internal/integrity"
+	"github.com/dauys/dauys/internal/report"
 	"github.com/dauys/dauys/internal/rla"
 )
 
@@ -175,67 +172,10 @@ func (m *Main) auditPlan(ctx context.Context, args []string) error {
 	if err := saveAudit(path, a); err != nil {
 		return err
 	}
-	writeAuditPlan(m.Stdout, a)
+	report.AuditPlan(m.Stdout, a)
 	fmt.Fprintf(m.Stdout, "\nThe plan is in %s. Publish it before the seed is chosen; then roll the seed in public and run\n"+
 		"  dauys audit sample --state %s --seed SEED\n", path, path)
 	return nil
-}
-
-func writeAuditPlan(w io.Writer, a *integrity.Audit) {
-	p := a.Plan
-	c := p.Contests[0]
-	method := "BRAVO ballot polling"
-	if p.Method == rla.MethodMacro {
-		method = "MACRO batch comparison (precincts counted by hand)"
-	}
-	fmt.Fprintf(w, "Audit plan: contest %s of election %s, %s, risk limit %s\n", a.Contest, a.Election, method, riskPercent(p.RiskLimit))
-	fmt.Fprintf(w, "Reported: %s; %s ballots cast\n", reportedChoices(c), sepThousands(c.BallotsCast))
-	switch p.Method {
-	case rla.MethodBravo:
-		var ballots int64
-		for _, b := range p.Manifest {
-			ballots += b.Ballots
-		}
-		fmt.Fprintf(w, "Manifest: %s ballots in %s precincts, in the order listed in the plan\n", sepThousands(ballots), sepThousands(int64(len(p.Manifest))))
-		for _, e := range p.Estimates {
-			fmt.Fprintf(w, "First round: %s ballots (a %s chance to finish in it if the reported results are right); average sample number %s\n",
-				sepThousands(int64(e.SampleSize)), riskPercent(p.Quantile), sepThousands(int64(e.ASN)))
-		}
-	default:
-		fmt.Fprintf(w, "Batches: %s precincts", sepThousands(int64(len(p.Batches))))
-		if b, err := rla.MacroBounds(p.Contests, p.Batches); err == nil {
-			u, _ := b.Total.Float64()
-			fmt.Fprintf(w, "; total error bound U = %.4g", u)
-		}
-		fmt.Fprintln(w)
-		fmt.Fprintf(w, "First round: %s precinct draws, if the hand counts find no errors\n", sepThousands(int64(p.SampleSize)))
-	}
-}
-
-func reportedChoices(c rla.Contest) string {
-	role := map[string]string{}
-	for _, x := range c.Winners {
-		role[x] = " (reported winner)"
-	}
-	names := make([]string, 0, len(c.Reported))
-	for ch := range c.Reported {
-		names = append(names, ch)
-	}
-	sort.Slice(names, func(i, j int) bool {
-		if c.Reported[names[i]] != c.Reported[names[j]] {
-			return c.Reported[names[i]] > c.Reported[names[j]]
-		}
-		return names[i] < names[j]
-	})
-	parts := make([]string, len(names))
-	for i, ch := range names {
-		parts[i] = fmt.Sprintf("%s %s%s", ch, sepThousands(c.Reported[ch]), role[ch])
-	}
-	return strings.Join(parts, ", ")
-}
-
-func riskPercent(x float64) string {
-	return strconv.FormatFloat(100*x, 'f', -1, 64) + "%"
 }
 
 func (m *Main) auditSample(args []string) error {
@@ -266,72 +206,8 @@ func (m *Main) auditSample(args []string) error {
 	if *asJSON {
 		return writeJSON(m.Stdout, a.Sample)
 	}
-	writeAuditSample(m.Stdout, a)
+	report.AuditSample(m.Stdout, a)
 	return nil
-}
-
-func writeAuditSample(w io.Writer, a *integrity.Audit) {
-	s := a.Sample
-	if s.Method == rla.MethodBravo {
-		var total int64
-		for _, b := range a.Plan.Manifest {
-			total += b.Ballots
-		}
-		fmt.Fprintf(w, "Sample of %s ballots from seed %q: draw i is ballot 1 + SHA-256(\"seed,i\") mod %s, counted in manifest order.\n\n",
-			sepThousands(int64(len(s.Ballots))), s.Seed, sepThousands(total))
-		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-		fmt.Fprintf(tw, "draw\tposition\tprecinct\tballot in precinct\n")
-		byBatch := map[string][]int64{}
-		for i, b := range s.Ballots {
-			fmt.Fprintf(tw, "%d\t%d\t%s\t%d\n", i+1, b.Position, b.Batch, b.Index)
-			byBatch[b.Batch] = append(byBatch[b.Batch], b.Index)
-		}
-		tw.Flush()
-		fmt.Fprintf(w, "\nBallots to retrieve, by precinct (a ballot drawn twice is recorded twice):\n")
-		for _, id := range sortedKeys(byBatch) {
-			idx := byBatch[id]
-			sort.Slice(idx, func(i, j int) bool { return idx[i] < idx[j] })
-			parts := make([]string, len(idx))
-			for i, x := range idx {
-				parts[i] = strconv.FormatInt(x, 10)
-			}
-			fmt.Fprintf(w, "  %s: %s\n", id, strings.Join(parts, ", "))
-		}
-		fmt.Fprintf(w, "\nRecord the choices found per precinct: dauys audit record --batch PRECINCT --counts %s\n", exampleCounts(a.Choices))
-		return
-	}
-	fmt.Fprintf(w, "Sample of %s precinct draws from seed %q (with replacement, in proportion to each precinct's error bound).\n\n",
-		sepThousands(int64(len(s.Draws))), s.Seed)
-	times := map[string]int{}
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "draw\tprecinct\n")
-	for _, d := range s.Draws {
-		fmt.Fprintf(tw, "%d\t%s\n", d.Index, d.BatchID)
-		times[d.BatchID]++
-	}
-	tw.Flush()
-	fmt.Fprintf(w, "\nPrecincts to count by hand (%d):\n", len(times))
-	for _, id := range sortedKeys(times) {
-		fmt.Fprintf(w, "  %s\n", id)
-	}
-	fmt.Fprintf(w, "\nRecord each hand count: dauys audit record --batch PRECINCT --counts %s\n", exampleCounts(a.Choices))
-}
-
-func exampleCounts(choices []string) string {
-	parts := make([]string, len(choices))
-	for i, c := range choices {
-		parts[i] = c + "=N"
-	}
-	return strings.Join(parts, ",")
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 func (m *Main) auditRecord(args []string) error {
@@ -387,20 +263,11 @@ func (m *Main) auditRecord(args []string) error {
 	if replaced {
 		verb = "replaced the record of"
 	}
-	fmt.Fprintf(m.Stdout, "%s %s: %s\n", verb, *batch, formatCounts(c))
+	fmt.Fprintf(m.Stdout, "%s %s: %s\n", verb, *batch, report.Counts(c))
 	if a.Draws(*batch) == 0 {
 		fmt.Fprintf(m.Stdout, "note: %s was not drawn; its count is kept, and only a full hand count of every precinct uses it\n", *batch)
 	}
 	return nil
-}
-
-func formatCounts(c map[string]int64) string {
-	keys := sortedKeys(c)
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		parts[i] = fmt.Sprintf("%s=%d", k, c[k])
-	}
-	return strings.Join(parts, ", ")
 }
 
 func (m *Main) auditStatus(args []string) error {
@@ -430,40 +297,6 @@ func (m *Main) auditStatus(args []string) error {
 			Status   []rla.Status       `json:"status"`
 		}{progress, statuses})
 	}
-	fmt.Fprintf(m.Stdout, "Audit of contest %s of election %s: %s of %s drawn %s recorded.\n", a.Contest, a.Election,
-		sepThousands(progress.Recorded), sepThousands(progress.Drawn), drawnUnit(a.Plan.Method))
-	if len(progress.Waiting) > 0 {
-		fmt.Fprintf(m.Stdout, "The round is not complete: the risk is measured once every drawn %s is recorded. Waiting for %d precincts: %s\n",
-			strings.TrimSuffix(drawnUnit(a.Plan.Method), "s"), len(progress.Waiting), joinFirst(progress.Waiting, 20))
-		return nil
-	}
-	for _, st := range statuses {
-		decision := "continue: escalate"
-		switch {
-		case st.Finished:
-			decision = "stop: the risk limit is met"
-		case st.Risk.NeedsFullHandCount:
-			decision = "escalate to a full hand count"
-		}
-		fmt.Fprintf(m.Stdout, "Measured risk %.4g against a risk limit of %s: %s.\n%s\n", st.Risk.Measured, riskPercent(st.RiskLimit), decision, st.Message)
-		if st.Escalate && st.NextRoundSize > 0 && !st.Risk.NeedsFullHandCount {
-			fmt.Fprintf(m.Stdout, "To escalate with the same seed: dauys audit sample --state %s --seed %s (draws %d in all)\n",
-				path, strconv.Quote(a.Sample.Seed), a.NextSize())
-		}
-	}
+	report.AuditStatus(m.Stdout, a, path, progress, statuses)
 	return nil
-}
-
-func drawnUnit(m rla.Method) string {
-	if m == rla.MethodBravo {
-		return "ballots"
-	}
-	return "draws"
-}
-
-func joinFirst(items []string, n int) string {
-	if len(items) <= n {
-		return strings.Join(items, ", ")
-	}
-	return strings.Join(items[:n], ", ") + fmt.Sprintf(" and %d more", len(items)-n)
 }

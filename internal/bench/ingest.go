@@ -1,14 +1,12 @@
-package main
+package bench
 
 import (
-	"bufio"
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
-	"encoding/json"
 	"fmt"
+	"io"
 	"os"
-	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
@@ -25,71 +23,35 @@ import (
 	"github.com/dauys/dauys/internal/tlog"
 )
 
-// runBenchGenerate writes a synthetic election of any size: its
-// definition (election.yaml and areas.csv, loadable by `dauys election
-// import`), its commission keys and its signed protocols, one JSON
-// submission a line.
-func (m *Main) runBenchGenerate(args []string) error {
-	fs := m.flagSet("bench generate")
-	n := fs.Int("precincts", 10000, "number of precincts")
-	out := fs.String("out", "", "folder to write")
-	seed := fs.Uint64("seed", 1, "seed")
-	if _, err := parse(fs, args); err != nil {
-		return err
-	}
-	if *out == "" || *n < 1 {
-		return usageErr{benchUsage}
-	}
-	if err := os.MkdirAll(*out, 0o755); err != nil {
-		return err
-	}
-	id := fmt.Sprintf("synth-%d", *n)
-	e := synth.Election(id, *n)
-	priv, keys := synth.Keys(e, *seed)
-	packed := synth.Pack(e, *seed, priv)
+// Store is what Ingest needs of a store: the elections, keys, protocols
+// and totals, and the transparency log. Both stores are one.
+type Store = tlog.Store
 
-	def, areas, err := synth.Files(e)
-	if err != nil {
-		return err
-	}
-	if err := os.WriteFile(filepath.Join(*out, "election.yaml"), def, 0o644); err != nil {
-		return err
-	}
-	if err := os.WriteFile(filepath.Join(*out, "areas.csv"), areas, 0o644); err != nil {
-		return err
-	}
-	kj, err := json.MarshalIndent(keys, "", "  ")
-	if err != nil {
-		return err
-	}
-	if err := os.WriteFile(filepath.Join(*out, "keys.json"), kj, 0o644); err != nil {
-		return err
-	}
-	f, err := os.Create(filepath.Join(*out, "protocols.jsonl"))
-	if err != nil {
-		return err
-	}
-	w := bufio.NewWriter(f)
-	enc := json.NewEncoder(w)
-	for i := range packed.Len() {
-		if err := enc.Encode(packed.Submission(i)); err != nil {
-			f.Close()
-			return err
-		}
-	}
-	if err := w.Flush(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	fmt.Fprintf(m.Stdout, "wrote election %s to %s: %d precincts, %d keys, %d signed protocols\n", id, *out, *n, len(keys), packed.Len())
-	return nil
+// IngestConfig says what Ingest measures, on which store.
+type IngestConfig struct {
+	// Store is an open store, fresh or holding no election of this size;
+	// Kind names it in the report ("sqlite" or "postgres").
+	Store Store
+	Kind  string
+	// Precincts and Seed make the synthetic election (synth).
+	Precincts int
+	Seed      uint64
+	// Batch is the protocols per submission, Senders the concurrent
+	// senders, as commissions submitting at once.
+	Batch, Senders int
+	// Log appends to the transparency log and signs a checkpoint, as
+	// `serve --log-key` does.
+	Log bool
+	// CPUProfile and MemProfile, when set, are files for profiles of the
+	// timed part (MemProfile+".base" is the heap at its start).
+	CPUProfile, MemProfile string
+	// Now is the clock of the stored keys, log and protocols.
+	Now func() time.Time
 }
 
-// ingestReport is what `dauys bench ingest --json` prints.
-type ingestReport struct {
+// IngestReport is what Ingest measured, as `dauys bench ingest --json`
+// prints it.
+type IngestReport struct {
 	Store               string  `json:"store"`
 	Protocols           int     `json:"protocols"`
 	Seconds             float64 `json:"seconds"`
@@ -111,61 +73,34 @@ type ingestReport struct {
 	NationalTookPartSum int64   `json:"sum_of_protocols_took_part"`
 }
 
-// runBenchIngest generates n signed protocols (not timed), then times the
-// whole intake path a protocol takes in production: signature
+// Ingest generates cfg.Precincts signed protocols (not timed), then times
+// the whole intake path a protocol takes in production: signature
 // verification, validation, durable storage with group commit, running
 // totals and the append to the transparency log, ending when a signed
 // checkpoint covers every protocol. It measures the machine's Ed25519
 // verification limit in the same run, on every processor, to give the
 // ratio.
-func (m *Main) runBenchIngest(ctx context.Context, args []string) error {
-	fs := m.flagSet("bench ingest")
-	n := fs.Int("precincts", 100000, "number of precincts")
-	db := fs.String("db", "", "SQLite file or postgres:// URL (default: a new file in a temporary folder)")
-	seed := fs.Uint64("seed", 1, "seed")
-	batch := fs.Int("batch", 1000, "protocols per submission")
-	senders := fs.Int("senders", 4*runtime.GOMAXPROCS(0), "concurrent senders, as commissions submitting at once")
-	withLog := fs.Bool("log", true, "append to the transparency log and sign a checkpoint, as `serve --log-key` does")
-	asJSON := fs.Bool("json", false, "print JSON")
-	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the timed part to this file (go tool pprof)")
-	memProfile := fs.String("memprofile", "", "write heap profiles at the start (FILE.base) and the end of the timed part (go tool pprof -base FILE.base FILE)")
-	if _, err := parse(fs, args); err != nil {
-		return err
-	}
-	if *n < 1 || *batch < 1 || *senders < 1 {
-		return usageErr{benchUsage}
-	}
-	if *db == "" {
-		dir, err := os.MkdirTemp("", "dauys-ingest-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(dir)
-		*db = filepath.Join(dir, "ingest.db")
-	}
+func Ingest(ctx context.Context, cfg IngestConfig) (*IngestReport, error) {
 	t0 := time.Now()
-	e := synth.Election(fmt.Sprintf("synth-%d", *n), *n)
-	priv, keys := synth.Keys(e, *seed)
-	packed := synth.Pack(e, *seed, priv)
+	e := synth.Election(fmt.Sprintf("synth-%d", cfg.Precincts), cfg.Precincts)
+	priv, keys := synth.Keys(e, cfg.Seed)
+	packed := synth.Pack(e, cfg.Seed, priv)
 	def, _, err := synth.Files(e)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	e.Definition = def
 	gen := time.Since(t0)
 
-	s, err := m.open(ctx, *db)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
+	s := cfg.Store
+	in := intake.New(s, cfg.Now)
 	if err := s.CreateElection(ctx, e); err != nil {
-		return err
+		return nil, err
 	}
 	for _, k := range keys {
-		k.CreatedAt = m.Now().UTC()
-		if err := s.keys.CreateKey(ctx, k); err != nil {
-			return err
+		k.CreatedAt = cfg.Now().UTC()
+		if err := s.CreateKey(ctx, k); err != nil {
+			return nil, err
 		}
 	}
 	// The generated definition is the input's, not the server's: the
@@ -173,11 +108,11 @@ func (m *Main) runBenchIngest(ctx context.Context, args []string) error {
 	id := e.ID
 	e = nil
 	var seq *tlog.Sequencer
-	if *withLog {
-		if seq, err = benchLog(ctx, s, id, m.Now()); err != nil {
-			return err
+	if cfg.Log {
+		if seq, err = startLog(ctx, s, id, cfg.Now()); err != nil {
+			return nil, err
 		}
-		s.intake.OnStored(seq.Notify)
+		in.OnStored(seq.Notify)
 	}
 	pubs := map[string]ed25519.PublicKey{}
 	for _, k := range keys {
@@ -187,8 +122,8 @@ func (m *Main) runBenchIngest(ctx context.Context, args []string) error {
 	verifyRate := limit.measure()
 	// A server loads an election's definition and area tree once, when it
 	// starts (serve does); that is not part of any protocol's path.
-	if _, err := s.elections.Load(ctx, id); err != nil {
-		return err
+	if _, err := in.Elections().Load(ctx, id); err != nil {
+		return nil, err
 	}
 
 	// Peak memory is measured from here: what setting up the election
@@ -198,21 +133,21 @@ func (m *Main) runBenchIngest(ctx context.Context, args []string) error {
 	runtime.GC()
 	debug.FreeOSMemory()
 	resetPeakRSS()
-	if *memProfile != "" {
+	if cfg.MemProfile != "" {
 		// The base to subtract, for what the timed part allocates:
 		// go tool pprof -base FILE.base FILE.
-		if err := writeHeapProfile(*memProfile + ".base"); err != nil {
-			return err
+		if err := writeHeapProfile(cfg.MemProfile + ".base"); err != nil {
+			return nil, err
 		}
 	}
-	if *cpuProfile != "" {
-		f, err := os.Create(*cpuProfile)
+	if cfg.CPUProfile != "" {
+		f, err := os.Create(cfg.CPUProfile)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		defer f.Close()
 		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
+			return nil, err
 		}
 		defer pprof.StopCPUProfile()
 	}
@@ -229,14 +164,14 @@ func (m *Main) runBenchIngest(ctx context.Context, args []string) error {
 	var firstErr error
 	refused := 0
 	work := make(chan int)
-	for range *senders {
+	for range cfg.Senders {
 		wg.Go(func() {
 			for lo := range work {
-				subs := make([]intake.Submission, min(packed.Len(), lo+*batch)-lo)
+				subs := make([]intake.Submission, min(packed.Len(), lo+cfg.Batch)-lo)
 				for i := range subs {
 					subs[i] = packed.Submission(lo + i)
 				}
-				res, err := s.intake.Submit(ctx, id, subs)
+				res, err := in.Submit(ctx, id, subs)
 				mu.Lock()
 				if err != nil && firstErr == nil {
 					firstErr = err
@@ -253,7 +188,7 @@ func (m *Main) runBenchIngest(ctx context.Context, args []string) error {
 			}
 		})
 	}
-	for lo := 0; lo < packed.Len(); lo += *batch {
+	for lo := 0; lo < packed.Len(); lo += cfg.Batch {
 		work <- lo
 	}
 	close(work)
@@ -265,12 +200,12 @@ func (m *Main) runBenchIngest(ctx context.Context, args []string) error {
 		// checkpoint covers every protocol.
 		cp, err := seq.Sync(ctx, id)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		logSize = cp.Size
 	}
 	secs := time.Since(start).Seconds()
-	if *cpuProfile != "" {
+	if cfg.CPUProfile != "" {
 		pprof.StopCPUProfile()
 	}
 	// The limit again, after the run: the best of both is the
@@ -278,63 +213,56 @@ func (m *Main) runBenchIngest(ctx context.Context, args []string) error {
 	// flatter the ratio.
 	verifyRate = max(verifyRate, limit.measure())
 	limit = nil
-	if *memProfile != "" {
-		if err := writeHeapProfile(*memProfile); err != nil {
-			return err
+	if cfg.MemProfile != "" {
+		if err := writeHeapProfile(cfg.MemProfile); err != nil {
+			return nil, err
 		}
 	}
 	stop()
 	if firstErr != nil {
-		return fmt.Errorf("bench ingest: %d refused; first: %v", refused, firstErr)
+		return nil, fmt.Errorf("bench ingest: %d refused; first: %v", refused, firstErr)
 	}
 	if seq != nil {
-		if left, err := s.Store.(tlog.Storage).UnloggedProtocols(ctx, id, 1); err != nil {
-			return err
+		if left, err := s.UnloggedProtocols(ctx, id, 1); err != nil {
+			return nil, err
 		} else if len(left) > 0 {
-			return fmt.Errorf("bench ingest: the log misses protocols after its last round")
+			return nil, fmt.Errorf("bench ingest: the log misses protocols after its last round")
 		}
 	}
 	tot, err := s.Totals(ctx, id, "list", []string{"X"})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	sum := packed.Sum("took_part")
 	if tot["X"]["took_part"] != sum {
-		return fmt.Errorf("bench ingest: the national total of took_part is %d, the protocols sum to %d", tot["X"]["took_part"], sum)
+		return nil, fmt.Errorf("bench ingest: the national total of took_part is %d, the protocols sum to %d", tot["X"]["took_part"], sum)
 	}
-	kind := "sqlite"
-	if strings.HasPrefix(*db, "postgres") {
-		kind = "postgres"
-	}
-	rep := ingestReport{Store: kind, Protocols: packed.Len(), Seconds: secs, ProtocolsPerSecond: float64(packed.Len()) / secs,
+	rep := IngestReport{Store: cfg.Kind, Protocols: packed.Len(), Seconds: secs, ProtocolsPerSecond: float64(packed.Len()) / secs,
 		VerifyPerSecond: verifyRate, GenerateSeconds: gen.Seconds(), PeakRSSBytes: peakRSS(), SetupPeakRSSBytes: setupRSS, InputBytes: packed.Size(),
-		Processors: runtime.GOMAXPROCS(0), Senders: *senders, AcceptedEverywhere: refused == 0, Logged: seq != nil, LogSize: logSize,
+		Processors: runtime.GOMAXPROCS(0), Senders: cfg.Senders, AcceptedEverywhere: refused == 0, Logged: seq != nil, LogSize: logSize,
 		NationalTookPart: tot["X"]["took_part"], NationalTookPartSum: sum}
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	rep.GoSysBytes = int64(ms.Sys)
 	rep.LogLagSeconds = secs - stored
 	rep.RatioToVerifyLimit = rep.ProtocolsPerSecond / verifyRate
-	if *asJSON {
-		return writeJSON(m.Stdout, rep)
-	}
-	logged := "not logged"
-	if seq != nil {
-		logged = fmt.Sprintf("logged (%d entries, signed checkpoint)", logSize)
-	}
-	fmt.Fprintf(m.Stdout, "%s: %d protocols %s in %.2fs = %.0f/s; Ed25519 verification limit %.0f/s on %d processors; ratio %.2f; peak RSS %d MiB (input %d MiB; setup %d MiB)\n",
-		kind, rep.Protocols, logged, rep.Seconds, rep.ProtocolsPerSecond, rep.VerifyPerSecond, rep.Processors, rep.RatioToVerifyLimit,
-		rep.PeakRSSBytes>>20, rep.InputBytes>>20, rep.SetupPeakRSSBytes>>20)
-	return nil
+	return &rep, nil
 }
 
-// benchLog starts the election's transparency log with a new key, logs the
-// definition, areas and keys, and returns the sequencer that appends to it.
-func benchLog(ctx context.Context, s *store, election string, now time.Time) (*tlog.Sequencer, error) {
-	st, ok := s.Store.(tlog.Storage)
-	if !ok {
-		return nil, fmt.Errorf("bench ingest: the store keeps no log")
+// WriteText prints the report in one line, as `dauys bench ingest` does.
+func (rep *IngestReport) WriteText(w io.Writer) {
+	logged := "not logged"
+	if rep.Logged {
+		logged = fmt.Sprintf("logged (%d entries, signed checkpoint)", rep.LogSize)
 	}
+	fmt.Fprintf(w, "%s: %d protocols %s in %.2fs = %.0f/s; Ed25519 verification limit %.0f/s on %d processors; ratio %.2f; peak RSS %d MiB (input %d MiB; setup %d MiB)\n",
+		rep.Store, rep.Protocols, logged, rep.Seconds, rep.ProtocolsPerSecond, rep.VerifyPerSecond, rep.Processors, rep.RatioToVerifyLimit,
+		rep.PeakRSSBytes>>20, rep.InputBytes>>20, rep.SetupPeakRSSBytes>>20)
+}
+
+// startLog starts the election's transparency log with a new key, logs the
+// definition, areas and keys, and returns the sequencer that appends to it.
+func startLog(ctx context.Context, s Store, election string, now time.Time) (*tlog.Sequencer, error) {
 	skey, vkey, err := tlog.GenerateKey(rand.Reader, "bench.dauys.example/"+election)
 	if err != nil {
 		return nil, err
@@ -343,10 +271,10 @@ func benchLog(ctx context.Context, s *store, election string, now time.Time) (*t
 	if err != nil {
 		return nil, err
 	}
-	if err := st.CreateLog(ctx, &tlog.Info{Election: election, Origin: signer.Name(), VerifierKey: vkey, CreatedAt: now.UTC()}); err != nil {
+	if err := s.CreateLog(ctx, &tlog.Info{Election: election, Origin: signer.Name(), VerifierKey: vkey, CreatedAt: now.UTC()}); err != nil {
 		return nil, err
 	}
-	seq := &tlog.Sequencer{Storage: st, Signers: []note.Signer{signer}, Keys: s.keys.Keys}
+	seq := &tlog.Sequencer{Storage: s, Signers: []note.Signer{signer}, Keys: s.Keys}
 	// The log holds the definition, the areas and the commission keys
 	// before the first protocol arrives, as it does once the server runs.
 	if _, err := seq.Sync(ctx, election); err != nil {
@@ -396,6 +324,7 @@ func (v *verifyBench) measure() float64 {
 	return best
 }
 
+// writeHeapProfile writes a heap profile for go tool pprof.
 func writeHeapProfile(path string) error {
 	f, err := os.Create(path)
 	if err != nil {

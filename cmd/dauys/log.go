@@ -1,0 +1,243 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"os"
+	"strings"
+
+	"golang.org/x/mod/sumdb/note"
+
+	"github.com/dauys/dauys"
+	"github.com/dauys/dauys/internal/tlog"
+)
+
+// runLog manages an election's transparency log.
+func (m *Main) runLog(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		return usageErr{"usage: dauys log keygen|init|sync|checkpoint|proof|publish"}
+	}
+	switch args[0] {
+	case "keygen":
+		return m.runLogKeygen(args[1:])
+	case "init":
+		return m.runLogInit(ctx, args[1:])
+	case "sync":
+		return m.runLogSync(ctx, args[1:])
+	case "checkpoint":
+		return m.runLogCheckpoint(ctx, args[1:])
+	case "proof":
+		return m.runLogProof(ctx, args[1:])
+	case "publish":
+		return m.runLogPublish(ctx, args[1:])
+	}
+	return usageErr{fmt.Sprintf("unknown log command %q", args[0])}
+}
+
+// runLogKeygen makes a log key pair, for a CEC that keeps its log key on
+// a machine other than the results server's.
+func (m *Main) runLogKeygen(args []string) error {
+	fs := m.flagSet("log keygen")
+	origin := fs.String("origin", "", "the log's name, e.g. results.cec.example/log/kz-2026")
+	out := fs.String("out", "", "file to write the private key to (mode 0600)")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	if *origin == "" || *out == "" {
+		return usageErr{"log keygen takes --origin NAME and --out FILE"}
+	}
+	vkey, err := newKeyFile(*origin, *out)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(m.Stdout, vkey)
+	return nil
+}
+
+func newKeyFile(name, path string) (string, error) {
+	skey, vkey, err := tlog.GenerateKey(rand.Reader, name)
+	if err != nil {
+		return "", dauys.Errorf(dauys.EINVALID, "key name %q: %v", name, err)
+	}
+	if err := tlog.WriteKeyFile(path, skey); err != nil {
+		return "", dauys.Errorf(dauys.EINVALID, "%v", err)
+	}
+	return vkey, nil
+}
+
+// runLogInit starts an election's log with a new key, or with the public
+// key of one made by `dauys log keygen`.
+func (m *Main) runLogInit(ctx context.Context, args []string) error {
+	fs, db := m.flags("log init")
+	election := fs.String("election", "", "election id")
+	origin := fs.String("origin", "", "the log's name (default dauys/<election>)")
+	keyOut := fs.String("key-out", "", "generate the log key and write its private key to this file (mode 0600)")
+	vkeyArg := fs.String("vkey", "", "the log's verifier key, or a file holding it, from dauys log keygen")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	if *election == "" || (*keyOut == "") == (*vkeyArg == "") {
+		return usageErr{"log init takes --election ID and either --key-out FILE or --vkey VKEY"}
+	}
+	s, err := m.open(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if _, err := s.Election(ctx, *election); err != nil {
+		return err
+	}
+	var vkey string
+	if *vkeyArg != "" {
+		vkey = strings.TrimSpace(*vkeyArg)
+		if _, err := note.NewVerifier(vkey); err != nil {
+			b, err := os.ReadFile(vkey)
+			if err != nil {
+				return dauys.Errorf(dauys.EINVALID, "--vkey: %q is neither a verifier key nor a readable file", vkey)
+			}
+			vkey = strings.TrimSpace(string(b))
+		}
+		v, err := note.NewVerifier(vkey)
+		if err != nil {
+			return dauys.Errorf(dauys.EINVALID, "--vkey: %v", err)
+		}
+		if *origin != "" && *origin != v.Name() {
+			return dauys.Errorf(dauys.EINVALID, "--vkey is named %s, not %s: a log key is named after the log's origin", v.Name(), *origin)
+		}
+		*origin = v.Name()
+	} else {
+		if *origin == "" {
+			*origin = "dauys/" + *election
+		}
+		if vkey, err = newKeyFile(*origin, *keyOut); err != nil {
+			return err
+		}
+	}
+	if err := s.CreateLog(ctx, &tlog.Info{Election: *election, Origin: *origin, VerifierKey: vkey, CreatedAt: m.Now().UTC()}); err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "log of %s started; its verifier key, to publish:\n%s\n", *election, vkey)
+	return nil
+}
+
+// readSigner reads the log's private key file.
+func readSigner(path string) (note.Signer, error) {
+	skey, err := tlog.ReadKeyFile(path)
+	if err != nil {
+		return nil, dauys.Errorf(dauys.EINVALID, "--key: %v", err)
+	}
+	s, err := tlog.NewSigner(skey)
+	if err != nil {
+		return nil, dauys.Errorf(dauys.EINVALID, "--key %s: %v", path, err)
+	}
+	return s, nil
+}
+
+// runLogSync appends what is not logged yet and signs a checkpoint. A
+// server runs the same sequencer in the background; this is for a store
+// written by imports, and for catching up after a crash.
+func (m *Main) runLogSync(ctx context.Context, args []string) error {
+	fs, db := m.flags("log sync")
+	election := fs.String("election", "", "election id")
+	keyFile := fs.String("key", "", "the log's private key file")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	if *election == "" || *keyFile == "" {
+		return usageErr{"log sync takes --election ID and --key FILE"}
+	}
+	signer, err := readSigner(*keyFile)
+	if err != nil {
+		return err
+	}
+	s, err := m.open(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	seq := &tlog.Sequencer{Storage: s, Signers: []note.Signer{signer}, Now: m.Now, Keys: s.Keys}
+	cp, err := seq.Sync(ctx, *election)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "log of %s: %d entries, root %s\n", *election, cp.Size, cp.Hash)
+	return nil
+}
+
+func (m *Main) runLogCheckpoint(ctx context.Context, args []string) error {
+	fs, db := m.flags("log checkpoint")
+	election := fs.String("election", "", "election id")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	if *election == "" {
+		return usageErr{"log checkpoint takes --election ID"}
+	}
+	s, err := m.open(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	cp, err := (&tlog.Log{Storage: s}).LatestCheckpoint(ctx, *election)
+	if err != nil {
+		return err
+	}
+	_, err = m.Stdout.Write(cp.Note)
+	return err
+}
+
+func (m *Main) runLogProof(ctx context.Context, args []string) error {
+	fs, db := m.flags("log proof")
+	election := fs.String("election", "", "election id")
+	index := fs.Int64("index", -1, "log index of the entry")
+	contest := fs.String("contest", "", "contest id of a protocol")
+	area := fs.String("area", "", "precinct id of a protocol")
+	version := fs.Int("version", 1, "version of the protocol")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	if *election == "" || (*index < 0) == (*contest == "" || *area == "") {
+		return usageErr{"log proof takes --election ID and --index N, or --contest ID --area ID [--version N]"}
+	}
+	s, err := m.open(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	l := &tlog.Log{Storage: s}
+	var in *tlog.Inclusion
+	if *index >= 0 {
+		in, err = l.Inclusion(ctx, *election, *index)
+	} else {
+		in, err = l.ProtocolInclusion(ctx, *election, *contest, *area, *version)
+	}
+	if err != nil {
+		return err
+	}
+	return writeJSON(m.Stdout, in)
+}
+
+// runLogPublish writes the log alone as static files; `dauys publish`
+// writes it beside the results.
+func (m *Main) runLogPublish(ctx context.Context, args []string) error {
+	fs, db := m.flags("log publish")
+	election := fs.String("election", "", "election id")
+	out := fs.String("out", "", "folder to write log/<election>/ into")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	if *election == "" || *out == "" {
+		return usageErr{"log publish takes --election ID and --out DIR"}
+	}
+	s, err := m.open(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if err := tlog.WriteStatic(ctx, s, *election, *out); err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "wrote %s/%s\n", strings.TrimSuffix(*out, "/"), tlog.StaticDir(*election))
+	return nil
+}

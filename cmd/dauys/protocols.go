@@ -1,0 +1,107 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/dauys/dauys"
+	"github.com/dauys/dauys/internal/intake"
+)
+
+func (m *Main) runProtocolsImport(ctx context.Context, args []string) error {
+	fs, db := m.flags("protocols import")
+	election := fs.String("election", "", "election id")
+	ack := fs.Bool("acknowledge-warnings", false, "acknowledge the warnings rows raise (after checking them); without it such rows are refused")
+	batch := fs.Int("batch", 1000, "rows per transaction")
+	entry := fs.Int("entry", 0, "under double entry, which of the two independent entries this file is (1 or 2): required there, refused elsewhere")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if *election == "" || len(pos) != 1 {
+		return usageErr{"protocols import takes --election ID and one CSV or zip file"}
+	}
+	if *entry < 0 || *entry > 2 {
+		return usageErr{"--entry is 1 or 2: which of the two independent entries of double entry the file is"}
+	}
+	f, size, err := intake.OpenProtocolFile(pos[0])
+	if dauys.ErrorCode(err) == dauys.EINTERNAL {
+		return dauys.Errorf(dauys.EINVALID, "%v", err)
+	} else if err != nil {
+		return err
+	}
+	defer f.Close()
+	s, err := m.open(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if err := m.recordImportStart(ctx, s, "protocols import", args); err != nil {
+		return err
+	}
+	counter := &countingReader{r: f}
+	bar := m.progressBar(size, counter)
+	rep, err := s.intake.ImportCSV(ctx, *election, counter, pos[0], intake.ImportOptions{
+		AcknowledgeWarnings: *ack,
+		BatchSize:           *batch,
+		Entry:               *entry,
+		Submitter:           cliActor(),
+		Progress:            bar,
+		Rejected: func(re intake.RowError) {
+			if bar != nil {
+				fmt.Fprint(m.Stderr, "\r\033[K")
+			}
+			fmt.Fprintf(m.Stderr, "rejected: %s\n", re.Reason)
+		},
+	})
+	if bar != nil {
+		fmt.Fprintln(m.Stderr)
+	}
+	if rep != nil {
+		m.importCounts = fmt.Sprintf("rows %d: accepted %d, amended %d, duplicates %d, entered %d, disputed %d, rejected %d; areas added %d",
+			rep.Rows, rep.Accepted, rep.Amended, rep.Duplicates, rep.Entered, rep.Disputed, rep.Rejected, rep.AreasAdded)
+		fmt.Fprintln(m.Stdout, m.importCounts)
+	}
+	if ctx.Err() != nil && err != nil {
+		return fmt.Errorf("the import was interrupted; the protocols counted above as accepted are stored, and running it again resumes it: %w", err)
+	}
+	if err != nil {
+		return err
+	}
+	if rep.Rejected > 0 {
+		return errRejected
+	}
+	return nil
+}
+
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// progressBar returns a progress callback drawing a bar on a terminal, or
+// nil when standard error is not one.
+func (m *Main) progressBar(size int64, c *countingReader) func(int) {
+	f, ok := m.Stderr.(*os.File)
+	if !ok {
+		return nil
+	}
+	st, err := f.Stat()
+	if err != nil || st.Mode()&os.ModeCharDevice == 0 || size <= 0 {
+		return nil
+	}
+	return func(rows int) {
+		pct := 100 * float64(c.n) / float64(size)
+		n := int(pct / 5)
+		fmt.Fprintf(m.Stderr, "\r[%-20s] %5.1f%%  %d rows", strings.Repeat("#", min(n, 20)), pct, rows)
+	}
+}
