@@ -8,8 +8,11 @@ import (
 // Counts holds the protocol lines the rules need, for one territorial unit or for the whole contest.
 // Lines a contest does not use stay zero.
 type Counts struct {
-	Registered int64 `json:"registered"`  // voters on the lists
-	TookPart   int64 `json:"took_part"`   // voters who took part (ballots cast), invalid ones included
+	Registered int64 `json:"registered"` // voters on the lists
+	// TookPart is the voters who took part, invalid ballots included: for an election the CEC counts
+	// the voters who received ballots (2022 president: 8,300,046, turnout 69.44%); for a referendum the
+	// published participants equal yes + no + both marked + invalid. Turnout is TookPart/Registered.
+	TookPart   int64 `json:"took_part"`
 	Invalid    int64 `json:"invalid"`     // invalid ballots
 	AgainstAll int64 `json:"against_all"` // valid ballots marked "against all"
 	BothMarked int64 `json:"both_marked"` // referendum ballots marked both yes and no: valid, counted for neither
