@@ -18,11 +18,14 @@ func explainBases(r Rules, in Input, o *Outcome) {
 	c := in.Total
 	ex := &o.Explanation
 	if c.Registered > 0 {
-		t := shareOf(c.TookPart, c.Registered)
+		t := shareOf(c.turnoutVoters(o.Kind), c.Registered)
 		ex.Turnout = &t
-		who := "voters who took part (received ballots)"
-		if o.Kind == KindReferendum {
+		who := "voters who took part"
+		switch {
+		case o.Kind == KindReferendum:
 			who = "citizens who took part"
+		case c.Issued > 0:
+			who = fmt.Sprintf("%d voters who received ballots", c.Issued)
 		}
 		ex.Bases = append(ex.Bases, Base{Figure: "turnout", Of: ofRegistered, Votes: c.Registered,
 			Text: fmt.Sprintf("Turnout is the %s over the %d registered.", who, c.Registered)})
