@@ -28,6 +28,7 @@ func Decide(r Rules, in Input) (*Outcome, error) {
 	if err != nil {
 		return nil, err
 	}
+	explainBases(r, in, o)
 	if o.Ties == nil && r.Kind != KindReferendum {
 		o.Ties = []Tie{}
 	}

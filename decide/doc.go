@@ -67,9 +67,12 @@
 //
 // A candidate with more than half of the denominator is elected; otherwise the two candidates with the
 // most votes go to a runoff, which is itself a plurality contest with one seat. The denominator is
-// configurable: voters who took part (ballots cast, invalid included; the default and the stricter
-// reading of the Kazakh Constitution, art. 41) or valid votes (candidates plus against all, as the CEC
-// publishes percentages); both shares are always shown (KAZAKHSTAN.md §4).
+// configurable (Rules.MajorityBase): the votes for candidates plus against all, on which the CEC publishes
+// every percentage and declares the winner (the kz-president preset; 2022: Tokayev 6,456,393 of 7,940,478
+// = 81.31%), or all voters who took part, invalid ballots included (the stricter reading of the law's
+// "more than half of the votes of the voters who took part"; 77.79% in 2022; and the default of a Rules
+// value that names no base, so that stored rules keep their meaning). Both shares are always shown
+// (KAZAKHSTAN.md §4).
 //
 // # Referendum
 //
@@ -84,6 +87,30 @@
 //
 // ComposeParallel adds district winners to the list seats of a list Outcome, with no compensation between
 // the tiers: the Mazhilis since 2023 is 69 list seats plus 29 districts.
+//
+// # Official figures: bases and rounding
+//
+// Every share in an Outcome is a Fraction with the exact numerator/denominator, a four-place percent for
+// reading margins, and PercentHundredths, the percentage rounded half up to the hundredth from the exact
+// fraction: the figure as the CEC publishes it. Percent(num, den) gives the same string for any two counts;
+// it is the one rounding every surface (site, API, CSV, CDF export, dauys decide) must show, so that a
+// share never reads differently in two places. Explanation.Bases names the denominator of each figure.
+// The bases the presets use were found by reproducing the CEC's own percentages from its own totals
+// (testdata/official.json, with a source for every figure; TestOfficialFigures):
+//
+//	figure                     base                                            evidence
+//	turnout                    took part / registered                          2022 president 69.44, 2022-2026 referendums
+//	party list share           votes for the list / (all lists + against all)  2023 Mazhilis and maslikhats (2021: / all lists)
+//	list threshold             5% of all lists + against all, inclusive        2023 Mazhilis: Baytaq 2.30% out; Astana: Baytaq 5.49% in
+//	presidential share         votes / (all candidates + against all)          2022: Tokayev 81.31 (77.79 of took part)
+//	presidential majority      more than half of the same base                 UNCONFIRMED: 2022 is clear under both readings
+//	referendum shares          yes, no, both, invalid / took part              2022 yes 77.18, 2024 71.12, 2026 87.15
+//	referendum validity        took part > 50% of registered                   2022, 2024, 2026
+//	referendum adoption        yes > 50% of took part (+ ceil(2n/3) units)     2022 (all 17 units, CEC-quoted), 2024, 2026
+//
+// The published figures do not tell half-up from half-even rounding (none is an exact half of a
+// hundredth); they do tell rounding from truncation (81.3099... was published as 81.31). Each Preset
+// carries the same in Preset.Bases, with its sources, and lists what remains unconfirmed.
 //
 // # Indices
 //

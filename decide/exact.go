@@ -11,8 +11,11 @@ import (
 type Fraction struct {
 	Exact   string `json:"exact"`
 	Decimal string `json:"decimal"`
-	// Percent is the value times 100, set for shares.
+	// Percent is the value times 100, set for shares, to four places for reading the margins.
 	Percent string `json:"percent,omitempty"`
+	// PercentHundredths is the value times 100 rounded half up to the hundredth from the exact fraction:
+	// the figure as the CEC publishes it ("81.31"), and the one every surface shows (see Percent).
+	PercentHundredths string `json:"percent_hundredths,omitempty"`
 }
 
 // Digits of the rounded decimals. Remainders can differ in the fourth significant digit (KAZAKHSTAN.md
@@ -43,11 +46,40 @@ func shareOf(part, whole int64) Fraction {
 func shareBig(part, whole *big.Int) Fraction {
 	f := newFraction(part, whole)
 	f.Percent = notDefined
+	f.PercentHundredths = PercentBig(part, whole)
 	if whole.Sign() != 0 {
 		r := new(big.Rat).SetFrac(part, whole)
 		f.Percent = r.Mul(r, big.NewRat(100, 1)).FloatString(percentDigits)
 	}
 	return f
+}
+
+// PublishedDigits is the number of decimals of a published percentage: the CEC and the territorial
+// commissions publish turnout and every share to the hundredth (research/official: every published
+// figure of 2021-2026 has two decimals).
+const PublishedDigits = 2
+
+// Percent returns num/den as a percentage rounded half up to the hundredth, computed from the exact
+// fraction and never from a float or an already rounded decimal: 6456393/7940478 is "81.31",
+// 1/8 is "12.50", 1/3 is "33.33". It returns "n/a" when den is zero. This is the one rounding of a
+// published share: the CEC's figures of 2021-2026 are all reproduced by it (decide/testdata/official.json),
+// and every surface that shows a share (the site, the API, CSV, the CDF export, `dauys decide`) must
+// show this string, so that the same share never reads differently in two places. Rounding a
+// four-place decimal again to two places is not the same (12.344999... gives "12.3450" and then
+// "12.35"); use Percent on the counts.
+func Percent(num, den int64) string {
+	return PercentBig(big.NewInt(num), big.NewInt(den))
+}
+
+// PercentBig is Percent for big integers.
+func PercentBig(num, den *big.Int) string {
+	if den.Sign() == 0 {
+		return notDefined
+	}
+	// FloatString rounds the last digit to nearest with halves away from zero, which for the
+	// non-negative counts of a protocol is half up; the fraction stays exact until then.
+	r := new(big.Rat).SetFrac(new(big.Int).Mul(num, big.NewInt(100)), den)
+	return r.FloatString(PublishedDigits)
 }
 
 // ratFraction shows a rational number that has no natural unreduced form, such as a configured

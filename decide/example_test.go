@@ -63,13 +63,17 @@ func ExampleOutcome_WriteText() {
 	// Output:
 	// A candidate with more than half of the voters who took part is elected; otherwise the two candidates with the most votes go to a runoff, which is won by plurality; ties for a runoff place go to the candidate registered earlier.
 	//
+	// Bases (shares are rounded half up to the hundredth from the exact fractions):
+	// - share: The published share of each candidate and of against all is of the votes for candidates plus against all (10000), as the CEC publishes it; the share of all who took part is shown beside it.
+	// - majority: A candidate is elected with more than half of the voters who took part (10300), at least 5151 votes.
+	//
 	// Majority base: voters who took part = 10300; more than half needs at least 5151 votes.
 	//
 	// Rank  Candidate    Votes  % of base  % of took part  % of valid  Result
-	// 1     A            5100   49.5146    49.5146         51.0000     runoff
-	// 2     B            3000   29.1262    29.1262         30.0000     runoff
-	// 3     C            1700   16.5049    16.5049         17.0000
-	//       against all  200               1.9417          2.0000
+	// 1     A            5100   49.51      49.51           51.00       runoff
+	// 2     B            3000   29.13      29.13           30.00       runoff
+	// 3     C            1700   16.50      16.50           17.00
+	//       against all  200               1.94            2.00
 	//
 	// Took part 10300 (invalid 300); valid votes (candidates plus against all) 10000.
 	// Elected: nobody; runoff between A and B.

@@ -8,8 +8,18 @@ import (
 // Counts holds the protocol lines the rules need, for one territorial unit or for the whole contest.
 // Lines a contest does not use stay zero.
 type Counts struct {
-	Registered int64 `json:"registered"`  // voters on the lists
-	TookPart   int64 `json:"took_part"`   // voters who took part (ballots cast), invalid ones included
+	Registered int64 `json:"registered"` // voters on the lists
+	// TookPart is the voters who took part, invalid ballots included: for an election the CEC counts
+	// the voters who received ballots (2022 president: 8,300,046, turnout 69.44%); for a referendum the
+	// published participants equal yes + no + both marked + invalid. Turnout is TookPart/Registered.
+	TookPart int64 `json:"took_part"`
+	// Issued is the ballots issued to voters, i.e. the voters who received ballots, where the protocol
+	// has that line apart from the ballots found in the boxes. When it is more than zero, it is the
+	// numerator of an election's turnout, as the CEC computes turnout (and as the Russian CEC does);
+	// TookPart stays the base of the shares and thresholds "of those who took part". A referendum's
+	// turnout and quorum use TookPart, the participants the CRC publishes (yes + no + both marked +
+	// invalid in 2022, 2024 and 2026).
+	Issued     int64 `json:"issued,omitempty"`
 	Invalid    int64 `json:"invalid"`     // invalid ballots
 	AgainstAll int64 `json:"against_all"` // valid ballots marked "against all"
 	BothMarked int64 `json:"both_marked"` // referendum ballots marked both yes and no: valid, counted for neither
@@ -72,7 +82,7 @@ func (c Counts) validate(where string, options int, optional bool) error {
 		name string
 		n    int64
 	}{
-		{"registered", c.Registered}, {"took_part", c.TookPart}, {"invalid", c.Invalid},
+		{"registered", c.Registered}, {"took_part", c.TookPart}, {"issued", c.Issued}, {"invalid", c.Invalid},
 		{"against_all", c.AgainstAll}, {"both_marked", c.BothMarked}, {"yes", c.Yes}, {"no", c.No},
 	}
 	for _, l := range lines {
@@ -94,6 +104,15 @@ func (c Counts) validate(where string, options int, optional bool) error {
 		return invalidInput(fmt.Sprintf("%s: the referendum ballots add up to more than %d", where, int64(math.MaxInt64)))
 	}
 	return nil
+}
+
+// turnoutVoters returns the numerator of the turnout of a contest of the kind: the voters who received
+// ballots where the protocol counts them apart (elections), else those who took part.
+func (c Counts) turnoutVoters(kind Kind) int64 {
+	if kind != KindReferendum && c.Issued > 0 {
+		return c.Issued
+	}
+	return c.TookPart
 }
 
 // sumChecked adds non-negative counts and reports false if the sum overflows an int64.

@@ -107,21 +107,44 @@ func TestMajority(t *testing.T) {
 }
 
 func TestMajorityShowsBothShares(t *testing.T) {
+	// A close race: A has 51.00% of the votes for candidates plus against all, the CEC's published base,
+	// but 49.51% of all who took part. The kz-president preset decides as the CEC publishes (elected);
+	// the stricter reading of the law, --majority-base took_part, sends A and B to a runoff. Both shares
+	// are shown either way. (Synthetic counts.)
 	p, err := decide.LookupPreset("kz-president")
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := MustDecide(t, p.Rules, decide.Input{
+	in := decide.Input{
 		Options: []string{"A", "B"},
 		Total:   decide.Counts{TookPart: 10300, Invalid: 300, AgainstAll: 200, Options: []int64{5100, 4700}},
-	})
+	}
+	o := MustDecide(t, p.Rules, in)
 	m := o.Explanation.Majority
-	if m.Base != decide.BaseTookPart || m.Denominator != 10300 || m.VotesNeeded != 5151 || m.Valid != 10000 {
+	if m.Base != decide.BaseVotesAgainstAll || m.Denominator != 10000 || m.VotesNeeded != 5001 || m.Valid != 10000 {
 		t.Errorf("majority = %+v", m)
 	}
+	if o.Elected == nil || *o.Elected != "A" || o.Runoff != nil {
+		t.Errorf("elected %v, runoff %v; want A elected in the first round, as the CEC would declare", o.Elected, o.Runoff)
+	}
 	a := o.Explanation.Candidates[0]
-	if a.ShareOfTookPart.Percent != "49.5146" || a.ShareOfValid.Percent != "51.0000" || a.Share.Percent != "49.5146" {
-		t.Errorf("shares of A = took part %s, valid %s, base %s", a.ShareOfTookPart.Percent, a.ShareOfValid.Percent, a.Share.Percent)
+	if a.ShareOfTookPart.PercentHundredths != "49.51" || a.ShareOfValid.PercentHundredths != "51.00" || a.Share.PercentHundredths != "51.00" {
+		t.Errorf("shares of A = took part %s, valid %s, base %s", a.ShareOfTookPart.PercentHundredths, a.ShareOfValid.PercentHundredths, a.Share.PercentHundredths)
+	}
+
+	strict := p.Rules
+	strict.MajorityBase = decide.BaseTookPart
+	o = MustDecide(t, strict, in)
+	m = o.Explanation.Majority
+	if m.Base != decide.BaseTookPart || m.Denominator != 10300 || m.VotesNeeded != 5151 {
+		t.Errorf("strict majority = %+v", m)
+	}
+	if o.Elected != nil || !equalStrings(o.Runoff, []string{"A", "B"}) {
+		t.Errorf("strict reading: elected %v, runoff %v; want a runoff of A and B", o.Elected, o.Runoff)
+	}
+	a = o.Explanation.Candidates[0]
+	if a.Share.Percent != "49.5146" || a.ShareOfValid.Percent != "51.0000" {
+		t.Errorf("strict shares of A = base %s, valid %s", a.Share.Percent, a.ShareOfValid.Percent)
 	}
 }
 

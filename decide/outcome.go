@@ -54,6 +54,17 @@ type Explanation struct {
 	// Summary states the rule that was applied in one sentence.
 	Summary string `json:"summary"`
 
+	// Bases names the denominator of every share in the explanation: which count each figure is a share
+	// of, and its value. A share means nothing without its base, and Kazakh publications use three
+	// (registered voters for turnout, votes for options plus against all for an election's shares and
+	// thresholds, all who took part for a referendum's).
+	Bases []Base `json:"bases,omitempty"`
+	// Turnout is took part over registered, for every kind, when the registered line is known.
+	Turnout *Fraction `json:"turnout,omitempty"`
+	// AgainstAll is the share of "against all" of a list contest, of the same base as the lists' shares
+	// (the CEC publishes it next to the parties: 3.90% in 2023); nil when the ballot has no such line.
+	AgainstAll *AgainstAllLine `json:"against_all,omitempty"`
+
 	Threshold  *ThresholdExplanation `json:"threshold,omitempty"`
 	Quota      *QuotaExplanation     `json:"quota,omitempty"`
 	Divisors   *DivisorExplanation   `json:"divisors,omitempty"`
@@ -69,6 +80,28 @@ type Explanation struct {
 
 	// Notes are further sentences: an admitted runner-up, unfilled seats, a missing quorum.
 	Notes []string `json:"notes,omitempty"`
+}
+
+// Base is the denominator of one kind of figure in an Explanation.
+type Base struct {
+	// Figure says which figures are shares of this base: "turnout" (took part over registered),
+	// "share" (each option's published share), "threshold" (a list's threshold), "majority" (the
+	// absolute majority of a majority contest), "quorum" (a referendum's validity) or "adoption" (a
+	// referendum's yes majority, nationally and per unit).
+	Figure string `json:"figure"`
+	// Of names the denominator: "registered", "took_part", or a ThresholdBase ("votes",
+	// "votes+against_all").
+	Of string `json:"of"`
+	// Votes is the denominator's value in the total.
+	Votes int64 `json:"votes"`
+	// Text says the same in words.
+	Text string `json:"text"`
+}
+
+// AgainstAllLine is the "against all" line of a list contest.
+type AgainstAllLine struct {
+	Votes int64    `json:"votes"`
+	Share Fraction `json:"share"`
 }
 
 // ThresholdExplanation shows how the threshold was applied.

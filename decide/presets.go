@@ -14,10 +14,36 @@ type Preset struct {
 	// Source cites the law or the section of KAZAKHSTAN.md the rules encode.
 	Source string `json:"source"`
 	Rules  Rules  `json:"rules"`
+	// Bases states the denominator of each published figure under this preset and the evidence for it.
+	Bases PresetBases `json:"bases"`
 	// Unconfirmed lists the points public sources do not settle, each with the default chosen and the
 	// Rules field that changes it.
 	Unconfirmed []string `json:"unconfirmed,omitempty"`
 }
+
+// PresetBases states, for one preset, what each published percentage is a share of, as the law words it
+// and as the CEC computes it. Each base was checked by reproducing the CEC's published percentages to the
+// hundredth from its published totals (decide/testdata/official.json, TestOfficialFigures); Confirmed
+// says whether that check exists for this preset, and Evidence names the figures and their sources.
+type PresetBases struct {
+	Turnout   string `json:"turnout"`
+	Share     string `json:"share"`
+	Threshold string `json:"threshold,omitempty"`
+	Majority  string `json:"majority,omitempty"`
+	Evidence  string `json:"evidence"`
+	Confirmed bool   `json:"confirmed"`
+}
+
+// Texts shared by the presets' bases.
+const (
+	turnoutReceived = "voters who took part, i.e. received ballots, over voters on the lists (the CEC's \"получили бюллетени\"; " +
+		"2022 president: 8,300,046 of 11,953,465 = 69.44%)"
+	shareListsAgainstAll = "votes for the party plus against all over the votes for all parties plus against all (invalid ballots excluded)"
+	evidence2023         = "CEC final results of 19 March 2023 (kazpravda.kz/n/itogi-vyborov-v-mazhilis-podveli-v-tsik; " +
+		"vlast.kz/novosti/54446): 6,366,441 votes for parties and against all; all eight published percentages " +
+		"(AMANAT 53.90 ... against all 3.90) and the seats 40/8/6/6/5/4 are reproduced; so are the 2023 maslikhat lists of " +
+		"Astana (12/3/1/1 of 17), Almaty (12/3/3/2/1 of 21) and Kostanay (9/2/1/1/3 of 16), and the Karaganda percentages."
+)
 
 // The UNCONFIRMED points shared by the post-2022 list presets.
 const (
@@ -43,6 +69,15 @@ func Presets() []Preset {
 				Threshold: pct(7), ThresholdBase: BaseVotes, ThresholdInclusive: true,
 				AdmitRunnerUp: true, Tie: TieRegistration,
 			},
+			Bases: PresetBases{
+				Turnout:   turnoutReceived,
+				Share:     "votes for the party over the votes for all parties (the 2021 ballot had no against all)",
+				Threshold: "7% of the votes for all parties, inclusive",
+				Evidence: "CEC final results of 12 January 2021 (deputy chairman K. Petrov, almaty.tv): the five published percentages " +
+					"(Nur Otan 71.09 ... Adal 3.57) are reproduced over the 7,241,562 party votes, and so are the seats 76/12/10. " +
+					"The 2021 turnout of 63.25% cannot be reproduced: the number who took part was not found.",
+				Confirmed: true,
+			},
 			Unconfirmed: []string{
 				"Threshold base: party votes, as in the official 2021 percentages; an older text of the law took the share of voters " +
 					"who took part (set threshold_base to \"took_part\").",
@@ -60,6 +95,12 @@ func Presets() []Preset {
 				Threshold: pct(5), ThresholdBase: BaseVotesAgainstAll, ThresholdInclusive: true,
 				AdmitRunnerUp: true, Tie: TieRegistration,
 			},
+			Bases: PresetBases{
+				Turnout: turnoutReceived, Share: shareListsAgainstAll,
+				Threshold: "5% of the votes for all parties plus against all, inclusive",
+				Evidence:  evidence2023 + " The preliminary turnout 6,521,860 of 12,035,578 = 54.19% is reproduced.",
+				Confirmed: true,
+			},
 			Unconfirmed: []string{unconfirmedTie, unconfirmedRunnerUp},
 		},
 		{
@@ -74,6 +115,12 @@ func Presets() []Preset {
 				Threshold: pct(5), ThresholdBase: BaseVotesAgainstAll, ThresholdInclusive: true,
 				AdmitRunnerUp: true, Tie: TieRegistration,
 			},
+			Bases: PresetBases{
+				Turnout: turnoutReceived, Share: shareListsAgainstAll,
+				Threshold: "5% of the votes for all parties plus against all, inclusive",
+				Evidence:  evidence2023,
+				Confirmed: true,
+			},
 			Unconfirmed: []string{unconfirmedTie, unconfirmedRunnerUp},
 		},
 		{
@@ -82,7 +129,15 @@ func Presets() []Preset {
 			Source: "Constitutional Law \"On Elections in the Republic of Kazakhstan\" as amended in 2022: the candidate with the most votes " +
 				"wins; a plurality for \"against all\" is not grounds for a re-run (CEC, 2023); KAZAKHSTAN.md §1 and §3.",
 			Rules: Rules{Kind: KindPlurality, Seats: 1, AgainstAll: AgainstAllIgnore, Tie: TieRegistration},
+			Bases: PresetBases{
+				Turnout: turnoutReceived,
+				Share:   "votes for the candidate over the votes for all candidates plus against all",
+				Evidence: "No district result with its percentages was found (research/official/kz-mazhilis-2023.md §4); the base is " +
+					"the one of the 2023 list and presidential publications.",
+			},
 			Unconfirmed: []string{
+				"Share base of a single-member district: votes for candidates plus against all, as for the lists and the president; " +
+					"no district's published percentages were found to confirm it.",
 				"Minimum turnout for single-member districts: none by default; set min_turnout to a percentage of registered voters.",
 				"Tie rule for equal votes: the candidate registered earlier by default; set tie to \"lot\" with a public seed.",
 			},
@@ -98,6 +153,11 @@ func Presets() []Preset {
 				Threshold: pct(5), ThresholdBase: BaseVotesAgainstAll, ThresholdInclusive: true,
 				AdmitRunnerUp: true, Tie: TieRegistration,
 			},
+			Bases: PresetBases{
+				Turnout: turnoutReceived, Share: shareListsAgainstAll,
+				Threshold: "5% of the votes for all parties plus against all, inclusive (carried over from 2023)",
+				Evidence:  "No Kurultai results were found (research/official/kz-kurultai-2026.md); the bases are those of 2023.",
+			},
 			Unconfirmed: []string{
 				"Threshold base and comparison: votes for parties plus against all, inclusive (as in 2023); set threshold_base and threshold_inclusive.",
 				"Method: Hare quota and largest remainders (as in 2023); set method.",
@@ -109,12 +169,27 @@ func Presets() []Preset {
 			Title: "President: absolute majority, else a runoff between the top two",
 			Source: "Constitution of the Republic of Kazakhstan, article 41, and the Constitutional Law \"On Elections\": a candidate with " +
 				"more than half of the votes of the voters who took part is elected; otherwise the two candidates with the most votes go " +
-				"to a runoff won by plurality; no turnout threshold; KAZAKHSTAN.md §4. Decide the runoff itself as a plurality contest " +
-				"with 1 seat.",
-			Rules: Rules{Kind: KindMajority, MajorityBase: BaseTookPart, Tie: TieRegistration},
+				"to a runoff won by plurality; no turnout threshold; KAZAKHSTAN.md §4. The CEC publishes the candidates' percentages, and " +
+				"declares a first-round winner, over the votes for candidates plus against all (2022: Tokayev 6,456,393 = 81.31%), so " +
+				"that is the majority base here. Decide the runoff itself as a plurality contest with 1 seat.",
+			Rules: Rules{Kind: KindMajority, MajorityBase: BaseVotesAgainstAll, Tie: TieRegistration},
+			Bases: PresetBases{
+				Turnout:  turnoutReceived,
+				Share:    "votes for the candidate over the votes for all candidates plus against all (invalid ballots excluded)",
+				Majority: "more than half of the votes for all candidates plus against all (the CEC's published base; see Unconfirmed)",
+				Evidence: "CEC final results of 22 November 2022 (inform.kz a4004726; astanatimes.com; arbatmedia.kz): turnout " +
+					"8,300,046 of 11,953,465 = 69.44% and all seven percentages (Tokayev 81.31 ... against all 5.80) are reproduced " +
+					"over 7,940,478 votes for candidates plus against all; over all who took part Tokayev would have 77.79%, which the CEC " +
+					"did not publish.",
+				Confirmed: true,
+			},
 			Unconfirmed: []string{
-				"Majority denominator: voters who took part, invalid ballots included (the stricter reading); published percentages " +
-					"use votes for candidates plus against all (set majority_base to \"votes+against_all\"). Both shares are always shown.",
+				"Majority denominator: the votes for candidates plus against all, the base of every percentage the CEC publishes and " +
+					"declares a winner on (2022: \"more than 50%\" with 81.31%). The law's words, \"more than half of the votes of the " +
+					"voters who took part\", also allow the stricter reading over all who took part (received ballots), invalid ballots " +
+					"included. In 2022 the winner had more than half under either reading (81.31% and 77.79%), so no published decision settles it: " +
+					"set majority_base to \"took_part\" (dauys decide --majority-base took_part) for the stricter reading. Both shares " +
+					"are always shown.",
 				"Tie for a runoff place: the candidate registered earlier by default; set tie to \"lot\" with a public seed.",
 			},
 		},
@@ -126,6 +201,24 @@ func Presets() []Preset {
 				"yes nationally and in at least two thirds of the oblasts, cities of republican significance and the capital, i.e. " +
 				"ceil(2n/3) units (12 of 17 in 2022, 14 of 20 today); yes and no are shares of all participants; KAZAKHSTAN.md §5.",
 			Rules: Rules{Kind: KindReferendum, Quorum: pct(50), Territorial: big.NewRat(2, 3)},
+			Bases: PresetBases{
+				Turnout: "citizens who took part over citizens on the lists; more than 50% makes the referendum valid",
+				Share:   "votes for yes (and for no, both marked, invalid) over all citizens who took part, invalid ballots included",
+				Majority: "yes more than half of all who took part, nationally and in at least ceil(2n/3) of the n oblasts, cities of " +
+					"republican significance and the capital",
+				Evidence: "Central Referendum Commission's final message on the referendum of 5 June 2022 (Kazakhstanskaya Pravda, quoted " +
+					"by zakon.kz 6016530): turnout 7,985,769 of 11,734,642 = 68.05%, yes 6,163,516 = 77.18% \"of those who took part\", " +
+					"no 18.66%, both marked 1.58%, invalid 2.58%, all reproduced; yes won in all 17 units (CEC-quoted). The 2026 " +
+					"new-Constitution referendum (turnout 73.12%, yes 87.15%) is reproduced too.",
+				Confirmed: true,
+			},
+			Unconfirmed: []string{
+				"Who took part in a referendum: the published participants equal yes + no + both marked + invalid exactly (2022, " +
+					"2024, 2026), so whether the line counts ballots received or ballots found in the boxes cannot be told from the " +
+					"national figures; decide takes the took_part line as given.",
+				"The territorial rule of the 2026 new-Constitution referendum: no per-unit results were found; the CRC announced " +
+					"adoption on the national majority. Set territorial to \"off\" to decide on the national figures alone.",
+			},
 		},
 		{
 			ID:    "kz-referendum-ordinary",
@@ -133,6 +226,15 @@ func Presets() []Preset {
 			Source: "Constitutional Law of 2 November 1995 No. 2592 \"On the Republican Referendum\": valid if more than half of the " +
 				"citizens on the lists took part; adopted if more than half of the participants voted yes; KAZAKHSTAN.md §5.",
 			Rules: Rules{Kind: KindReferendum, Quorum: pct(50)},
+			Bases: PresetBases{
+				Turnout:  "citizens who took part over citizens on the lists; more than 50% makes the referendum valid",
+				Share:    "votes for yes (and for no, both marked, invalid) over all citizens who took part, invalid ballots included",
+				Majority: "yes more than half of all who took part, nationally",
+				Evidence: "Central Referendum Commission's final results of the referendum of 6 October 2024 (check-point.kz " +
+					"publication 2398; zakon.kz 6451390; azattyq.org 33148869): turnout 7,820,204 of 12,284,487 = 63.66% and " +
+					"yes 5,561,937 = 71.12% are reproduced, and yes + no + both marked + invalid equals took part exactly.",
+				Confirmed: true,
+			},
 			Unconfirmed: []string{
 				"Territorial rule for questions other than the Constitution: off by default; set territorial to \"2/3\" to require a yes " +
 					"majority in ceil(2n/3) units as well.",

@@ -112,3 +112,38 @@ func ratString(r *big.Rat) string {
 	}
 	return r.RatString()
 }
+
+func TestPresetsStateTheirBases(t *testing.T) {
+	// Every preset says what turnout and each share are of, and on what evidence; a preset whose bases
+	// are not reproduced from published figures says so among its unconfirmed points.
+	for _, p := range decide.Presets() {
+		b := p.Bases
+		if b.Turnout == "" || b.Share == "" || b.Evidence == "" {
+			t.Errorf("%s: bases %+v lack the turnout, share or evidence", p.ID, b)
+		}
+		if p.Rules.Kind == decide.KindList && p.Rules.Threshold != nil && b.Threshold == "" {
+			t.Errorf("%s: the threshold's base is not stated", p.ID)
+		}
+		if (p.Rules.Kind == decide.KindMajority || p.Rules.Kind == decide.KindReferendum) && b.Majority == "" {
+			t.Errorf("%s: the majority's base is not stated", p.ID)
+		}
+		if !b.Confirmed && len(p.Unconfirmed) == 0 {
+			t.Errorf("%s: bases not confirmed by published figures, and no unconfirmed point says so", p.ID)
+		}
+	}
+}
+
+func TestPresidentDecidesOnThePublishedBase(t *testing.T) {
+	// The CEC publishes and declares the winner on the votes for candidates plus against all
+	// (KAZAKHSTAN.md §4; 2022: Tokayev 81.31%); the stricter reading is an override, and says so.
+	p, err := decide.LookupPreset("kz-president")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Rules.MajorityBase != decide.BaseVotesAgainstAll {
+		t.Errorf("majority base %q, want votes+against_all", p.Rules.MajorityBase)
+	}
+	if text := strings.Join(p.Unconfirmed, " "); !strings.Contains(text, "majority_base") || !strings.Contains(text, "took_part") {
+		t.Errorf("the unconfirmed points %q do not say how to take the stricter reading", p.Unconfirmed)
+	}
+}

@@ -42,11 +42,23 @@ func yesNo(b bool) string {
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
-// WriteText writes the outcome as a readable table followed by its explanation.
+// WriteText writes the outcome as a readable table followed by its explanation. Shares are shown as
+// published, to the hundredth (Fraction.PercentHundredths), and the Bases section names what each is a
+// share of.
 func (o *Outcome) WriteText(w io.Writer) error {
 	t := &textWriter{w: w}
 	ex := o.Explanation
 	t.printf("%s\n\n", ex.Summary)
+	if len(ex.Bases) > 0 {
+		t.printf("Bases (shares are rounded half up to the hundredth from the exact fractions):\n")
+		for _, b := range ex.Bases {
+			t.printf("- %s: %s\n", b.Figure, b.Text)
+		}
+		if ex.Turnout != nil {
+			t.printf("Turnout: %s%%.\n", ex.Turnout.PercentHundredths)
+		}
+		t.printf("\n")
+	}
 	// The explanation parts are checked so that an Outcome built by hand cannot make WriteText panic.
 	switch {
 	case o.Kind == KindList:
@@ -105,7 +117,7 @@ func (o *Outcome) writeList(t *textWriter) {
 		if l.Admitted == "runner_up" {
 			passed = "runner-up"
 		}
-		row := []string{l.Option, itoa(l.Votes), l.Share.Percent, passed}
+		row := []string{l.Option, itoa(l.Votes), l.Share.PercentHundredths, passed}
 		if ex.Quota != nil {
 			quot, part, rem, rank := "", "", "", ""
 			if l.Quotient != nil && l.IntegerPart != nil && l.Remainder != nil {
@@ -123,6 +135,14 @@ func (o *Outcome) writeList(t *textWriter) {
 			row = append(row, last, next)
 		}
 		rows = append(rows, append(row, strconv.Itoa(l.Seats)))
+	}
+	if aa := ex.AgainstAll; aa != nil {
+		row := []string{"against all", itoa(aa.Votes), aa.Share.PercentHundredths}
+		for len(row) < len(rows[0]) {
+			row = append(row, "")
+		}
+		rows = append(rows, row)
+		votes += aa.Votes
 	}
 	total := []string{"Total", itoa(votes)}
 	for len(total) < len(rows[0])-1 {
@@ -158,9 +178,9 @@ func (o *Outcome) writePlurality(t *textWriter) {
 	p := ex.Plurality
 	rows := [][]string{{"Rank", "Candidate", "Votes", "Share %", "Result"}}
 	for _, c := range ex.Candidates {
-		rows = append(rows, []string{strconv.Itoa(c.Rank), c.Option, itoa(c.Votes), c.Share.Percent, c.Result})
+		rows = append(rows, []string{strconv.Itoa(c.Rank), c.Option, itoa(c.Votes), c.Share.PercentHundredths, c.Result})
 	}
-	rows = append(rows, []string{"", "against all", itoa(p.AgainstAll), p.AgainstAllShare.Percent, ""})
+	rows = append(rows, []string{"", "against all", itoa(p.AgainstAll), p.AgainstAllShare.PercentHundredths, ""})
 	t.table(rows)
 	t.printf("\nShares are of %d valid votes (candidates plus against all). Against-all plurality: %s.\n", p.Valid, yesNo(p.AgainstAllPlurality))
 	if p.MinTurnout != "" {
@@ -168,7 +188,7 @@ func (o *Outcome) writePlurality(t *textWriter) {
 		if !p.TurnoutMet {
 			met = "not met"
 		}
-		t.printf("Turnout %s%% of %d registered; minimum %s%%: %s.\n", p.Turnout.Percent, p.Registered, p.MinTurnout, met)
+		t.printf("Turnout %s%% of %d registered; minimum %s%%: %s.\n", p.Turnout.PercentHundredths, p.Registered, p.MinTurnout, met)
 	}
 	switch {
 	case o.RerunRequired:
@@ -186,9 +206,9 @@ func (o *Outcome) writeMajority(t *textWriter) {
 	t.printf("Majority base: %s = %d; more than half needs at least %d votes.\n\n", baseName(m.Base, "candidates"), m.Denominator, m.VotesNeeded)
 	rows := [][]string{{"Rank", "Candidate", "Votes", "% of base", "% of took part", "% of valid", "Result"}}
 	for _, c := range ex.Candidates {
-		rows = append(rows, []string{strconv.Itoa(c.Rank), c.Option, itoa(c.Votes), c.Share.Percent, c.ShareOfTookPart.Percent, c.ShareOfValid.Percent, c.Result})
+		rows = append(rows, []string{strconv.Itoa(c.Rank), c.Option, itoa(c.Votes), c.Share.PercentHundredths, c.ShareOfTookPart.PercentHundredths, c.ShareOfValid.PercentHundredths, c.Result})
 	}
-	rows = append(rows, []string{"", "against all", itoa(m.AgainstAll), "", m.AgainstAllShareTookPart.Percent, m.AgainstAllShareValid.Percent, ""})
+	rows = append(rows, []string{"", "against all", itoa(m.AgainstAll), "", m.AgainstAllShareTookPart.PercentHundredths, m.AgainstAllShareValid.PercentHundredths, ""})
 	t.table(rows)
 	t.printf("\nTook part %d (invalid %d); valid votes (candidates plus against all) %d.\n", m.TookPart, m.Invalid, m.Valid)
 	switch {
@@ -210,14 +230,14 @@ func (o *Outcome) writeReferendum(t *textWriter) {
 	if re.Quorum != "" {
 		quorum = "quorum more than " + re.Quorum + "%"
 	}
-	t.printf("Registered %d, took part %d, turnout %s%% (%s).\n", re.Registered, re.TookPart, re.Turnout.Percent, quorum)
+	t.printf("Registered %d, took part %d, turnout %s%% (%s).\n", re.Registered, re.TookPart, re.Turnout.PercentHundredths, quorum)
 	t.printf("Yes %d (%s%%), no %d (%s%%), both marked %d (%s%%), invalid %d (%s%%); shares of all participants.\n",
-		re.Yes, re.YesShare.Percent, re.No, re.NoShare.Percent, re.BothMarked, re.BothMarkedShare.Percent, re.Invalid, re.InvalidShare.Percent)
+		re.Yes, re.YesShare.PercentHundredths, re.No, re.NoShare.PercentHundredths, re.BothMarked, re.BothMarkedShare.PercentHundredths, re.Invalid, re.InvalidShare.PercentHundredths)
 	if len(ex.Units) > 0 {
 		t.printf("\n")
 		rows := [][]string{{"Unit", "Registered", "Took part", "Turnout %", "Yes", "Yes %", "No", "No %", "Yes majority"}}
 		for _, u := range ex.Units {
-			rows = append(rows, []string{u.Name, itoa(u.Registered), itoa(u.TookPart), u.Turnout.Percent, itoa(u.Yes), u.YesShare.Percent, itoa(u.No), u.NoShare.Percent, yesNo(u.Majority)})
+			rows = append(rows, []string{u.Name, itoa(u.Registered), itoa(u.TookPart), u.Turnout.PercentHundredths, itoa(u.Yes), u.YesShare.PercentHundredths, itoa(u.No), u.NoShare.PercentHundredths, yesNo(u.Majority)})
 		}
 		t.table(rows)
 	}

@@ -22,6 +22,8 @@ func countField(line string, c *decide.Counts) *int64 {
 		return &c.Registered
 	case "took_part":
 		return &c.TookPart
+	case "issued":
+		return &c.Issued
 	case "invalid":
 		return &c.Invalid
 	case "against_all":
@@ -38,7 +40,7 @@ func countField(line string, c *decide.Counts) *int64 {
 
 // ReadCSV parses long-format counts: one `area,line,count` record per row, an optional header row
 // `area,line,count`, blank lines and lines starting with # ignored. line is registered, took_part,
-// invalid, against_all, both_marked, yes, no or option:<name>; options take the order of their first
+// issued, invalid, against_all, both_marked, yes, no or option:<name>; options take the order of their first
 // appearance, which is the ballot (registration) order. Each area becomes a territorial unit and the
 // total is the sum over areas. name labels error messages, which carry the line number: "name:7: ...".
 func ReadCSV(r io.Reader, name string) (decide.Input, error) {
@@ -97,7 +99,7 @@ func ReadCSV(r io.Reader, name string) (decide.Input, error) {
 			}
 			line = optionPrefix + option
 		} else if countField(line, &in.Total) == nil {
-			return decide.Input{}, fail("unknown line %q (want registered, took_part, invalid, against_all, both_marked, yes, no or option:<name>)", line)
+			return decide.Input{}, fail("unknown line %q (want registered, took_part, issued, invalid, against_all, both_marked, yes, no or option:<name>)", line)
 		}
 		key := [2]string{area, line}
 		if prev, dup := firstOn[key]; dup {

@@ -33,7 +33,8 @@ const usage = `usage: dauys decide --preset ID [--seats N] [--seed S] [--json] F
        dauys decide --list-presets
 
 FILE is a CSV of area,line,count rows ("-" reads standard input); line is registered, took_part,
-invalid, against_all, both_marked, yes, no or option:<name>, options in ballot order. List, plurality
+issued (voters who received ballots: the turnout of an election), invalid, against_all, both_marked,
+yes, no or option:<name>, options in ballot order. List, plurality
 and majority contests sum all areas; a referendum treats each area as a territorial unit.
 
 Flags that override a preset's UNCONFIRMED points are listed below.

@@ -116,6 +116,48 @@ func TestJSONContract(t *testing.T) {
 			t.Errorf("elected %v runoff %v", got.Elected, got.Runoff)
 		}
 	})
+	t.Run("president 2022 as the CEC published it", func(t *testing.T) {
+		// The official totals (sources in the CSV): Tokayev's 81.31% is of the votes for candidates plus
+		// against all; the preset used to divide by all who took part and show 77.79%.
+		_, stdout, _ := run(t, "", "--json", "--preset", "kz-president", "testdata/president-2022.csv")
+		var got struct {
+			Elected     *string `json:"elected"`
+			Explanation struct {
+				Bases   []struct{ Figure, Of string } `json:"bases"`
+				Turnout struct {
+					PercentHundredths string `json:"percent_hundredths"`
+				} `json:"turnout"`
+				Candidates []struct {
+					Option string `json:"option"`
+					Share  struct {
+						PercentHundredths string `json:"percent_hundredths"`
+					} `json:"share"`
+				} `json:"candidates"`
+			} `json:"explanation"`
+		}
+		if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+			t.Fatal(err)
+		}
+		ex := got.Explanation
+		if got.Elected == nil || *got.Elected != "Tokayev" || ex.Turnout.PercentHundredths != "69.44" ||
+			len(ex.Candidates) != 6 || ex.Candidates[0].Share.PercentHundredths != "81.31" {
+			t.Errorf("elected %v, turnout %s, candidates %+v; want Tokayev, 69.44, 81.31", got.Elected, ex.Turnout.PercentHundredths, ex.Candidates)
+		}
+		bases := map[string]string{}
+		for _, b := range ex.Bases {
+			bases[b.Figure] = b.Of
+		}
+		if bases["turnout"] != "registered" || bases["share"] != "votes+against_all" || bases["majority"] != "votes+against_all" {
+			t.Errorf("bases = %v", bases)
+		}
+		_, text, _ := run(t, "", "--preset", "kz-president", "testdata/president-2022.csv")
+		spaced := strings.Join(strings.Fields(text), " ") // the table's column widths do not matter here
+		for _, want := range []string{"Turnout: 69.44%.", "Tokayev 6456393 81.31 77.79 81.31 elected", "against all 460484 5.55 5.80"} {
+			if !strings.Contains(spaced, want) {
+				t.Errorf("text lacks %q:\n%s", want, text)
+			}
+		}
+	})
 	t.Run("referendum", func(t *testing.T) {
 		_, stdout, _ := run(t, "", "--json", "--preset", "kz-referendum-constitutional", "testdata/referendum-2022.csv")
 		var got struct {
@@ -176,6 +218,7 @@ func TestOverrides(t *testing.T) {
 		{"territorial off", []string{"--preset", "kz-referendum-constitutional", "--territorial", "off", "--json", "testdata/referendum-2022.csv"}, `"units_required": 0`, ""},
 		{"ordinary with the regional rule", []string{"--preset", "kz-referendum-ordinary", "--territorial", "2/3", "--json", "testdata/referendum-2022.csv"}, `"units_required": 12`, ""},
 		{"majority of valid votes", []string{"--preset", "kz-president", "--majority-base", "votes+against_all", "--json", "testdata/president.csv"}, `"base": "votes+against_all"`, ""},
+		{"majority of all who took part", []string{"--preset", "kz-president", "--majority-base", "took_part", "--json", "testdata/president.csv"}, `"base": "took_part"`, ""},
 		{"list presets", []string{"--list-presets"}, "kz-referendum-ordinary", ""},
 	}
 	for _, tc := range tests {

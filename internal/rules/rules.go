@@ -104,10 +104,33 @@ func Counts(c *dauys.Contest, lines map[string]int64) decide.Counts {
 		Yes:        lines["yes"],
 		No:         lines["no"],
 	}
+	k.Issued = Issued(lines)
 	for _, o := range c.Options {
 		k.Options = append(k.Options, lines[dauys.OptionLinePrefix+o.ID])
 	}
 	return k
+}
+
+// IssuedParts are the lines of a Russian-style protocol whose sum is the
+// ballots issued to voters: early, at the station and outside it.
+var IssuedParts = []string{"issued_early", "issued_station", "issued_outside"}
+
+// Issued returns the ballots issued to voters, i.e. the voters who received
+// ballots: the "issued" line, else the sum of the IssuedParts lines, else 0
+// when the protocol does not count them apart from the ballots found in the
+// boxes. It is the numerator of an election's turnout as the CEC publishes
+// it (2022 president: 8,300,046 voters received ballots, 69.44%), the same
+// one the integrity page uses; the rules engine falls back to took_part
+// when it is 0. Every surface that shows a turnout takes it from here.
+func Issued(lines map[string]int64) int64 {
+	if n, ok := lines["issued"]; ok {
+		return n
+	}
+	var n int64
+	for _, l := range IssuedParts {
+		n += lines[l]
+	}
+	return n
 }
 
 // applyExtra sets the referendum and majority rules a definition may spell

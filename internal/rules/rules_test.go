@@ -51,3 +51,35 @@ func TestInput(t *testing.T) {
 		t.Errorf("Counts of no lines = %+v", got)
 	}
 }
+
+// TestTurnoutIsOfVotersWhoReceivedBallots: the CEC's turnout is the voters
+// who received ballots over those on the lists (2022 president: 8,300,046
+// of 11,953,465 = 69.44%, research/official/kz-president-2022.md), not the
+// ballots found in the boxes. A Kazakh form counts both; the rules engine
+// is given the first as Issued and shows the turnout of it.
+func TestTurnoutIsOfVotersWhoReceivedBallots(t *testing.T) {
+	c := &dauys.Contest{ID: "president", Kind: dauys.KindMajority, Rules: dauys.Rules{Preset: "kz-president"},
+		Options: []dauys.Option{{ID: "a"}, {ID: "b"}}}
+	// 2,000 on the list; 1,400 received ballots, 1,380 ballots were found in the boxes. (Synthetic counts.)
+	lines := map[string]int64{"registered": 2000, "issued": 1400, "took_part": 1380, "invalid": 30, "against_all": 50,
+		"option:a": 900, "option:b": 400}
+	r, err := rules.For(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := decide.Decide(r, rules.Input(c, lines))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := o.Explanation.Turnout.PercentHundredths; got != "70.00" {
+		t.Errorf("turnout %s%%, want 70.00 (1400 received ballots of 2000), not 69.00 (ballots in the boxes)", got)
+	}
+	// A Russian-style protocol counts the ballots issued in three lines.
+	ru := map[string]int64{"issued_early": 5, "issued_station": 80, "issued_outside": 15, "took_part": 99}
+	if got := rules.Counts(c, ru).Issued; got != 100 {
+		t.Errorf("issued of a Russian-style protocol = %d, want 100", got)
+	}
+	if got := rules.Issued(map[string]int64{"took_part": 99}); got != 0 {
+		t.Errorf("issued without the lines = %d, want 0 (the engine then takes took_part)", got)
+	}
+}
