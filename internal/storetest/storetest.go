@@ -54,6 +54,8 @@ func Run(t *testing.T, open func(t *testing.T) dauys.Store) {
 		{"Refusals", testRefusals},
 		{"Concurrency", testConcurrency},
 		{"OrderDoesNotMatter", testOrderDoesNotMatter},
+		{"Turnout", testTurnout},
+		{"ElectionStatus", testElectionStatus},
 		{"Tokens", testTokens},
 		{"Keys", testKeys},
 		{"Users", testUsers},
