@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/big"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -123,10 +124,11 @@ func ReconcileTurnout(times []string, p *TurnoutPrecinct, r *TurnoutReport) (out
 	}
 	if opens, closes := EffectivePollHours(p.Chain); r.Time != TurnoutClose &&
 		(opens != "" && r.Time < opens || closes != "" && r.Time > closes) {
+		hours := ClipText(opens, 16) + "–" + ClipText(closes, 16)
 		return "", 0, turnoutError(EINVALID, r,
-			"%s учаскесі: уақыт учаскенің дауыс беру уақытынан тыс ("+opens+"–"+closes+")",
-			"Участок %s: время вне часов голосования участка ("+opens+"–"+closes+")",
-			"Precinct %s: the time is outside the precinct's poll hours ("+opens+"–"+closes+")")
+			"%s учаскесі: уақыт учаскенің дауыс беру уақытынан тыс ("+hours+")",
+			"Участок %s: время вне часов голосования участка ("+hours+")",
+			"Precinct %s: the time is outside the precinct's poll hours ("+hours+")")
 	}
 	registered := p.Chain[0].Registered
 	switch {
@@ -181,14 +183,17 @@ func ReconcileTurnout(times []string, p *TurnoutPrecinct, r *TurnoutReport) (out
 	return OutcomeAmended, current.Version + 1, nil
 }
 
-// turnoutError returns an error whose texts are the formats with the
-// precinct's id for their one %s, followed by the time.
+// turnoutError returns an error whose texts are kk, ru and en with the
+// precinct's id in place of their first %s, followed by the time.
 func turnoutError(code string, r *TurnoutReport, kk, ru, en string) *Error {
 	area, at := ClipText(r.Area, 64), ClipText(r.Time, 16)
+	// The area goes in by replacement, not as a format argument, since the
+	// texts may already hold stored values (poll hours) that are not
+	// formats.
 	t := Text{
-		KK: fmt.Sprintf(kk, area) + " (" + at + ")",
-		RU: fmt.Sprintf(ru, area) + " (" + at + ")",
-		EN: fmt.Sprintf(en, area) + " (" + at + ")",
+		KK: strings.Replace(kk, "%s", area, 1) + " (" + at + ")",
+		RU: strings.Replace(ru, "%s", area, 1) + " (" + at + ")",
+		EN: strings.Replace(en, "%s", area, 1) + " (" + at + ")",
 	}
 	return &Error{Code: code, Message: t.EN, Text: t}
 }

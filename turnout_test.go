@@ -89,9 +89,14 @@ func TestReconcileTurnout(t *testing.T) {
 		})
 	}
 	t.Run("unknown precinct", func(t *testing.T) {
-		_, _, err := dauys.ReconcileTurnout(turnoutTimes, &dauys.TurnoutPrecinct{}, report("10:00", 1))
+		r := report("10:00", 1)
+		r.Area = "p%d1"
+		_, _, err := dauys.ReconcileTurnout(turnoutTimes, &dauys.TurnoutPrecinct{}, r)
 		if dauys.ErrorCode(err) != dauys.ENOTFOUND {
 			t.Errorf("error %v, want not found", err)
+		}
+		if msg := dauys.ErrorMessage(err); msg != "Precinct p%d1 does not exist (10:00)" {
+			t.Errorf("message %q names the precinct wrongly", msg)
 		}
 	})
 	t.Run("poll hours inherited", func(t *testing.T) {

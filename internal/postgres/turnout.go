@@ -37,14 +37,16 @@ func (s *Store) SaveTurnout(ctx context.Context, rs []*dauys.TurnoutReport) ([]d
 		if plan, err = storebatch.PlanTurnout(rs, turnoutReader{ctx, tx}); err != nil {
 			return err
 		}
-		changed := map[string]bool{}
+		// No change is announced: turnout is read from the running totals,
+		// and a "turnout" change would make every replica reload the
+		// election (cmd/dauys watchChanges reloads on anything but
+		// "protocols").
 		for _, r := range plan.Versions {
 			if _, err := tx.Exec(ctx, `INSERT INTO turnout (election_id, area_id, time, version, kind, reason,
 				voters, submitter, source, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
 				r.Election, r.Area, r.Time, r.Version, r.Kind, r.Reason, r.Voters, r.Submitter, r.Source, nanos(r.Received)); err != nil {
 				return fmt.Errorf("insert turnout %s %s: %w", r.Area, r.Time, err)
 			}
-			changed[r.Election] = true
 		}
 		for _, k := range plan.Keys {
 			d := plan.Deltas[k]
@@ -54,13 +56,6 @@ func (s *Store) SaveTurnout(ctx context.Context, rs []*dauys.TurnoutReport) ([]d
 				reported = t.reported + excluded.reported`,
 				k.Election, k.Area, k.Time, d.Voters, d.Registered, d.Reported); err != nil {
 				return fmt.Errorf("add turnout total %s %s: %w", k.Area, k.Time, err)
-			}
-		}
-		for _, id := range elections {
-			if changed[id] {
-				if err := notify(ctx, tx, id, "turnout"); err != nil {
-					return err
-				}
 			}
 		}
 		return nil
