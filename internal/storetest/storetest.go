@@ -55,6 +55,7 @@ func Run(t *testing.T, open func(t *testing.T) dauys.Store) {
 		{"Concurrency", testConcurrency},
 		{"OrderDoesNotMatter", testOrderDoesNotMatter},
 		{"Turnout", testTurnout},
+		{"TurnoutModel", testTurnoutModel},
 		{"ElectionStatus", testElectionStatus},
 		{"Tokens", testTokens},
 		{"Keys", testKeys},
