@@ -93,7 +93,8 @@ type Area struct {
 const (
 	// AreaAbroad is the unit directly under the root that holds the
 	// precincts abroad (at embassies and consulates), and its areas. It is
-	// not a region: a territorial rule over regions must not count it.
+	// not a region: it takes a level of its own, so that a territorial
+	// rule over the regions' level does not count it.
 	AreaAbroad = "abroad"
 	// AreaSpecial is a special precinct: a military unit, a hospital, a
 	// sanatorium, a ship at sea, a place of detention. It may keep its own

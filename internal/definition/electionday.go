@@ -36,6 +36,12 @@ func (c *checker) checkElectionDay() {
 				c.addArea(i, "area %s: %s %q is not a time of day written HH:MM", label(a.ID), h.name, dauys.ClipText(h.v, 16))
 			}
 		}
+		for _, ct := range e.Contests {
+			if a.Kind == dauys.AreaAbroad && ct.Units != "" && a.Level == ct.Units {
+				c.addArea(i, "area %s: an area abroad is at level %s, the territorial units of contest %s, and would count as one; give it a level of its own (such as abroad)",
+					label(a.ID), a.Level, label(ct.ID))
+			}
+		}
 		switch a.Kind {
 		case "":
 		case dauys.AreaAbroad:

@@ -17,7 +17,7 @@ func electionDay(t *testing.T, edits ...string) string {
 	t.Helper()
 	yaml := strings.Replace(base, "timezone: Asia/Almaty\n", "timezone: Asia/Almaty\nturnout_hours: [\"10:00\", \"12:00\", \"14:00\", \"16:00\", \"18:00\"]\n", 1)
 	yaml = strings.Replace(yaml, "name: {en: Almaty}}", "name: {en: Almaty}, opens: \"07:00\", closes: \"20:00\"}", 1)
-	yaml = strings.Replace(yaml, "  - {id: KZ-71, parent: KZ,", "  - {id: KZ-AB, parent: KZ, level: region, kind: abroad, name: {en: Abroad}}\n  - {id: KZ-71, parent: KZ,", 1)
+	yaml = strings.Replace(yaml, "  - {id: KZ-71, parent: KZ,", "  - {id: KZ-AB, parent: KZ, level: abroad, kind: abroad, name: {en: Abroad}}\n  - {id: KZ-71, parent: KZ,", 1)
 	for i := 0; i+1 < len(edits); i += 2 {
 		if !strings.Contains(yaml, edits[i]) {
 			t.Fatalf("edit %q: not in the definition", edits[i])
@@ -106,6 +106,11 @@ func TestElectionDayProblems(t *testing.T) {
 			name:  "an inherited closing before the precinct opens",
 			areas: electionDayHeader + "KZ-75-01,KZ-75,district,,,,,,,,,,\nKZ-75-01-0001,KZ-75-01,precinct,1,,10,,,,,21:00,,\n",
 			want:  []string{"areas.csv:3: area KZ-75-01-0001: the polls close at 20:00, not after they open at 21:00"},
+		},
+		{
+			name:  "abroad counted as a territorial unit",
+			edits: []string{"{id: KZ-AB, parent: KZ, level: abroad,", "{id: KZ-AB, parent: KZ, level: region,"},
+			want:  []string{"election.yaml:10: area KZ-AB: an area abroad is at level region, the territorial units of contest referendum, and would count as one"},
 		},
 		{
 			name:  "a bad zone in the areas file",

@@ -25,7 +25,7 @@ func turnoutElection(id string) *dauys.Election {
 		}
 	}
 	areas = append(areas,
-		dauys.Area{ID: "ab", Parent: "kz", Level: dauys.LevelRegion, Name: dauys.T("Abroad"), Kind: dauys.AreaAbroad},
+		dauys.Area{ID: "ab", Parent: "kz", Level: "abroad", Name: dauys.T("Abroad"), Kind: dauys.AreaAbroad},
 		dauys.Area{ID: "ab-d", Parent: "ab", Level: dauys.LevelDistrict, Name: dauys.T("Europe"), Kind: dauys.AreaAbroad},
 		dauys.Area{ID: "p9", Parent: "ab-d", Level: dauys.LevelPrecinct, Name: dauys.T("Berlin"), Number: "901",
 			Registered: 20, Timezone: "Europe/Berlin", Kind: dauys.AreaAbroad},
