@@ -259,13 +259,16 @@ type TurnoutLine struct {
 // of times (the election's TurnoutTimes), leaving out times nobody
 // reported. quorum is the referendum's quorum as Rules.Quorum writes it
 // ("50" means more than half of the registered voters), "" for none; a
-// quorum that does not parse is treated as none, the definition check
-// refuses it.
+// quorum that is not a plain decimal is treated as none, the definition
+// check refuses it.
 func SummarizeTurnout(times []string, t *TurnoutTotals, quorum string) TurnoutSummary {
 	s := TurnoutSummary{Area: t.Area, Reports: []TurnoutLine{}}
-	q, ok := new(big.Rat).SetString(quorum)
-	if quorum == "" {
-		ok = false
+	// Only a plain decimal such as "50" or "33.3" is read: big.Rat would
+	// also take "1e999999999" and spend the memory it names.
+	var q *big.Rat
+	ok := quorum != "" && len(quorum) <= 32 && strings.Trim(quorum, "0123456789.") == ""
+	if ok {
+		q, ok = new(big.Rat).SetString(quorum)
 	}
 	byTime := make(map[string]TurnoutTotal, len(t.Times))
 	for _, tt := range t.Times {

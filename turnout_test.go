@@ -198,8 +198,13 @@ func TestSummarizeTurnout(t *testing.T) {
 	if b, _ := json.Marshal(none); string(b) != `{"area":"r3","reports":[],"quorum_reached_at":null}` {
 		t.Errorf("an area without reports: %s", b)
 	}
-	if s := dauys.SummarizeTurnout(turnoutTimes, totals, ""); s.QuorumReachedAt != nil {
-		t.Errorf("quorum reached at %s without a quorum", *s.QuorumReachedAt)
+	for _, q := range []string{"", "1e999999999", "1/3", "fifty", "-5"} {
+		if s := dauys.SummarizeTurnout(turnoutTimes, totals, q); s.QuorumReachedAt != nil {
+			t.Errorf("quorum %q reached at %s; it is no quorum", q, *s.QuorumReachedAt)
+		}
+	}
+	if s := dauys.SummarizeTurnout(turnoutTimes, totals, "33.3"); s.QuorumReachedAt == nil || *s.QuorumReachedAt != "12:00" {
+		t.Errorf("a quorum of 33.3%% reached at %v, want 12:00", s.QuorumReachedAt)
 	}
 }
 
