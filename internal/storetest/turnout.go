@@ -90,6 +90,16 @@ func checkTurnout(t *testing.T, s dauys.Store, election, area string, precincts,
 
 func testTurnout(t *testing.T, fresh func(*testing.T) dauys.Store) {
 	const id = "kz-turnout"
+	t.Run("polling-day fields round trip", func(t *testing.T) {
+		s := fresh(t)
+		want := turnoutElection(id)
+		mustCreateElection(t, s, want)
+		got, err := s.Election(t.Context(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkElection(t, "election", got, want)
+	})
 	t.Run("totals per hour up the tree", func(t *testing.T) {
 		s := fresh(t)
 		mustCreateElection(t, s, turnoutElection(id))
