@@ -24,15 +24,21 @@ const (
 // own geography because the same country votes over different region sets
 // (the 2022 referendum had 17 units, a 2026 vote has 20).
 type Election struct {
-	ID       string    `json:"id"`
-	Name     Text      `json:"name"`
-	Date     string    `json:"date"` // polling day, YYYY-MM-DD
-	Timezone string    `json:"timezone,omitempty"`
-	Status   string    `json:"status"`
-	Areas    []Area    `json:"areas"`
-	Contests []Contest `json:"contests"`
-	Forms    []Form    `json:"forms"`
-	Import   CSVImport `json:"import"`
+	ID       string `json:"id"`
+	Name     Text   `json:"name"`
+	Date     string `json:"date"` // polling day, YYYY-MM-DD
+	Timezone string `json:"timezone,omitempty"`
+	Status   string `json:"status"`
+	// TurnoutHours are the hours, "HH:MM" local to each precinct and in
+	// ascending order, at which precincts report how many voters have
+	// received ballots; the final figure at the close (TurnoutClose) is
+	// always a reporting time when any hour is defined, and may be listed
+	// last. Empty means the election takes no turnout reports.
+	TurnoutHours []string  `json:"turnout_hours,omitempty"`
+	Areas        []Area    `json:"areas"`
+	Contests     []Contest `json:"contests"`
+	Forms        []Form    `json:"forms"`
+	Import       CSVImport `json:"import"`
 	// DoubleEntry requires two independent entries of every protocol that
 	// agree before the protocol is accepted.
 	DoubleEntry bool `json:"double_entry,omitempty"`
@@ -64,7 +70,37 @@ type Area struct {
 	ISO        string `json:"iso,omitempty"`    // ISO 3166-2 code where one exists
 	Tile       []int  `json:"tile,omitempty"`   // column, row in the tile-grid cartogram
 	Registered int64  `json:"registered,omitempty"`
+	// Timezone is the IANA time zone of the area's polling stations, such
+	// as Asia/Aqtobe; empty means that of the parent, and at the root the
+	// election's (EffectiveZone). Until 1 March 2024 the western regions of
+	// Kazakhstan voted an hour behind the capital; precincts abroad vote in
+	// the zones of their countries.
+	Timezone string `json:"timezone,omitempty"`
+	// Opens and Closes are the poll hours, "HH:MM" local to the area;
+	// empty means those of the parent, and at the root none are set.
+	// A special precinct (a military unit, a hospital, a ship) may close
+	// early; its turnout reports after Closes are refused.
+	Opens  string `json:"opens,omitempty"`
+	Closes string `json:"closes,omitempty"`
+	// Kind marks areas that are not ordinary territory: AreaAbroad for the
+	// top-level unit holding the precincts abroad (counted in the country's
+	// totals, in no region's) and its areas, AreaSpecial for a special
+	// precinct. Empty for ordinary areas.
+	Kind string `json:"kind,omitempty"`
 }
+
+// Area kinds.
+const (
+	// AreaAbroad is the unit directly under the root that holds the
+	// precincts abroad (at embassies and consulates), and its areas. It is
+	// not a region: it takes a level of its own, so that a territorial
+	// rule over the regions' level does not count it.
+	AreaAbroad = "abroad"
+	// AreaSpecial is a special precinct: a military unit, a hospital, a
+	// sanatorium, a ship at sea, a place of detention. It may keep its own
+	// poll hours.
+	AreaSpecial = "special"
+)
 
 // Contest kinds, matching the rules engine's kinds.
 const (

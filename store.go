@@ -23,8 +23,11 @@ type Store interface {
 	// Elections lists the elections without their areas, by date, newest
 	// first, and by id within a date.
 	Elections(ctx context.Context) ([]*Election, error)
-	// SetElectionStatus moves an election to a status; EINVALID for a
-	// status Dauys does not know, ENOTFOUND when the election is missing.
+	// SetElectionStatus moves an election to a status without the
+	// lifecycle's checks (ChangeElectionStatus has them), for the demo and
+	// imports; the change is recorded in StatusHistory all the same.
+	// EINVALID for a status Dauys does not know, ENOTFOUND when the
+	// election is missing.
 	SetElectionStatus(ctx context.Context, id, status string) error
 	// AddAreas inserts areas that do not exist yet; existing ids are left
 	// unchanged. EINVALID for an area without an id; ENOTFOUND when the
@@ -97,6 +100,37 @@ type Store interface {
 	// ReceivedAt, then in the order they were stored. ENOTFOUND when the
 	// election is missing.
 	Refusals(ctx context.Context, election string) ([]*Refusal, error)
+
+	// SaveTurnout applies ReconcileTurnout to each report in order within
+	// one transaction, against the election's TurnoutTimes, the precinct's
+	// chain of areas and its current reports (those before it in the batch
+	// included), stores each new version with Received kept as given, and
+	// adds TurnoutDelta to the running totals at the report's time of the
+	// precinct and every ancestor. A refused report gets its error in its
+	// TurnoutResult and does not stop the others; ENOTFOUND in it when the
+	// election is missing. The caller's reports are never changed: a new
+	// version's result carries a copy with its Version and Kind, a
+	// duplicate's the version already stored. The returned error is for
+	// failures of the store itself, when nothing of the batch is stored.
+	SaveTurnout(ctx context.Context, rs []*TurnoutReport) ([]TurnoutResult, error)
+	// Turnout returns the running totals of an area through the day, with
+	// the number and registered voters of all its precincts; ENOTFOUND when
+	// the election or the area is missing.
+	Turnout(ctx context.Context, election, area string) (*TurnoutTotals, error)
+	// TurnoutReports returns every version of every turnout report of the
+	// precincts at or below an area, by precinct id, time and version;
+	// ENOTFOUND when the election or the area is missing.
+	TurnoutReports(ctx context.Context, election, area string) ([]*TurnoutReport, error)
+
+	// ChangeElectionStatus applies TransitionStatus to the election's
+	// stored status and, when it allows the change, stores the new status
+	// and records the change in the history, setting c.From and, when
+	// zero, c.At to the store's clock. ENOTFOUND when the election is
+	// missing.
+	ChangeElectionStatus(ctx context.Context, c *StatusChange) error
+	// StatusHistory returns the election's status changes, oldest first;
+	// ENOTFOUND when the election is missing.
+	StatusHistory(ctx context.Context, election string) ([]StatusChange, error)
 
 	Close() error
 }

@@ -19,6 +19,12 @@ import (
 // Only id and level are required; the columns may come in any order.
 var areasHeader = []string{"id", "parent", "level", "number", "iso", "registered", "name_kk", "name_ru", "name_en"}
 
+// areasOptional are the columns an areas file may add for election day:
+// an area's time zone, poll hours and kind (dauys.Area). AreasCSV does not
+// write them: it writes the areas created on import, which never carry
+// them, and its bytes for those are pinned by the transparency log.
+var areasOptional = []string{"timezone", "opens", "closes", "kind"}
+
 // AreasColumns returns the header AreasCSV writes: every column of an areas
 // file, in the recommended order.
 func AreasColumns() []string { return slices.Clone(areasHeader) }
@@ -107,10 +113,11 @@ func parseAreas(data []byte, name string, probs *problems) ([]dauys.Area, []plac
 		return nil, nil
 	}
 	col := map[string]int{}
+	known := append(slices.Clone(areasHeader), areasOptional...)
 	for i, h := range header {
 		switch {
-		case !slices.Contains(areasHeader, h):
-			fp.add(1, "unknown column %q (known: %s)", h, joinComma(areasHeader))
+		case !slices.Contains(known, h):
+			fp.add(1, "unknown column %q (known: %s)", dauys.ClipText(h, 64), joinComma(known))
 		case col[h] != 0:
 			fp.add(1, "column %q appears twice", h)
 		default:
@@ -153,6 +160,11 @@ func parseAreas(data []byte, name string, probs *problems) ([]dauys.Area, []plac
 			Number: get(rec, "number"),
 			ISO:    get(rec, "iso"),
 			Name:   dauys.Text{KK: get(rec, "name_kk"), RU: get(rec, "name_ru"), EN: get(rec, "name_en")},
+
+			Timezone: get(rec, "timezone"),
+			Opens:    get(rec, "opens"),
+			Closes:   get(rec, "closes"),
+			Kind:     get(rec, "kind"),
 		}
 		if s := get(rec, "registered"); s != "" {
 			n, err := strconv.ParseInt(s, 10, 64)

@@ -39,7 +39,10 @@ const unknownDepth = -2
 // knownKinds are the contest kinds the rules engine decides.
 var knownKinds = []string{dauys.KindList, dauys.KindPlurality, dauys.KindMajority, dauys.KindReferendum}
 
-var knownStatuses = []string{dauys.StatusPreElection, dauys.StatusCounting, dauys.StatusComplete, dauys.StatusCertified}
+// knownStatuses are the lifecycle's statuses, then the older ones, which
+// dauys.LifecycleStatus reads as scheduled, counting and final.
+var knownStatuses = []string{dauys.StatusScheduled, dauys.StatusVoting, dauys.StatusCounting, dauys.StatusFinal,
+	dauys.StatusPreElection, dauys.StatusComplete, dauys.StatusCertified}
 
 // standardLevels may appear in an import mapping before any area of the
 // level exists: areas are created on import.
@@ -55,6 +58,7 @@ var (
 func (c *checker) check() {
 	c.checkElection()
 	c.checkAreas()
+	c.checkElectionDay()
 	c.checkForms()
 	c.checkContests()
 	c.checkImport()

@@ -421,7 +421,7 @@ func TestEveryProblemAtOnce(t *testing.T) {
 	want := []string{
 		"definition election.yaml has 4 problems:",
 		`election.yaml:3: election: date "soon" is not a day written YYYY-MM-DD`,
-		`election.yaml:9: areas[2]: unknown key "colour" (known: id, parent, level, name, number, iso, tile, registered)`,
+		`election.yaml:9: areas[2]: unknown key "colour" (known: id, parent, level, name, number, iso, tile, registered, timezone, opens, closes, kind)`,
 		"election.yaml:40: contest smd-03: area KZ-99 does not exist",
 		"areas.csv:7: area X: parent KZ-00 does not exist",
 	}

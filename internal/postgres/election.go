@@ -184,14 +184,11 @@ func (s *Store) SetElectionStatus(ctx context.Context, id, status string) error 
 		return wrap("set election status", dauys.Errorf(dauys.EINVALID, "unknown election status %q", status))
 	}
 	err := s.writeTx(ctx, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `UPDATE elections SET status = $1 WHERE id = $2`, status, id)
+		from, err := selectStatus(ctx, tx, id)
 		if err != nil {
 			return err
 		}
-		if tag.RowsAffected() == 0 {
-			return dauys.Errorf(dauys.ENOTFOUND, "election %s not found", id)
-		}
-		return notify(ctx, tx, id, "status")
+		return recordStatus(ctx, tx, &dauys.StatusChange{Election: id, From: from, To: status, At: s.Now()})
 	})
 	return wrap("set election status", err)
 }

@@ -177,16 +177,11 @@ func (s *Store) SetElectionStatus(ctx context.Context, id, status string) error 
 		return wrap("set election status", dauys.Errorf(dauys.EINVALID, "unknown election status %q", status))
 	}
 	err := s.writeTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE elections SET status = ? WHERE id = ?`, status, id)
+		from, err := selectStatus(ctx, tx, id)
 		if err != nil {
 			return err
 		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			return dauys.Errorf(dauys.ENOTFOUND, "election %s not found", id)
-		}
-		return nil
+		return recordStatus(ctx, tx, &dauys.StatusChange{Election: id, From: from, To: status, At: s.Now()})
 	})
 	return wrap("set election status", err)
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"path/filepath"
 	"testing"
+
+	"github.com/dauys/dauys/internal/storetest"
 )
 
 // TestMigrateAppliesMissingVersions: a migration merged after a later one
@@ -34,4 +36,26 @@ func TestMigrateAppliesMissingVersions(t *testing.T) {
 	if _, err := Open(ctx, path); err == nil {
 		t.Error("a database with an unknown, newer schema version opened")
 	}
+}
+
+// TestMigrate0008 opens a database as an older program left it, with an
+// imported election stuck at "pre-election": the migration moves it to
+// counting and records why.
+func TestMigrate0008(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "m.db")
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	storetest.MigrationFixture(t, s)
+	if _, err := s.write.ExecContext(ctx, storetest.Migration0008Undo); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if s, err = Open(ctx, path); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	storetest.CheckMigrated(t, s)
 }

@@ -37,7 +37,8 @@ func DefinitionJSON(e *dauys.Election) ([]byte, error) {
 // ValidStatus reports whether status is one an election can be in.
 func ValidStatus(status string) bool {
 	switch status {
-	case dauys.StatusPreElection, dauys.StatusCounting, dauys.StatusComplete, dauys.StatusCertified:
+	case dauys.StatusScheduled, dauys.StatusVoting, dauys.StatusCounting, dauys.StatusFinal,
+		dauys.StatusPreElection, dauys.StatusComplete, dauys.StatusCertified:
 		return true
 	}
 	return false

@@ -1,0 +1,221 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/dauys/dauys"
+	"github.com/dauys/dauys/internal/storebatch"
+)
+
+// SaveTurnout applies dauys.ReconcileTurnout to each report in order within
+// one transaction (storebatch.PlanTurnout), stores the new versions and
+// adds their deltas to the running totals of the precinct and its
+// ancestors at the report's time. The batch holds the lock of its
+// elections that protocol batches take, so that two batches cannot both
+// find no report and both store a version 1, or check a precinct's hours
+// against figures the other is changing.
+func (s *Store) SaveTurnout(ctx context.Context, rs []*dauys.TurnoutReport) ([]dauys.TurnoutResult, error) {
+	var elections []string
+	for _, r := range rs {
+		if r != nil && r.Election != "" && !slices.Contains(elections, r.Election) {
+			elections = append(elections, r.Election)
+		}
+	}
+	slices.Sort(elections)
+	var plan *storebatch.TurnoutPlan
+	err := s.writeTx(ctx, func(tx pgx.Tx) error {
+		if err := lockElections(ctx, tx, elections); err != nil {
+			return err
+		}
+		var err error
+		if plan, err = storebatch.PlanTurnout(rs, turnoutReader{ctx, tx}); err != nil {
+			return err
+		}
+		// No change is announced: turnout is read from the running totals,
+		// and a "turnout" change would make every replica reload the
+		// election (cmd/dauys watchChanges reloads on anything but
+		// "protocols").
+		for _, r := range plan.Versions {
+			if _, err := tx.Exec(ctx, `INSERT INTO turnout (election_id, area_id, time, version, kind, reason,
+				voters, submitter, source, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+				r.Election, r.Area, r.Time, r.Version, r.Kind, r.Reason, r.Voters, r.Submitter, r.Source, nanos(r.Received)); err != nil {
+				return fmt.Errorf("insert turnout %s %s: %w", r.Area, r.Time, err)
+			}
+		}
+		for _, k := range plan.Keys {
+			d := plan.Deltas[k]
+			if _, err := tx.Exec(ctx, `INSERT INTO turnout_totals AS t (election_id, area_id, time, voters, registered, reported)
+				VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (election_id, area_id, time) DO UPDATE SET
+				voters = t.voters + excluded.voters, registered = t.registered + excluded.registered,
+				reported = t.reported + excluded.reported`,
+				k.Election, k.Area, k.Time, d.Voters, d.Registered, d.Reported); err != nil {
+				return fmt.Errorf("add turnout total %s %s: %w", k.Area, k.Time, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, wrap("save turnout", err)
+	}
+	return plan.Results, nil
+}
+
+// turnoutReader reads what storebatch.PlanTurnout needs inside the
+// transaction.
+type turnoutReader struct {
+	ctx context.Context
+	tx  pgx.Tx
+}
+
+func (r turnoutReader) TurnoutTimes(election string) ([]string, bool, error) {
+	var def []byte
+	err := r.tx.QueryRow(r.ctx, `SELECT definition FROM elections WHERE id = $1`, election).Scan(&def)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, false, nil
+	} else if err != nil {
+		return nil, false, err
+	}
+	var e dauys.Election
+	if err := json.Unmarshal(def, &e); err != nil {
+		return nil, false, fmt.Errorf("decode definition: %w", err)
+	}
+	return e.TurnoutTimes(), true, nil
+}
+
+func (r turnoutReader) Area(election, id string) (dauys.Area, bool, error) {
+	var b []byte
+	err := r.tx.QueryRow(r.ctx, `SELECT area FROM areas WHERE election_id = $1 AND id = $2`, election, id).Scan(&b)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return dauys.Area{}, false, nil
+	} else if err != nil {
+		return dauys.Area{}, false, err
+	}
+	var a dauys.Area
+	if err := json.Unmarshal(b, &a); err != nil {
+		return a, false, fmt.Errorf("decode area %s: %w", id, err)
+	}
+	return a, true, nil
+}
+
+func (r turnoutReader) HasChildren(election, id string) (bool, error) {
+	var found bool
+	err := r.tx.QueryRow(r.ctx, `SELECT EXISTS (SELECT 1 FROM areas WHERE election_id = $1 AND parent = $2)`,
+		election, id).Scan(&found)
+	return found, err
+}
+
+func (r turnoutReader) CurrentTurnout(election, area string) (map[string]*dauys.TurnoutReport, error) {
+	rows, err := r.tx.Query(r.ctx, `SELECT `+turnoutColumns+` FROM turnout WHERE election_id = $1 AND area_id = $2`,
+		election, area)
+	if err != nil {
+		return nil, err
+	}
+	versions, err := scanTurnout(rows)
+	if err != nil {
+		return nil, err
+	}
+	return storebatch.CurrentOf(versions), nil
+}
+
+const turnoutColumns = `election_id, area_id, time, version, kind, reason, voters, submitter, source, received_at`
+
+// scanTurnout reads and closes rows of turnoutColumns.
+func scanTurnout(rows pgx.Rows) ([]*dauys.TurnoutReport, error) {
+	defer rows.Close()
+	var out []*dauys.TurnoutReport
+	for rows.Next() {
+		var r dauys.TurnoutReport
+		var received *int64
+		if err := rows.Scan(&r.Election, &r.Area, &r.Time, &r.Version, &r.Kind, &r.Reason, &r.Voters,
+			&r.Submitter, &r.Source, &received); err != nil {
+			return nil, err
+		}
+		r.Received = timeOf(received)
+		out = append(out, &r)
+	}
+	return out, rows.Err()
+}
+
+// areaExists returns ENOTFOUND unless the election and the area exist.
+func areaExists(ctx context.Context, tx pgx.Tx, election, area string) error {
+	if err := electionExists(ctx, tx, election); err != nil {
+		return err
+	}
+	var one int
+	err := tx.QueryRow(ctx, `SELECT 1 FROM areas WHERE election_id = $1 AND id = $2`, election, area).Scan(&one)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return dauys.Errorf(dauys.ENOTFOUND, "election %s: area %s not found", election, dauys.ClipText(area, 64))
+	}
+	return err
+}
+
+// subtree is the recursive query of an area and every area below it.
+const subtree = `WITH RECURSIVE sub (id) AS (
+		SELECT id FROM areas WHERE election_id = $1 AND id = $2
+		UNION ALL SELECT a.id FROM areas a JOIN sub ON a.election_id = $1 AND a.parent = sub.id)`
+
+// Turnout returns the running totals of an area through the day, with the
+// number and registered voters of all the precincts (areas without areas
+// below them) at or below it.
+func (s *Store) Turnout(ctx context.Context, election, area string) (*dauys.TurnoutTotals, error) {
+	t := &dauys.TurnoutTotals{Election: election, Area: area}
+	err := s.readTx(ctx, func(tx pgx.Tx) error {
+		if err := areaExists(ctx, tx, election, area); err != nil {
+			return err
+		}
+		if err := tx.QueryRow(ctx, subtree+`
+			SELECT COUNT(*), COALESCE(SUM(COALESCE((a.area->>'registered')::bigint, 0)), 0)::bigint
+			FROM sub JOIN areas a ON a.election_id = $1 AND a.id = sub.id
+			WHERE NOT EXISTS (SELECT 1 FROM areas c WHERE c.election_id = $1 AND c.parent = a.id)`,
+			election, area).Scan(&t.Precincts, &t.Registered); err != nil {
+			return fmt.Errorf("count precincts: %w", err)
+		}
+		rows, err := tx.Query(ctx, `SELECT time, voters, registered, reported FROM turnout_totals
+			WHERE election_id = $1 AND area_id = $2 ORDER BY time`, election, area)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var tt dauys.TurnoutTotal
+			if err := rows.Scan(&tt.Time, &tt.Voters, &tt.Registered, &tt.Reported); err != nil {
+				return err
+			}
+			t.Times = append(t.Times, tt)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, wrap("turnout", err)
+	}
+	return t, nil
+}
+
+// TurnoutReports returns every version of every turnout report of the
+// precincts at or below an area, by precinct id, time and version.
+func (s *Store) TurnoutReports(ctx context.Context, election, area string) ([]*dauys.TurnoutReport, error) {
+	var out []*dauys.TurnoutReport
+	err := s.readTx(ctx, func(tx pgx.Tx) error {
+		if err := areaExists(ctx, tx, election, area); err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, subtree+`
+			SELECT `+prefixed("t.", turnoutColumns)+` FROM sub JOIN turnout t ON t.election_id = $1 AND t.area_id = sub.id
+			ORDER BY t.area_id, t.time, t.version`, election, area)
+		if err != nil {
+			return err
+		}
+		out, err = scanTurnout(rows)
+		return err
+	})
+	if err != nil {
+		return nil, wrap("turnout reports", err)
+	}
+	return out, nil
+}
