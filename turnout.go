@@ -2,7 +2,6 @@ package dauys
 
 import (
 	"fmt"
-	"math/big"
 	"slices"
 	"strings"
 	"time"
@@ -229,85 +228,6 @@ type TurnoutTotals struct {
 	Precincts  int64 `json:"precincts"`
 	// Times holds the times that have a report, in time order.
 	Times []TurnoutTotal `json:"times"`
-}
-
-// TurnoutSummary is the turnout of an area as the API and the CLI show it.
-type TurnoutSummary struct {
-	Area    string        `json:"area"`
-	Reports []TurnoutLine `json:"reports"`
-	// QuorumReachedAt is the first reporting time at which the voters
-	// exceeded the referendum's quorum of the area's registered voters
-	// (all its precincts', reported or not); nil before that, or when no
-	// quorum applies.
-	QuorumReachedAt *string `json:"quorum_reached_at"`
-}
-
-// TurnoutLine is one reporting time of a TurnoutSummary.
-type TurnoutLine struct {
-	Time              string `json:"time"`
-	Voters            int64  `json:"voters"`
-	Registered        int64  `json:"registered"`
-	PrecinctsReported int64  `json:"precincts_reported"`
-	Precincts         int64  `json:"precincts"`
-	// Percent is voters over the registered voters of the precincts that
-	// reported at the time, in percent, rounded half up to the hundredth;
-	// empty when they have no registered voters.
-	Percent string `json:"percent"`
-}
-
-// SummarizeTurnout turns an area's totals into its summary, in the order
-// of times (the election's TurnoutTimes), leaving out times nobody
-// reported. quorum is the referendum's quorum as Rules.Quorum writes it
-// ("50" means more than half of the registered voters), "" for none; a
-// quorum that is not a plain decimal is treated as none, the definition
-// check refuses it.
-func SummarizeTurnout(times []string, t *TurnoutTotals, quorum string) TurnoutSummary {
-	s := TurnoutSummary{Area: t.Area, Reports: []TurnoutLine{}}
-	// Only a plain decimal such as "50" or "33.3" is read: big.Rat would
-	// also take "1e999999999" and spend the memory it names.
-	var q *big.Rat
-	ok := quorum != "" && len(quorum) <= 32 && strings.Trim(quorum, "0123456789.") == ""
-	if ok {
-		q, ok = new(big.Rat).SetString(quorum)
-	}
-	byTime := make(map[string]TurnoutTotal, len(t.Times))
-	for _, tt := range t.Times {
-		byTime[tt.Time] = tt
-	}
-	for _, at := range times {
-		tt, found := byTime[at]
-		if !found {
-			continue
-		}
-		s.Reports = append(s.Reports, TurnoutLine{
-			Time: at, Voters: tt.Voters, Registered: tt.Registered,
-			PrecinctsReported: tt.Reported, Precincts: t.Precincts,
-			Percent: PercentHundredths(tt.Voters, tt.Registered),
-		})
-		if ok && s.QuorumReachedAt == nil && t.Registered > 0 && comparePercent(tt.Voters, q, t.Registered) > 0 {
-			reached := at
-			s.QuorumReachedAt = &reached
-		}
-	}
-	return s
-}
-
-// PercentHundredths returns 100*num/den rounded half up to two decimals,
-// computed exactly from the integers: "12.35" for 1235/10000 and for
-// 24695/200000. Empty when den is not positive; num is not negative.
-func PercentHundredths(num, den int64) string {
-	if den <= 0 || num < 0 {
-		return ""
-	}
-	// round(10000*num/den) = floor((20000*num + den) / (2*den))
-	n := new(big.Int).Mul(big.NewInt(num), big.NewInt(20000))
-	n.Add(n, big.NewInt(den))
-	n.Quo(n, new(big.Int).Mul(big.NewInt(den), big.NewInt(2)))
-	s := n.String()
-	for len(s) < 3 {
-		s = "0" + s
-	}
-	return s[:len(s)-2] + "." + s[len(s)-2:]
 }
 
 // EffectiveZone returns the time zone of the first area of chain (an area

@@ -1,12 +1,9 @@
 package dauys_test
 
 import (
-	"encoding/json"
 	"errors"
-	"math/big"
 	"testing"
 
-	"pgregory.net/rapid"
 
 	"github.com/dauys/dauys"
 )
@@ -129,82 +126,6 @@ func TestValidClock(t *testing.T) {
 		if got := dauys.ValidClock(s); got != want {
 			t.Errorf("ValidClock(%q) = %v", s, got)
 		}
-	}
-}
-
-func TestPercentHundredths(t *testing.T) {
-	for _, tc := range []struct {
-		num, den int64
-		want     string
-	}{
-		{8300046, 11953211, "69.44"}, // 2022 presidential election, as the CEC published it
-		{1, 3, "33.33"},
-		{2, 3, "66.67"},
-		{1, 8, "12.50"},
-		{1, 800, "0.13"}, // 0.125 rounds half up
-		{0, 5, "0.00"},
-		{5, 5, "100.00"},
-		{dauys.MaxCount * 9, dauys.MaxCount * 9, "100.00"},
-		{1, 0, ""},
-	} {
-		if got := dauys.PercentHundredths(tc.num, tc.den); got != tc.want {
-			t.Errorf("PercentHundredths(%d, %d) = %q, want %q", tc.num, tc.den, got, tc.want)
-		}
-	}
-	// Against the rational: the string is within half a hundredth, and
-	// exactly half rounds up.
-	rapid.Check(t, func(t *rapid.T) {
-		den := rapid.Int64Range(1, 1<<50).Draw(t, "den")
-		num := rapid.Int64Range(0, den).Draw(t, "num")
-		got, ok := new(big.Rat).SetString(dauys.PercentHundredths(num, den))
-		if !ok {
-			t.Fatalf("not a number")
-		}
-		exact := big.NewRat(num*1, den)
-		exact.Mul(exact, big.NewRat(100, 1))
-		diff := new(big.Rat).Sub(exact, got)
-		half := big.NewRat(1, 200)
-		if diff.Cmp(half) >= 0 || diff.Cmp(new(big.Rat).Neg(half)) < 0 {
-			t.Fatalf("%d/%d: %s is not the half-up rounding of %s", num, den, got.FloatString(2), exact.FloatString(6))
-		}
-	})
-}
-
-func TestSummarizeTurnout(t *testing.T) {
-	totals := &dauys.TurnoutTotals{Election: "e", Area: "kz", Registered: 1000, Precincts: 3, Times: []dauys.TurnoutTotal{
-		{Time: "10:00", Voters: 100, Registered: 600, Reported: 2},
-		{Time: "14:00", Voters: 500, Registered: 1000, Reported: 3},
-		{Time: dauys.TurnoutClose, Voters: 501, Registered: 1000, Reported: 3},
-		{Time: "12:00", Voters: 400, Registered: 700, Reported: 2},
-	}}
-	got := dauys.SummarizeTurnout(turnoutTimes, totals, "50")
-	b, err := json.Marshal(got)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// At 12:00 400 of the 700 registered in the reporting precincts is more
-	// than half of them, but not of the area's 1000: the quorum counts all
-	// on the lists. 500 of 1000 is not more than half; 501 is.
-	want := `{"area":"kz","reports":[` +
-		`{"time":"10:00","voters":100,"registered":600,"precincts_reported":2,"precincts":3,"percent":"16.67"},` +
-		`{"time":"12:00","voters":400,"registered":700,"precincts_reported":2,"precincts":3,"percent":"57.14"},` +
-		`{"time":"14:00","voters":500,"registered":1000,"precincts_reported":3,"precincts":3,"percent":"50.00"},` +
-		`{"time":"close","voters":501,"registered":1000,"precincts_reported":3,"precincts":3,"percent":"50.10"}],` +
-		`"quorum_reached_at":"close"}`
-	if string(b) != want {
-		t.Errorf("got  %s\nwant %s", b, want)
-	}
-	none := dauys.SummarizeTurnout(turnoutTimes, &dauys.TurnoutTotals{Area: "r3"}, "")
-	if b, _ := json.Marshal(none); string(b) != `{"area":"r3","reports":[],"quorum_reached_at":null}` {
-		t.Errorf("an area without reports: %s", b)
-	}
-	for _, q := range []string{"", "1e999999999", "1/3", "fifty", "-5"} {
-		if s := dauys.SummarizeTurnout(turnoutTimes, totals, q); s.QuorumReachedAt != nil {
-			t.Errorf("quorum %q reached at %s; it is no quorum", q, *s.QuorumReachedAt)
-		}
-	}
-	if s := dauys.SummarizeTurnout(turnoutTimes, totals, "33.3"); s.QuorumReachedAt == nil || *s.QuorumReachedAt != "12:00" {
-		t.Errorf("a quorum of 33.3%% reached at %v, want 12:00", s.QuorumReachedAt)
 	}
 }
 
