@@ -46,4 +46,3 @@ func TestSummarizeTurnout(t *testing.T) {
 		t.Errorf("a quorum of 33.3%% reached at %v, want 12:00", s.QuorumReachedAt)
 	}
 }
-
