@@ -13,6 +13,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/dauys/dauys/internal/tlog"
 )
@@ -32,7 +33,7 @@ type Source interface {
 // as the root of a site written by `dauys publish` does, the source is the
 // export current.json points to, of the election it names; a folder with
 // the log of one election only is of that election. client may be nil for
-// http.DefaultClient.
+// a client whose requests time out after RequestTimeout.
 func Open(ctx context.Context, location string, client *http.Client) (Source, string, error) {
 	var src Source
 	if strings.HasPrefix(location, "http://") || strings.HasPrefix(location, "https://") {
@@ -44,7 +45,7 @@ func Open(ctx context.Context, location string, client *http.Client) (Source, st
 			u.Path += "/"
 		}
 		if client == nil {
-			client = http.DefaultClient
+			client = &http.Client{Timeout: RequestTimeout}
 		}
 		src = &httpSource{base: u, client: client}
 	} else {
@@ -96,27 +97,66 @@ type httpSource struct {
 	client *http.Client
 }
 
+// Limits of reading a site over HTTP. A verifier reads thousands of small
+// files from a CDN that may be slow or briefly unavailable: each request
+// has a deadline, and a failure that may pass (a network error, 429, 5xx)
+// is tried again after a pause that doubles, up to MaxAttempts in all.
+const (
+	RequestTimeout = 60 * time.Second
+	MaxAttempts    = 4
+	firstRetry     = 500 * time.Millisecond
+	// MaxFileBytes bounds one file of a site: a national results file is
+	// a few MB, a tile of the log 8 KB.
+	MaxFileBytes = 64 << 20
+)
+
 func (h *httpSource) ReadFile(ctx context.Context, name string) ([]byte, error) {
 	if !fs.ValidPath(name) {
 		return nil, fmt.Errorf("%q is not a path in the site", name)
 	}
 	u := h.base.JoinPath(name)
+	pause := firstRetry
+	for attempt := 1; ; attempt++ {
+		b, retry, err := h.get(ctx, u)
+		if err == nil || !retry || attempt == MaxAttempts {
+			return b, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("%w (after: %v)", ctx.Err(), err)
+		case <-time.After(pause):
+		}
+		pause *= 2
+	}
+}
+
+// get reads one URL once; retry says whether a failure may pass.
+func (h *httpSource) get(ctx context.Context, u *url.URL) (b []byte, retry bool, err error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	resp, err := h.client.Do(req)
 	if err != nil {
-		return nil, err
+		return nil, ctx.Err() == nil, err
 	}
 	defer resp.Body.Close()
 	switch {
 	case resp.StatusCode == http.StatusNotFound:
-		return nil, fmt.Errorf("%s: %w", u, fs.ErrNotExist)
+		return nil, false, fmt.Errorf("%s: %w", u, fs.ErrNotExist)
+	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
+		return nil, true, fmt.Errorf("%s: %s", u, resp.Status)
 	case resp.StatusCode != http.StatusOK:
-		return nil, fmt.Errorf("%s: %s", u, resp.Status)
+		return nil, false, fmt.Errorf("%s: %s", u, resp.Status)
 	}
-	return io.ReadAll(io.LimitReader(resp.Body, 64<<20))
+	b, err = io.ReadAll(io.LimitReader(resp.Body, MaxFileBytes+1))
+	if err != nil {
+		return nil, ctx.Err() == nil, fmt.Errorf("%s: %w", u, err)
+	}
+	if len(b) > MaxFileBytes {
+		return nil, false, fmt.Errorf("%s: larger than %d MiB, more than any file of a site", u, MaxFileBytes>>20)
+	}
+	return b, false, nil
 }
 
 func (h *httpSource) String() string { return h.base.String() }
