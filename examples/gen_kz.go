@@ -4,8 +4,9 @@
 // areas.csv of kz-2023, kz-referendum-2022 and kz-kurultai-2026.
 //
 // The regions, their names, ISO codes and cartogram tiles, the 228 real
-// districts and cities, and the published figures of registered voters and
-// polling stations are real (read from the project's shared reference files
+// districts and cities (those of the day: 222 in March 2023, 221 in June
+// 2022), and the published figures of registered voters and polling
+// stations are real (read from the project's shared reference files
 // kz/regions.csv and kz/districts.csv). Everything below the districts is
 // synthetic: how many precincts each district has and how many voters each
 // precinct has, drawn from a fixed seed so that every run writes the same
