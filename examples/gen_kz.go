@@ -881,10 +881,12 @@ var (
 			"Бюллетень алғандар тізімдегілердің 95%-ынан асады",
 			"Явка выше 95% включённых в списки",
 			"Turnout above 95% of those on the lists"},
-		{"W_UNRETURNED", "took_part - found > 2% took_part",
-			"Жәшіктерден табылған бюллетеньдер берілгендерден 2%-дан астам аз",
-			"В ящиках на 2% с лишним меньше бюллетеней, чем выдано",
-			"More than 2% of the ballots issued were not found in the boxes"},
+		// A voter may leave with a ballot: a handful in a small precinct
+		// is no sign; more than 5 ballots and 2% of those issued are.
+		{"W_UNRETURNED", "took_part - found - 5 > 2% took_part",
+			"Жәшіктерден берілген бюллетеньдердің 5-тен және 2%-дан астамы табылмады",
+			"В ящиках не найдено более 5 и более 2% выданных бюллетеней",
+			"More than 5 ballots and 2% of those issued were not found in the boxes"},
 		{"W_OUTSIDE", "outside > 15% took_part",
 			"Үй-жайдан тыс дауыс бергендер 15%-дан асады",
 			"Вне помещения проголосовали более 15%",

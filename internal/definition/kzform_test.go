@@ -115,6 +115,7 @@ func TestKazakhForms(t *testing.T) {
 				{"more took part than on the lists", func(l map[string]int64) { l["registered"] = 619 }, []string{"E_ISSUED_OVER_LIST"}, []string{"W_TURNOUT"}},
 				{"turnout above 95%", func(l map[string]int64) { l["registered"] = 650 }, nil, []string{"W_TURNOUT"}},
 				{"many ballots not in the boxes", func(l map[string]int64) { l["took_part"] = 640; l["cancelled"] = 370 }, nil, []string{"W_UNRETURNED"}},
+				{"a few ballots not in the boxes", func(l map[string]int64) { l["took_part"] = 625; l["cancelled"] = 385 }, nil, nil},
 				{"mobile box above 15%", func(l map[string]int64) { l["outside"] = 100 }, nil, []string{"W_OUTSIDE"}},
 				{"absentee above 5%", func(l map[string]int64) { l["absentee"] = 32 }, nil, []string{"W_ABSENTEE"}},
 			}

@@ -89,8 +89,9 @@ func Night(e *intake.Election, seed uint64, base Baseline) []Event {
 		// Voters who voted outside the polling station (about 1-2% in the
 		// regional reports of 2023, more in the villages) and with absentee
 		// certificates (about 0.1%); all mobile-box ballots are returned.
-		outside := min(tookPart, int64(math.Round(float64(issued)*0.015*math.Exp(kzRng.NormFloat64()*0.5))))
-		absentee := min(issued, int64(math.Round(float64(issued)*0.0015*math.Exp(kzRng.NormFloat64()))))
+		// Both stay below the form's warnings (15% and 5%).
+		outside := min(tookPart, issued/10, int64(math.Round(float64(issued)*0.015*math.Exp(kzRng.NormFloat64()*0.5))))
+		absentee := min(issued/50, int64(math.Round(float64(issued)*0.0015*math.Exp(kzRng.NormFloat64()))))
 		// Counting ends within hours of the close; big city precincts
 		// are slower.
 		at := time.Duration((0.5 + math.Exp(rng.NormFloat64()*0.6)*2.5) * float64(time.Hour))
