@@ -1043,8 +1043,8 @@ type smd struct {
 // regions in the order of the Kazakh alphabet). Where a region has more
 // than one district, the grouping of its districts is confirmed for Nos. 1-7,
 // 11, 12 and 19 (research/official/kz-mazhilis-2023.md section 4: Balkhash
-// District is in No. 12, Balkhash town in No. 19) and synthetic for the
-// others. Konaev, the seat of No. 11, is put in No. 11 (unconfirmed); Nura
+// District is in No. 12, Balkhash town in No. 19), No. 18 is the rest of
+// its region, and the grouping is synthetic for the others. Konaev, the seat of No. 11, is put in No. 11 (unconfirmed); Nura
 // District, split from Esil District in December 2022, in No. 2 with it
 // (inferred, not confirmed).
 var smds2023 = []smd{
@@ -1065,8 +1065,8 @@ var smds2023 = []smd{
 	{15, "KZ-31", "Taraz", []string{"Taraz", "Baizak District", "Zhualy District", "Talas District", "Sarysu District", "Moiynkum District"}},
 	{16, "KZ-31", "Shu", []string{"Zhambyl District", "Korday District", "Merki District", "Turar Ryskulov District", "Shu District"}},
 	{17, "KZ-33", "Taldykorgan", nil},
-	{18, "KZ-35", "Karaganda", []string{"Karaganda", "Balkhash", "Priozersk", "Saran", "Shakhtinsk", "Bukhar-Zhyrau District", "Osakarov District"}},
-	{19, "KZ-35", "Temirtau", []string{"Temirtau", "Abay District", "Aktogay District", "Karkaraly District", "Nura District", "Shet District"}},
+	{18, "KZ-35", "Karaganda", []string{"Karaganda", "Bukhar-Zhyrau District", "Osakarov District"}},
+	{19, "KZ-35", "Temirtau", []string{"Temirtau", "Balkhash", "Priozersk", "Saran", "Shakhtinsk", "Abay District", "Aktogay District", "Karkaraly District", "Nura District", "Shet District"}},
 	{20, "KZ-39", "Kostanay", nil},
 	{21, "KZ-43", "Kyzylorda", nil},
 	{22, "KZ-47", "Aktau", nil},
@@ -1237,7 +1237,7 @@ func kz2023(g *geography) []byte {
 		"Выборы депутатов Мажилиса Парламента и маслихатов Республики Казахстан, 2023",
 		"Elections to the Mazhilis of the Parliament and to the maslikhats of the Republic of Kazakhstan, 2023",
 		"2023-03-19",
-		"Regions, districts and cities as of March 2023, parties, the seats of the Mazhilis, the 12,035,578 voters on the lists (CEC) and the list seats of five regional maslikhats are real (KAZAKHSTAN.md, kz/regions.csv, kz/districts.csv and kz/SOURCES.md of the project's reference files, and the project's research on the official results). Precincts and their voters below the regions, the grouping of districts into the single-member districts of Jambyl, Karaganda (No. 18) and Turkistan, the candidates and the list seats of the other fifteen maslikhats are synthetic or estimated; see README.md.")
+		"Regions, districts and cities as of March 2023, parties, the seats of the Mazhilis, the 12,035,578 voters on the lists (CEC) and the list seats of five regional maslikhats are real (KAZAKHSTAN.md, kz/regions.csv, kz/districts.csv and kz/SOURCES.md of the project's reference files, and the project's research on the official results). Precincts and their voters below the regions, the grouping of districts into the single-member districts of Jambyl and Turkistan, the candidates and the list seats of the other fifteen maslikhats are synthetic or estimated; see README.md.")
 	w.line(0, "contests:")
 	w.comment(1, "The Mazhilis party list: 69 seats, 5% threshold (preset kz-mazhilis-2023). Every precinct votes in it.")
 	w.line(1, "- id: mazhilis-list")

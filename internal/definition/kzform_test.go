@@ -176,6 +176,13 @@ func TestKazakh2023Geography(t *testing.T) {
 			t.Errorf("%s holds Balkhash District (%s): %v, want %v", n, balkhash, got, want)
 		}
 	}
+	// Balkhash town, Priozersk, Saran and Shakhtinsk are in No. 19 with
+	// Temirtau; No. 18 is Karaganda with two districts.
+	for _, town := range []string{"Balkhash", "Priozersk", "Saran", "Shakhtinsk", "Temirtau"} {
+		if id := byName["KZ-35/"+town]; !slices.Contains(e.Contest("mazhilis-smd-19").Areas, id) {
+			t.Errorf("%s (%s) is not in district No. 19", town, id)
+		}
+	}
 	for _, c := range e.Contests {
 		if !strings.HasPrefix(c.ID, "mazhilis-smd-") {
 			continue
