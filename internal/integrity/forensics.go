@@ -21,6 +21,10 @@ const (
 	lineBothMarked = "both_marked"
 )
 
+// lineFound holds the ballots found in the boxes on a form whose took_part
+// is the voters who received ballots (the Kazakh examples).
+const lineFound = "found"
+
 // issuedParts are the lines of a Russian-style protocol whose sum is the
 // ballots issued, when the form has no single "issued" line.
 var issuedParts = []string{"issued_early", "issued_station", "issued_outside"}
@@ -73,6 +77,7 @@ func contest(e *election.Election, id string) (*dauys.Contest, error) {
 // lines make up the turnout numerator and the options.
 type lineMap struct {
 	issued  []string // summed; empty means took_part
+	cast    string   // the ballots found in the boxes: found, else took_part
 	options []string // line names, in the order of names
 	names   []string // option names for forensics.Input
 }
@@ -82,7 +87,10 @@ func newLineMap(e *election.Election, c *dauys.Contest) lineMap {
 	for _, l := range e.Validator(c.ID).Lines() {
 		has[l.Name] = true
 	}
-	var m lineMap
+	m := lineMap{cast: "took_part"}
+	if has[lineFound] {
+		m.cast = lineFound
+	}
 	switch {
 	case has["issued"]:
 		m.issued = []string{"issued"}
@@ -134,7 +142,7 @@ func (m lineMap) precinct(e *election.Election, p *dauys.Protocol) forensics.Pre
 		Region:     region(e, p.Area),
 		Registered: p.Lines["registered"],
 		Issued:     m.turnoutNumerator(p.Lines),
-		Cast:       p.Lines["took_part"],
+		Cast:       p.Lines[m.cast],
 		Invalid:    p.Lines["invalid"],
 		Options:    opts,
 	}
@@ -242,7 +250,7 @@ func CrossContestCheck(ctx context.Context, store Protocols, e *election.Electio
 			issued[p.Area], took[p.Area] = map[string]int64{}, map[string]int64{}
 		}
 		issued[p.Area][p.Contest] = m.turnoutNumerator(p.Lines)
-		took[p.Area][p.Contest] = p.Lines["took_part"]
+		took[p.Area][p.Contest] = p.Lines[m.cast]
 		return nil
 	})
 	if err != nil {

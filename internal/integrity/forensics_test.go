@@ -32,8 +32,8 @@ func TestForensicsMatchesDirectComputation(t *testing.T) {
 	for _, s := range in {
 		l := s.Lines
 		direct.Precincts = append(direct.Precincts, forensics.Precinct{
-			Area: s.Area, Region: v.region(s.Area), Registered: l["registered"], Issued: l["issued"],
-			Cast: l["took_part"], Invalid: l["invalid"], Options: []int64{l["yes"], l["no"], l["both_marked"]},
+			Area: s.Area, Region: v.region(s.Area), Registered: l["registered"], Issued: l["took_part"],
+			Cast: l["found_stationary"] + l["found_mobile"], Invalid: l["invalid"], Options: []int64{l["yes"], l["no"], l["both_marked"]},
 		})
 	}
 	cfg := forensics.Config{Seed: 42}
@@ -76,6 +76,16 @@ func TestForensicsLines(t *testing.T) {
 			name:  "issued line",
 			lines: []string{"registered", "issued", "took_part", "invalid", "against_all"}, kind: dauys.KindList, options: []string{"a", "b"},
 			values: map[string]int64{"registered": 1000, "issued": 612, "took_part": 610, "invalid": 10, "against_all": 20,
+				"option:a": 380, "option:b": 200},
+			wantOpt: []string{"a", "b", "against_all"},
+			want:    forensics.Precinct{Registered: 1000, Issued: 612, Cast: 610, Invalid: 10, Options: []int64{380, 200, 20}},
+		},
+		{
+			// The Kazakh form: took_part is the voters who received
+			// ballots, found the ballots in the boxes.
+			name:  "took part and found",
+			lines: []string{"registered", "took_part", "found", "invalid", "against_all"}, kind: dauys.KindList, options: []string{"a", "b"},
+			values: map[string]int64{"registered": 1000, "took_part": 612, "found": 610, "invalid": 10, "against_all": 20,
 				"option:a": 380, "option:b": 200},
 			wantOpt: []string{"a", "b", "against_all"},
 			want:    forensics.Precinct{Registered: 1000, Issued: 612, Cast: 610, Invalid: 10, Options: []int64{380, 200, 20}},
@@ -195,7 +205,7 @@ func TestCrossContest(t *testing.T) {
 	}
 	var smd intake.Submission
 	for _, s := range astana {
-		if c := v.e.Contest(s.Contest); c.Kind == dauys.KindPlurality && s.Lines["cancelled"] >= 5 && s.Lines["issued"]+5 <= s.Lines["registered"] {
+		if c := v.e.Contest(s.Contest); c.Kind == dauys.KindPlurality && s.Lines["cancelled"] >= 5 && s.Lines["took_part"]+5 <= s.Lines["registered"] {
 			smd = s
 			break
 		}
@@ -205,7 +215,7 @@ func TestCrossContest(t *testing.T) {
 	for k, n := range smd.Lines {
 		fix.Lines[k] = n
 	}
-	fix.Lines["issued"] += 5
+	fix.Lines["took_part"] += 5 // voters who received ballots
 	fix.Lines["cancelled"] -= 5
 	fix.Amendment, fix.Reason = true, "test: five more ballots issued in one contest"
 	v.submit(t, []intake.Submission{fix})

@@ -103,6 +103,9 @@ func PlanAudit(ctx context.Context, store Protocols, e *election.Election, conte
 	}
 
 	choices := auditChoices(e, c)
+	// The ballots of a batch are those in its boxes: found where the form
+	// has that line (took_part is then the voters who received ballots).
+	cast := newLineMap(e, c).cast
 	totals := map[string]int64{}
 	lines := map[string]int64{}
 	var manifest []rla.ManifestBatch
@@ -117,7 +120,7 @@ func PlanAudit(ctx context.Context, store Protocols, e *election.Election, conte
 		for k, v := range p.Lines {
 			lines[k] += v
 		}
-		took := p.Lines["took_part"]
+		took := p.Lines[cast]
 		manifest = append(manifest, rla.ManifestBatch{ID: p.Area, Ballots: took})
 		batches = append(batches, rla.Batch{ID: p.Area, Ballots: took, Reported: rla.Tally{c.ID: votes}})
 		return nil
@@ -135,7 +138,7 @@ func PlanAudit(ctx context.Context, store Protocols, e *election.Election, conte
 	if err != nil {
 		return nil, err
 	}
-	ac := rla.Contest{Name: c.ID, Reported: totals, BallotsCast: lines["took_part"]}
+	ac := rla.Contest{Name: c.ID, Reported: totals, BallotsCast: lines[cast]}
 	isWinner := map[string]bool{}
 	for _, w := range winners {
 		isWinner[w] = true

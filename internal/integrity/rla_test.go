@@ -43,8 +43,10 @@ func TestAuditReferendum(t *testing.T) {
 	}
 	v.submit(t, subs[len(subs)-1:])
 	lines := map[string]map[string]int64{}
+	var inBoxes int64 // the ballots found in the boxes, the audit's ballots
 	for _, s := range subs {
 		lines[s.Area] = s.Lines
+		inBoxes += s.Lines["found_stationary"] + s.Lines["found_mobile"]
 	}
 
 	for _, method := range []rla.Method{rla.MethodBravo, rla.MethodMacro} {
@@ -57,6 +59,9 @@ func TestAuditReferendum(t *testing.T) {
 				t.Errorf("choices %v, want %v", a.Choices, want)
 			}
 			c := a.Plan.Contests[0]
+			if c.BallotsCast != inBoxes {
+				t.Errorf("%d ballots cast, want the %d found in the boxes", c.BallotsCast, inBoxes)
+			}
 			if !reflect.DeepEqual(c.Winners, []string{"yes"}) || !reflect.DeepEqual(c.Losers, []string{"no"}) || a.Plan.SampleSize <= 0 {
 				t.Fatalf("plan %+v", a.Plan.Contests)
 			}
