@@ -9,6 +9,7 @@ import (
 	"github.com/dauys/dauys"
 	"github.com/dauys/dauys/internal/election"
 	"github.com/dauys/dauys/internal/forensics"
+	"github.com/dauys/dauys/internal/rules"
 )
 
 // Pseudo-options that forensics.Input carries after the contest's own
@@ -20,10 +21,6 @@ const (
 	lineAgainstAll = "against_all"
 	lineBothMarked = "both_marked"
 )
-
-// issuedParts are the lines of a Russian-style protocol whose sum is the
-// ballots issued, when the form has no single "issued" line.
-var issuedParts = []string{"issued_early", "issued_station", "issued_outside"}
 
 // DefaultContest returns the contest forensics looks at when none is named:
 // the first list, majority or referendum contest that covers the whole
@@ -69,10 +66,9 @@ func contest(e *election.Election, id string) (*dauys.Contest, error) {
 	return c, nil
 }
 
-// lineMap is the reading of one contest's form that forensics needs: which
-// lines make up the turnout numerator and the options.
+// lineMap is the reading of one contest's form that forensics needs: the
+// lines of the options.
 type lineMap struct {
-	issued  []string // summed; empty means took_part
 	options []string // line names, in the order of names
 	names   []string // option names for forensics.Input
 }
@@ -83,16 +79,6 @@ func newLineMap(e *election.Election, c *dauys.Contest) lineMap {
 		has[l.Name] = true
 	}
 	var m lineMap
-	switch {
-	case has["issued"]:
-		m.issued = []string{"issued"}
-	default:
-		for _, p := range issuedParts {
-			if has[p] {
-				m.issued = append(m.issued, p)
-			}
-		}
-	}
 	if c.Kind == dauys.KindReferendum {
 		m.options = []string{"yes", "no"}
 		m.names = []string{"yes", "no"}
@@ -111,17 +97,15 @@ func newLineMap(e *election.Election, c *dauys.Contest) lineMap {
 	return m
 }
 
-// turnoutNumerator returns the ballots issued: the "issued" line, else the
-// sum of the issued_* lines, else the ballots found in the boxes.
-func (m lineMap) turnoutNumerator(lines map[string]int64) int64 {
-	if len(m.issued) == 0 {
-		return lines["took_part"]
+// turnoutNumerator returns the ballots issued as the rules engine reads
+// them (rules.Issued: the "issued" line, else the sum of the issued_*
+// lines), else the ballots found in the boxes: the numerator of an
+// election's turnout on the site and in dauys decide.
+func turnoutNumerator(lines map[string]int64) int64 {
+	if n := rules.Issued(lines); n > 0 {
+		return n
 	}
-	var n int64
-	for _, l := range m.issued {
-		n += lines[l]
-	}
-	return n
+	return lines["took_part"]
 }
 
 func (m lineMap) precinct(e *election.Election, p *dauys.Protocol) forensics.Precinct {
@@ -133,7 +117,7 @@ func (m lineMap) precinct(e *election.Election, p *dauys.Protocol) forensics.Pre
 		Area:       p.Area,
 		Region:     region(e, p.Area),
 		Registered: p.Lines["registered"],
-		Issued:     m.turnoutNumerator(p.Lines),
+		Issued:     turnoutNumerator(p.Lines),
 		Cast:       p.Lines["took_part"],
 		Invalid:    p.Lines["invalid"],
 		Options:    opts,
@@ -226,22 +210,20 @@ func CrossContestCheck(ctx context.Context, store Protocols, e *election.Electio
 	if len(e.Contests) < 2 {
 		return out, nil
 	}
-	maps := map[string]lineMap{}
-	for i := range e.Contests {
-		c := &e.Contests[i]
-		maps[c.ID] = newLineMap(e, c)
+	defined := map[string]bool{}
+	for _, c := range e.Contests {
+		defined[c.ID] = true
 	}
 	issued := map[string]map[string]int64{}
 	took := map[string]map[string]int64{}
 	err := store.EachProtocol(ctx, e.ID, "", func(p *dauys.Protocol) error {
-		m, ok := maps[p.Contest]
-		if !ok {
+		if !defined[p.Contest] {
 			return nil
 		}
 		if issued[p.Area] == nil {
 			issued[p.Area], took[p.Area] = map[string]int64{}, map[string]int64{}
 		}
-		issued[p.Area][p.Contest] = m.turnoutNumerator(p.Lines)
+		issued[p.Area][p.Contest] = turnoutNumerator(p.Lines)
 		took[p.Area][p.Contest] = p.Lines["took_part"]
 		return nil
 	})
