@@ -12,6 +12,7 @@ import (
 
 	"github.com/dauys/dauys"
 	"github.com/dauys/dauys/internal/election"
+	"github.com/dauys/dauys/internal/rules"
 	"github.com/dauys/dauys/internal/tally"
 	"github.com/dauys/dauys/internal/tlog"
 )
@@ -628,10 +629,15 @@ type figures struct {
 	RegisteredReported            string
 }
 
+// figuresOf gives an area's key figures. The voters who took part and the
+// turnout are the CEC's: for an election those who received ballots
+// (rules.TurnoutVoters), the numerator the rules engine and the integrity
+// page use too.
 func (rc *renderCtx) figuresOf(c *dauys.Contest, lines map[string]int64, p tally.Progress) *figures {
+	voters := rules.TurnoutVoters(c.Kind, lines)
 	return &figures{Contest: rc.L.Name(c.Name),
 		Registered: rc.L.N(p.RegisteredExpected), RegisteredReported: rc.L.N(lines["registered"]),
-		TookPart: rc.L.N(lines["took_part"]), Turnout: rc.L.Pct(lines["took_part"], lines["registered"]),
+		TookPart: rc.L.N(voters), Turnout: rc.L.Pct(voters, lines["registered"]),
 		Reported: p.Reported, Expected: p.Expected, ReportedText: rc.L.N(p.Reported), ExpectedText: rc.L.N(p.Expected),
 		ReportedPct: rc.L.PctD(p.Reported, p.Expected, 1)}
 }
