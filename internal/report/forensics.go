@@ -119,8 +119,8 @@ func Forensics(w io.Writer, e *dauys.Election, area func(id string) *dauys.Area,
 		tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 		fmt.Fprintf(tw, "  precinct\tregistered\tturnout\tleader\tinvalid\tsignals\n")
 		for _, p := range o.Precincts[:min(len(o.Precincts), 10)] {
-			fmt.Fprintf(tw, "  %s\t%s\t%.2f%%\t%.2f%%\t%.2f%%\t%s\n", p.Area, dauys.Thousands(p.Registered), p.TurnoutPercent, p.LeaderSharePercent,
-				p.InvalidSharePercent, strings.Join(p.Signals, ", "))
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\n", p.Area, dauys.Thousands(p.Registered), sharePercent(p.Issued, p.Registered),
+				sharePercent(p.LeaderVotes, p.Cast), sharePercent(p.Invalid, p.Cast), strings.Join(p.Signals, ", "))
 		}
 		tw.Flush()
 		if len(o.Precincts) > 10 {
