@@ -204,3 +204,29 @@ func get(t *testing.T, url string) []byte {
 	}
 	return b
 }
+
+// TestListSharesOfTookPart: a list whose shares are of all who took part
+// (testdata/list-took-part: Alpha 500 and Beta 300 of 1,000 who took part)
+// shows them so on every card and table of the site, 50.00% and 30.00% as
+// in the rules engine's explanation, not of the valid votes (62.50% and
+// 37.50%).
+func TestListSharesOfTookPart(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "dauys.db")
+	mustRun(t, "init", "--db", db)
+	mustRun(t, "election", "import", "--db", db, "testdata/list-took-part")
+	mustRun(t, "protocols", "import", "--db", db, "--election", "list-took-part", "testdata/list-took-part/protocol.csv")
+	base := "http://" + startServe(t, "--db", db)
+	for _, path := range []string{"/en/e/list-took-part/index.html", "/en/e/list-took-part/c/list.html", "/en/e/list-took-part/a/LT.html"} {
+		page := string(get(t, base+path))
+		for _, s := range []string{">50.00%<", ">30.00%<"} {
+			if !strings.Contains(page, s) {
+				t.Errorf("%s lacks the share %s", path, s)
+			}
+		}
+		for _, s := range []string{"62.50%", "37.50%"} {
+			if strings.Contains(page, s) {
+				t.Errorf("%s shows %s, a share of the valid votes", path, s)
+			}
+		}
+	}
+}
