@@ -18,7 +18,7 @@ func explainBases(r Rules, in Input, o *Outcome) {
 	c := in.Total
 	ex := &o.Explanation
 	if c.Registered > 0 {
-		t := shareOf(c.turnoutVoters(o.Kind), c.Registered)
+		t := shareOf(c.TurnoutVoters(o.Kind), c.Registered)
 		ex.Turnout = &t
 		who := "voters who took part"
 		switch {

@@ -106,9 +106,9 @@ func (c Counts) validate(where string, options int, optional bool) error {
 	return nil
 }
 
-// turnoutVoters returns the numerator of the turnout of a contest of the kind: the voters who received
+// TurnoutVoters returns the numerator of the turnout of a contest of the kind: the voters who received
 // ballots where the protocol counts them apart (elections), else those who took part.
-func (c Counts) turnoutVoters(kind Kind) int64 {
+func (c Counts) TurnoutVoters(kind Kind) int64 {
 	if kind != KindReferendum && c.Issued > 0 {
 		return c.Issued
 	}

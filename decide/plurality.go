@@ -74,7 +74,7 @@ func decidePlurality(r Rules, in Input, order tieOrder) (*Outcome, error) {
 	p := &PluralityExplanation{
 		Seats: r.Seats, Valid: valid, AgainstAll: c.AgainstAll, AgainstAllShare: shareOf(c.AgainstAll, valid),
 		AgainstAllRule: r.againstAllRule(), Registered: c.Registered, TookPart: c.TookPart,
-		Turnout: shareOf(c.turnoutVoters(KindPlurality), c.Registered), TurnoutMet: true,
+		Turnout: shareOf(c.TurnoutVoters(KindPlurality), c.Registered), TurnoutMet: true,
 	}
 	ex.Plurality = p
 	if r.MinTurnout != nil {
@@ -82,7 +82,7 @@ func decidePlurality(r Rules, in Input, order tieOrder) (*Outcome, error) {
 			return nil, invalidInput(fmt.Sprintf("took_part (%d) is less than the ballots counted (%d); a minimum turnout needs the took_part and registered lines", c.TookPart, accounted))
 		}
 		p.MinTurnout = percentString(r.MinTurnout)
-		p.TurnoutMet = c.Registered > 0 && atLeastPercent(c.turnoutVoters(KindPlurality), c.Registered, r.MinTurnout, false)
+		p.TurnoutMet = c.Registered > 0 && atLeastPercent(c.TurnoutVoters(KindPlurality), c.Registered, r.MinTurnout, false)
 	}
 
 	ranked := rankByVotes(c.Options, order)

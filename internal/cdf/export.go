@@ -774,21 +774,16 @@ func (x *exporter) ballotCounts(ballots map[string]map[string][]contestLine) []B
 // seatsWon decides a contest on its totals and returns the seats of each
 // option.
 func seatsWon(c *dauys.Contest, lines map[string]int64) ([]int, error) {
-	rules, err := rules.For(c)
+	r, err := rules.For(c)
 	if err != nil {
 		return nil, err
 	}
-	in := decide.Input{Total: decide.Counts{
-		Registered: lines["registered"], TookPart: lines["took_part"], Invalid: lines["invalid"],
-		AgainstAll: lines["against_all"], BothMarked: lines["both_marked"], Yes: lines["yes"], No: lines["no"],
-	}}
+	in := rules.Input(c, lines)
 	index := map[string]int{}
 	for i, o := range c.Options {
-		in.Options = append(in.Options, o.ID)
-		in.Total.Options = append(in.Total.Options, lines[dauys.OptionLinePrefix+o.ID])
 		index[o.ID] = i
 	}
-	out, err := decide.Decide(rules, in)
+	out, err := decide.Decide(r, in)
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/dauys/dauys"
 	"github.com/dauys/dauys/internal/election"
 	"github.com/dauys/dauys/internal/forensics"
+	"github.com/dauys/dauys/internal/rules"
 )
 
 // Pseudo-options that forensics.Input carries after the contest's own
@@ -24,10 +25,6 @@ const (
 // lineFound holds the ballots found in the boxes on a form whose took_part
 // is the voters who received ballots (the Kazakh examples).
 const lineFound = "found"
-
-// issuedParts are the lines of a Russian-style protocol whose sum is the
-// ballots issued, when the form has no single "issued" line.
-var issuedParts = []string{"issued_early", "issued_station", "issued_outside"}
 
 // DefaultContest returns the contest forensics looks at when none is named:
 // the first list, majority or referendum contest that covers the whole
@@ -73,10 +70,9 @@ func contest(e *election.Election, id string) (*dauys.Contest, error) {
 	return c, nil
 }
 
-// lineMap is the reading of one contest's form that forensics needs: which
-// lines make up the turnout numerator and the options.
+// lineMap is the reading of one contest's form that forensics needs: the
+// lines of the options.
 type lineMap struct {
-	issued  []string // summed; empty means took_part
 	cast    string   // the ballots found in the boxes: found, else took_part
 	options []string // line names, in the order of names
 	names   []string // option names for forensics.Input
@@ -90,16 +86,6 @@ func newLineMap(e *election.Election, c *dauys.Contest) lineMap {
 	m := lineMap{cast: "took_part"}
 	if has[lineFound] {
 		m.cast = lineFound
-	}
-	switch {
-	case has["issued"]:
-		m.issued = []string{"issued"}
-	default:
-		for _, p := range issuedParts {
-			if has[p] {
-				m.issued = append(m.issued, p)
-			}
-		}
 	}
 	if c.Kind == dauys.KindReferendum {
 		m.options = []string{"yes", "no"}
@@ -119,17 +105,15 @@ func newLineMap(e *election.Election, c *dauys.Contest) lineMap {
 	return m
 }
 
-// turnoutNumerator returns the ballots issued: the "issued" line, else the
-// sum of the issued_* lines, else the ballots found in the boxes.
-func (m lineMap) turnoutNumerator(lines map[string]int64) int64 {
-	if len(m.issued) == 0 {
-		return lines["took_part"]
+// turnoutNumerator returns the ballots issued as the rules engine reads
+// them (rules.Issued: the "issued" line, else the sum of the issued_*
+// lines), else the ballots found in the boxes: the numerator of an
+// election's turnout on the site and in dauys decide.
+func turnoutNumerator(lines map[string]int64) int64 {
+	if n := rules.Issued(lines); n > 0 {
+		return n
 	}
-	var n int64
-	for _, l := range m.issued {
-		n += lines[l]
-	}
-	return n
+	return lines["took_part"]
 }
 
 func (m lineMap) precinct(e *election.Election, p *dauys.Protocol) forensics.Precinct {
@@ -141,7 +125,7 @@ func (m lineMap) precinct(e *election.Election, p *dauys.Protocol) forensics.Pre
 		Area:       p.Area,
 		Region:     region(e, p.Area),
 		Registered: p.Lines["registered"],
-		Issued:     m.turnoutNumerator(p.Lines),
+		Issued:     turnoutNumerator(p.Lines),
 		Cast:       p.Lines[m.cast],
 		Invalid:    p.Lines["invalid"],
 		Options:    opts,
@@ -249,7 +233,7 @@ func CrossContestCheck(ctx context.Context, store Protocols, e *election.Electio
 		if issued[p.Area] == nil {
 			issued[p.Area], took[p.Area] = map[string]int64{}, map[string]int64{}
 		}
-		issued[p.Area][p.Contest] = m.turnoutNumerator(p.Lines)
+		issued[p.Area][p.Contest] = turnoutNumerator(p.Lines)
 		took[p.Area][p.Contest] = p.Lines[m.cast]
 		return nil
 	})

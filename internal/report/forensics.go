@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/dauys/dauys"
+	"github.com/dauys/dauys/decide"
 	"github.com/dauys/dauys/internal/forensics"
 	"github.com/dauys/dauys/internal/integrity"
 )
@@ -118,8 +119,8 @@ func Forensics(w io.Writer, e *dauys.Election, area func(id string) *dauys.Area,
 		tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 		fmt.Fprintf(tw, "  precinct\tregistered\tturnout\tleader\tinvalid\tsignals\n")
 		for _, p := range o.Precincts[:min(len(o.Precincts), 10)] {
-			fmt.Fprintf(tw, "  %s\t%s\t%.2f%%\t%.2f%%\t%.2f%%\t%s\n", p.Area, dauys.Thousands(p.Registered), p.TurnoutPercent, p.LeaderSharePercent,
-				p.InvalidSharePercent, strings.Join(p.Signals, ", "))
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\n", p.Area, dauys.Thousands(p.Registered), sharePercent(p.Issued, p.Registered),
+				sharePercent(p.LeaderVotes, p.Cast), sharePercent(p.Invalid, p.Cast), strings.Join(p.Signals, ", "))
 		}
 		tw.Flush()
 		if len(o.Precincts) > 10 {
@@ -166,12 +167,14 @@ func decimal1(x float64) string {
 	return fmt.Sprintf("%s.%d", dauys.Thousands(int64(whole)), tenth)
 }
 
-// sharePercent writes part/whole as a percentage for reading (never for a decision).
+// sharePercent writes part/whole as a percentage rounded as every surface
+// rounds a share (decide.Percent: half up to the hundredth, from the exact
+// fraction), so that a turnout here reads as on the site.
 func sharePercent(part, whole int64) string {
 	if whole <= 0 {
 		return "n/a"
 	}
-	return strconv.FormatFloat(100*float64(part)/float64(whole), 'f', 1, 64) + "%"
+	return decide.Percent(part, whole) + "%"
 }
 
 // sdMultiple writes how many standard deviations excess is.

@@ -133,6 +133,17 @@ func Issued(lines map[string]int64) int64 {
 	return n
 }
 
+// TurnoutVoters returns the numerator of a contest's turnout as the CEC
+// publishes it, from its summed lines: for an election the voters who
+// received ballots (Issued), or took_part where the form does not count
+// them apart; for a referendum those who took part. It is the rules
+// engine's own choice (decide.Counts.TurnoutVoters), so that a turnout on
+// any surface equals the one in the outcome.
+func TurnoutVoters(kind string, lines map[string]int64) int64 {
+	k := decide.Counts{TookPart: lines["took_part"], Issued: Issued(lines)}
+	return k.TurnoutVoters(decide.Kind(kind))
+}
+
 // applyExtra sets the referendum and majority rules a definition may spell
 // out instead of naming a preset.
 func applyExtra(r *decide.Rules, spec dauys.Rules) error {

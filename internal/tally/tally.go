@@ -178,15 +178,24 @@ func withoutPseudo(m map[string]int64) map[string]int64 {
 // Children returns the summed lines of a contest in each child of an area,
 // for drill-down tables and maps.
 func (t *Tally) Children(ctx context.Context, election, contest, area string) (map[string]map[string]int64, error) {
-	e, err := t.elections.Load(ctx, election)
+	e, c, err := t.contest(ctx, election, contest)
 	if err != nil {
 		return nil, err
 	}
+	return t.areaLines(ctx, e, c, e.Tree.Children(area))
+}
+
+// contest loads an election and finds one of its contests.
+func (t *Tally) contest(ctx context.Context, election, contest string) (*election.Election, *dauys.Contest, error) {
+	e, err := t.elections.Load(ctx, election)
+	if err != nil {
+		return nil, nil, err
+	}
 	c := e.Contest(contest)
 	if c == nil {
-		return nil, dauys.Errorf(dauys.ENOTFOUND, "contest %q does not exist", contest)
+		return nil, nil, dauys.Errorf(dauys.ENOTFOUND, "contest %q does not exist", contest)
 	}
-	return t.areaLines(ctx, e, c, e.Tree.Children(area))
+	return e, c, nil
 }
 
 // areaLines returns the summed lines of a contest in each area, reading

@@ -7,6 +7,7 @@ import (
 
 	"github.com/dauys/dauys"
 	"github.com/dauys/dauys/internal/election"
+	"github.com/dauys/dauys/internal/rules"
 )
 
 // This file answers the questions the public results site asks beyond
@@ -26,13 +27,9 @@ type AreaResult struct {
 // reported in each. Children with nothing reported are included with empty
 // lines, so that a table or map shows them as waiting.
 func (t *Tally) ChildResults(ctx context.Context, election, contest, area string) ([]AreaResult, error) {
-	e, err := t.elections.Load(ctx, election)
+	e, c, err := t.contest(ctx, election, contest)
 	if err != nil {
 		return nil, err
-	}
-	c := e.Contest(contest)
-	if c == nil {
-		return nil, dauys.Errorf(dauys.ENOTFOUND, "contest %q does not exist", contest)
 	}
 	if area == "" {
 		area = e.Tree.Root()
@@ -46,13 +43,9 @@ func (t *Tally) ChildResults(ctx context.Context, election, contest, area string
 // AreaResults is ChildResults for a list of areas of the election, such as
 // the areas a single-member district is made of.
 func (t *Tally) AreaResults(ctx context.Context, election, contest string, areas []string) ([]AreaResult, error) {
-	e, err := t.elections.Load(ctx, election)
+	e, c, err := t.contest(ctx, election, contest)
 	if err != nil {
 		return nil, err
-	}
-	c := e.Contest(contest)
-	if c == nil {
-		return nil, dauys.Errorf(dauys.ENOTFOUND, "contest %q does not exist", contest)
 	}
 	return t.results(ctx, e, c, areas)
 }
@@ -85,12 +78,16 @@ func (t *Tally) results(ctx context.Context, e *election.Election, c *dauys.Cont
 
 // HistoryPoint is the state of a contest's count at a moment of the night:
 // the precincts whose protocols had arrived by then, their registered
-// voters and the voters who took part there.
+// voters, the voters who took part there and the numerator of the turnout
+// as the CEC computes it (rules.TurnoutVoters: for an election the voters
+// who received ballots), so that the turnout through the night ends at the
+// turnout of the results.
 type HistoryPoint struct {
-	At         time.Time `json:"at"`
-	Reported   int64     `json:"precincts_reported"`
-	Registered int64     `json:"registered_reported"`
-	TookPart   int64     `json:"took_part"`
+	At            time.Time `json:"at"`
+	Reported      int64     `json:"precincts_reported"`
+	Registered    int64     `json:"registered_reported"`
+	TookPart      int64     `json:"took_part"`
+	TurnoutVoters int64     `json:"turnout_voters"`
 }
 
 // History returns the progress of a contest's count over time, one point
@@ -98,18 +95,25 @@ type HistoryPoint struct {
 // first version; its numbers are those of its current version, so that the
 // last point equals the running totals.
 func (t *Tally) History(ctx context.Context, election, contest string) ([]HistoryPoint, error) {
+	_, c, err := t.contest(ctx, election, contest)
+	if err != nil {
+		return nil, err
+	}
 	type arrival struct {
-		at                 time.Time
-		registered, voters int64
+		at                            time.Time
+		registered, tookPart, turnout int64
+	}
+	arrivalOf := func(at time.Time, p *dauys.Protocol) arrival {
+		return arrival{at, p.Lines["registered"], p.Lines["took_part"], rules.TurnoutVoters(c.Kind, p.Lines)}
 	}
 	var arrivals []arrival
 	var amended []*dauys.Protocol
-	err := t.store.EachProtocol(ctx, election, contest, func(p *dauys.Protocol) error {
+	err = t.store.EachProtocol(ctx, election, contest, func(p *dauys.Protocol) error {
 		if p.Version > 1 {
 			amended = append(amended, p)
 			return nil
 		}
-		arrivals = append(arrivals, arrival{p.ReceivedAt, p.Lines["registered"], p.Lines["took_part"]})
+		arrivals = append(arrivals, arrivalOf(p.ReceivedAt, p))
 		return nil
 	})
 	if err != nil {
@@ -124,15 +128,16 @@ func (t *Tally) History(ctx context.Context, election, contest string) ([]Histor
 		if len(vs) > 0 {
 			at = vs[0].ReceivedAt
 		}
-		arrivals = append(arrivals, arrival{at, p.Lines["registered"], p.Lines["took_part"]})
+		arrivals = append(arrivals, arrivalOf(at, p))
 	}
 	sort.SliceStable(arrivals, func(i, j int) bool { return arrivals[i].at.Before(arrivals[j].at) })
 	var out []HistoryPoint
 	var cur HistoryPoint
 	for _, a := range arrivals {
 		registered, ok1 := dauys.AddCounts(cur.Registered, a.registered)
-		voters, ok2 := dauys.AddCounts(cur.TookPart, a.voters)
-		if !ok1 || !ok2 {
+		took, ok2 := dauys.AddCounts(cur.TookPart, a.tookPart)
+		voters, ok3 := dauys.AddCounts(cur.TurnoutVoters, a.turnout)
+		if !ok1 || !ok2 || !ok3 {
 			// Only counts stored before dauys.MaxCount bounded them can
 			// get here: the history stops where they cannot be added, the
 			// chart shows what came before, and the totals' own error says
@@ -144,7 +149,7 @@ func (t *Tally) History(ctx context.Context, election, contest string) ([]Histor
 		}
 		cur.At = a.at
 		cur.Reported++
-		cur.Registered, cur.TookPart = registered, voters
+		cur.Registered, cur.TookPart, cur.TurnoutVoters = registered, took, voters
 		out = append(out, cur)
 	}
 	return out, nil

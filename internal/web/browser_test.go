@@ -16,6 +16,7 @@ import (
 
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+	"github.com/dauys/dauys/decide"
 	"github.com/dauys/dauys/internal/httpapi"
 	"github.com/dauys/dauys/internal/intake"
 	"github.com/dauys/dauys/internal/web"
@@ -323,6 +324,11 @@ type apiResults struct {
 				Option string `json:"option"`
 				Seats  int    `json:"seats"`
 			} `json:"seats"`
+			Explanation struct {
+				Turnout *struct {
+					PercentHundredths string `json:"percent_hundredths"`
+				} `json:"turnout"`
+			} `json:"explanation"`
 		} `json:"outcome"`
 		Protocol *struct {
 			Lines map[string]int64 `json:"lines"`
@@ -366,14 +372,23 @@ func (b *browser) checkFigures(area string) {
 	b.t.Helper()
 	r := b.results(area)
 	c := r.Contests[r.contest(b.t, "mazhilis-list")]
+	// "Took part" and the turnout are the CEC's: the voters who received
+	// ballots (the issued line), not the ballots found in the boxes.
 	for _, f := range []struct {
 		key  string
 		want int64
-	}{{"took_part", c.Lines["took_part"]}, {"registered", c.Lines["registered"]}} {
+	}{{"took_part", c.Lines["issued"]}, {"registered", c.Lines["registered"]}} {
 		text := b.eval(fmt.Sprintf(`document.querySelector('dd[data-k=%q]').textContent`, f.key))
 		if got := digits(text); got != f.want {
 			b.t.Errorf("%s: %s on the screen is %q (%d), the API says %d", area, f.key, text, got, f.want)
 		}
+	}
+	turnout := decide.Percent(c.Lines["issued"], c.Lines["registered"])
+	if o := c.Outcome; o != nil && o.Explanation.Turnout != nil && o.Explanation.Turnout.PercentHundredths != turnout {
+		b.t.Errorf("%s: the API's turnout is %s%%, issued/registered is %s%%", area, o.Explanation.Turnout.PercentHundredths, turnout)
+	}
+	if text := b.eval(`document.querySelector('dd[data-k="turnout"]').textContent`); digits(text) != digits(turnout) {
+		b.t.Errorf("%s: the turnout on the screen is %q, issued/registered is %s%%", area, text, turnout)
 	}
 	reported := b.eval(`document.querySelector('dd[data-k="reported"]').textContent`)
 	if want := fmt.Sprintf("%d/%d", c.Progress.Reported, c.Progress.Expected); !strings.HasPrefix(strings.Map(keepDigitsSlash, reported), want) {

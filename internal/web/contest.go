@@ -181,7 +181,7 @@ func (rc *renderCtx) listView(c *dauys.Contest, cr *tally.ContestResult, o *deci
 	for k, i := range order {
 		l := lines[i]
 		o := rc.option(c, l.Option)
-		row := listRow{Name: rc.optionLabel(c, l.Option), Colour: rc.pal.of(o), Votes: L.N(l.Votes), Share: L.PctOf(l.Share.Percent),
+		row := listRow{Name: rc.optionLabel(c, l.Option), Colour: rc.pal.of(o), Votes: L.N(l.Votes), Share: L.PctOf(l.Share.PercentHundredths),
 			Passed: l.Passed, Admitted: l.Admitted, Seats: l.Seats, RunnerUp: l.Admitted == "runner_up"}
 		if l.Quotient != nil {
 			row.Quotient = L.Dec(l.Quotient.Decimal, 4)
@@ -250,7 +250,7 @@ func (rc *renderCtx) indexRows(ix *decide.Indices) []indexRow {
 		{L.T("IndexLoosemoreHanby"), L.Dec(ix.LoosemoreHanby.Decimal, 2), L.T("IndexLoosemoreHanbyHelp")},
 		{L.T("IndexENPVotes"), L.Dec(ix.EffectivePartiesVotes.Decimal, 2), L.T("IndexENPVotesHelp")},
 		{L.T("IndexENPSeats"), L.Dec(ix.EffectivePartiesSeats.Decimal, 2), L.T("IndexENPSeatsHelp")},
-		{L.T("IndexWasted"), L.PctOf(ix.VotesWithoutSeat.Percent), L.T("IndexWastedHelp")},
+		{L.T("IndexWasted"), L.PctOf(ix.VotesWithoutSeat.PercentHundredths), L.T("IndexWastedHelp")},
 	}
 }
 
@@ -361,7 +361,7 @@ func (rc *renderCtx) whatIf(c *dauys.Contest, lines map[string]int64) *whatIf {
 		{"IndexGallagher", func(ix *decide.Indices) string { return L.Dec(ix.Gallagher.Decimal, 2) }},
 		{"IndexLoosemoreHanby", func(ix *decide.Indices) string { return L.Dec(ix.LoosemoreHanby.Decimal, 2) }},
 		{"IndexENPSeats", func(ix *decide.Indices) string { return L.Dec(ix.EffectivePartiesSeats.Decimal, 2) }},
-		{"IndexWasted", func(ix *decide.Indices) string { return L.PctOf(ix.VotesWithoutSeat.Percent) }},
+		{"IndexWasted", func(ix *decide.Indices) string { return L.PctOf(ix.VotesWithoutSeat.PercentHundredths) }},
 	}
 	for _, x := range idx {
 		row := whatIfRow{Name: L.T(x.id)}
@@ -384,6 +384,7 @@ type candidatesView struct {
 	Status    string
 	Margin    string
 	BothBases bool
+	Caption   string // of the table of both bases, naming the base of the majority
 }
 
 func (rc *renderCtx) candidatesView(c *dauys.Contest, cr *tally.ContestResult, o *decide.Outcome, isFinal bool) *candidatesView {
@@ -398,11 +399,15 @@ func (rc *renderCtx) candidatesView(c *dauys.Contest, cr *tally.ContestResult, o
 	}
 	if len(cands) >= 2 && cands[0].Votes > 0 {
 		d := cands[0].Votes - cands[1].Votes
-		v.Margin = L.T("Margin", "Name", cands[0].Short, "Count", d, "Points", L.Dec(ratio(d, valid, 100, 2), 2))
+		v.Margin = L.T("Margin", "Name", cands[0].Short, "Count", d, "Points", L.Dec(decide.Percent(d, valid), 2))
 	}
 	if m := o.Explanation.Majority; m != nil {
 		v.BothBases = true
-		v.Rule = L.T("MajorityRule", "Base", L.T("Base_"+string(m.Base)), "Denominator", m.Denominator, "Needed", m.VotesNeeded)
+		v.Caption = L.T("BothBasesCaption")
+		if m.Base == decide.BaseTookPart {
+			v.Caption = L.T("BothBasesCaptionTookPart")
+		}
+		v.Rule = L.T("MajorityRule", "Base", L.T("Base_majority_"+string(m.Base)), "Denominator", m.Denominator, "Needed", m.VotesNeeded)
 	} else {
 		v.Rule = L.T("PluralityRule")
 		if o.AgainstAllPlurality {
@@ -462,15 +467,15 @@ func (rc *renderCtx) refView(c *dauys.Contest, lines map[string]int64, o *decide
 		if re.QuorumMet {
 			id = "QuorumMet"
 		}
-		v.Quorum = L.T(id, "TookPart", re.TookPart, "Registered", re.Registered, "Turnout", L.PctOf(re.Turnout.Percent), "Quorum", L.PctRat(re.Quorum))
+		v.Quorum = L.T(id, "TookPart", re.TookPart, "Registered", re.Registered, "Turnout", L.PctOf(re.Turnout.PercentHundredths), "Quorum", L.PctRat(re.Quorum))
 	} else {
-		v.Quorum = L.T("NoQuorum", "Turnout", L.PctOf(re.Turnout.Percent))
+		v.Quorum = L.T("NoQuorum", "Turnout", L.PctOf(re.Turnout.PercentHundredths))
 	}
 	id := "NationalNo"
 	if re.NationalMajority {
 		id = "NationalYes"
 	}
-	v.National = L.T(id, "Yes", re.Yes, "TookPart", re.TookPart, "Pct", L.PctOf(re.YesShare.Percent))
+	v.National = L.T(id, "Yes", re.Yes, "TookPart", re.TookPart, "Pct", L.PctOf(re.YesShare.PercentHundredths))
 	if re.TerritorialRule {
 		v.Territory = L.T("TerritorialRule", "Count", re.Units, "Required", re.UnitsRequired, "With", re.UnitsWithMajority, "Fraction", territorialWords(L, re.Territorial))
 	}
@@ -490,8 +495,8 @@ func (rc *renderCtx) refView(c *dauys.Contest, lines map[string]int64, o *decide
 	for _, u := range o.Explanation.Units {
 		a := rc.e.Tree.Area(u.Name)
 		v.HasUnits = true
-		v.Units = append(v.Units, refUnit{Name: rc.areaName(a), Href: rc.areaHref(u.Name), Yes: L.PctOf(u.YesShare.Percent), No: L.PctOf(u.NoShare.Percent),
-			Turnout: L.PctOf(u.Turnout.Percent), Majority: u.Majority})
+		v.Units = append(v.Units, refUnit{Name: rc.areaName(a), Href: rc.areaHref(u.Name), Yes: L.PctOf(u.YesShare.PercentHundredths), No: L.PctOf(u.NoShare.PercentHundredths),
+			Turnout: L.PctOf(u.Turnout.PercentHundredths), Majority: u.Majority})
 	}
 	return v
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/dauys/dauys"
 	"github.com/dauys/dauys/internal/csvsafe"
 	"github.com/dauys/dauys/internal/election"
+	"github.com/dauys/dauys/internal/rules"
 	"github.com/dauys/dauys/internal/tally"
 	"github.com/dauys/dauys/internal/tlog"
 )
@@ -109,10 +110,14 @@ func marshalJSON(v any) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// csvHeader names the columns of the CSV downloads.
+// csvHeader names the columns of the CSV downloads. New columns go at the
+// end, so that scripts reading the older ones by position keep working:
+// issued (the voters who received ballots, rules.Issued; 0 where the form
+// does not count them apart from took_part) lets a reader recompute the
+// CEC's turnout of an election, issued (else took_part) over registered.
 var csvHeader = []string{"election", "contest", "area", "level", "number", "name_kk", "name_ru", "name_en",
 	"option", "option_kk", "option_ru", "option_en", "votes", "registered", "took_part",
-	"precincts_reported", "precincts_expected"}
+	"precincts_reported", "precincts_expected", "issued"}
 
 // resultsCSV writes one row per area and option: the area itself, then
 // each of its children, for every contest that concerns the area.
@@ -138,7 +143,8 @@ func (s *Site) resultsCSV(e *election.Election, area string, res *tally.Results,
 				w.Write([]string{e.ID, c.ID, a.ID, a.Level, a.Number, a.Name.KK, a.Name.RU, a.Name.EN,
 					o.id, o.name.KK, o.name.RU, o.name.EN, strconv.FormatInt(r.Lines[o.line], 10),
 					strconv.FormatInt(r.Lines["registered"], 10), strconv.FormatInt(r.Lines["took_part"], 10),
-					strconv.FormatInt(r.Progress.Reported, 10), strconv.FormatInt(r.Progress.Expected, 10)})
+					strconv.FormatInt(r.Progress.Reported, 10), strconv.FormatInt(r.Progress.Expected, 10),
+					strconv.FormatInt(rules.Issued(r.Lines), 10)})
 			}
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"math/big"
 	"sort"
 	"strconv"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/dauys/dauys"
+	"github.com/dauys/dauys/decide"
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
 )
@@ -136,11 +138,14 @@ func (l *locale) N(n any) string {
 	return fmt.Sprint(n)
 }
 
-// Pct formats num/den as a percentage with two decimals, or a dash when
-// den is zero.
-func (l *locale) Pct(num, den int64) string { return l.PctD(num, den, 2) }
+// Pct formats num/den as a percentage as the CEC publishes it, rounded
+// half up to the hundredth by decide.Percent (the one rounding of a share
+// on every surface), or a dash when den is zero.
+func (l *locale) Pct(num, den int64) string { return l.PctOf(decide.Percent(num, den)) }
 
-// PctD is Pct with digits decimals.
+// PctD formats num/den as a percentage with digits decimals (1 or 0): for
+// the progress of the count and the forensic bins only, never for a share
+// of votes, which Pct shows.
 func (l *locale) PctD(num, den int64, digits int) string {
 	d := ratio(num, den, 100, digits)
 	if d == "" {
@@ -149,14 +154,14 @@ func (l *locale) PctD(num, den int64, digits int) string {
 	return l.style.formatDecimal(d) + l.style.percent
 }
 
-// PctOf formats a percentage the rules engine wrote as a decimal string
-// ("53.4121"), rounded to two places.
-func (l *locale) PctOf(decimal string) string {
-	d := roundDecimal(decimal, 2)
-	if d == "" {
+// PctOf formats a percentage the rules engine already rounded to the
+// hundredth (Fraction.PercentHundredths, decide.Percent) as it is, without
+// rounding it again, or a dash for "n/a".
+func (l *locale) PctOf(hundredths string) string {
+	if _, ok := new(big.Rat).SetString(hundredths); !ok {
 		return "–"
 	}
-	return l.style.formatDecimal(d) + l.style.percent
+	return l.style.formatDecimal(hundredths) + l.style.percent
 }
 
 // Dec formats a decimal string of the rules engine rounded to digits.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/dauys/dauys"
 	"github.com/dauys/dauys/decide"
+	"github.com/dauys/dauys/internal/rules"
 	"github.com/dauys/dauys/internal/tally"
 )
 
@@ -300,7 +301,7 @@ func markResults(rows []optionRow, o *decide.Outcome, final bool) {
 // headline says a contest's result in one sentence.
 func (rc *renderCtx) headline(c *dauys.Contest, cr *tally.ContestResult, isFinal bool) string {
 	o := cr.Outcome
-	leader, votes, ok := leaderOf(c, cr.Lines)
+	leader, _, ok := leaderOf(c, cr.Lines)
 	if !ok {
 		return rc.L.T("NothingCounted")
 	}
@@ -334,7 +335,11 @@ func (rc *renderCtx) headline(c *dauys.Contest, cr *tally.ContestResult, isFinal
 	case dauys.KindMajority:
 		switch {
 		case o.Elected != nil && isFinal:
-			return rc.L.T("ElectedMajority", "Name", rc.optionLabel(c, *o.Elected), "Pct", rc.L.Pct(votes, cr.Lines["took_part"]))
+			// The share of the majority's base, as the rules engine and the
+			// CEC state it (2022: 81.31% of the votes for candidates and
+			// against all), with that base named.
+			share := o.Explanation.Candidates[0].Share.PercentHundredths
+			return rc.L.T("ElectedMajority", "Name", rc.optionLabel(c, *o.Elected), "Pct", rc.L.PctOf(share), "Base", rc.L.T("Base_majority_"+string(o.Explanation.Majority.Base)))
 		case o.Elected != nil:
 			return rc.L.T("LeadingMajority", "Name", rc.optionLabel(c, *o.Elected))
 		case len(o.Runoff) == 2 && isFinal:
@@ -445,7 +450,7 @@ func (rc *renderCtx) childTable(c *dauys.Contest, kids []tally.AreaResult) *chil
 		a := rc.e.Tree.Area(k.Area.ID)
 		r := childRow{Name: rc.areaName(a), Href: rc.areaHref(k.Area.ID), Reported: k.Progress.Reported, Expected: k.Progress.Expected,
 			Progress: rc.L.PctD(k.Progress.Reported, k.Progress.Expected, 1), HasData: k.Progress.Reported > 0,
-			Turnout: rc.L.Pct(k.Lines["took_part"], k.Lines["registered"]), TookPart: rc.L.N(k.Lines["took_part"]),
+			Turnout: rc.L.Pct(rules.TurnoutVoters(c.Kind, k.Lines), k.Lines["registered"]), TookPart: rc.L.N(rules.TurnoutVoters(c.Kind, k.Lines)),
 			Registered: rc.L.N(k.Lines["registered"]), ReportedText: rc.L.N(k.Progress.Reported), ExpectedText: rc.L.N(k.Progress.Expected)}
 		if t.Referendum {
 			r.Yes = rc.L.Pct(k.Lines["yes"], k.Lines["took_part"])
@@ -479,7 +484,7 @@ func (rc *renderCtx) maps(c *dauys.Contest, kids []tally.AreaResult) (template.H
 		if k.Progress.Reported > 0 {
 			if c.Kind == dauys.KindReferendum {
 				fill = yesScale(k.Lines["yes"], k.Lines["took_part"])
-				value = rc.L.PctD(k.Lines["yes"], k.Lines["took_part"], 1)
+				value = rc.L.Pct(k.Lines["yes"], k.Lines["took_part"])
 				title = name + ": " + rc.L.T("Yes") + " " + value
 			} else if o, _, ok := leaderOf(c, k.Lines); ok {
 				rows, _ := rc.votesOf(c, k.Lines)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/dauys/dauys"
+	"github.com/dauys/dauys/decide"
 	"github.com/dauys/dauys/internal/tally"
 )
 
@@ -275,7 +276,7 @@ func (rc *renderCtx) districts() (*districtsPage, error) {
 			fill = cands[0].Colour
 			if len(cands) > 1 {
 				d := cands[0].Votes - cands[1].Votes
-				r.Margin = L.T("MarginShort", "Votes", d, "Points", L.Dec(ratio(d, valid, 100, 2), 2))
+				r.Margin = L.T("MarginShort", "Votes", d, "Points", L.Dec(decide.Percent(d, valid), 2))
 				r.Runner, r.RunnerShare = cands[1].Name, cands[1].Share
 			}
 		}
@@ -395,12 +396,12 @@ func (rc *renderCtx) progress(c *dauys.Contest) (*progressView, error) {
 	pts := thin(hist, 120)
 	var cp []progressPoint
 	for _, h := range pts {
-		cp = append(cp, progressPoint{At: h.At, Reported: pctFloat(h.Reported, expected), Turnout: pctFloat(h.TookPart, h.Registered)})
+		cp = append(cp, progressPoint{At: h.At, Reported: pctFloat(h.Reported, expected), Turnout: pctFloat(h.TurnoutVoters, h.Registered)})
 	}
 	v := &progressView{Chart: progressChart(rc.chartID(), L.T("ProgressTitle"), L.T("ProgressDesc"), cp, rc.L.zone, L.T("ProgressReported"), L.T("ProgressTurnout")),
 		Note: L.T("ProgressNote")}
 	for _, h := range thin(hist, 12) {
-		v.Rows = append(v.Rows, progressRow{At: L.Time(h.At), Reported: L.N(h.Reported), Pct: L.PctD(h.Reported, expected, 1), Turnout: L.Pct(h.TookPart, h.Registered)})
+		v.Rows = append(v.Rows, progressRow{At: L.Time(h.At), Reported: L.N(h.Reported), Pct: L.PctD(h.Reported, expected, 1), Turnout: L.Pct(h.TurnoutVoters, h.Registered)})
 	}
 	return v, nil
 }

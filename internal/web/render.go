@@ -11,7 +11,9 @@ import (
 	"time"
 
 	"github.com/dauys/dauys"
+	"github.com/dauys/dauys/decide"
 	"github.com/dauys/dauys/internal/election"
+	"github.com/dauys/dauys/internal/rules"
 	"github.com/dauys/dauys/internal/tally"
 	"github.com/dauys/dauys/internal/tlog"
 )
@@ -500,8 +502,10 @@ type optionRow struct {
 }
 
 // votesOf returns the options of a contest with their votes in lines,
-// most votes first, and "against all" last when the form has it. Shares
-// are of the votes for options plus against all, as the CEC publishes them.
+// most votes first, and "against all" last when the form has it, and the
+// valid votes (for options plus against all). Shares are of the base the
+// rules engine states for the contest (shareBase), as the CEC publishes
+// them: for Kazakh contests the votes for options plus against all.
 func (rc *renderCtx) votesOf(c *dauys.Contest, lines map[string]int64) ([]optionRow, int64) {
 	var valid int64
 	for _, o := range c.Options {
@@ -509,18 +513,42 @@ func (rc *renderCtx) votesOf(c *dauys.Contest, lines map[string]int64) ([]option
 	}
 	_, hasAgainst := lines["against_all"]
 	valid += lines["against_all"]
+	base := shareBase(c, lines, valid)
 	rows := make([]optionRow, 0, len(c.Options)+1)
 	for _, o := range c.Options {
 		v := lines[dauys.OptionLinePrefix+o.ID]
-		rows = append(rows, rc.optionRow(o, v, valid, lines["took_part"]))
+		rows = append(rows, rc.optionRow(o, v, base, lines["took_part"]))
 	}
 	sort.SliceStable(rows, func(i, j int) bool { return rows[i].Votes > rows[j].Votes })
 	if hasAgainst || rc.formHas(c, "against_all") {
 		v := lines["against_all"]
 		rows = append(rows, optionRow{ID: "against_all", Name: rc.L.T("AgainstAll"), Short: rc.L.T("AgainstAll"), Colour: colourOther,
-			Votes: v, VotesText: rc.L.N(v), Share: rc.L.Pct(v, valid), ShareOfTookPart: rc.L.Pct(v, lines["took_part"]), Pct: pctFloat(v, valid), AgainstAll: true})
+			Votes: v, VotesText: rc.L.N(v), Share: rc.L.Pct(v, base), ShareOfTookPart: rc.L.Pct(v, lines["took_part"]), Pct: pctFloat(v, base), AgainstAll: true})
 	}
 	return rows, valid
+}
+
+// shareBase is the denominator of the options' published shares: for a
+// party list the base the rules engine takes each list's share of (the
+// threshold base: votes for lists, with or without against all, or all
+// who took part, as the Russian Duma's 7% of took part), so that a card or
+// a table reads as the contest's own explanation; for candidates the votes
+// for candidates plus against all.
+func shareBase(c *dauys.Contest, lines map[string]int64, valid int64) int64 {
+	if c.Kind != dauys.KindList {
+		return valid
+	}
+	r, err := rules.For(c)
+	if err != nil {
+		return valid
+	}
+	switch r.ThresholdBase {
+	case decide.BaseVotesAgainstAll:
+		return valid
+	case decide.BaseTookPart:
+		return lines["took_part"]
+	}
+	return valid - lines["against_all"]
 }
 
 func (rc *renderCtx) optionRow(o dauys.Option, votes, denom, tookPart int64) optionRow {
@@ -628,10 +656,15 @@ type figures struct {
 	RegisteredReported            string
 }
 
+// figuresOf gives an area's key figures. The voters who took part and the
+// turnout are the CEC's: for an election those who received ballots
+// (rules.TurnoutVoters), the numerator the rules engine and the integrity
+// page use too.
 func (rc *renderCtx) figuresOf(c *dauys.Contest, lines map[string]int64, p tally.Progress) *figures {
+	voters := rules.TurnoutVoters(c.Kind, lines)
 	return &figures{Contest: rc.L.Name(c.Name),
 		Registered: rc.L.N(p.RegisteredExpected), RegisteredReported: rc.L.N(lines["registered"]),
-		TookPart: rc.L.N(lines["took_part"]), Turnout: rc.L.Pct(lines["took_part"], lines["registered"]),
+		TookPart: rc.L.N(voters), Turnout: rc.L.Pct(voters, lines["registered"]),
 		Reported: p.Reported, Expected: p.Expected, ReportedText: rc.L.N(p.Reported), ExpectedText: rc.L.N(p.Expected),
 		ReportedPct: rc.L.PctD(p.Reported, p.Expected, 1)}
 }
