@@ -74,6 +74,41 @@ func resultsOpen(status string) bool {
 	return status != dauys.StatusScheduled && status != dauys.StatusVoting
 }
 
+// pageClosed stands for a page of results (a contest, the districts, the
+// integrity signals) while the polls are open: it says that results come
+// after the close and leads to the turnout.
+const pageClosed = "closed"
+
+// resultsClosed reports whether the page being rendered is one of results
+// that the election's status does not allow yet.
+func (rc *renderCtx) resultsClosed() bool {
+	switch rc.t.kind {
+	case pageContest:
+		// A made-up contest stays a not-found, which is not kept.
+		return rc.e != nil && rc.e.Contest(rc.t.id) != nil && !resultsOpen(rc.sum.day.status)
+	case pageDistricts, pageIntegrity:
+		return rc.e != nil && !resultsOpen(rc.sum.day.status)
+	}
+	return false
+}
+
+type closedPage struct {
+	basePage
+	Message, Overview string
+}
+
+func (rc *renderCtx) closed() *closedPage {
+	title := rc.L.Name(rc.e.Name)
+	if rc.t.kind == pageContest {
+		title = rc.L.Name(rc.e.Contest(rc.t.id).Name)
+	}
+	msg := rc.L.T("ResultsAfterClose")
+	if rc.sum.day.status == dauys.StatusScheduled {
+		msg = rc.L.T("ResultsScheduled")
+	}
+	return &closedPage{basePage: rc.base(title, nil), Message: msg, Overview: rc.overviewHref()}
+}
+
 // turnoutMemo keeps the turnout of areas for one version of an election,
 // shared by the pages of every language.
 type turnoutMemo struct {

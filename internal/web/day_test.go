@@ -284,8 +284,14 @@ func TestStatusLifecycle(t *testing.T) {
 	expect("en", "voting", "Voting is under way: turnout only until the polls close", false)
 	expect("ru", "voting", "Идёт голосование: до закрытия участков публикуется только явка", false)
 	expect("kk", "voting", "Дауыс беру жүріп жатыр: учаскелер жабылғанға дейін тек келу жарияланады", false)
-	if body := get(t, h, "/en/e/fx-day/").Body.String(); !strings.Contains(body, `data-k="closed"`) {
-		t.Error("the overview does not say that results come after the close")
+	for _, p := range []string{"/en/e/fx-day/", "/en/e/fx-day/c/constitution.html", "/ru/e/fx-day/integrity.html"} {
+		rec := get(t, h, p)
+		if body := rec.Body.String(); rec.Code != 200 || !strings.Contains(body, `data-k="closed"`) || (strings.Contains(body, `h-constitution`) || strings.Contains(body, `data-k="headline"`)) {
+			t.Errorf("GET %s: %d; the page should say that results come after the close, and show none", p, rec.Code)
+		}
+	}
+	if rec := get(t, h, "/en/e/fx-day/c/nope.html"); rec.Code != 404 {
+		t.Errorf("a made-up contest while voting: %d, want 404", rec.Code)
 	}
 
 	ctx := context.Background()

@@ -128,7 +128,13 @@ func (s *Site) renderWith(ctx context.Context, t target, opts renderOpts) ([]byt
 	}
 	var name string
 	var data any
-	switch t.kind {
+	kind := t.kind
+	if rc.resultsClosed() {
+		kind = pageClosed
+	}
+	switch kind {
+	case pageClosed:
+		name, data = "closed", rc.closed()
 	case pageHome:
 		name = "home"
 		data, err = rc.home()
