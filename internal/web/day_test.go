@@ -307,7 +307,7 @@ func TestStatusLifecycle(t *testing.T) {
 	fx.finalise(t)
 	expect("en", "final", "Final results: established by the commission's decision No. 12 of 8 June 2022", true)
 	expect("ru", "final", "Окончательные итоги: установлены решением комиссии № 12 от 8 июня 2022 г.", true)
-	expect("kk", "final", "Қорытынды нәтижелер: комиссияның 2022 жылғы 8 маусым № 12 шешімімен белгіленді", true)
+	expect("kk", "final", "Қорытынды нәтижелер: комиссияның шешімімен белгіленді (№ 12, 2022 жылғы 8 маусым)", true)
 	if body := get(t, h, "/en/").Body.String(); !strings.Contains(body, "decision No. 12 of 8 June 2022") {
 		t.Error("the home page does not show the decision")
 	}
@@ -353,5 +353,31 @@ func TestPrecinctTurnoutReports(t *testing.T) {
 	// Elections without turnout hours show no turnout at all.
 	if body := get(t, h, "/en/e/fx-2025/a/FX-N-1-1.html").Body.String(); strings.Contains(body, "turnout-reports") {
 		t.Error("a precinct of an election without turnout hours shows turnout reports")
+	}
+}
+
+// TestPublishPollingDay exports fx-day while voting: the exported overview
+// and precinct pages carry the turnout as the live ones do, and the
+// contest page says that results come after the close.
+func TestPublishPollingDay(t *testing.T) {
+	fx := dayFixture(t, nil)
+	dir := t.TempDir()
+	if _, err := fx.site.Publish(context.Background(), web.PublishOptions{Election: "fx-day", Dir: dir, Version: "v1"}); err != nil {
+		t.Fatal(err)
+	}
+	for file, want := range map[string]string{
+		"en/e/fx-day/index.html":          `data-k="turnout-percent">33.73%</td>`,
+		"kk/e/fx-day/a/DY-C.html":         `data-k="turnout-percent">36,00%</td>`,
+		"ru/e/fx-day/a/DY-A-1.html":       `<span class="mark mark-amended">исправление</span>`,
+		"en/e/fx-day/c/constitution.html": `data-k="closed"`,
+		"en/index.html":                   "Voting is under way",
+	} {
+		b, err := os.ReadFile(filepath.Join(dir, "v", "v1", file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(b), want) {
+			t.Errorf("%s lacks %s", file, want)
+		}
 	}
 }
