@@ -23,6 +23,18 @@ import (
 // the store through Store.SaveTurnout, as intake will put them.
 func dayFixture(tb testing.TB, configure func(*web.Config)) *fixture {
 	tb.Helper()
+	fx := dayFixtureWith(tb, configure)
+	fx.saveTurnout(tb,
+		report("DY-A-1", "10:00", 120), report("DY-A-2", "10:00", 200), report("DY-B-1", "10:00", 250), report("DY-C-1", "10:00", 400),
+		report("DY-A-1", "12:00", 300), report("DY-A-2", "12:00", 450), report("DY-B-1", "12:00", 600), report("DY-C-1", "12:00", 900),
+		amendment("DY-A-1", "12:00", 310, "The operator typed 300; the commission's figure is 310"),
+	)
+	return fx
+}
+
+// dayFixtureWith is the fixture with fx-day and no turnout report yet.
+func dayFixtureWith(tb testing.TB, configure func(*web.Config)) *fixture {
+	tb.Helper()
 	fx := mustFixture(tb, configure)
 	data, err := os.ReadFile(filepath.Join("testdata", "fixture", "fx-day.yaml"))
 	if err != nil {
@@ -36,11 +48,6 @@ func dayFixture(tb testing.TB, configure func(*web.Config)) *fixture {
 	if err := fx.store.CreateElection(context.Background(), def); err != nil {
 		tb.Fatal(err)
 	}
-	fx.saveTurnout(tb,
-		report("DY-A-1", "10:00", 120), report("DY-A-2", "10:00", 200), report("DY-B-1", "10:00", 250), report("DY-C-1", "10:00", 400),
-		report("DY-A-1", "12:00", 300), report("DY-A-2", "12:00", 450), report("DY-B-1", "12:00", 600), report("DY-C-1", "12:00", 900),
-		amendment("DY-A-1", "12:00", 310, "The operator typed 300; the commission's figure is 310"),
-	)
 	return fx
 }
 
@@ -250,6 +257,27 @@ func TestReferendumValidity(t *testing.T) {
 	// which is the whole country's.
 	if body := get(t, h, "/en/e/fx-day/a/DY-A.html").Body.String(); strings.Contains(body, `data-k="validity"`) || !strings.Contains(body, `data-k="turnout-card"`) {
 		t.Error("the region page should show turnout without the validity sentence")
+	}
+}
+
+// TestTurnoutBeforeAnyReport renders polling day before the first report:
+// the overview says what validity will take, a region that nothing is
+// reported, and a precinct that it has not reported.
+func TestTurnoutBeforeAnyReport(t *testing.T) {
+	fx := dayFixtureWith(t, nil)
+	h := fx.site.Handler()
+	for path, want := range map[string]string{
+		"/en/e/fx-day/":              "No turnout reported yet. The referendum is valid when more than half of the 6,700 voters on the lists receive ballots: at least 3,351.",
+		"/en/e/fx-day/a/DY-B.html":   `<p data-k="turnout-none">No turnout reported yet.</p>`,
+		"/en/e/fx-day/a/DY-B-1.html": "The precinct has not reported turnout yet.",
+	} {
+		rec := get(t, h, path)
+		if body := unescape(rec.Body.String()); rec.Code != 200 || !strings.Contains(body, want) {
+			t.Errorf("GET %s: %d, lacks %q", path, rec.Code, want)
+		}
+	}
+	if body := get(t, h, "/en/e/fx-day/").Body.String(); strings.Contains(body, "<svg") && strings.Contains(body, "class=\"chart turnout\"") {
+		t.Error("a turnout chart is drawn without a report")
 	}
 }
 
