@@ -238,7 +238,11 @@ func (rc *renderCtx) turnout(area string, first bool) (*turnoutView, error) {
 		v.Rows = append(v.Rows, turnoutRow{Time: l.Time, Label: rc.timeLabel(l.Time), Voters: L.N(l.Voters), Registered: L.N(l.Registered),
 			Precincts: L.T("TurnoutPrecincts", "Reported", l.PrecinctsReported, "Count", l.Precincts), Percent: rc.pctText(l.Percent)})
 		pct, _ := strconv.ParseFloat(l.Percent, 64) // the column's height only
-		cols = append(cols, turnoutColumn{Label: rc.timeLabel(l.Time), Value: rc.pctText(l.Percent), Pct: pct})
+		label := l.Time
+		if l.Time == dauys.TurnoutClose {
+			label = L.T("TurnoutCloseShort") // a column is narrow
+		}
+		cols = append(cols, turnoutColumn{Label: label, Value: rc.pctText(l.Percent), Pct: pct})
 	}
 	quorum := tally.Quorum(e.Election)
 	var line *refLine
@@ -315,7 +319,14 @@ func (rc *renderCtx) validity(ts *tally.TurnoutSummary, quorum *big.Rat) *validi
 		}
 		return &validityView{Text: L.T("NotYetValidShareNone", "Share", share, "Registered", registered, "Needed", needed.Int64())}
 	}
-	last := ts.Reports[len(ts.Reports)-1]
+	// The most voters any time counts: a later hour that only some
+	// precincts have reported yet can count fewer than an earlier one.
+	last := ts.Reports[0]
+	for _, l := range ts.Reports[1:] {
+		if l.Voters >= last.Voters {
+			last = l
+		}
+	}
 	more := needed.Int64() - last.Voters
 	if half {
 		return &validityView{Text: L.T("NotYetValidHalf", "Time", rc.timeLabel(last.Time), "Voters", last.Voters,

@@ -281,6 +281,27 @@ func TestTurnoutBeforeAnyReport(t *testing.T) {
 	}
 }
 
+// TestValidityFromTheMostCompleteHour checks that while a later hour is
+// reported by some precincts only, the distance to the quorum is told
+// from the hour that counts the most voters, and that the close is named
+// in the table and, shortly, in the chart.
+func TestValidityFromTheMostCompleteHour(t *testing.T) {
+	fx := dayFixture(t, nil)
+	h := fx.site.Handler()
+	fx.saveTurnout(t, report("DY-A-1", "14:00", 400), report("DY-A-1", dauys.TurnoutClose, 700))
+	body := unescape(get(t, h, "/en/e/fx-day/").Body.String())
+	for _, want := range []string{
+		"Not yet valid: 2,260 of the 6,700 voters on the lists have received ballots (12:00)",
+		`<tr data-time="close"><th scope="row">At the close</th><td class="num" data-k="turnout-voters">700</td>`,
+		`>1 of 4 precincts reported</td>`,
+		`class="axis" text-anchor="middle">Close</text>`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the overview lacks %s", want)
+		}
+	}
+}
+
 func unescape(s string) string {
 	return strings.NewReplacer("&#39;", "'", "&amp;", "&", "&lt;", "<", "&gt;", ">", "&#34;", `"`, "&#43;", "+").Replace(s)
 }
