@@ -236,7 +236,7 @@ func (rc *renderCtx) turnout(area string, first bool) (*turnoutView, error) {
 	var cols []turnoutColumn
 	for _, l := range ts.Reports {
 		v.Rows = append(v.Rows, turnoutRow{Time: l.Time, Label: rc.timeLabel(l.Time), Voters: L.N(l.Voters), Registered: L.N(l.Registered),
-			Precincts: L.T("TurnoutPrecincts", "Reported", l.PrecinctsReported, "Count", l.Precincts), Percent: rc.pctText(l.Percent)})
+			Precincts: L.T("TurnoutPrecincts", "Reported", l.PrecinctsReported, "All", l.Precincts), Percent: rc.pctText(l.Percent)})
 		pct, _ := strconv.ParseFloat(l.Percent, 64) // the column's height only
 		label := l.Time
 		if l.Time == dauys.TurnoutClose {
@@ -369,6 +369,7 @@ type precinctTurnoutRow struct {
 	Amendment         bool
 	Superseded        bool
 	Reason, At, AtISO string
+	AtFull            string
 }
 
 // precinctTurnout lists every version of a precinct's turnout reports, in
@@ -406,7 +407,9 @@ func (rc *renderCtx) precinctTurnout(id string) (*precinctTurnout, error) {
 			}
 			row := precinctTurnoutRow{Time: r.Time, Label: rc.timeLabel(r.Time), Voters: rc.L.N(r.Voters), Version: r.Version,
 				Amendment: r.Kind == dauys.ProtocolAmendment, Superseded: r.Version < latest[r.Time], Reason: r.Reason,
-				At: rc.L.DateTime(r.Received), AtISO: r.Received.UTC().Format("2006-01-02T15:04:05Z")}
+				// The clock time keeps the column narrow on a phone; the
+				// whole moment is in the title.
+				At: rc.L.Time(r.Received), AtFull: rc.L.DateTime(r.Received), AtISO: r.Received.UTC().Format("2006-01-02T15:04:05Z")}
 			switch {
 			case !row.Superseded:
 				row.Percent = rc.pctText(current[r.Time].Percent)

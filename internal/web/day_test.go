@@ -292,8 +292,8 @@ func TestValidityFromTheMostCompleteHour(t *testing.T) {
 	body := unescape(get(t, h, "/en/e/fx-day/").Body.String())
 	for _, want := range []string{
 		"Not yet valid: 2,260 of the 6,700 voters on the lists have received ballots (12:00)",
-		`<tr data-time="close"><th scope="row">At the close</th><td class="num" data-k="turnout-voters">700</td>`,
-		`>1 of 4 precincts reported</td>`,
+		`<tr data-time="close"><th scope="row">At the close</th><td class="num" data-k="turnout-percent">70.00%</td><td class="num" data-k="turnout-precincts">1 of 4</td><td class="num" data-k="turnout-voters">700</td>`,
+		`data-k="turnout-precincts">1 of 4</td>`,
 		`class="axis" text-anchor="middle">Close</text>`,
 	} {
 		if !strings.Contains(body, want) {
