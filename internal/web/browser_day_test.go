@@ -121,4 +121,3 @@ func (b *browser) checkTurnout(fx *fixture, lang, area string) {
 		b.t.Errorf("%s %s: the chart's columns read %q, the tally %q", lang, area, got, w)
 	}
 }
-
