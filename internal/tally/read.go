@@ -39,3 +39,11 @@ func (t *Tally) EachProtocol(ctx context.Context, election, contest string, fn f
 func (t *Tally) Totals(ctx context.Context, election, contest string, areas []string) (map[string]map[string]int64, error) {
 	return t.store.Totals(ctx, election, contest, areas)
 }
+
+// StatusHistory returns the election's status changes, oldest first, as
+// the store keeps them: the site reads the current status and the
+// commission's decision from it, since another process (`dauys election
+// status`) may have changed them after this one loaded the election.
+func (t *Tally) StatusHistory(ctx context.Context, election string) ([]dauys.StatusChange, error) {
+	return t.store.StatusHistory(ctx, election)
+}

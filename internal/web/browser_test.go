@@ -17,6 +17,7 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/dauys/dauys/decide"
+	"github.com/dauys/dauys/internal/rules"
 	"github.com/dauys/dauys/internal/httpapi"
 	"github.com/dauys/dauys/internal/intake"
 	"github.com/dauys/dauys/internal/web"
@@ -373,17 +374,22 @@ func (b *browser) checkFigures(area string) {
 	r := b.results(area)
 	c := r.Contests[r.contest(b.t, "mazhilis-list")]
 	// "Took part" and the turnout are the CEC's: the voters who received
-	// ballots (the issued line), not the ballots found in the boxes.
+	// ballots (the issued line where a form has one, else took_part, which
+	// the Kazakh form defines so), not the ballots found in the boxes.
+	voters := c.Lines["took_part"]
+	if n := rules.Issued(c.Lines); n > 0 {
+		voters = n
+	}
 	for _, f := range []struct {
 		key  string
 		want int64
-	}{{"took_part", c.Lines["issued"]}, {"registered", c.Lines["registered"]}} {
+	}{{"took_part", voters}, {"registered", c.Lines["registered"]}} {
 		text := b.eval(fmt.Sprintf(`document.querySelector('dd[data-k=%q]').textContent`, f.key))
 		if got := digits(text); got != f.want {
 			b.t.Errorf("%s: %s on the screen is %q (%d), the API says %d", area, f.key, text, got, f.want)
 		}
 	}
-	turnout := decide.Percent(c.Lines["issued"], c.Lines["registered"])
+	turnout := decide.Percent(voters, c.Lines["registered"])
 	if o := c.Outcome; o != nil && o.Explanation.Turnout != nil && o.Explanation.Turnout.PercentHundredths != turnout {
 		b.t.Errorf("%s: the API's turnout is %s%%, issued/registered is %s%%", area, o.Explanation.Turnout.PercentHundredths, turnout)
 	}

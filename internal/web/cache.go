@@ -242,6 +242,11 @@ func (s *Site) electionVersion(ctx context.Context, e *election.Election) (strin
 	}
 	h := fnv.New64a()
 	fmt.Fprintf(h, "%s\x00%s\x00%d\x00", e.ID, e.Status, e.Tree.Len())
+	day, err := s.dayStateOf(ctx, e)
+	if err != nil {
+		return "", err
+	}
+	day.hash(h)
 	root := e.Tree.Root()
 	for i := range e.Contests {
 		tot, err := s.cfg.Tally.Totals(ctx, e.ID, e.Contests[i].ID, []string{root})
@@ -318,6 +323,10 @@ func (s *Site) homeVersion(ctx context.Context) (string, error) {
 type summary struct {
 	version string
 	root    *tally.Results
+	// day is the status and the country's turnout; turnouts the turnout
+	// of other areas, filled as pages ask (day.go).
+	day      *dayState
+	turnouts turnoutMemo
 }
 
 type summaryCache struct {
@@ -355,7 +364,11 @@ func (s *Site) summary(ctx context.Context, e *election.Election, version string
 	if err != nil {
 		return nil, err
 	}
-	sm := &summary{version: version, root: res}
+	day, err := s.dayStateOf(ctx, e)
+	if err != nil {
+		return nil, err
+	}
+	sm := &summary{version: version, root: res, day: day}
 	c.mu.Lock()
 	c.m[e.ID] = sm
 	c.mu.Unlock()

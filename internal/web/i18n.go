@@ -4,6 +4,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"math/big"
 	"sort"
 	"strconv"
@@ -37,13 +38,22 @@ func loadCatalog() (*catalog, error) {
 	b.RegisterUnmarshalFunc("json", json.Unmarshal)
 	c := &catalog{bundle: b, ids: map[string]map[string]bool{}}
 	for _, lang := range dauys.Languages {
-		f, err := b.LoadMessageFileFS(catalogs, "locales/"+lang+".json")
+		// A language's messages are its file and the files named
+		// <part>.<lang>.json beside it, one per part of the site
+		// (day.kk.json: polling day).
+		parts, err := fs.Glob(catalogs, "locales/*."+lang+".json")
 		if err != nil {
-			return nil, fmt.Errorf("web: catalog %s: %w", lang, err)
+			return nil, err
 		}
 		c.ids[lang] = map[string]bool{}
-		for _, m := range f.Messages {
-			c.ids[lang][m.ID] = true
+		for _, name := range append([]string{"locales/" + lang + ".json"}, parts...) {
+			f, err := b.LoadMessageFileFS(catalogs, name)
+			if err != nil {
+				return nil, fmt.Errorf("web: catalog %s: %w", name, err)
+			}
+			for _, m := range f.Messages {
+				c.ids[lang][m.ID] = true
+			}
 		}
 	}
 	return c, nil

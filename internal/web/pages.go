@@ -52,7 +52,7 @@ func (rc *renderCtx) home() (*homePage, error) {
 		}
 		it := homeItem{Name: rc.L.Name(e.Name), Date: rc.L.PollingDay(e.Date), Href: sub.overviewHref(), Status: def.Status}
 		primary := sub.primaryResult(e.Tree.Root())
-		it.StatusText, it.Counting = sub.statusText(def.Status, primary)
+		it.Status, it.StatusText, it.Counting = sub.statusText(primary)
 		if primary != nil {
 			it.Reported, it.Expected = primary.Progress.Reported, primary.Progress.Expected
 		}
@@ -77,6 +77,10 @@ type areaPage struct {
 	GeoMap    template.HTML
 	Progress  *progressView
 	Log       *logView
+	// Turnout is the area's turnout through the day (day.go); Closed says
+	// why no results are shown while the polls are open.
+	Turnout *turnoutView
+	Closed  string
 }
 
 type areaView struct {
@@ -131,6 +135,23 @@ func (rc *renderCtx) area(id string) (*areaPage, error) {
 	}
 	p := &areaPage{basePage: rc.base(title, rc.crumbs(id)), Area: rc.areaView(a), IsRoot: isRoot}
 	p.Downloads = rc.downloads(id)
+	open := resultsOpen(rc.sum.day.status)
+	if p.Turnout, err = rc.turnout(id, !open); err != nil {
+		return nil, err
+	}
+	if !open {
+		// While the polls are open only turnout is published.
+		p.Closed = rc.L.T("ResultsAfterClose")
+		if rc.sum.day.status == dauys.StatusScheduled {
+			p.Closed = rc.L.T("ResultsScheduled")
+		}
+		if isRoot {
+			if p.Log, err = rc.logView(); err != nil {
+				return nil, err
+			}
+		}
+		return p, nil
+	}
 	pc := rc.primaryContest(id)
 	var smds []compactRow
 	for i := range res.Contests {

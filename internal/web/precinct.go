@@ -19,6 +19,8 @@ type precinctPage struct {
 	basePage
 	Area      areaView
 	Protocols []protocolView
+	// Turnout lists the precinct's turnout reports (day.go).
+	Turnout *precinctTurnout
 }
 
 type protocolView struct {
@@ -61,6 +63,10 @@ func (rc *renderCtx) precinct(id string) (*precinctPage, error) {
 	a := e.Tree.Area(id)
 	p := &precinctPage{basePage: rc.base(rc.areaName(a), rc.crumbs(id)), Area: rc.areaView(a)}
 	p.Downloads = rc.downloads(id)
+	var err error
+	if p.Turnout, err = rc.precinctTurnout(id); err != nil {
+		return nil, err
+	}
 	pl, err := rc.protocolLog()
 	if err != nil {
 		return nil, err

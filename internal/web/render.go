@@ -130,7 +130,13 @@ func (s *Site) renderWith(ctx context.Context, t target, opts renderOpts) ([]byt
 	}
 	var name string
 	var data any
-	switch t.kind {
+	kind := t.kind
+	if rc.resultsClosed() {
+		kind = pageClosed
+	}
+	switch kind {
+	case pageClosed:
+		name, data = "closed", rc.closed()
 	case pageHome:
 		name = "home"
 		data, err = rc.home()
@@ -327,7 +333,7 @@ func (rc *renderCtx) electionHead() *electionHead {
 	h := &electionHead{ID: e.ID, Name: rc.L.Name(e.Name), Date: rc.L.PollingDay(e.Date), Status: e.Status,
 		Overview: rc.overviewHref(), Search: rc.href(rc.electionPath() + "search.html"), ShowName: rc.t.kind != pageOverview}
 	primary := rc.primaryResult(e.Tree.Root())
-	h.StatusText, h.Counting = rc.statusText(e.Status, primary)
+	h.Status, h.StatusText, h.Counting = rc.statusText(primary)
 	if primary != nil {
 		h.Reported, h.Expected = primary.Progress.Reported, primary.Progress.Expected
 	}
@@ -348,18 +354,10 @@ func (rc *renderCtx) electionHead() *electionHead {
 	return h
 }
 
-// statusText says where an election stands: before the vote, counting
-// with the share of precincts in, complete or certified.
-func (rc *renderCtx) statusText(status string, primary *tally.ContestResult) (string, bool) {
-	switch {
-	case status == dauys.StatusCertified:
-		return rc.L.T("StatusCertified"), false
-	case status == dauys.StatusComplete:
-		return rc.L.T("StatusComplete"), false
-	case primary == nil || (primary.Progress.Reported == 0 && status != dauys.StatusCounting):
-		return rc.L.T("StatusPreElection"), false
-	}
-	return rc.L.T("StatusCounting", "Pct", rc.L.PctD(primary.Progress.Reported, primary.Progress.Expected, 1)), true
+// statusText says where an election stands (lifecycleText): the status
+// for the page's class, its words, and whether the count is running.
+func (rc *renderCtx) statusText(primary *tally.ContestResult) (string, string, bool) {
+	return rc.lifecycleText(primary)
 }
 
 // crumbs returns the path from the election down to an area.

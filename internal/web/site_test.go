@@ -228,13 +228,24 @@ func TestCatalogs(t *testing.T) {
 	forms := map[string][]string{"kk": {"one", "other"}, "en": {"one", "other"}, "ru": {"one", "few", "many", "other"}}
 	cats := map[string]map[string]any{}
 	for lang := range forms {
-		b, err := os.ReadFile(filepath.Join("locales", lang+".json"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var m map[string]any
-		if err := json.Unmarshal(b, &m); err != nil {
-			t.Fatalf("%s: %v", lang, err)
+		// The language's file and its parts (day.kk.json).
+		parts, _ := filepath.Glob(filepath.Join("locales", "*."+lang+".json"))
+		m := map[string]any{}
+		for _, name := range append([]string{filepath.Join("locales", lang+".json")}, parts...) {
+			b, err := os.ReadFile(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var part map[string]any
+			if err := json.Unmarshal(b, &part); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			for id, v := range part {
+				if _, dup := m[id]; dup {
+					t.Errorf("%s: %s is defined twice", name, id)
+				}
+				m[id] = v
+			}
 		}
 		cats[lang] = m
 	}

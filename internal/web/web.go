@@ -171,7 +171,7 @@ func almaty() *time.Location {
 }
 
 func parseTemplates() (map[string]*template.Template, error) {
-	base, err := template.New("").Funcs(templateFuncs).ParseFS(templateFS, "templates/layout.html", "templates/parts.html")
+	base, err := template.New("").Funcs(templateFuncs).ParseFS(templateFS, "templates/layout.html", "templates/parts*.html")
 	if err != nil {
 		return nil, fmt.Errorf("web: templates: %w", err)
 	}
