@@ -17,9 +17,9 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/dauys/dauys/decide"
-	"github.com/dauys/dauys/internal/rules"
 	"github.com/dauys/dauys/internal/httpapi"
 	"github.com/dauys/dauys/internal/intake"
+	"github.com/dauys/dauys/internal/rules"
 	"github.com/dauys/dauys/internal/web"
 )
 
