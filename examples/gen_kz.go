@@ -74,16 +74,46 @@ type example struct {
 	Precincts int
 	Voters    int64
 	Seed      uint64
+	// Hours are the turnout reporting hours, local to each precinct, that
+	// come before the final figure at the close; HoursNote says where they
+	// come from.
+	Hours     []string
+	HoursNote string
+	// Zones gives the western regions their own time zone: before 1 March
+	// 2024 they were an hour behind the capital.
+	Zones bool
+	// Abroad places the precincts abroad; they are counted in Precincts
+	// and Voters, which are the national totals.
+	Abroad abroadPlan
 	// Definition writes election.yaml.
 	Definition func(g *geography) []byte
 }
 
 var examples = []example{
-	// 2023: the 10,223 polling stations less the 77 abroad (MFA), and the
-	// 12,035,578 voters of the CEC's results (their 12,132 abroad included).
-	{ID: "kz-2023", Year: 2023, Precincts: 10146, Voters: 12035578, Seed: 2023, Definition: kz2023},
-	{ID: "kz-referendum-2022", Year: 2022, Precincts: 10100, Voters: 11700000, Seed: 2022, Definition: kzReferendum2022},
-	{ID: "kz-kurultai-2026", Year: 2026, Precincts: 10388, Voters: 12461796, Seed: 2026, Definition: kzKurultai2026},
+	// 2023: the 10,223 polling stations, 77 of them abroad in 62 countries
+	// (MFA), and the 12,035,578 voters of the CEC's results, 12,132 of them
+	// abroad (MFA). The CEC stamped its figures of the day at hh:10 of the
+	// capital's time (12:10, 16:10, 18:10; then 20:10, when the west was
+	// still voting, and 22:10, the close); research/official/kz-mazhilis-2023.md
+	// section 2.
+	{ID: "kz-2023", Year: 2023, Precincts: 10146 + 77, Voters: 12035578, Seed: 2023, Definition: kz2023,
+		Hours: []string{"12:10", "16:10", "18:10"}, Zones: true, Abroad: abroadPlan{77, 62, 12132, ""},
+		HoursNote: "The CEC's reporting times of the day (its messages stamped 12:10, 16:10 and 18:10), local to each precinct here, then the final figure at the close (the CEC's 20:10 and 22:10 figures were the closes of the east and of the west). research/official/kz-mazhilis-2023.md section 2."},
+	// 2022: 65 precincts abroad on the lists of the capital's commission
+	// (elordainfo.kz); their countries and voters are not known (53
+	// countries and 12,841 voters at the presidential election of November
+	// 2022 are used). The CRC reported at 12:00, 14:00, 18:00, then 20:00
+	// (the east's close) and 22:00 (everyone's); kz-referendum-2022.md 2c.
+	{ID: "kz-referendum-2022", Year: 2022, Precincts: 10100 + 65, Voters: 11700000, Seed: 2022, Definition: kzReferendum2022,
+		Hours: []string{"12:00", "14:00", "18:00"}, Zones: true, Abroad: abroadPlan{65, 53, 12841, "KZ-71"},
+		HoursNote: "The CRC's reporting times of the day (12:00, 14:00, 18:00), local to each precinct here, then the final figure at the close (the CRC's 20:00 and 22:00 figures were the closes of the east and of the west). research/official/kz-referendum-2022.md section 2c."},
+	// 2026: 10,388 domestic stations and 71 abroad in 54 countries (the
+	// referendum of March 2026); one time zone. The Kurultai's reporting
+	// hours were not found: those of the referendum of 15 March 2026 are
+	// used. Its voters abroad were not found: the 12,307 of 2024 are used.
+	{ID: "kz-kurultai-2026", Year: 2026, Precincts: 10388 + 71, Voters: 12461796, Seed: 2026, Definition: kzKurultai2026,
+		Hours: []string{"10:00", "14:00", "16:00", "18:00"}, Abroad: abroadPlan{71, 54, 12307, ""},
+		HoursNote: "Assumed: the reporting times of the referendum of 15 March 2026 (10:00, 14:00, 16:00, 18:00, then 20:00, the close; research/official/kz-referendum-2026.md section 3); the Kurultai's own were not found. Local to each precinct; one zone since 1 March 2024."},
 }
 
 // region is one of today's 20 regions with its reference facts.
@@ -280,6 +310,9 @@ type unit struct {
 	registered     int64
 	stations       int
 	districts      []*district
+	// estimated is true when the unit's voters are an estimate, not a
+	// published figure.
+	estimated bool
 }
 
 type district struct {
@@ -297,7 +330,14 @@ type district struct {
 type precinct struct {
 	ID, Parent, Number string
 	registered         int64
+	// The names, zone, closing hour and kind of a precinct abroad or a
+	// special one; empty for the others.
+	KK, RU, EN         string
+	zone, closes, kind string
 }
+
+// domesticPrecincts is the number of precincts at home.
+func (g *geography) domesticPrecincts() int { return g.ex.Precincts - g.ex.Abroad.Precincts }
 
 type geography struct {
 	ex        example
@@ -355,6 +395,9 @@ func buildGeography(ref *reference, ex example) *geography {
 	for _, u := range g.units {
 		g.sharePrecincts(u, rng)
 	}
+	g.takeAbroadVoters()
+	g.markSpecials()
+	g.addAbroad()
 	return g
 }
 
@@ -429,6 +472,7 @@ func (g *geography) shareVoters() {
 		if u.stations == -1 {
 			u.registered = int64(math.Round(float64(u.registered) * factor))
 			u.stations = 0
+			u.estimated = true
 		}
 		total += u.registered
 	}
@@ -484,11 +528,11 @@ func (g *geography) shareStations() {
 	var idx []int
 	for i, u := range g.units {
 		if u.stations == 0 {
-			shares = append(shares, natural[i]/rest*float64(g.ex.Precincts-known))
+			shares = append(shares, natural[i]/rest*float64(g.domesticPrecincts()-known))
 			idx = append(idx, i)
 		}
 	}
-	for k, n := range largestRemainder(shares, g.ex.Precincts-known) {
+	for k, n := range largestRemainder(shares, g.domesticPrecincts()-known) {
 		g.units[idx[k]].stations = n
 	}
 }
@@ -675,12 +719,12 @@ func largestRemainder(shares []float64, total int) []int {
 func (g *geography) areasCSV() []byte {
 	var b strings.Builder
 	w := csv.NewWriter(&b)
-	w.Write([]string{"id", "parent", "level", "number", "iso", "registered", "name_kk", "name_ru", "name_en"})
+	w.Write([]string{"id", "parent", "level", "number", "iso", "registered", "name_kk", "name_ru", "name_en", "timezone", "closes", "kind"})
 	for _, d := range g.districts {
-		w.Write([]string{d.ID, d.Unit.ID, "district", "", "", "", d.Ref.KK, d.Ref.RU, d.Ref.EN})
+		w.Write([]string{d.ID, d.Unit.ID, "district", "", "", "", d.Ref.KK, d.Ref.RU, d.Ref.EN, "", "", ""})
 	}
 	for _, p := range g.precincts {
-		w.Write([]string{p.ID, p.Parent, "precinct", p.Number, "", strconv.FormatInt(p.registered, 10), "", "", ""})
+		w.Write([]string{p.ID, p.Parent, "precinct", p.Number, "", strconv.FormatInt(p.registered, 10), p.KK, p.RU, p.EN, p.zone, p.closes, p.kind})
 	}
 	w.Flush()
 	return []byte(b.String())
@@ -766,6 +810,7 @@ func (w *yamlWriter) header(ex example, g *geography, title, kk, ru, en, date, s
 	w.line(1, "en: %s", q(en))
 	w.line(0, "date: %s", date)
 	w.line(0, "timezone: Asia/Almaty")
+	w.pollingDay(ex)
 	w.line(0, "status: pre-election")
 	w.line(0, "source: >-")
 	for _, l := range wrap(source, 74) {
@@ -775,9 +820,21 @@ func (w *yamlWriter) header(ex example, g *geography, title, kk, ru, en, date, s
 	w.comment(0, fmt.Sprintf("The country and its %d regions are here; the %d districts and cities and the %d precincts are in areas.csv.", len(g.units), len(g.districts), len(g.precincts)))
 	w.line(0, "areas_file: areas.csv")
 	w.line(0, "areas:")
-	w.line(1, "- {id: KZ, level: country, name: %s}", text("Қазақстан Республикасы", "Республика Казахстан", "Republic of Kazakhstan"))
+	w.comment(1, "The polls are open from 7:00 to 20:00 local time, at home and at the missions abroad (MFA, 2022 and 2023); special precincts may close early.")
+	w.line(1, "- {id: KZ, level: country, opens: %q, closes: %q, name: %s}", pollsOpen, pollsClose, text("Қазақстан Республикасы", "Республика Казахстан", "Republic of Kazakhstan"))
+	if ex.Zones {
+		w.comment(1, "Before 1 March 2024 the western regions were on UTC+5, an hour behind the capital (UTC+6); each region's zone is the IANA zone of its centre.")
+	}
 	for _, u := range g.units {
-		w.line(1, "- {id: %s, parent: KZ, level: region, iso: %s, tile: [%d, %d], name: %s}", u.ID, u.ID, u.Tile[0], u.Tile[1], text(u.KK, u.RU, u.EN))
+		zone := ""
+		if ex.Zones && westernZones[u.ID] != "" {
+			zone = ", timezone: " + westernZones[u.ID]
+		}
+		w.line(1, "- {id: %s, parent: KZ, level: region, iso: %s, tile: [%d, %d]%s, name: %s}", u.ID, u.ID, u.Tile[0], u.Tile[1], zone, text(u.KK, u.RU, u.EN))
+	}
+	if ex.Abroad.Precincts > 0 && ex.Abroad.Under == "" {
+		w.comment(1, fmt.Sprintf("The %d precincts abroad, one district per country, each precinct on its own local time: counted in the country's totals and in no region's.", ex.Abroad.Precincts))
+		w.line(1, "- {id: %s, parent: KZ, level: abroad, kind: abroad, name: %s}", abroadID, text("Шетелдегі сайлау учаскелері", "Избирательные участки за рубежом", "Precincts abroad"))
 	}
 	w.line(0, "")
 }
@@ -1360,4 +1417,329 @@ func kzReferendum2022(g *geography) []byte {
 	w.line(0, "")
 	w.WriteString(wideImport)
 	return []byte(w.String())
+}
+
+// ---- polling day: reporting hours, time zones, precincts abroad, special precincts ----
+
+// pollsOpen and pollsClose are the poll hours, local time, at home and at
+// the missions abroad ("с 7.00 до 20.00 по местному времени", the MFA for
+// 2022 and 2023; law on elections).
+const pollsOpen, pollsClose = "07:00", "20:00"
+
+// westernZones are the regions whose clocks differed from the capital's
+// before 1 March 2024 (research/official/form-and-day.md section 1c: Aktobe,
+// Atyrau, West Kazakhstan, Kyzylorda and Mangystau opened and closed an hour
+// after Astana, on UTC+5), with Kostanay, on UTC+6 like the capital but a
+// zone of its own in the IANA database. The embedded zone database carries
+// the offsets of each date; examples/zones_test.go checks them.
+var westernZones = map[string]string{
+	"KZ-15": "Asia/Aqtobe", "KZ-23": "Asia/Atyrau", "KZ-27": "Asia/Oral",
+	"KZ-43": "Asia/Qyzylorda", "KZ-47": "Asia/Aqtau", "KZ-39": "Asia/Qostanay",
+}
+
+// abroadPlan says how many precincts an example has abroad, in how many
+// countries, with how many voters, and under whom they are counted.
+type abroadPlan struct {
+	Precincts, Countries int
+	Voters               int64
+	// Under is the region whose commission counted them; "" gives them a
+	// unit of their own directly under the root, of kind abroad.
+	Under string
+}
+
+// city is a place with a Kazakh embassy or consulate. Weight is its share
+// of the voters abroad, relative to the others.
+type city struct {
+	KK, RU, EN, Zone string
+	Weight           int
+}
+
+// country is a country with Kazakh missions: the first city is the
+// embassy's, the others consulates.
+type country struct {
+	ISO        string
+	KK, RU, EN string
+	Cities     []city
+}
+
+// missions are the countries of the precincts abroad, the first
+// Countries of them used by an example. The MFA's list for each vote was
+// not retrieved (only the counts: 77 stations in 62 countries in 2023, 71
+// in 54 in 2026, 65 in 2022): which countries and cities, and the voters
+// of each, are illustrative.
+var missions = []country{
+	{"RU", "Ресей", "Россия", "Russia", []city{{"Мәскеу", "Москва", "Moscow", "Europe/Moscow", 10}, {"Санкт-Петербург", "Санкт-Петербург", "Saint Petersburg", "Europe/Moscow", 4}, {"Қазан", "Казань", "Kazan", "Europe/Moscow", 2}, {"Астрахан", "Астрахань", "Astrakhan", "Europe/Astrakhan", 2}, {"Омбы", "Омск", "Omsk", "Asia/Omsk", 2}, {"Новосібір", "Новосибирск", "Novosibirsk", "Asia/Novosibirsk", 2}, {"Екатеринбург", "Екатеринбург", "Yekaterinburg", "Asia/Yekaterinburg", 2}}},
+	{"CN", "Қытай", "Китай", "China", []city{{"Бейжің", "Пекин", "Beijing", "Asia/Shanghai", 3}, {"Шанхай", "Шанхай", "Shanghai", "Asia/Shanghai", 2}, {"Гуанчжоу", "Гуанчжоу", "Guangzhou", "Asia/Shanghai", 1}, {"Сянган", "Сянган", "Hong Kong", "Asia/Hong_Kong", 1}, {"Үрімжі", "Урумчи", "Urumqi", "Asia/Urumqi", 2}, {"Сиань", "Сиань", "Xi'an", "Asia/Shanghai", 1}}},
+	{"TR", "Түркия", "Турция", "Turkey", []city{{"Анкара", "Анкара", "Ankara", "Europe/Istanbul", 3}, {"Стамбул", "Стамбул", "Istanbul", "Europe/Istanbul", 4}}},
+	{"US", "АҚШ", "США", "United States", []city{{"Вашингтон", "Вашингтон", "Washington", "America/New_York", 2}, {"Нью-Йорк", "Нью-Йорк", "New York", "America/New_York", 3}, {"Сан-Франциско", "Сан-Франциско", "San Francisco", "America/Los_Angeles", 2}}},
+	{"DE", "Германия", "Германия", "Germany", []city{{"Берлин", "Берлин", "Berlin", "Europe/Berlin", 3}, {"Франкфурт-на-Майне", "Франкфурт-на-Майне", "Frankfurt am Main", "Europe/Berlin", 3}}},
+	{"AE", "Біріккен Араб Әмірліктері", "Объединённые Арабские Эмираты", "United Arab Emirates", []city{{"Әбу-Даби", "Абу-Даби", "Abu Dhabi", "Asia/Dubai", 2}, {"Дубай", "Дубай", "Dubai", "Asia/Dubai", 3}}},
+	{"SA", "Сауд Арабиясы", "Саудовская Аравия", "Saudi Arabia", []city{{"Эр-Рияд", "Эр-Рияд", "Riyadh", "Asia/Riyadh", 1}, {"Жидда", "Джидда", "Jeddah", "Asia/Riyadh", 1}}},
+	{"UZ", "Өзбекстан", "Узбекистан", "Uzbekistan", []city{{"Ташкент", "Ташкент", "Tashkent", "Asia/Tashkent", 3}}},
+	{"KG", "Қырғызстан", "Кыргызстан", "Kyrgyzstan", []city{{"Бішкек", "Бишкек", "Bishkek", "Asia/Bishkek", 3}}},
+	{"GB", "Ұлыбритания", "Великобритания", "United Kingdom", []city{{"Лондон", "Лондон", "London", "Europe/London", 3}}},
+	{"KR", "Корея Республикасы", "Республика Корея", "Republic of Korea", []city{{"Сеул", "Сеул", "Seoul", "Asia/Seoul", 3}}},
+	{"CZ", "Чехия", "Чехия", "Czech Republic", []city{{"Прага", "Прага", "Prague", "Europe/Prague", 2}}},
+	{"PL", "Польша", "Польша", "Poland", []city{{"Варшава", "Варшава", "Warsaw", "Europe/Warsaw", 2}}},
+	{"FR", "Франция", "Франция", "France", []city{{"Париж", "Париж", "Paris", "Europe/Paris", 2}}},
+	{"IT", "Италия", "Италия", "Italy", []city{{"Рим", "Рим", "Rome", "Europe/Rome", 2}}},
+	{"ES", "Испания", "Испания", "Spain", []city{{"Мадрид", "Мадрид", "Madrid", "Europe/Madrid", 1}}},
+	{"NL", "Нидерланды", "Нидерланды", "Netherlands", []city{{"Гаага", "Гаага", "The Hague", "Europe/Amsterdam", 1}}},
+	{"BE", "Бельгия", "Бельгия", "Belgium", []city{{"Брюссель", "Брюссель", "Brussels", "Europe/Brussels", 1}}},
+	{"AT", "Австрия", "Австрия", "Austria", []city{{"Вена", "Вена", "Vienna", "Europe/Vienna", 1}}},
+	{"CH", "Швейцария", "Швейцария", "Switzerland", []city{{"Берн", "Берн", "Bern", "Europe/Zurich", 1}}},
+	{"BY", "Беларусь", "Беларусь", "Belarus", []city{{"Минск", "Минск", "Minsk", "Europe/Minsk", 2}}},
+	{"UA", "Украина", "Украина", "Ukraine", []city{{"Киев", "Киев", "Kyiv", "Europe/Kyiv", 1}}},
+	{"AZ", "Әзербайжан", "Азербайджан", "Azerbaijan", []city{{"Баку", "Баку", "Baku", "Asia/Baku", 1}}},
+	{"GE", "Грузия", "Грузия", "Georgia", []city{{"Тбилиси", "Тбилиси", "Tbilisi", "Asia/Tbilisi", 2}}},
+	{"AM", "Армения", "Армения", "Armenia", []city{{"Ереван", "Ереван", "Yerevan", "Asia/Yerevan", 1}}},
+	{"TJ", "Тәжікстан", "Таджикистан", "Tajikistan", []city{{"Душанбе", "Душанбе", "Dushanbe", "Asia/Dushanbe", 1}}},
+	{"TM", "Түрікменстан", "Туркменистан", "Turkmenistan", []city{{"Ашхабад", "Ашхабад", "Ashgabat", "Asia/Ashgabat", 1}}},
+	{"MN", "Моңғолия", "Монголия", "Mongolia", []city{{"Ұлан-Батыр", "Улан-Батор", "Ulaanbaatar", "Asia/Ulaanbaatar", 1}}},
+	{"JP", "Жапония", "Япония", "Japan", []city{{"Токио", "Токио", "Tokyo", "Asia/Tokyo", 2}}},
+	{"IN", "Үндістан", "Индия", "India", []city{{"Нью-Дели", "Нью-Дели", "New Delhi", "Asia/Kolkata", 1}}},
+	{"PK", "Пәкістан", "Пакистан", "Pakistan", []city{{"Исламабад", "Исламабад", "Islamabad", "Asia/Karachi", 1}}},
+	{"IR", "Иран", "Иран", "Iran", []city{{"Тегеран", "Тегеран", "Tehran", "Asia/Tehran", 1}}},
+	{"QA", "Катар", "Катар", "Qatar", []city{{"Доха", "Доха", "Doha", "Asia/Qatar", 1}}},
+	{"KW", "Кувейт", "Кувейт", "Kuwait", []city{{"Кувейт", "Эль-Кувейт", "Kuwait City", "Asia/Kuwait", 1}}},
+	{"EG", "Египет", "Египет", "Egypt", []city{{"Каир", "Каир", "Cairo", "Africa/Cairo", 1}}},
+	{"IL", "Израиль", "Израиль", "Israel", []city{{"Тель-Авив", "Тель-Авив", "Tel Aviv", "Asia/Jerusalem", 1}}},
+	{"JO", "Иордания", "Иордания", "Jordan", []city{{"Амман", "Амман", "Amman", "Asia/Amman", 1}}},
+	{"MY", "Малайзия", "Малайзия", "Malaysia", []city{{"Куала-Лумпур", "Куала-Лумпур", "Kuala Lumpur", "Asia/Kuala_Lumpur", 1}}},
+	{"SG", "Сингапур", "Сингапур", "Singapore", []city{{"Сингапур", "Сингапур", "Singapore", "Asia/Singapore", 1}}},
+	{"ID", "Индонезия", "Индонезия", "Indonesia", []city{{"Джакарта", "Джакарта", "Jakarta", "Asia/Jakarta", 1}}},
+	{"TH", "Таиланд", "Таиланд", "Thailand", []city{{"Бангкок", "Бангкок", "Bangkok", "Asia/Bangkok", 1}}},
+	{"VN", "Вьетнам", "Вьетнам", "Vietnam", []city{{"Ханой", "Ханой", "Hanoi", "Asia/Ho_Chi_Minh", 1}}},
+	{"CA", "Канада", "Канада", "Canada", []city{{"Оттава", "Оттава", "Ottawa", "America/Toronto", 1}}},
+	{"HU", "Венгрия", "Венгрия", "Hungary", []city{{"Будапешт", "Будапешт", "Budapest", "Europe/Budapest", 1}}},
+	{"RO", "Румыния", "Румыния", "Romania", []city{{"Бухарест", "Бухарест", "Bucharest", "Europe/Bucharest", 1}}},
+	{"BG", "Болгария", "Болгария", "Bulgaria", []city{{"София", "София", "Sofia", "Europe/Sofia", 1}}},
+	{"GR", "Грекия", "Греция", "Greece", []city{{"Афины", "Афины", "Athens", "Europe/Athens", 1}}},
+	{"LV", "Латвия", "Латвия", "Latvia", []city{{"Рига", "Рига", "Riga", "Europe/Riga", 1}}},
+	{"LT", "Литва", "Литва", "Lithuania", []city{{"Вильнюс", "Вильнюс", "Vilnius", "Europe/Vilnius", 1}}},
+	{"EE", "Эстония", "Эстония", "Estonia", []city{{"Таллин", "Таллин", "Tallinn", "Europe/Tallinn", 1}}},
+	{"SE", "Швеция", "Швеция", "Sweden", []city{{"Стокгольм", "Стокгольм", "Stockholm", "Europe/Stockholm", 1}}},
+	{"FI", "Финляндия", "Финляндия", "Finland", []city{{"Хельсинки", "Хельсинки", "Helsinki", "Europe/Helsinki", 1}}},
+	{"RS", "Сербия", "Сербия", "Serbia", []city{{"Белград", "Белград", "Belgrade", "Europe/Belgrade", 1}}},
+	{"MD", "Молдова", "Молдова", "Moldova", []city{{"Кишинев", "Кишинёв", "Chisinau", "Europe/Chisinau", 1}}},
+	{"AU", "Австралия", "Австралия", "Australia", []city{{"Канберра", "Канберра", "Canberra", "Australia/Sydney", 1}}},
+	{"BR", "Бразилия", "Бразилия", "Brazil", []city{{"Бразилиа", "Бразилиа", "Brasilia", "America/Sao_Paulo", 1}}},
+	{"ZA", "Оңтүстік Африка Республикасы", "Южно-Африканская Республика", "South Africa", []city{{"Претория", "Претория", "Pretoria", "Africa/Johannesburg", 1}}},
+	{"MA", "Марокко", "Марокко", "Morocco", []city{{"Рабат", "Рабат", "Rabat", "Africa/Casablanca", 1}}},
+	{"OM", "Оман", "Оман", "Oman", []city{{"Маскат", "Маскат", "Muscat", "Asia/Muscat", 1}}},
+	{"HR", "Хорватия", "Хорватия", "Croatia", []city{{"Загреб", "Загреб", "Zagreb", "Europe/Zagreb", 1}}},
+	{"SK", "Словакия", "Словакия", "Slovakia", []city{{"Братислава", "Братислава", "Bratislava", "Europe/Bratislava", 1}}},
+	{"MX", "Мексика", "Мексика", "Mexico", []city{{"Мехико", "Мехико", "Mexico City", "America/Mexico_City", 1}}},
+	{"ET", "Эфиопия", "Эфиопия", "Ethiopia", []city{{"Аддис-Абеба", "Аддис-Абеба", "Addis Ababa", "Africa/Addis_Ababa", 1}}},
+}
+
+// consulates is the order in which the first countries' further cities
+// get a precinct once every country has one: the biggest communities
+// first.
+var consulates = []string{
+	"Saint Petersburg", "Istanbul", "New York", "Dubai", "Shanghai", "Frankfurt am Main", "Kazan", "Urumqi",
+	"Omsk", "San Francisco", "Jeddah", "Guangzhou", "Hong Kong", "Astrakhan", "Novosibirsk", "Yekaterinburg", "Xi'an",
+}
+
+// abroadPrecinct is a precinct at a mission abroad.
+type abroadPrecinct struct {
+	country *country
+	city    city
+}
+
+// abroadPrecincts chooses the missions of an example's precincts abroad:
+// the embassy of each of the first Countries countries, then consulates
+// in the order of consulates.
+func abroadPrecincts(p abroadPlan) []abroadPrecinct {
+	if p.Countries > len(missions) || p.Precincts < p.Countries {
+		log.Fatalf("abroad: %d precincts in %d countries cannot be placed (%d countries known)", p.Precincts, p.Countries, len(missions))
+	}
+	var out []abroadPrecinct
+	for i := range p.Countries {
+		out = append(out, abroadPrecinct{&missions[i], missions[i].Cities[0]})
+	}
+	for _, name := range consulates {
+		if len(out) == p.Precincts {
+			break
+		}
+		for i := range p.Countries {
+			for _, c := range missions[i].Cities[1:] {
+				if c.EN == name {
+					out = append(out, abroadPrecinct{&missions[i], c})
+				}
+			}
+		}
+	}
+	if len(out) != p.Precincts {
+		log.Fatalf("abroad: only %d of %d precincts could be placed", len(out), p.Precincts)
+	}
+	// Keep each country's precincts together, embassy first.
+	slices.SortStableFunc(out, func(a, b abroadPrecinct) int {
+		return cmp.Compare(slices.IndexFunc(missions, func(c country) bool { return c.ISO == a.country.ISO }),
+			slices.IndexFunc(missions, func(c country) bool { return c.ISO == b.country.ISO }))
+	})
+	return out
+}
+
+// addAbroad adds the precincts abroad: in a unit of their own with a
+// district per country, or, when the plan names a region, in one district
+// of that region (2022: the 65 precincts abroad were on the lists of the
+// capital's commission). Their voters are shared by the cities' weights.
+func (g *geography) addAbroad() {
+	p := g.ex.Abroad
+	if p.Precincts == 0 {
+		return
+	}
+	places := abroadPrecincts(p)
+	var weights []float64
+	var sum float64
+	for _, a := range places {
+		sum += float64(a.city.Weight)
+	}
+	for _, a := range places {
+		weights = append(weights, float64(a.city.Weight)/sum*float64(p.Voters))
+	}
+	voters := largestRemainder(weights, int(p.Voters))
+	if p.Under != "" {
+		u := g.unit(p.Under)
+		d := &district{ID: u.ID + "-AB", Unit: u, Ref: refDistrict{
+			KK: "Шетелдегі сайлау учаскелері", RU: "Избирательные участки за рубежом", EN: "Precincts abroad"}}
+		g.districts = append(g.districts, d)
+		number := 0
+		for _, q := range g.precincts {
+			if strings.HasPrefix(q.ID, u.ID+"-") {
+				number = max(number, int(atoi(q.Number)))
+			}
+		}
+		for i, a := range places {
+			number++
+			g.precincts = append(g.precincts, precinct{
+				ID: fmt.Sprintf("%s-%04d", d.ID, number), Parent: d.ID, Number: strconv.Itoa(number),
+				registered: int64(voters[i]), zone: a.city.Zone,
+				KK: a.city.KK + ", " + a.country.KK, RU: a.city.RU + ", " + a.country.RU, EN: a.city.EN + ", " + a.country.EN,
+			})
+		}
+		return
+	}
+	for i, a := range places {
+		d := "KZ-AB-" + a.country.ISO
+		if i == 0 || places[i-1].country != a.country {
+			g.districts = append(g.districts, &district{ID: d, Unit: g.abroadUnit(), Ref: refDistrict{KK: a.country.KK, RU: a.country.RU, EN: a.country.EN}})
+		}
+		g.precincts = append(g.precincts, precinct{
+			ID: fmt.Sprintf("%s-%04d", d, i+1), Parent: d, Number: strconv.Itoa(i + 1),
+			registered: int64(voters[i]), zone: a.city.Zone, KK: a.city.KK, RU: a.city.RU, EN: a.city.EN,
+		})
+	}
+}
+
+// abroadID is the unit of the precincts abroad when they have their own.
+const abroadID = "KZ-AB"
+
+func (g *geography) abroadUnit() *unit {
+	return &unit{ID: abroadID}
+}
+
+// special is a precinct at a hospital or a military unit that closes
+// early (law on elections: such precincts may end voting once all on
+// their lists have voted). Which precincts, their names, voters and hours
+// are illustrative.
+type special struct {
+	Region, District string // a region's Key and a district's EN name
+	KK, RU, EN       string
+	Closes           string
+	Voters           int64
+}
+
+var specials = []special{
+	{"Almaty", "Almaly District", "№ 4 қалалық клиникалық аурухана", "Городская клиническая больница № 4", "City Clinical Hospital No. 4", "14:00", 260},
+	{"Astana", "Esil District", "№ 2 көпбейінді аурухана", "Многопрофильная больница № 2", "Multidisciplinary Hospital No. 2", "16:00", 310},
+	{"Aktobe Region", "Aktobe", "№ 5571 әскери бөлім", "Войсковая часть № 5571", "Military unit No. 5571", "14:00", 640},
+	{"East Kazakhstan Region", "Oskemen (Ust-Kamenogorsk)", "Облыстық онкологиялық диспансер", "Областной онкологический диспансер", "Regional Oncology Centre", "16:00", 220},
+}
+
+// markSpecials makes the last precinct of each special's district a
+// special precinct with its own name, hours and voters; the voters it no
+// longer has go to the district's other precincts, so that the district's
+// total and every id stay as they were.
+func (g *geography) markSpecials() {
+	for _, s := range specials {
+		var d *district
+		for _, x := range g.districts {
+			if x.Ref.Region == s.Region && x.Ref.EN == s.District {
+				d = x
+			}
+		}
+		if d == nil {
+			log.Fatalf("special precinct: no district %s in %s", s.District, s.Region)
+		}
+		var mine []int
+		for i, p := range g.precincts {
+			if p.Parent == d.ID {
+				mine = append(mine, i)
+			}
+		}
+		last := mine[len(mine)-1]
+		rest := mine[:len(mine)-1]
+		spare := g.precincts[last].registered - s.Voters
+		if len(rest) == 0 || spare < 0 {
+			log.Fatalf("special precinct in %s: cannot move %d voters", d.ID, spare)
+		}
+		p := &g.precincts[last]
+		p.registered, p.closes, p.kind = s.Voters, s.Closes, "special"
+		p.KK, p.RU, p.EN = s.KK, s.RU, s.EN
+		for k, i := range rest {
+			add := spare / int64(len(rest))
+			if int64(k) < spare%int64(len(rest)) {
+				add++
+			}
+			g.precincts[i].registered += add
+			if g.precincts[i].registered > 3000 {
+				log.Fatalf("special precinct in %s: precinct %s would have %d voters", d.ID, g.precincts[i].ID, g.precincts[i].registered)
+			}
+		}
+	}
+}
+
+// pollingDay writes the election's reporting hours and the root's poll
+// hours, the keys that follow `areas_file` in the header.
+func (w *yamlWriter) pollingDay(ex example) {
+	w.comment(0, ex.HoursNote)
+	hours := make([]string, 0, len(ex.Hours)+1)
+	for _, h := range ex.Hours {
+		hours = append(hours, strconv.Quote(h))
+	}
+	w.line(0, "turnout_hours: [%s, close]", strings.Join(hours, ", "))
+}
+
+// takeAbroadVoters takes the voters abroad off the precincts at home of
+// the units whose voters are estimated, in proportion to their size: the
+// national total includes them, and the geography at home is drawn as if
+// it held them all, so that the precincts' ids stay those of the examples
+// before the precincts abroad were added. The published totals of regions
+// stay exact.
+func (g *geography) takeAbroadVoters() {
+	take := g.ex.Abroad.Voters
+	if take == 0 {
+		return
+	}
+	estimated := map[string]bool{}
+	for _, d := range g.districts {
+		estimated[d.ID] = d.Unit.estimated
+	}
+	var idx []int
+	var shares []float64
+	var sum int64
+	for i, p := range g.precincts {
+		if estimated[p.Parent] {
+			idx = append(idx, i)
+			sum += p.registered
+		}
+	}
+	for _, i := range idx {
+		shares = append(shares, float64(g.precincts[i].registered)/float64(sum)*float64(take))
+	}
+	for k, n := range largestRemainder(shares, int(take)) {
+		g.precincts[idx[k]].registered -= int64(n)
+	}
 }

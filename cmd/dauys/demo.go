@@ -36,8 +36,9 @@ func (m *Main) runDemo(ctx context.Context, args []string) error {
 	fs := m.flagSet("demo")
 	db := fs.String("db", "", "SQLite file or postgres:// URL (default: a new file in a temporary folder)")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to serve on")
-	noServe := fs.Bool("no-serve", false, "load a finished night and exit")
+	noServe := fs.Bool("no-serve", false, "load a finished day and night and exit")
 	duration := fs.Duration("duration", 3*time.Minute, "how long the election night takes")
+	dayDuration := fs.Duration("day", time.Minute, "how long polling day takes, before the night")
 	seed := fs.Uint64("seed", 2023, "seed of the generated protocols")
 	if _, err := parse(fs, args); err != nil {
 		return err
@@ -55,46 +56,68 @@ func (m *Main) runDemo(ctx context.Context, args []string) error {
 	}
 	defer s.Close()
 	events := demo.Night(e, *seed, demoBaseline)
-	log := m.logger()
-	log.Info("demo", "db", *db, "election", demoElection, "precincts", len(e.Tree.AtLevel(dauys.LevelPrecinct)), "submissions", len(events))
-	if err := s.SetElectionStatus(ctx, demoElection, dauys.StatusCounting); err != nil {
+	day, err := demo.Day(e, *seed, events)
+	if err != nil {
 		return err
 	}
-	s.elections.Forget(demoElection)
-	p := &demo.Player{Intake: s.intake, Log: func(f string, a ...any) { log.Info(fmt.Sprintf(f, a...)) }}
-	finish := func(st demo.Stats) error {
-		log.Info("night over", "submitted", st.Submitted, "accepted", st.Accepted, "amended", st.Amended, "refused", st.Refused)
-		if err := s.SetElectionStatus(ctx, demoElection, dauys.StatusComplete); err != nil {
-			return err
+	log := m.logger()
+	log.Info("demo", "db", *db, "election", demoElection, "precincts", len(e.Tree.AtLevel(dauys.LevelPrecinct)), "turnout reports", len(day), "submissions", len(events))
+	p := &demo.Player{Intake: s.intake, SubmitTurnout: demoTurnout(s, m.Now), Log: func(f string, a ...any) { log.Info(fmt.Sprintf(f, a...)) }}
+	// play plays the day, then the night, moving the election through
+	// voting, counting and complete.
+	play := func() (demo.Stats, demo.Stats, error) {
+		var dayStats, st demo.Stats
+		setStatus := func(status string) error {
+			defer s.elections.Forget(demoElection)
+			return s.SetElectionStatus(ctx, demoElection, status)
 		}
-		s.elections.Forget(demoElection)
-		return nil
+		if err := setStatus(dauys.StatusVoting); err != nil {
+			return dayStats, st, err
+		}
+		dayStats, err := p.PlayDay(ctx, demoElection, day)
+		if err != nil {
+			return dayStats, st, err
+		}
+		log.Info("day over", "turnout reports", dayStats.Submitted, "refused", dayStats.Refused)
+		if err := setStatus(dauys.StatusCounting); err != nil {
+			return dayStats, st, err
+		}
+		if st, err = p.Play(ctx, demoElection, events); err != nil {
+			return dayStats, st, err
+		}
+		log.Info("night over", "submitted", st.Submitted, "accepted", st.Accepted, "amended", st.Amended, "refused", st.Refused)
+		return dayStats, st, setStatus(dauys.StatusComplete)
 	}
 	if *noServe {
-		st, err := p.Play(ctx, demoElection, events)
+		dayStats, st, err := play()
 		if err != nil {
 			return err
 		}
-		if err := finish(st); err != nil {
-			return err
-		}
-		fmt.Fprintf(m.Stdout, "demo loaded into %s: %d protocols submitted, %d refused, %d amended\n", *db, st.Submitted, st.Refused, st.Amended)
+		fmt.Fprintf(m.Stdout, "demo loaded into %s: %d turnout reports (%d refused), %d protocols submitted, %d refused, %d amended\n",
+			*db, dayStats.Submitted, dayStats.Refused, st.Submitted, st.Refused, st.Amended)
 		return nil
 	}
-	p.Duration = *duration
+	p.Duration, p.DayDuration = *duration, *dayDuration
 	go func() {
-		st, err := p.Play(ctx, demoElection, events)
-		if err != nil {
-			if ctx.Err() == nil {
-				log.Error("demo night", "err", err)
-			}
-			return
-		}
-		if err := finish(st); err != nil {
-			log.Error("demo night", "err", err)
+		if _, _, err := play(); err != nil && ctx.Err() == nil {
+			log.Error("demo", "err", err)
 		}
 	}()
 	return m.serve(ctx, s, *addr)
+}
+
+// demoTurnout is where the demo's turnout reports are written: straight to
+// the store, stamped with the clock, until intake's turnout submission is
+// wired; then this function is the one place to switch to it
+// (s.intake.SubmitTurnout, with the reports as its submissions).
+func demoTurnout(s *store, now func() time.Time) func(context.Context, string, []*dauys.TurnoutReport) ([]dauys.TurnoutResult, error) {
+	return func(ctx context.Context, election string, rs []*dauys.TurnoutReport) ([]dauys.TurnoutResult, error) {
+		at := now().UTC()
+		for _, r := range rs {
+			r.Received = at
+		}
+		return s.SaveTurnout(ctx, rs)
+	}
 }
 
 // loadExample imports a shipped example definition unless the store has it.

@@ -1,10 +1,13 @@
 package main_test
 
 import (
+	"context"
 	"encoding/json"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/dauys/dauys"
 )
 
 func TestDemoNoServe(t *testing.T) {
@@ -30,5 +33,19 @@ func TestDemoNoServe(t *testing.T) {
 	}
 	if len(res.Contests) < 50 {
 		t.Errorf("%d contests, want the list, 29 districts and 20 maslikhats", len(res.Contests))
+	}
+	// The day came before the night: every precinct reported its close,
+	// and the election ended the night complete.
+	s, e := mustOpenElection(t, db, "kz-2023")
+	defer s.Close()
+	totals, err := s.Turnout(context.Background(), "kz-2023", "KZ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(totals.Times); n < 4 || totals.Times[n-1].Time != dauys.TurnoutClose || totals.Times[n-1].Reported != totals.Precincts {
+		t.Errorf("turnout through the day: %+v, want every one of %d precincts at the close", totals.Times, totals.Precincts)
+	}
+	if e.Status != dauys.StatusComplete {
+		t.Errorf("status %q after the night", e.Status)
 	}
 }

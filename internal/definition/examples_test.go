@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/dauys/dauys"
@@ -68,13 +69,19 @@ func TestKazakhExamples(t *testing.T) {
 		precincts                     int
 		voters                        int64 // national total, approximately
 		contests, contestsPerPrecinct int
+		// abroad is the number of precincts abroad, in a unit of their own
+		// (kind abroad) unless under names the region that counted them;
+		// they vote only in the contests of the whole country.
+		abroad int
+		under  string
 	}{
-		// 2023: the districts of March 2023 (six formed later left out),
-		// the 10,223 polling stations less the 77 abroad, and the CEC's
-		// 12,035,578 voters on the lists.
-		{"kz-2023", 20, 222, 10146, 12035578, 1 + 29 + 20, 3},
-		{"kz-referendum-2022", 17, 221, 10100, 11700000, 1, 1},
-		{"kz-kurultai-2026", 20, 228, 10388, 12461796, 1, 1},
+		// 2023: the districts of March 2023 (six formed later left out)
+		// and 62 countries abroad, the 10,223 polling stations, 77 of them
+		// abroad, and the CEC's 12,035,578 voters on the lists.
+		{"kz-2023", 20, 222 + 62, 10223, 12035578, 1 + 29 + 20, 3, 77, ""},
+		// 2022: the 65 precincts abroad were the capital's commission's.
+		{"kz-referendum-2022", 17, 221 + 1, 10165, 11700000, 1, 1, 65, "KZ-71"},
+		{"kz-kurultai-2026", 20, 228 + 54, 10459, 12461796, 1, 1, 71, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.id, func(t *testing.T) {
@@ -112,12 +119,35 @@ func TestKazakhExamples(t *testing.T) {
 					t.Errorf("region %s lacks a tile, ISO code or a name: %+v", a.ID, a)
 				}
 			}
-			// Every precinct votes in the same number of contests: in 2023
-			// the Mazhilis list, its single-member district and its
-			// region's maslikhat list.
+			// Every precinct at home votes in the same number of contests:
+			// in 2023 the Mazhilis list, its single-member district and its
+			// region's maslikhat list. A precinct abroad of its own unit
+			// votes in the Mazhilis list only.
+			abroad := map[string]bool{}
+			unitAbroad := map[string]bool{} // the districts of the unit abroad
+			for _, a := range e.Areas {
+				if a.Level == dauys.LevelDistrict && dauys.Abroad(e.Chain(a.Parent)) {
+					unitAbroad[a.ID] = true
+				}
+			}
+			for _, a := range e.Areas {
+				if a.Level == dauys.LevelPrecinct && unitAbroad[a.Parent] || tt.under != "" && strings.HasPrefix(a.ID, tt.under+"-AB-") {
+					abroad[a.ID] = true
+					if a.Timezone == "" {
+						t.Errorf("precinct abroad %s has no time zone", a.ID)
+					}
+				}
+			}
+			if len(abroad) != tt.abroad {
+				t.Errorf("%d precincts abroad, want %d", len(abroad), tt.abroad)
+			}
 			for p, n := range contestsPerPrecinct(e) {
-				if n != tt.contestsPerPrecinct {
-					t.Errorf("precinct %s votes in %d contests, want %d", p, n, tt.contestsPerPrecinct)
+				want := tt.contestsPerPrecinct
+				if abroad[p] && tt.under == "" {
+					want = 1
+				}
+				if n != want {
+					t.Errorf("precinct %s votes in %d contests, want %d", p, n, want)
 				}
 			}
 		})

@@ -1,9 +1,11 @@
-// Package demo plays an election night: it generates realistic protocols
-// for every precinct and contest of an example election, some of them
-// inconsistent at first and corrected later, some accepted and then
-// amended, and submits them over time through the real intake.
+// Package demo plays polling day and the election night: it generates the
+// turnout reports of every precinct through the day (Day), then realistic
+// protocols for every precinct and contest of an example election (Night),
+// some of them inconsistent at first and corrected later, some accepted and
+// then amended, and submits them over time (Player): the protocols through
+// the real intake, the turnout reports through the writer it is given.
 //
-// It owns the generated night. It uses internal/intake only to submit, reads
+// It owns the generated day and night. It uses internal/intake only to submit, reads
 // the loaded definition from internal/election, and must never import tally,
 // web, httpapi or a store driver.
 package demo
@@ -253,83 +255,128 @@ func split(rng *rand.Rand, n int64, w []float64) []int64 {
 	return out
 }
 
-// Player submits a night's events through intake.
+// Player submits a polling day's turnout reports and a night's events
+// through intake.
 type Player struct {
 	Intake *intake.Service
-	// Duration is how long the night takes in real time; 0 submits
-	// everything at once.
-	Duration time.Duration
+	// SubmitTurnout writes a batch of the day's turnout reports and
+	// answers one result per report, as dauys.Store.SaveTurnout does.
+	SubmitTurnout func(ctx context.Context, election string, rs []*dauys.TurnoutReport) ([]dauys.TurnoutResult, error)
+	// Duration is how long the night takes in real time, DayDuration the
+	// day; 0 submits everything at once.
+	Duration, DayDuration time.Duration
 	// Log, when set, is told what happens.
 	Log func(format string, args ...any)
 	// Sleep waits; tests make it return at once.
 	Sleep func(ctx context.Context, d time.Duration) error
 }
 
-// Stats counts what a night did.
+// Stats counts what a day or a night did.
 type Stats struct {
 	Submitted, Accepted, Amended, Refused, Duplicates int
+}
+
+// count adds the answer to one submission.
+func (st *Stats) count(outcome string, err error) {
+	st.Submitted++
+	switch {
+	case err != nil:
+		st.Refused++
+	case outcome == dauys.OutcomeAccepted:
+		st.Accepted++
+	case outcome == dauys.OutcomeAmended:
+		st.Amended++
+	case outcome == dauys.OutcomeDuplicate:
+		st.Duplicates++
+	}
+}
+
+// countAll counts the answers to a batch, or returns the failure of the
+// batch as a whole.
+func countAll[R any](st *Stats, what string, res []R, err error, answer func(R) (string, error)) error {
+	if err != nil {
+		return fmt.Errorf("demo: %s: %w", what, err)
+	}
+	for _, r := range res {
+		st.count(answer(r))
+	}
+	return nil
 }
 
 // Play submits the events in order, scaling the night's 12 hours to
 // Duration, in batches.
 func (p *Player) Play(ctx context.Context, election string, events []Event) (Stats, error) {
 	var st Stats
+	err := p.pace(ctx, "night", p.Duration, &st, len(events), func(i int) time.Duration { return events[i].At }, func(lo, hi int) error {
+		subs := make([]intake.Submission, 0, hi-lo)
+		for _, ev := range events[lo:hi] {
+			subs = append(subs, ev.Submission)
+		}
+		res, err := p.Intake.Submit(ctx, election, subs)
+		return countAll(&st, "submit", res, err, func(r intake.Result) (string, error) { return r.Outcome, r.Err })
+	})
+	return st, err
+}
+
+// PlayDay submits the day's turnout reports in order through
+// SubmitTurnout, scaling the day, from the first opening to the last
+// report, to DayDuration, in batches.
+func (p *Player) PlayDay(ctx context.Context, election string, day []TurnoutEvent) (Stats, error) {
+	var st Stats
+	err := p.pace(ctx, "day", p.DayDuration, &st, len(day), func(i int) time.Duration { return day[i].At }, func(lo, hi int) error {
+		rs := make([]*dauys.TurnoutReport, 0, hi-lo)
+		for _, ev := range day[lo:hi] {
+			r := ev.Report
+			r.Election = election
+			rs = append(rs, &r)
+		}
+		res, err := p.SubmitTurnout(ctx, election, rs)
+		return countAll(&st, "turnout", res, err, func(r dauys.TurnoutResult) (string, error) { return r.Outcome, r.Err })
+	})
+	return st, err
+}
+
+// pace sends n events whose times at(i) ascend, scaling the span up to the
+// last one to d in steps of half a second (all at once when d is 0), in
+// batches of at most 1,000 given to send as the range [lo, hi).
+func (p *Player) pace(ctx context.Context, what string, d time.Duration, st *Stats, n int, at func(int) time.Duration, send func(lo, hi int) error) error {
 	if p.Sleep == nil {
 		p.Sleep = sleep
 	}
-	if len(events) == 0 {
-		return st, nil
+	if n == 0 {
+		return nil
 	}
-	night := events[len(events)-1].At
+	span := at(n - 1)
 	steps := 1
-	if p.Duration > 0 {
-		steps = max(1, int(p.Duration/(500*time.Millisecond)))
+	if d > 0 {
+		steps = max(1, int(d/(500*time.Millisecond)))
 	}
 	next := 0
 	for step := 1; step <= steps; step++ {
-		until := night * time.Duration(step) / time.Duration(steps)
+		until := span * time.Duration(step) / time.Duration(steps)
 		if step == steps {
-			until = night
+			until = span
 		}
 		j := next
-		for j < len(events) && events[j].At <= until {
+		for j < n && at(j) <= until {
 			j++
 		}
 		for lo := next; lo < j; lo += 1000 {
-			hi := min(j, lo+1000)
-			subs := make([]intake.Submission, 0, hi-lo)
-			for _, ev := range events[lo:hi] {
-				subs = append(subs, ev.Submission)
-			}
-			res, err := p.Intake.Submit(ctx, election, subs)
-			if err != nil {
-				return st, fmt.Errorf("demo: submit: %w", err)
-			}
-			for _, r := range res {
-				st.Submitted++
-				switch {
-				case r.Err != nil:
-					st.Refused++
-				case r.Outcome == dauys.OutcomeAccepted:
-					st.Accepted++
-				case r.Outcome == dauys.OutcomeAmended:
-					st.Amended++
-				case r.Outcome == dauys.OutcomeDuplicate:
-					st.Duplicates++
-				}
+			if err := send(lo, min(j, lo+1000)); err != nil {
+				return err
 			}
 		}
 		next = j
-		if p.Log != nil && p.Duration > 0 && step%10 == 0 {
-			p.Log("night %s of %s: %d submitted, %d refused, %d amended", until.Round(time.Minute), night.Round(time.Minute), st.Submitted, st.Refused, st.Amended)
+		if p.Log != nil && d > 0 && step%10 == 0 {
+			p.Log("%s %s of %s: %d submitted, %d refused, %d amended", what, until.Round(time.Minute), span.Round(time.Minute), st.Submitted, st.Refused, st.Amended)
 		}
 		if step < steps {
-			if err := p.Sleep(ctx, p.Duration/time.Duration(steps)); err != nil {
-				return st, err
+			if err := p.Sleep(ctx, d/time.Duration(steps)); err != nil {
+				return err
 			}
 		}
 	}
-	return st, nil
+	return nil
 }
 
 func sleep(ctx context.Context, d time.Duration) error {
