@@ -182,4 +182,3 @@ func nilIfEmpty(s string) any {
 	}
 	return s
 }
-
