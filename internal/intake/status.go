@@ -19,28 +19,37 @@ const (
 	ActorFirstProtocol = "automatic: first protocol"
 )
 
-// status returns the election's current status, as stored. The loader's
-// copy of the election keeps the status it was loaded with, while another
-// process (dauys election status) may have changed it since; every change
-// is in the history, so its last entry is the status, and without one it
-// is still the definition's.
-func (s *Service) status(ctx context.Context, e *election.Election) (string, error) {
+// status returns the election's current status, as stored, and whether
+// it was set by a recorded change rather than by the definition. The
+// loader's copy of the election keeps the status it was loaded with, while
+// another process (dauys election status) may have changed it since;
+// every change is in the history, so its last entry is the status, and
+// without one it is still the definition's.
+func (s *Service) status(ctx context.Context, e *election.Election) (status string, changed bool, err error) {
 	h, err := s.store.StatusHistory(ctx, e.ID)
 	if err != nil {
-		return "", err
+		return "", false, err
 	}
 	if len(h) > 0 {
-		return h[len(h)-1].To, nil
+		return h[len(h)-1].To, true, nil
 	}
-	return e.Status, nil
+	return e.Status, false, nil
 }
 
 // accepting returns the election's status, and the refusal of every
-// result when the results are final (dauys.AcceptsResults).
+// result when the results are final (dauys.AcceptsResults). An election
+// whose definition says it is final, with no change recorded since, is a
+// past election being loaded (a CDF file of certified results, an
+// archive): its results are what the import brings, and they are taken.
+// Once a change is recorded, final means what the lifecycle says, and
+// only a reopening lets results in again.
 func (s *Service) accepting(ctx context.Context, e *election.Election) (status string, refused error, err error) {
-	status, err = s.status(ctx, e)
+	status, changed, err := s.status(ctx, e)
 	if err != nil {
 		return "", nil, fmt.Errorf("intake: election status: %w", err)
+	}
+	if !changed {
+		return status, nil, nil
 	}
 	return status, dauys.AcceptsResults(e.ID, status), nil
 }

@@ -217,3 +217,32 @@ func TestImportTurnoutCSV(t *testing.T) {
 var _ = context.Background
 
 func errorsAs(err error, target **dauys.Error) bool { return errors.As(err, target) }
+
+// TestDefinedFinalTakesItsResults loads a past election whose definition
+// says its results are final (as a CDF file of certified results does):
+// its protocols are taken, since loading them is the import, until a
+// status change is recorded; from then on final refuses them.
+func TestDefinedFinalTakesItsResults(t *testing.T) {
+	teststores.Each(t, func(t *testing.T, s teststores.Store) {
+		e := turnoutElection()
+		e.Status = dauys.StatusCertified
+		if err := s.CreateElection(t.Context(), e); err != nil {
+			t.Fatal(err)
+		}
+		in := intake.New(s, nil)
+		res, err := in.Submit(t.Context(), "e", []intake.Submission{{Contest: "list", Area: "p1", Lines: lines(1000, 500, 10, 40, 250, 200)}})
+		if err != nil || res[0].Outcome != dauys.OutcomeAccepted {
+			t.Fatalf("a protocol of an election defined final: %+v, %v", res, err)
+		}
+		if h, _ := s.StatusHistory(t.Context(), "e"); len(h) != 0 {
+			t.Errorf("an election defined final was moved: %+v", h)
+		}
+		if err := s.SetElectionStatus(t.Context(), "e", dauys.StatusFinal); err != nil {
+			t.Fatal(err)
+		}
+		res, err = in.Submit(t.Context(), "e", []intake.Submission{{Contest: "list", Area: "p2", Lines: lines(800, 400, 0, 0, 200, 200)}})
+		if err != nil || dauys.ErrorCode(res[0].Err) != dauys.ECONFLICT {
+			t.Errorf("a protocol after a recorded move to final: %+v, %v", res, err)
+		}
+	})
+}
