@@ -33,6 +33,9 @@ const (
 	AuditProtocolsImport = "protocols-import"
 	AuditBackup          = "backup"
 	AuditRestore         = "restore"
+	AuditTurnout         = "turnout"        // a turnout report submitted
+	AuditTurnoutImport   = "turnout-import" // dauys turnout import
+	AuditElectionStatus  = "election-status"
 )
 
 // AuditOK is the outcome of an action that succeeded; a refused one

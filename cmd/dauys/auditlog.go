@@ -87,6 +87,8 @@ func (m *Main) writeAuditJSON(ctx context.Context, al dauys.AuditLog, election s
 var commandActions = map[string]struct{ action, object string }{
 	"election import":  {dauys.AuditElectionImport, ""},
 	"protocols import": {dauys.AuditProtocolsImport, ""},
+	"turnout import":   {dauys.AuditTurnoutImport, ""},
+	"election status":  {dauys.AuditElectionStatus, "set"},
 	"cdf import":       {dauys.AuditProtocolsImport, ""},
 	"token create":     {dauys.AuditTokenCreate, "subject"},
 	"token revoke":     {dauys.AuditTokenRevoke, "id"},
@@ -112,6 +114,9 @@ func (m *Main) recordCommand(ctx context.Context, args []string, cmdErr error) e
 	defer cancel()
 	name, rest := commandName(args)
 	what, ok := commandActions[name]
+	if name == "election status" && flagValue(rest, "set") == "" {
+		ok = false // it only printed the status
+	}
 	var ue usageErr
 	if !ok || errors.Is(cmdErr, flag.ErrHelp) || errors.As(cmdErr, &ue) || errors.Is(cmdErr, errFlags) {
 		return cmdErr
@@ -228,6 +233,10 @@ func commandName(args []string) (string, []string) {
 	case "election", "protocols", "cdf", "token", "keys", "user":
 		if len(args) > 1 {
 			return args[0] + " " + args[1], args[2:]
+		}
+	case "turnout":
+		if len(args) > 1 && args[1] == "import" {
+			return "turnout import", args[2:]
 		}
 	}
 	return args[0], args[1:]

@@ -13,6 +13,7 @@ import (
 	"github.com/dauys/dauys/internal/definition"
 	"github.com/dauys/dauys/internal/demo"
 	"github.com/dauys/dauys/internal/election"
+	"github.com/dauys/dauys/internal/intake"
 	"github.com/dauys/dauys/internal/rules"
 )
 
@@ -62,7 +63,7 @@ func (m *Main) runDemo(ctx context.Context, args []string) error {
 	}
 	log := m.logger()
 	log.Info("demo", "db", *db, "election", demoElection, "precincts", len(e.Tree.AtLevel(dauys.LevelPrecinct)), "turnout reports", len(day), "submissions", len(events))
-	p := &demo.Player{Intake: s.intake, SubmitTurnout: demoTurnout(s, m.Now), Log: func(f string, a ...any) { log.Info(fmt.Sprintf(f, a...)) }}
+	p := &demo.Player{Intake: s.intake, SubmitTurnout: demoTurnout(s), Log: func(f string, a ...any) { log.Info(fmt.Sprintf(f, a...)) }}
 	// play plays the day, then the night, moving the election through
 	// voting, counting and complete.
 	play := func() (demo.Stats, demo.Stats, error) {
@@ -106,17 +107,16 @@ func (m *Main) runDemo(ctx context.Context, args []string) error {
 	return m.serve(ctx, s, *addr)
 }
 
-// demoTurnout is where the demo's turnout reports are written: straight to
-// the store, stamped with the clock, until intake's turnout submission is
-// wired; then this function is the one place to switch to it
-// (s.intake.SubmitTurnout, with the reports as its submissions).
-func demoTurnout(s *store, now func() time.Time) func(context.Context, string, []*dauys.TurnoutReport) ([]dauys.TurnoutResult, error) {
+// demoTurnout sends the demo's turnout reports through intake, as a
+// commission's would arrive: checked, stored, and announced to the caches
+// of the API and the site.
+func demoTurnout(s *store) func(context.Context, string, []*dauys.TurnoutReport) ([]dauys.TurnoutResult, error) {
 	return func(ctx context.Context, election string, rs []*dauys.TurnoutReport) ([]dauys.TurnoutResult, error) {
-		at := now().UTC()
-		for _, r := range rs {
-			r.Received = at
+		subs := make([]intake.TurnoutSubmission, len(rs))
+		for i, r := range rs {
+			subs[i] = intake.TurnoutSubmission{Area: r.Area, Time: r.Time, Voters: r.Voters, Submitter: r.Submitter, Source: r.Source}
 		}
-		return s.SaveTurnout(ctx, rs)
+		return s.intake.SubmitTurnout(ctx, election, subs)
 	}
 }
 

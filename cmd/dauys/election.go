@@ -58,17 +58,20 @@ func (m *Main) runElections(ctx context.Context, args []string) error {
 			Date     string     `json:"date"`
 			Status   string     `json:"status"`
 			Contests int        `json:"contests"`
+			// Lifecycle is the status as the lifecycle names it
+			// (scheduled, voting, counting, final).
+			Lifecycle string `json:"lifecycle_status"`
 		}
 		out := []item{}
 		for _, e := range es {
-			out = append(out, item{e.ID, e.Name, e.Date, e.Status, len(e.Contests)})
+			out = append(out, item{e.ID, e.Name, e.Date, e.Status, len(e.Contests), dauys.LifecycleStatus(e.Status)})
 		}
 		return writeJSON(m.Stdout, map[string]any{"elections": out})
 	}
 	tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tDATE\tSTATUS\tCONTESTS\tNAME")
 	for _, e := range es {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\n", e.ID, e.Date, e.Status, len(e.Contests), e.Name.In("en"))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\n", e.ID, e.Date, dauys.LifecycleStatus(e.Status), len(e.Contests), e.Name.In("en"))
 	}
 	return tw.Flush()
 }

@@ -66,6 +66,9 @@ Usage:
   dauys election import [--db ...] FILE|DIR
   dauys elections [--db ...] [--json]
   dauys protocols import [--db ...] --election ID [--acknowledge-warnings] [--entry 1|2] FILE(.csv|.zip)
+  dauys election status [--db ...] --election ID [--set STATUS [--decision "No. N of YYYY-MM-DD"] [--reason TEXT]]
+  dauys turnout import [--db ...] --election ID FILE(.csv|.zip)   (columns area,time,voters)
+  dauys turnout [--db ...] --election ID [--area ID] [--json]
   dauys tally [--db ...] --election ID [--area ID] [--json]
   dauys token create [--db ...] --role operator --area ID --election ID [--ttl 720h]
   dauys token revoke [--db ...] [--id ID]   (without --id: the token on standard input)
@@ -105,10 +108,14 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 	case "init":
 		err = m.runInit(ctx, rest)
 	case "election":
-		if len(rest) == 0 || rest[0] != "import" {
-			return m.usageError("usage: dauys election import FILE")
+		switch {
+		case len(rest) > 0 && rest[0] == "import":
+			err = m.runElectionImport(ctx, rest[1:])
+		case len(rest) > 0 && rest[0] == "status":
+			err = m.runElectionStatus(ctx, rest[1:])
+		default:
+			return m.usageError("usage: dauys election import FILE, or dauys election status --election ID [--set STATUS ...]")
 		}
-		err = m.runElectionImport(ctx, rest[1:])
 	case "elections":
 		err = m.runElections(ctx, rest)
 	case "protocols":
@@ -116,6 +123,12 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 			return m.usageError("usage: dauys protocols import --election ID FILE")
 		}
 		err = m.runProtocolsImport(ctx, rest[1:])
+	case "turnout":
+		if len(rest) > 0 && rest[0] == "import" {
+			err = m.runTurnoutImport(ctx, rest[1:])
+		} else {
+			err = m.runTurnout(ctx, rest)
+		}
 	case "tally":
 		err = m.runTally(ctx, rest)
 	case "token":

@@ -27,21 +27,12 @@ func (m *Main) runProtocolsImport(ctx context.Context, args []string) error {
 	if *entry < 0 || *entry > 2 {
 		return usageErr{"--entry is 1 or 2: which of the two independent entries of double entry the file is"}
 	}
-	f, size, err := intake.OpenProtocolFile(pos[0])
-	if dauys.ErrorCode(err) == dauys.EINTERNAL {
-		return dauys.Errorf(dauys.EINVALID, "%v", err)
-	} else if err != nil {
-		return err
-	}
-	defer f.Close()
-	s, err := m.open(ctx, *db)
+	f, size, s, err := m.startImport(ctx, "protocols import", *db, pos[0], args)
 	if err != nil {
 		return err
 	}
+	defer f.Close()
 	defer s.Close()
-	if err := m.recordImportStart(ctx, s, "protocols import", args); err != nil {
-		return err
-	}
 	counter := &countingReader{r: f}
 	bar := m.progressBar(size, counter)
 	rep, err := s.intake.ImportCSV(ctx, *election, counter, pos[0], intake.ImportOptions{
@@ -75,6 +66,29 @@ func (m *Main) runProtocolsImport(ctx context.Context, args []string) error {
 		return errRejected
 	}
 	return nil
+}
+
+// startImport opens an import's file (CSV, or the CSV in a zip) and its
+// database, and records the import's start in the audit trail; the caller
+// closes both.
+func (m *Main) startImport(ctx context.Context, name, db, path string, args []string) (io.ReadCloser, int64, *store, error) {
+	f, size, err := intake.OpenProtocolFile(path)
+	if dauys.ErrorCode(err) == dauys.EINTERNAL {
+		return nil, 0, nil, dauys.Errorf(dauys.EINVALID, "%v", err)
+	} else if err != nil {
+		return nil, 0, nil, err
+	}
+	s, err := m.open(ctx, db)
+	if err != nil {
+		f.Close()
+		return nil, 0, nil, err
+	}
+	if err := m.recordImportStart(ctx, s, name, args); err != nil {
+		f.Close()
+		s.Close()
+		return nil, 0, nil, err
+	}
+	return f, size, s, nil
 }
 
 type countingReader struct {

@@ -57,7 +57,7 @@ func warmElections(ctx context.Context, s *store, log *slog.Logger) {
 			return
 		}
 		for _, e := range es {
-			if e.Status != dauys.StatusCounting || ctx.Err() != nil {
+			if e.Status != dauys.StatusCounting && e.Status != dauys.StatusVoting || ctx.Err() != nil {
 				continue
 			}
 			start := time.Now()

@@ -23,7 +23,9 @@ const maxBodyDepth = 8
 // place, for a name given twice in any object, a null anywhere, and a
 // count under "lines" that is not written in digits only. Messages quote
 // at most a short prefix of what was sent.
-func decodeSubmission(data []byte, req *submitRequest) error {
+//
+// A turnout report's body is read the same way: its "voters" is a count.
+func decodeSubmission(data []byte, req any) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	if err := checkValue(dec, "", 0, anyValue); err != nil {
@@ -101,6 +103,8 @@ func checkValue(dec *json.Decoder, path string, depth, role int) error {
 					innerRole = countValue
 				case key == "lines":
 					innerRole = linesObject
+				case key == "voters":
+					innerRole = countValue
 				}
 				if err := checkValue(dec, inner, depth+1, innerRole); err != nil {
 					return err

@@ -21,9 +21,17 @@ import (
 // r1, uik1 is precinct p1's commission and obs an observer.
 func doubleServer(t *testing.T, s teststores.Store) (string, map[string]string) {
 	t.Helper()
-	ctx := context.Background()
 	e := election()
 	e.DoubleEntry = true
+	return serverFor(t, s, e)
+}
+
+// serverFor serves the election on a fresh store with an audit trail, and
+// returns its URL and a token secret for each name: those of doubleServer,
+// and the CEC's admin and op2, an operator of r2.
+func serverFor(t *testing.T, s teststores.Store, e *dauys.Election) (string, map[string]string) {
+	t.Helper()
+	ctx := context.Background()
 	if err := s.CreateElection(ctx, e); err != nil {
 		t.Fatal(err)
 	}
@@ -40,6 +48,8 @@ func doubleServer(t *testing.T, s teststores.Store) (string, map[string]string) 
 		"carol":        {Subject: "carol", Role: dauys.RoleOperator, Election: "e", Area: "r1"},
 		"uik1":         {Subject: "uik-1", Role: dauys.RolePrecinct, Election: "e", Area: "p1"},
 		"obs":          {Subject: "obs", Role: dauys.RoleObserver, Election: "e"},
+		"admin":        {Subject: "cec", Role: dauys.RoleAdmin},
+		"op2":          {Subject: "op-r2", Role: dauys.RoleOperator, Election: "e", Area: "r2"},
 	} {
 		tok := dauys.Token{ID: name, Hash: dauys.HashToken("secret-" + name), Principal: p, CreatedAt: now, ExpiresAt: now.Add(24 * time.Hour)}
 		if err := s.CreateToken(ctx, &tok); err != nil {

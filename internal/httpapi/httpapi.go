@@ -140,6 +140,7 @@ func New(cfg Config) *Server {
 		hashing: make(chan struct{}, cfg.MaxPasswordChecks), cache: newResultsCache(cfg.ResultsCacheEntries, cfg.ResultsCacheBytes)}
 	if cfg.Intake != nil {
 		cfg.Intake.OnStored(s.cache.changed)
+		cfg.Intake.OnTurnout(s.cache.changed)
 	}
 	// No origin is trusted besides the request's own: the pages and the
 	// API are served from one origin.
@@ -155,6 +156,8 @@ func New(cfg Config) *Server {
 	s.mux.HandleFunc("GET /api/v1/elections/{id}/progress", s.progress)
 	s.mux.HandleFunc("GET /api/v1/elections/{id}/protocols/{contest}/{area...}", s.protocol)
 	s.mux.HandleFunc("POST /api/v1/elections/{id}/protocols", s.submit)
+	s.mux.HandleFunc("GET /api/v1/elections/{id}/turnout", s.turnout)
+	s.mux.HandleFunc("POST /api/v1/elections/{id}/turnout", s.submitTurnout)
 	s.mux.HandleFunc("GET /api/v1/elections/{id}/entries/{contest}/{area}", s.entries)
 	s.mux.HandleFunc("GET /api/v1/elections/{id}/audit-log", s.auditLog)
 	s.mux.HandleFunc("GET /api/v1/elections/{id}/refusals", s.refusals)
@@ -229,7 +232,28 @@ func (s *Server) election(w http.ResponseWriter, r *http.Request) {
 	}
 	def := *e.Election
 	def.Areas = nil
-	writeJSON(w, http.StatusOK, def)
+	// The status is read from the store, not the loaded definition, which
+	// keeps the status it was loaded with while the commission moves it.
+	history, err := s.cfg.Store.StatusHistory(r.Context(), e.ID)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if len(history) > 0 {
+		def.Status = history[len(history)-1].To
+	}
+	writeJSON(w, http.StatusOK, struct {
+		dauys.Election
+		// Lifecycle is the status as the lifecycle names it (scheduled,
+		// voting, counting, final); the results are preliminary until
+		// final.
+		Lifecycle string `json:"lifecycle_status"`
+		// FinalDecision is the commission's decision that established the
+		// results (date, number, who recorded it and when); null while
+		// they are preliminary, and after a reopening.
+		FinalDecision *dauys.StatusChange  `json:"final_decision"`
+		History       []dauys.StatusChange `json:"status_history"`
+	}{def, dauys.LifecycleStatus(def.Status), dauys.FinalDecision(history), append([]dauys.StatusChange{}, history...)})
 }
 
 // areaOf returns the election and area (empty: the whole election) a
@@ -337,26 +361,10 @@ type submitResult struct {
 }
 
 func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
-	who, err := s.authenticate(r)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
 	election := r.PathValue("id")
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBody))
-	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) {
-		writeProblem(w, problem{Type: "https://dauys.kz/problems/invalid", Title: http.StatusText(http.StatusRequestEntityTooLarge),
-			Status: http.StatusRequestEntityTooLarge, Code: dauys.EINVALID,
-			Detail: fmt.Sprintf("the request body is larger than %d bytes", mbe.Limit)})
-		return
-	} else if err != nil {
-		s.Error(w, r, dauys.Errorf(dauys.EINVALID, "bad request body: %v", err))
-		return
-	}
 	var req submitRequest
-	if err := decodeSubmission(body, &req); err != nil {
-		s.Error(w, r, err)
+	who, ok := s.readWrite(w, r, &req)
+	if !ok {
 		return
 	}
 	subs := req.Protocols
@@ -373,12 +381,7 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
 	}
 	for i := range subs {
 		if err := authorizeSubmission(&who.principal, e, &subs[i]); err != nil {
-			refused := s.event(r, who, dauys.AuditRefusal, outcomeOf(err))
-			refused.Election, refused.Area, refused.Object, refused.Detail = e.ID, subs[i].Area, subs[i].Contest+"/"+subs[i].Area, dauys.ErrorMessage(err)
-			if rerr := s.audit.record(r.Context(), refused); rerr != nil {
-				err = rerr
-			}
-			s.Error(w, r, err)
+			s.refuseWrite(w, r, who, e.ID, subs[i].Area, subs[i].Contest+"/"+subs[i].Area, err)
 			return
 		}
 		subs[i].Submitter = who.principal.Subject
@@ -397,7 +400,6 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out := make([]submitResult, len(res))
-	status := http.StatusOK
 	for i, x := range res {
 		out[i] = submitResult{Contest: subs[i].Contest, Area: subs[i].Area, Outcome: x.Outcome, Differences: x.Differences}
 		if x.Protocol != nil {
@@ -406,15 +408,38 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
 		if x.Err != nil {
 			pr := s.problemFor(r, x.Err)
 			out[i].Error = &pr
+		}
+	}
+	writeAnswers(w, out)
+}
+
+// answer is the result of one submission of a write: its outcome, or the
+// problem that refused it.
+type answer interface {
+	outcome() string
+	refusal() *problem
+}
+
+func (x submitResult) outcome() string   { return x.Outcome }
+func (x submitResult) refusal() *problem { return x.Error }
+
+// writeAnswers answers a write: a single submission with its result (201
+// when stored, 200 for a duplicate) or the problem that refused it; a
+// batch with {"results": [...]}, 200 when none was refused and 207 when
+// some were.
+func writeAnswers[T answer](w http.ResponseWriter, out []T) {
+	status := http.StatusOK
+	for _, x := range out {
+		if pr := x.refusal(); pr != nil {
 			status = pr.Status
 		}
 	}
-	if len(subs) == 1 {
-		if out[0].Error != nil {
-			writeProblem(w, *out[0].Error)
+	if len(out) == 1 {
+		if pr := out[0].refusal(); pr != nil {
+			writeProblem(w, *pr)
 			return
 		}
-		if out[0].Outcome == dauys.OutcomeAccepted || out[0].Outcome == dauys.OutcomeAmended {
+		if o := out[0].outcome(); o == dauys.OutcomeAccepted || o == dauys.OutcomeAmended {
 			status = http.StatusCreated
 		}
 		writeJSON(w, status, out[0])
@@ -424,6 +449,52 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
 		status = http.StatusMultiStatus
 	}
 	writeJSON(w, status, map[string]any{"results": out})
+}
+
+// readWrite authenticates a write and reads its body strictly into req,
+// answering the problem when it cannot.
+func (s *Server) readWrite(w http.ResponseWriter, r *http.Request, req any) (*identity, bool) {
+	who, err := s.authenticate(r)
+	if err != nil {
+		s.Error(w, r, err)
+		return nil, false
+	}
+	body, ok := s.readBody(w, r)
+	if !ok {
+		return nil, false
+	}
+	if err := decodeSubmission(body, req); err != nil {
+		s.Error(w, r, err)
+		return nil, false
+	}
+	return who, true
+}
+
+// refuseWrite records in the audit trail a write its sender may not make,
+// and answers its problem.
+func (s *Server) refuseWrite(w http.ResponseWriter, r *http.Request, who *identity, election, area, object string, err error) {
+	refused := s.event(r, who, dauys.AuditRefusal, outcomeOf(err))
+	refused.Election, refused.Area, refused.Object, refused.Detail = election, area, object, dauys.ErrorMessage(err)
+	if rerr := s.audit.record(r.Context(), refused); rerr != nil {
+		err = rerr
+	}
+	s.Error(w, r, err)
+}
+
+// readBody reads a write's body within MaxBody, answering 413 beyond it.
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBody))
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		writeProblem(w, problem{Type: "https://dauys.kz/problems/invalid", Title: http.StatusText(http.StatusRequestEntityTooLarge),
+			Status: http.StatusRequestEntityTooLarge, Code: dauys.EINVALID,
+			Detail: fmt.Sprintf("the request body is larger than %d bytes", mbe.Limit)})
+		return nil, false
+	} else if err != nil {
+		s.Error(w, r, dauys.Errorf(dauys.EINVALID, "bad request body: %v", err))
+		return nil, false
+	}
+	return body, true
 }
 
 // problem is an RFC 9457 problem document with Dauys's extensions.

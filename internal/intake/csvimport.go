@@ -57,6 +57,22 @@ type ImportReport struct {
 	AreasAdded int `json:"areas_added"`
 }
 
+// count counts a stored row by its outcome.
+func (r *ImportReport) count(outcome string) {
+	switch outcome {
+	case dauys.OutcomeAccepted:
+		r.Accepted++
+	case dauys.OutcomeDuplicate:
+		r.Duplicates++
+	case dauys.OutcomeAmended:
+		r.Amended++
+	case OutcomeDisputed:
+		r.Disputed++
+	default:
+		r.Entered++
+	}
+}
+
 // Limits on what an import reads (docs/security.md, "Import limits and
 // strict parsing"). They are far above what a national file needs (the
 // 95,225 rows of Russia's 2011 Duma election are 33 MB, their longest row
@@ -145,32 +161,11 @@ func (s *Service) ImportCSV(ctx context.Context, election string, r io.Reader, n
 	if opt.BatchSize <= 0 {
 		opt.BatchSize = 1000
 	}
-	br := &rowBoundedReader{ctx: ctx, r: r}
-	cr := csv.NewReader(br)
-	cr.ReuseRecord = false
-	cr.FieldsPerRecord = -1
-	header, err := cr.Read()
-	switch {
-	case err == io.EOF:
-		return nil, dauys.Errorf(dauys.EINVALID, "%s: the file is empty", name)
-	case ctx.Err() != nil:
-		return nil, ctx.Err()
-	case errors.Is(err, errRowTooLong):
-		return nil, dauys.Errorf(dauys.EINVALID, "%s:1: the header is longer than %d bytes", name, MaxRowBytes)
-	case err != nil:
-		return nil, dauys.Errorf(dauys.EINVALID, "%s: %v", name, err)
+	file, err := openCSV(ctx, r, name)
+	if err != nil {
+		return nil, err
 	}
-	if n := recordBytes(header); n > MaxRowBytes {
-		return nil, dauys.Errorf(dauys.EINVALID, "%s:1: the header is %d bytes, longer than %d", name, n, MaxRowBytes)
-	}
-	for i, h := range header {
-		if len(h) > MaxCellBytes {
-			return nil, dauys.Errorf(dauys.EINVALID, "%s:1: header cell %d is %d bytes, longer than %d: %s", name, i+1, len(h), MaxCellBytes, dauys.QuotePrefix(h))
-		}
-	}
-	nextLine := endLine(cr, header)
-	br.rowDone()
-	m, err := newMapping(e, header, name)
+	m, err := newMapping(e, file.header, name)
 	if err != nil {
 		return nil, err
 	}
@@ -179,17 +174,7 @@ func (s *Service) ImportCSV(ctx context.Context, election string, r io.Reader, n
 	var rows []int
 	var newAreas []dauys.Area
 	pending := map[string]bool{}
-	reject := func(re RowError) {
-		rep.Rejected++
-		msg := dauys.ErrorMessage(re.Err)
-		if dauys.ErrorCode(re.Err) == dauys.EINTERNAL {
-			msg = re.Err.Error()
-		}
-		re.Reason = fmt.Sprintf("%s:%d: %s", name, re.Row, msg)
-		if opt.Rejected != nil {
-			opt.Rejected(re)
-		}
-	}
+	reject := rejecter(name, &rep.Rejected, opt.Rejected)
 	flush := func() error {
 		if err := s.AddAreas(ctx, e, newAreas); err != nil {
 			return err
@@ -207,16 +192,8 @@ func (s *Service) ImportCSV(ctx context.Context, election string, r io.Reader, n
 			switch {
 			case r.Err != nil:
 				reject(RowError{Row: rows[i], Contest: subs[i].Contest, Area: subs[i].Area, Err: r.Err})
-			case r.Outcome == dauys.OutcomeAccepted:
-				rep.Accepted++
-			case r.Outcome == dauys.OutcomeDuplicate:
-				rep.Duplicates++
-			case r.Outcome == dauys.OutcomeAmended:
-				rep.Amended++
-			case r.Outcome == OutcomeDisputed:
-				rep.Disputed++
 			default:
-				rep.Entered++
+				rep.count(r.Outcome)
 			}
 		}
 		subs, rows = subs[:0], rows[:0]
@@ -225,65 +202,22 @@ func (s *Service) ImportCSV(ctx context.Context, election string, r io.Reader, n
 		}
 		return nil
 	}
-	for {
-		if err := ctx.Err(); err != nil {
-			return rep, err
-		}
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
-		if err := ctx.Err(); err != nil {
-			return rep, err
-		}
-		rep.Rows++
-		if errors.Is(err, errRowTooLong) {
-			// The reader cannot find where the next row starts inside an
-			// overlong one: the import stops, keeping what it read.
-			rep.Rejected++
-			if ferr := flush(); ferr != nil {
-				return rep, ferr
-			}
-			return rep, dauys.Errorf(dauys.EINVALID, "%s:%d: the row is longer than %d bytes; the import stopped there (the rows before it are stored)", name, nextLine, MaxRowBytes)
-		}
-		if err != nil {
-			// FieldPos knows nothing of a record that failed to parse:
-			// the error names its line.
-			line := 0
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				line = pe.Line
-			}
-			reject(RowError{Row: line, Err: dauys.Errorf(dauys.EINVALID, "%v", err)})
-			br.rowDone()
-			continue
-		}
-		line, _ := cr.FieldPos(0)
-		nextLine = endLine(cr, rec)
-		br.rowDone()
-		if err := m.shape(rec); err != nil {
-			reject(RowError{Row: line, Err: err})
-			continue
-		}
+	err = file.each(rep, reject, flush, func(rec []string, line int) error {
 		sub, areas, err := m.row(e, rec, pending)
 		if err != nil {
 			reject(RowError{Row: line, Contest: sub.Contest, Area: sub.Area, Err: err})
-			continue
+			return nil
 		}
 		newAreas = append(newAreas, areas...)
 		sub.Submitter, sub.Source = opt.Submitter, fmt.Sprintf("%s:%d", name, line)
 		sub.AcknowledgeWarnings, sub.Entry = opt.AcknowledgeWarnings, opt.Entry
 		subs, rows = append(subs, sub), append(rows, line)
 		if len(subs) >= opt.BatchSize {
-			if err := flush(); err != nil {
-				return rep, err
-			}
+			return flush()
 		}
-	}
-	if err := flush(); err != nil {
-		return rep, err
-	}
-	return rep, nil
+		return nil
+	})
+	return rep, err
 }
 
 // mapping is the resolved correspondence of a file's columns.
@@ -305,8 +239,6 @@ func newMapping(e *election.Election, header []string, name string) (*mapping, e
 	col := map[string]int{}
 	twice := map[string]bool{}
 	for i, h := range header {
-		h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
-		header[i] = h
 		if _, dup := col[h]; !dup {
 			col[h] = i
 		} else {
@@ -510,23 +442,6 @@ func recordBytes(rec []string) int {
 func endLine(cr *csv.Reader, rec []string) int {
 	line, _ := cr.FieldPos(len(rec) - 1)
 	return line + strings.Count(rec[len(rec)-1], "\n") + 1
-}
-
-// shape checks a record's cells against the header: as many cells, none
-// longer than MaxCellBytes, the row no longer than MaxRowBytes.
-func (m *mapping) shape(rec []string) error {
-	if len(rec) != len(m.header) {
-		return dauys.Errorf(dauys.EINVALID, "the row has %d cells, the header %d: every row has one cell per column", len(rec), len(m.header))
-	}
-	if n := recordBytes(rec); n > MaxRowBytes {
-		return dauys.Errorf(dauys.EINVALID, "the row is %d bytes, longer than %d", n, MaxRowBytes)
-	}
-	for i, c := range rec {
-		if len(c) > MaxCellBytes {
-			return dauys.Errorf(dauys.EINVALID, "column %s: the cell is %d bytes, longer than %d: %s", dauys.QuotePrefix(m.header[i]), len(c), MaxCellBytes, dauys.QuotePrefix(c))
-		}
-	}
-	return nil
 }
 
 // ParseCount reads a vote count written as a protocol writes it: decimal

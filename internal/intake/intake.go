@@ -11,7 +11,6 @@ package intake
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -31,8 +30,9 @@ type Service struct {
 	now       func() time.Time
 	group     *groupCommit
 
-	mu     sync.Mutex
-	stored []func(election string)
+	mu      sync.Mutex
+	stored  []func(election string)
+	turnout []func(election string)
 }
 
 // OnStored registers fn to be called after every batch that stored new
@@ -44,11 +44,14 @@ func (s *Service) OnStored(fn func(election string)) {
 	s.stored = append(s.stored, fn)
 }
 
-func (s *Service) notifyStored(election string) {
+func (s *Service) notifyStored(election string) { s.notify(&s.stored, election) }
+
+// notify calls the functions registered in *fns (s.stored or s.turnout).
+func (s *Service) notify(fns *[]func(election string), election string) {
 	s.mu.Lock()
-	fns := s.stored
+	list := *fns
 	s.mu.Unlock()
-	for _, fn := range fns {
+	for _, fn := range list {
 		fn(election)
 	}
 }
@@ -127,6 +130,19 @@ func (s *Service) Submit(ctx context.Context, election string, subs []Submission
 	var batch []*dauys.Protocol
 	var at []int
 	now := s.now().UTC()
+	status, final, err := s.accepting(ctx, e)
+	if err != nil {
+		return nil, err
+	}
+	if final != nil {
+		for i := range subs {
+			results[i].Err = final
+			if err := s.refuse(ctx, election, &subs[i], final, true, now); err != nil {
+				return nil, err
+			}
+		}
+		return results, nil
+	}
 	// Checking and signature verification take most of the time of a
 	// large batch and need no store but for keys: they run on every
 	// processor.
@@ -181,13 +197,16 @@ func (s *Service) Submit(ctx context.Context, election string, subs []Submission
 		}
 		if stored {
 			s.notifyStored(election)
+			if err := s.advance(ctx, election, status, dauys.StatusCounting, ActorFirstProtocol); err != nil {
+				return nil, err
+			}
 		}
 	}
 	for i := range results {
 		if results[i].Err == nil {
 			continue
 		}
-		if err := s.refuse(ctx, election, &subs[i], results[i].Err, now); err != nil {
+		if err := s.refuse(ctx, election, &subs[i], results[i].Err, false, now); err != nil {
 			return nil, err
 		}
 	}
@@ -577,15 +596,17 @@ func Differences(a, b map[string]int64) []string {
 	return out
 }
 
-func (s *Service) refuse(ctx context.Context, election string, sub *Submission, cause error, now time.Time) error {
-	payload, _ := json.Marshal(sub)
+// refuse records a refused submission. One refused because the results
+// are final names the precinct but not the contest, which stays in the
+// payload: a conflict recorded for a precinct and contest would mark its
+// accepted protocol disputed, and it is not.
+func (s *Service) refuse(ctx context.Context, election string, sub *Submission, cause error, final bool, now time.Time) error {
 	r := &dauys.Refusal{Election: election, Contest: sub.Contest, Area: sub.Area,
-		Code: dauys.ErrorCode(cause), Reason: dauys.ClipText(dauys.ErrorMessage(cause), dauys.MaxReasonLength), Payload: string(payload),
 		Submitter: sub.Submitter, Source: sub.Source, ReceivedAt: now}
-	if err := s.store.RecordRefusal(ctx, r); err != nil {
-		return fmt.Errorf("intake: record refusal: %w", err)
+	if final {
+		r.Contest = ""
 	}
-	return nil
+	return s.recordRefusal(ctx, r, cause, sub)
 }
 
 // AddAreas adds areas to an election (precincts met for the first time in
