@@ -20,7 +20,7 @@ import (
 	"github.com/dauys/dauys/internal/verify"
 )
 
-// demoBundle plays the demo's election night of examples/kz-2023 (10,157
+// demoBundle plays the demo's election night of examples/kz-2023 (10,223
 // precincts, about 30,600 protocols with their amendments) into a SQLite
 // store, logs it and publishes it into dir.
 func demoBundle(tb testing.TB, dir string) note.Verifier {

@@ -20,7 +20,7 @@ import (
 )
 
 // demoElection is the example the browser test and the benchmarks load:
-// the 2023 Kazakh election night, 10,157 precincts and about 30,000
+// the 2023 Kazakh election night, 10,223 precincts and about 30,000
 // protocols, played through the real intake into a real SQLite file.
 const demoElection = "kz-2023"
 
