@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"crypto/rand"
+	"fmt"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -76,6 +77,9 @@ func TestBrowserFits(t *testing.T) {
 						t.Errorf("%s is %d px tall, more than %d", what, h, maxIntegrityHeight)
 					}
 				}
+				if v.mobile {
+					b.mapsLegible(what)
+				}
 				if v.mobile && headline[p] {
 					b.headlineOnFirstScreen(what, v.height)
 					b.shot("40-fit-" + lang + "-" + strings.TrimSuffix(p[strings.LastIndex(p, "/")+1:], ".html") + "-phone")
@@ -131,6 +135,40 @@ func (b *browser) waitSignals(url string) {
 		}
 		time.Sleep(250 * time.Millisecond)
 		b.must(chromedp.Do(b.ctx, chromedp.Navigate(url)))
+	}
+}
+
+// minMapText is the smallest size, in CSS pixels, of a map's labels on
+// the screen.
+const minMapText = 10.5
+
+// mapsLegible checks that every label of a cartogram is at least
+// minMapText pixels on the screen and that no two tiles have the same
+// label.
+func (b *browser) mapsLegible(what string) {
+	b.t.Helper()
+	small := b.eval(`Array.from(document.querySelectorAll('svg.tilemap')).flatMap(svg => {
+		const k = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+		return Array.from(svg.querySelectorAll('text')).filter(t => parseFloat(getComputedStyle(t).fontSize) * k < ` + fmt.Sprint(minMapText) + `)
+			.map(t => t.textContent + ' ' + (parseFloat(getComputedStyle(t).fontSize) * k).toFixed(1) + 'px');
+	}).slice(0, 5).join(' | ')`)
+	if small != "" {
+		b.t.Errorf("%s: map labels smaller than %v px: %s", what, minMapText, small)
+	}
+	same := b.eval(`Array.from(document.querySelectorAll('svg.tilemap')).flatMap(svg => {
+		const seen = {};
+		return Array.from(svg.querySelectorAll('a')).map(a => Array.from(a.querySelectorAll('text.tile-label')).map(t => t.textContent).join(' ') ||
+			(a.nextElementSibling && a.nextElementSibling.tagName === 'text' ? '' : '')).filter(l => l !== '' && (seen[l] = (seen[l] || 0) + 1) === 2);
+	}).join(' | ')`)
+	if same != "" {
+		b.t.Errorf("%s: two tiles labelled %s", what, same)
+	}
+	stripes := b.eval(`Array.from(document.querySelectorAll('svg.tilemap')).flatMap(svg => {
+		const seen = {};
+		return Array.from(svg.querySelectorAll('text.stripe-label')).map(t => t.textContent).filter(l => (seen[l] = (seen[l] || 0) + 1) === 2);
+	}).join(' | ')`)
+	if stripes != "" {
+		b.t.Errorf("%s: two regions of the districts map labelled %s", what, stripes)
 	}
 }
 

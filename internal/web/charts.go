@@ -242,8 +242,11 @@ type stripe struct {
 	Fill, Href, Title string
 }
 
+// legendItem is a colour of a map and what it means; a leader's item has
+// the scale of its shades by share instead of one colour.
 type legendItem struct {
 	Label, Colour string
+	Scale         []string
 }
 
 // tileMap draws the cartogram: one equal square per region at its column
@@ -259,7 +262,7 @@ func tileMap(id, title, desc string, tiles []tile, legend []legendItem) template
 	// the width, and a map of three regions should not fill a screen.
 	w := float64(max(cols, 6)) * (size + gap)
 	legendRows := (len(legend) + 1) / 2
-	h := float64(rows)*(size+gap) + 8 + 22*float64(legendRows)
+	h := float64(rows)*(size+gap) + 8 + 26*float64(legendRows)
 	var b svg
 	b.open(id, "tilemap", w, h, title, desc)
 	for _, t := range tiles {
@@ -270,32 +273,32 @@ func tileMap(id, title, desc string, tiles []tile, legend []legendItem) template
 				b.f(`<a href="%s"><rect x="%s" y="%s" width="%s" height="%s" fill="%s" class="tile"><title>%s</title></rect></a>`,
 					esc(s.Href), num(x+sw*float64(i)), num(y), num(sw), num(size), s.Fill, esc(s.Title))
 			}
-			b.f(`<rect x="%s" y="%s" width="%s" height="17" fill="#fff" fill-opacity="0.85"/>`, num(x), num(y+size-17), num(size))
-			b.f(`<text x="%s" y="%s" class="stripe-label" text-anchor="middle">%s</text>`, num(x+size/2), num(y+size-5), esc(strings.Join(t.Lines, " ")))
+			b.f(`<rect x="%s" y="%s" width="%s" height="26" fill="#fff" fill-opacity="0.85"/>`, num(x), num(y+size-26), num(size))
+			label, fit := strings.Join(t.Lines, " "), ""
+			if len([]rune(label)) > 8 {
+				fit = ` textLength="80" lengthAdjust="spacingAndGlyphs"`
+			}
+			b.f(`<text x="%s" y="%s" class="stripe-label" text-anchor="middle"%s>%s</text>`, num(x+size/2), num(y+size-6), fit, esc(label))
 			continue
 		}
 		fg := textOn(t.Fill)
 		b.f(`<a href="%s"><title>%s</title><rect x="%s" y="%s" width="%s" height="%s" rx="3" fill="%s" class="tile"/>`,
 			esc(t.Href), esc(t.Title), num(x), num(y), num(size), num(size), t.Fill)
 		for i, line := range t.Lines {
-			// A long word (Russian adjectives: "Кызылординская") is
-			// squeezed to the tile rather than spilling over its edge.
+			// A label of more than eight letters is squeezed to the tile
+			// rather than spilling over its edge.
 			fit := ""
-			if len([]rune(line)) > 12 {
-				fit = ` textLength="78" lengthAdjust="spacingAndGlyphs"`
+			if len([]rune(line)) > 8 {
+				fit = ` textLength="80" lengthAdjust="spacingAndGlyphs"`
 			}
-			b.f(`<text x="%s" y="%s" class="tile-label" text-anchor="middle" fill="%s"%s>%s</text>`, num(x+size/2), num(y+16+12*float64(i)), fg, fit, esc(line))
+			b.f(`<text x="%s" y="%s" class="tile-label" text-anchor="middle" fill="%s"%s>%s</text>`, num(x+size/2), num(y+22+20*float64(i)), fg, fit, esc(line))
 		}
 		if t.Value != "" {
-			if len([]rune(t.Value)) <= 9 {
-				b.f(`<text x="%s" y="%s" class="tile-value" text-anchor="middle" fill="%s">%s</text>`, num(x+size/2), num(y+size-10), fg, esc(t.Value))
-			} else {
-				lines := wrapWords(t.Value, 12, 2)
-				for i, line := range lines {
-					b.f(`<text x="%s" y="%s" class="tile-value-small" text-anchor="middle" fill="%s">%s</text>`,
-						num(x+size/2), num(y+size-8-12*float64(len(lines)-1-i)), fg, esc(line))
-				}
+			fit := ""
+			if len([]rune(t.Value)) > 6 {
+				fit = ` textLength="78" lengthAdjust="spacingAndGlyphs"`
 			}
+			b.f(`<text x="%s" y="%s" class="tile-value" text-anchor="middle" fill="%s"%s>%s</text>`, num(x+size/2), num(y+size-9), fg, fit, esc(t.Value))
 		}
 		b.WriteString(`</a>`)
 	}
@@ -303,20 +306,91 @@ func tileMap(id, title, desc string, tiles []tile, legend []legendItem) template
 	lw := w / 2
 	for i, l := range legend {
 		lx := float64(i%2) * lw
-		yy := ly + 22*float64(i/2)
-		b.f(`<rect x="%s" y="%s" width="14" height="14" fill="%s"/>`, num(lx), num(yy), l.Colour)
-		b.f(`<text x="%s" y="%s" class="legend">%s</text>`, num(lx+20), num(yy+12), esc(l.Label))
+		yy := ly + 26*float64(i/2)
+		if len(l.Scale) == 0 {
+			b.f(`<rect x="%s" y="%s" width="14" height="14" fill="%s"/>`, num(lx), num(yy), l.Colour)
+			b.f(`<text x="%s" y="%s" class="legend">%s</text>`, num(lx+20), num(yy+12), esc(l.Label))
+			continue
+		}
+		// A leader's scale, lightest (smallest share) first.
+		for j, c := range l.Scale {
+			b.f(`<rect x="%s" y="%s" width="14" height="14" fill="%s"/>`, num(lx+14*float64(j)), num(yy), c)
+		}
+		b.f(`<text x="%s" y="%s" class="legend">%s</text>`, num(lx+14*float64(len(l.Scale))+6), num(yy+12), esc(l.Label))
 	}
 	return b.close()
 }
 
-// tileLines splits a region's name into short lines for its tile, leaving
-// out the words every oblast and city shares.
-func tileLines(name string) []string {
-	for _, w := range []string{" облысы", " қаласы", " область", "область ", "город ", " Region", "г. "} {
-		name = strings.Replace(name, w, "", 1)
+// genericWords are the words every oblast and city shares, left out of its
+// tile's label, and their abbreviations where two labels would be equal
+// without them (Almaty Region and the city of Almaty).
+var genericWords = []struct{ word, abbr string }{
+	{" облысы", "обл."}, {" қаласы", "қ."}, {" область", "обл."}, {"область ", "обл."},
+	{"город ", "г."}, {" Region", "Reg."}, {"г. ", "г."},
+}
+
+// tileLines is a region's label on its tile, short enough to be set at a
+// legible size on a phone: its name without the generic words, a word of
+// more than seven letters cut to five and a dot ("Акмолинская" → "Акмол."),
+// all but the last part of a longer name reduced to initials
+// ("Западно-Казахстанская" → "З.-Казах.", "West Kazakhstan" → "W. Kazak.").
+// With full, the generic word follows, abbreviated, on a second line.
+func tileLines(name string, full bool) []string {
+	generic := ""
+	for _, w := range genericWords {
+		if strings.Contains(name, w.word) {
+			name, generic = strings.Replace(name, w.word, "", 1), w.abbr
+			break
+		}
 	}
-	return wrapWords(strings.TrimSpace(name), 12, 3)
+	var parts, seps []string
+	for _, word := range strings.Fields(name) {
+		for i, p := range strings.Split(word, "-") {
+			if p == "" {
+				continue
+			}
+			sep := " "
+			if i > 0 {
+				sep = "-"
+			}
+			parts, seps = append(parts, p), append(seps, sep)
+		}
+	}
+	if len(parts) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	for i, p := range parts {
+		r := []rune(p)
+		if i > 0 {
+			b.WriteString(seps[i])
+		}
+		switch {
+		case i < len(parts)-1:
+			b.WriteString(string(r[0]) + ".")
+		case len(r) > 7:
+			b.WriteString(string(r[:5]) + ".")
+		default:
+			b.WriteString(p)
+		}
+	}
+	label := b.String()
+	if len(parts) == 1 {
+		label = abbrevWord(parts[0])
+	}
+	lines := []string{label}
+	if full && generic != "" {
+		lines = append(lines, generic)
+	}
+	return lines
+}
+
+// abbrevWord cuts a word of more than seven letters to five and a dot.
+func abbrevWord(w string) string {
+	if r := []rune(w); len(r) > 7 {
+		return string(r[:5]) + "."
+	}
+	return w
 }
 
 // wrapWords breaks text into at most n lines of about width characters,

@@ -496,7 +496,11 @@ func (rc *renderCtx) maps(c *dauys.Contest, kids []tally.AreaResult) (template.H
 	var shapes []shape
 	legend := map[string]string{}
 	var legendOrder []string
-	labels := rc.tileLabels(kids)
+	ids := make([]string, len(kids))
+	for i, k := range kids {
+		ids[i] = k.Area.ID
+	}
+	labels := rc.tileLabels(ids)
 	for _, k := range kids {
 		a := rc.e.Tree.Area(k.Area.ID)
 		name := rc.areaName(a)
@@ -509,12 +513,13 @@ func (rc *renderCtx) maps(c *dauys.Contest, kids []tally.AreaResult) (template.H
 				title = name + ": " + rc.L.T("Yes") + " " + value
 			} else if o, _, ok := leaderOf(c, k.Lines); ok {
 				rows, _ := rc.votesOf(c, k.Lines)
-				fill = rc.pal.of(o)
+				colour := rc.pal.of(o)
+				fill = shade(colour, rows[0].Pct)
 				label := rc.optionLabel(c, o.ID)
-				value = label
+				value = rows[0].Share
 				title = name + ": " + label + " " + rows[0].Share
 				if _, seen := legend[label]; !seen {
-					legend[label] = fill
+					legend[label] = colour
 					legendOrder = append(legendOrder, label)
 				}
 			}
@@ -541,7 +546,7 @@ func (rc *renderCtx) maps(c *dauys.Contest, kids []tally.AreaResult) (template.H
 		}
 	} else {
 		for _, l := range legendOrder {
-			items = append(items, legendItem{Label: l, Colour: legend[l]})
+			items = append(items, legendItem{Label: l, Colour: legend[l], Scale: shadeScale(legend[l])})
 		}
 		items = append(items, legendItem{Label: rc.L.T("NothingCounted"), Colour: colourNoData})
 	}
@@ -558,20 +563,21 @@ func (rc *renderCtx) maps(c *dauys.Contest, kids []tally.AreaResult) (template.H
 	return tm, gm
 }
 
-// tileLabels gives each area its label on the cartogram: its name without
-// the words "region" or "city", unless that makes two labels the same
-// (Almaty Region and the city of Almaty), in which case the full name.
-func (rc *renderCtx) tileLabels(kids []tally.AreaResult) map[string][]string {
+// tileLabels gives each area its label on the cartogram: its name,
+// abbreviated, without the words "region" or "city", unless that makes two
+// labels the same (Almaty Region and the city of Almaty), in which case the
+// word follows, abbreviated, on a second line.
+func (rc *renderCtx) tileLabels(ids []string) map[string][]string {
 	short := map[string][]string{}
 	count := map[string]int{}
-	for _, k := range kids {
-		lines := tileLines(rc.areaName(rc.e.Tree.Area(k.Area.ID)))
-		short[k.Area.ID] = lines
+	for _, id := range ids {
+		lines := tileLines(rc.areaName(rc.e.Tree.Area(id)), false)
+		short[id] = lines
 		count[strings.Join(lines, " ")]++
 	}
 	for id, lines := range short {
 		if count[strings.Join(lines, " ")] > 1 {
-			short[id] = wrapWords(rc.areaName(rc.e.Tree.Area(id)), 12, 3)
+			short[id] = tileLines(rc.areaName(rc.e.Tree.Area(id)), true)
 		}
 	}
 	return short

@@ -301,12 +301,13 @@ func (rc *renderCtx) districts() (*districtsPage, error) {
 		p.Groups = append(p.Groups, *groups[b])
 	}
 	var tiles []tile
+	labels := rc.tileLabels(rc.e.Tree.Children(rc.e.Tree.Root()))
 	for _, id := range rc.e.Tree.Children(rc.e.Tree.Root()) {
 		a := rc.e.Tree.Area(id)
 		if len(a.Tile) != 2 || len(stripes[id]) == 0 {
 			continue
 		}
-		tiles = append(tiles, tile{Col: a.Tile[0], Row: a.Tile[1], Lines: []string{strings.Join(tileLines(rc.areaName(a)), " ")}, Stripes: stripes[id]})
+		tiles = append(tiles, tile{Col: a.Tile[0], Row: a.Tile[1], Lines: []string{strings.Join(labels[id], " ")}, Stripes: stripes[id]})
 	}
 	if len(tiles) > 0 {
 		sm := rc.smdSummary()
