@@ -393,40 +393,6 @@ func abbrevWord(w string) string {
 	return w
 }
 
-// wrapWords breaks text into at most n lines of about width characters,
-// breaking long hyphenated words after the hyphen.
-func wrapWords(text string, width, n int) []string {
-	var lines []string
-	var cur string
-	for _, word := range strings.Fields(text) {
-		// A long hyphenated word breaks after its hyphen.
-		if h := strings.Index(word, "-"); h > 0 && len([]rune(word)) > width {
-			if cur != "" {
-				lines = append(lines, cur)
-				cur = ""
-			}
-			lines = append(lines, word[:h+1])
-			word = word[h+1:]
-		}
-		switch {
-		case cur == "":
-			cur = word
-		case len([]rune(cur))+1+len([]rune(word)) <= width:
-			cur += " " + word
-		default:
-			lines = append(lines, cur)
-			cur = word
-		}
-	}
-	if cur != "" {
-		lines = append(lines, cur)
-	}
-	if len(lines) > n {
-		lines = lines[:n]
-	}
-	return lines
-}
-
 // progressPoint is the count at a moment: the share of precincts in and
 // the turnout where they are.
 type progressPoint struct {

@@ -450,6 +450,7 @@ func (rc *renderCtx) smdSummary() *smdSummary {
 type childTable struct {
 	Contest    string
 	Referendum bool
+	Precincts  bool // every row a polling station: no column of precincts counted
 	Rows       []childRow
 }
 
@@ -466,9 +467,12 @@ type childRow struct {
 }
 
 func (rc *renderCtx) childTable(c *dauys.Contest, kids []tally.AreaResult) *childTable {
-	t := &childTable{Contest: rc.L.Name(c.Name), Referendum: c.Kind == dauys.KindReferendum}
+	t := &childTable{Contest: rc.L.Name(c.Name), Referendum: c.Kind == dauys.KindReferendum, Precincts: len(kids) > 0}
 	for _, k := range kids {
 		a := rc.e.Tree.Area(k.Area.ID)
+		// A polling station's row has no count of precincts: it is
+		// one, in or not.
+		t.Precincts = t.Precincts && rc.e.Tree.IsLeaf(k.Area.ID)
 		r := childRow{Name: rc.areaName(a), Href: rc.areaHref(k.Area.ID), Reported: k.Progress.Reported, Expected: k.Progress.Expected,
 			Progress: rc.L.PctD(k.Progress.Reported, k.Progress.Expected, 1), HasData: k.Progress.Reported > 0,
 			Turnout: rc.L.Pct(rules.TurnoutVoters(c.Kind, k.Lines), k.Lines["registered"]), TookPart: rc.L.N(rules.TurnoutVoters(c.Kind, k.Lines)),
