@@ -403,7 +403,11 @@ type progressPoint struct {
 
 // progressChart draws the count over the night: the share of precincts
 // reported and the turnout in them, against the clock in the site's zone.
-func progressChart(id, title, desc string, pts []progressPoint, zone *time.Location, reportedLabel, turnoutLabel string) template.HTML {
+//
+// With elapsed, the axis reads the time since the first point (+h:mm)
+// instead of the clock: a replay's or a late import's clock is not the
+// election night's.
+func progressChart(id, title, desc string, pts []progressPoint, zone *time.Location, elapsed bool, reportedLabel, turnoutLabel string) template.HTML {
 	const w, h = 600.0, 250.0
 	const left, right, top, bottom = 40.0, 590.0, 12.0, 200.0
 	var b svg
@@ -423,13 +427,20 @@ func progressChart(id, title, desc string, pts []progressPoint, zone *time.Locat
 		xOf := func(t time.Time) float64 { return left + (right-left)*float64(t.Sub(from))/float64(span) }
 		step := tickStep(span)
 		first := from.In(zone).Truncate(step)
+		if elapsed {
+			first = from
+		}
 		for t := first; !t.After(to); t = t.Add(step) {
 			if t.Before(from) {
 				continue
 			}
 			x := xOf(t)
+			label := t.In(zone).Format("15:04")
+			if elapsed {
+				label = sinceLabel(t.Sub(from))
+			}
 			b.f(`<line x1="%s" y1="%s" x2="%s" y2="%s" class="grid"/>`, num(x), num(top), num(x), num(bottom))
-			b.f(`<text x="%s" y="%s" class="axis" text-anchor="middle">%s</text>`, num(x), num(bottom+16), t.In(zone).Format("15:04"))
+			b.f(`<text x="%s" y="%s" class="axis" text-anchor="middle">%s</text>`, num(x), num(bottom+16), label)
 		}
 		line := func(val func(progressPoint) float64) string {
 			var d strings.Builder
@@ -451,6 +462,12 @@ func progressChart(id, title, desc string, pts []progressPoint, zone *time.Locat
 	b.f(`<line x1="%s" y1="%s" x2="%s" y2="%s" class="line-turnout" stroke="%s"/>`, num(320), num(ly), num(344), num(ly), okabeIto[1])
 	b.f(`<text x="%s" y="%s" class="legend">%s</text>`, num(350), num(ly+4), esc(turnoutLabel))
 	return b.close()
+}
+
+// sinceLabel writes a duration as +h:mm.
+func sinceLabel(d time.Duration) string {
+	m := int(d.Round(time.Minute) / time.Minute)
+	return fmt.Sprintf("+%d:%02d", m/60, m%60)
 }
 
 // tickStep chooses the spacing of the clock ticks for a span of time.

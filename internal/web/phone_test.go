@@ -58,3 +58,30 @@ func TestDistrictRowsWithoutCount(t *testing.T) {
 		t.Errorf("the region's table of districts lost its count of precincts")
 	}
 }
+
+// TestReplayProgressByElapsedTime is the regression test of issue #18's
+// count-over-the-night chart showing a replay's wall-clock time: the
+// polling-day fixture's protocols arrive in 2025 for a referendum of 2022
+// (as the demo's replay arrives today for 2023), so the chart and its table
+// count from the first protocol (+h:mm) and say why, while the fixture
+// counted on its night keeps the clock.
+func TestReplayProgressByElapsedTime(t *testing.T) {
+	day := dayFixture(t, nil)
+	day.finalise(t)
+	body := get(t, day.site.Handler(), "/en/e/fx-day/index.html").Body.String()
+	table := body[strings.Index(body, `<table class="progress-table">`):]
+	table = table[:strings.Index(table, "</table>")]
+	if !strings.Contains(table, `<th scope="row">&#43;0:00</th>`) || !strings.Contains(body, "outside the election&#39;s night") {
+		t.Errorf("a replayed count over the night is not told from its first protocol:\n%s", table)
+	}
+	chart := body[strings.Index(body, `class="chart progress"`):]
+	chart = chart[:strings.Index(chart, "</svg>")]
+	if !strings.Contains(chart, `class="axis" text-anchor="middle">&#43;0:00`) && !strings.Contains(chart, `class="axis" text-anchor="middle">+0:00`) {
+		t.Errorf("a replayed count's chart reads the replay's clock")
+	}
+	fx := mustFixture(t, nil)
+	body = get(t, fx.site.Handler(), "/en/e/fx-2025/index.html").Body.String()
+	if strings.Contains(body, "&#43;0:00") || !strings.Contains(body, "Times are those at which the protocols were received") {
+		t.Errorf("the fixture, counted on its night, lost its clock")
+	}
+}
