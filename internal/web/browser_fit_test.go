@@ -78,7 +78,9 @@ func TestBrowserFits(t *testing.T) {
 					}
 				}
 				if v.mobile {
+					b.eval(`document.querySelectorAll('details.turnout-map').forEach(d => d.open = true)`)
 					b.mapsLegible(what)
+					b.fits(what + " with the turnout map open")
 				}
 				if v.mobile && headline[p] {
 					b.headlineOnFirstScreen(what, v.height)
@@ -147,7 +149,7 @@ const minMapText = 10.5
 // label.
 func (b *browser) mapsLegible(what string) {
 	b.t.Helper()
-	small := b.eval(`Array.from(document.querySelectorAll('svg.tilemap')).flatMap(svg => {
+	small := b.eval(`Array.from(document.querySelectorAll('svg.tilemap')).filter(svg => svg.getBoundingClientRect().width > 0).flatMap(svg => {
 		const k = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
 		return Array.from(svg.querySelectorAll('text')).filter(t => parseFloat(getComputedStyle(t).fontSize) * k < ` + fmt.Sprint(minMapText) + `)
 			.map(t => t.textContent + ' ' + (parseFloat(getComputedStyle(t).fontSize) * k).toFixed(1) + 'px');

@@ -65,18 +65,19 @@ func (rc *renderCtx) home() (*homePage, error) {
 
 type areaPage struct {
 	basePage
-	Area      areaView
-	IsRoot    bool
-	Figures   *figures
-	Cards     []contestCard
-	SMD       *smdSummary
-	Districts []compactRow
-	Others    []compactRow
-	Children  *childTable
-	Map       template.HTML
-	GeoMap    template.HTML
-	Progress  *progressView
-	Log       *logView
+	Area       areaView
+	IsRoot     bool
+	Figures    *figures
+	Cards      []contestCard
+	SMD        *smdSummary
+	Districts  []compactRow
+	Others     []compactRow
+	Children   *childTable
+	Map        template.HTML
+	GeoMap     template.HTML
+	TurnoutMap template.HTML // the cartogram shaded by turnout
+	Progress   *progressView
+	Log        *logView
 	// Turnout is the area's turnout through the day (day.go); Closed says
 	// why no results are shown while the polls are open.
 	Turnout *turnoutView
@@ -183,7 +184,7 @@ func (rc *renderCtx) area(id string) (*areaPage, error) {
 			return nil, err
 		}
 		p.Children = rc.childTable(pc, kids)
-		p.Map, p.GeoMap = rc.maps(pc, kids)
+		p.Map, p.GeoMap, p.TurnoutMap = rc.maps(pc, kids)
 	}
 	if isRoot {
 		if p.Log, err = rc.logView(); err != nil {
@@ -495,8 +496,10 @@ func (rc *renderCtx) childTable(c *dauys.Contest, kids []tally.AreaResult) *chil
 // maps draws the cartogram of an area's children, when they have tiles,
 // and their geographic map, when boundaries are known: coloured by the
 // leading option, or by the yes share of a referendum.
-func (rc *renderCtx) maps(c *dauys.Contest, kids []tally.AreaResult) (template.HTML, template.HTML) {
-	var tiles []tile
+//
+// The third map is the cartogram shaded by turnout.
+func (rc *renderCtx) maps(c *dauys.Contest, kids []tally.AreaResult) (template.HTML, template.HTML, template.HTML) {
+	var tiles, turnoutTiles []tile
 	var shapes []shape
 	legend := map[string]string{}
 	var legendOrder []string
@@ -530,6 +533,13 @@ func (rc *renderCtx) maps(c *dauys.Contest, kids []tally.AreaResult) (template.H
 		}
 		if len(a.Tile) == 2 {
 			tiles = append(tiles, tile{Col: a.Tile[0], Row: a.Tile[1], Lines: labels[a.ID], Value: value, Fill: fill, Href: rc.areaHref(a.ID), Title: title})
+			t := tile{Col: a.Tile[0], Row: a.Tile[1], Lines: labels[a.ID], Fill: colourNoData, Href: rc.areaHref(a.ID), Title: name + ": " + rc.L.T("NothingCounted")}
+			if voters, reg := rules.TurnoutVoters(c.Kind, k.Lines), k.Lines["registered"]; k.Progress.Reported > 0 && reg > 0 {
+				t.Value = rc.L.Pct(voters, reg)
+				t.Fill = turnoutShade(pctFloat(voters, reg))
+				t.Title = name + ": " + rc.L.T("Turnout") + " " + t.Value
+			}
+			turnoutTiles = append(turnoutTiles, t)
 		}
 		key := a.ID
 		if rc.s.cfg.Boundaries != nil {
@@ -554,17 +564,27 @@ func (rc *renderCtx) maps(c *dauys.Contest, kids []tally.AreaResult) (template.H
 		}
 		items = append(items, legendItem{Label: rc.L.T("NothingCounted"), Colour: colourNoData})
 	}
-	var tm, gm template.HTML
+	var tm, gm, turnout template.HTML
 	desc := rc.L.T("MapDesc")
 	if len(tiles) > 0 {
 		tm = tileMap(rc.chartID(), rc.L.T("MapTitle", "Contest", rc.L.Name(c.Name)), desc, tiles, items)
+		var steps []legendItem
+		for i, s := range turnoutSteps {
+			label := rc.L.T("TurnoutFrom", "Pct", rc.L.N(int64(s.from)))
+			if i == 0 {
+				label = rc.L.T("TurnoutUnder", "Pct", rc.L.N(int64(turnoutSteps[1].from)))
+			}
+			steps = append(steps, legendItem{Label: label, Colour: s.fill})
+		}
+		steps = append(steps, legendItem{Label: rc.L.T("NothingCounted"), Colour: colourNoData})
+		turnout = tileMap(rc.chartID(), rc.L.T("TurnoutMapTitle", "Contest", rc.L.Name(c.Name)), rc.L.T("TurnoutMapDesc"), turnoutTiles, steps)
 	}
 	if rc.s.cfg.Boundaries != nil {
 		if b := rc.s.cfg.Boundaries(rc.e.ID); b != nil {
 			gm = geoMap(rc.chartID(), rc.L.T("GeoMapTitle", "Contest", rc.L.Name(c.Name)), desc, b, shapes)
 		}
 	}
-	return tm, gm
+	return tm, gm, turnout
 }
 
 // tileLabels gives each area its label on the cartogram: its name,

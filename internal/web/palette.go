@@ -177,3 +177,21 @@ func tint(fill string, strength float64) string {
 	}
 	return out
 }
+
+// turnoutSteps shade a map by turnout: the Okabe-Ito bluish green, lighter
+// for a lower turnout.
+var turnoutSteps = []struct {
+	from float64 // percent
+	fill string
+}{{0, "#CCECE3"}, {50, "#80CEB9"}, {60, "#33B08E"}, {70, "#009E73"}}
+
+// turnoutShade is the fill of a region by its turnout in percent.
+func turnoutShade(pct float64) string {
+	fill := turnoutSteps[0].fill
+	for _, s := range turnoutSteps {
+		if pct >= s.from {
+			fill = s.fill
+		}
+	}
+	return fill
+}

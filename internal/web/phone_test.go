@@ -85,3 +85,37 @@ func TestReplayProgressByElapsedTime(t *testing.T) {
 		t.Errorf("the fixture, counted on its night, lost its clock")
 	}
 }
+
+// TestMapsInform is the regression test of issue #18's one-colour map: the
+// overview's cartogram shades its tiles by the leader's share (the
+// fixture's regions differ, so their fills do), and a second cartogram,
+// behind a switch, shades them by turnout and shows each region's turnout
+// as the table does.
+func TestMapsInform(t *testing.T) {
+	fx := mustFixture(t, nil)
+	body := get(t, fx.site.Handler(), "/en/e/fx-2025/index.html").Body.String()
+	tileFill := regexp.MustCompile(`rx="3" fill="(#[0-9A-F]{6})" class="tile"`)
+	maps := regexp.MustCompile(`(?s)<svg[^>]*class="chart tilemap".*?</svg>`).FindAllString(body, -1)
+	if len(maps) != 2 {
+		t.Fatalf("the overview has %d cartograms, want 2 (by leader, by turnout)", len(maps))
+	}
+	fills := map[string]bool{}
+	for _, m := range tileFill.FindAllStringSubmatch(maps[0], -1) {
+		fills[m[1]] = true
+	}
+	if len(fills) < 2 {
+		t.Errorf("the leader's map is one colour: %v", fills)
+	}
+	if !strings.Contains(body, `<details class="fold turnout-map"><summary>The map by turnout</summary>`) {
+		t.Errorf("no switch to the turnout map")
+	}
+	values := regexp.MustCompile(`class="tile-value"[^>]*>([^<]+)<`).FindAllStringSubmatch(maps[1], -1)
+	if len(values) == 0 {
+		t.Fatal("the turnout map shows no turnout")
+	}
+	for _, v := range values {
+		if !strings.Contains(body, `<td class="num">`+v[1]+`</td>`) {
+			t.Errorf("the turnout map shows %s, which the table does not", v[1])
+		}
+	}
+}
