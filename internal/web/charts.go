@@ -242,8 +242,11 @@ type stripe struct {
 	Fill, Href, Title string
 }
 
+// legendItem is a colour of a map and what it means; a leader's item has
+// the scale of its shades by share instead of one colour.
 type legendItem struct {
 	Label, Colour string
+	Scale         []string
 }
 
 // tileMap draws the cartogram: one equal square per region at its column
@@ -259,7 +262,7 @@ func tileMap(id, title, desc string, tiles []tile, legend []legendItem) template
 	// the width, and a map of three regions should not fill a screen.
 	w := float64(max(cols, 6)) * (size + gap)
 	legendRows := (len(legend) + 1) / 2
-	h := float64(rows)*(size+gap) + 8 + 22*float64(legendRows)
+	h := float64(rows)*(size+gap) + 8 + 26*float64(legendRows)
 	var b svg
 	b.open(id, "tilemap", w, h, title, desc)
 	for _, t := range tiles {
@@ -270,32 +273,32 @@ func tileMap(id, title, desc string, tiles []tile, legend []legendItem) template
 				b.f(`<a href="%s"><rect x="%s" y="%s" width="%s" height="%s" fill="%s" class="tile"><title>%s</title></rect></a>`,
 					esc(s.Href), num(x+sw*float64(i)), num(y), num(sw), num(size), s.Fill, esc(s.Title))
 			}
-			b.f(`<rect x="%s" y="%s" width="%s" height="17" fill="#fff" fill-opacity="0.85"/>`, num(x), num(y+size-17), num(size))
-			b.f(`<text x="%s" y="%s" class="stripe-label" text-anchor="middle">%s</text>`, num(x+size/2), num(y+size-5), esc(strings.Join(t.Lines, " ")))
+			b.f(`<rect x="%s" y="%s" width="%s" height="26" fill="#fff" fill-opacity="0.85"/>`, num(x), num(y+size-26), num(size))
+			label, fit := strings.Join(t.Lines, " "), ""
+			if len([]rune(label)) > 8 {
+				fit = ` textLength="80" lengthAdjust="spacingAndGlyphs"`
+			}
+			b.f(`<text x="%s" y="%s" class="stripe-label" text-anchor="middle"%s>%s</text>`, num(x+size/2), num(y+size-6), fit, esc(label))
 			continue
 		}
 		fg := textOn(t.Fill)
 		b.f(`<a href="%s"><title>%s</title><rect x="%s" y="%s" width="%s" height="%s" rx="3" fill="%s" class="tile"/>`,
 			esc(t.Href), esc(t.Title), num(x), num(y), num(size), num(size), t.Fill)
 		for i, line := range t.Lines {
-			// A long word (Russian adjectives: "Кызылординская") is
-			// squeezed to the tile rather than spilling over its edge.
+			// A label of more than eight letters is squeezed to the tile
+			// rather than spilling over its edge.
 			fit := ""
-			if len([]rune(line)) > 12 {
-				fit = ` textLength="78" lengthAdjust="spacingAndGlyphs"`
+			if len([]rune(line)) > 8 {
+				fit = ` textLength="80" lengthAdjust="spacingAndGlyphs"`
 			}
-			b.f(`<text x="%s" y="%s" class="tile-label" text-anchor="middle" fill="%s"%s>%s</text>`, num(x+size/2), num(y+16+12*float64(i)), fg, fit, esc(line))
+			b.f(`<text x="%s" y="%s" class="tile-label" text-anchor="middle" fill="%s"%s>%s</text>`, num(x+size/2), num(y+22+20*float64(i)), fg, fit, esc(line))
 		}
 		if t.Value != "" {
-			if len([]rune(t.Value)) <= 9 {
-				b.f(`<text x="%s" y="%s" class="tile-value" text-anchor="middle" fill="%s">%s</text>`, num(x+size/2), num(y+size-10), fg, esc(t.Value))
-			} else {
-				lines := wrapWords(t.Value, 12, 2)
-				for i, line := range lines {
-					b.f(`<text x="%s" y="%s" class="tile-value-small" text-anchor="middle" fill="%s">%s</text>`,
-						num(x+size/2), num(y+size-8-12*float64(len(lines)-1-i)), fg, esc(line))
-				}
+			fit := ""
+			if len([]rune(t.Value)) > 6 {
+				fit = ` textLength="78" lengthAdjust="spacingAndGlyphs"`
 			}
+			b.f(`<text x="%s" y="%s" class="tile-value" text-anchor="middle" fill="%s"%s>%s</text>`, num(x+size/2), num(y+size-9), fg, fit, esc(t.Value))
 		}
 		b.WriteString(`</a>`)
 	}
@@ -303,54 +306,91 @@ func tileMap(id, title, desc string, tiles []tile, legend []legendItem) template
 	lw := w / 2
 	for i, l := range legend {
 		lx := float64(i%2) * lw
-		yy := ly + 22*float64(i/2)
-		b.f(`<rect x="%s" y="%s" width="14" height="14" fill="%s"/>`, num(lx), num(yy), l.Colour)
-		b.f(`<text x="%s" y="%s" class="legend">%s</text>`, num(lx+20), num(yy+12), esc(l.Label))
+		yy := ly + 26*float64(i/2)
+		if len(l.Scale) == 0 {
+			b.f(`<rect x="%s" y="%s" width="14" height="14" fill="%s"/>`, num(lx), num(yy), l.Colour)
+			b.f(`<text x="%s" y="%s" class="legend">%s</text>`, num(lx+20), num(yy+12), esc(l.Label))
+			continue
+		}
+		// A leader's scale, lightest (smallest share) first.
+		for j, c := range l.Scale {
+			b.f(`<rect x="%s" y="%s" width="14" height="14" fill="%s"/>`, num(lx+14*float64(j)), num(yy), c)
+		}
+		b.f(`<text x="%s" y="%s" class="legend">%s</text>`, num(lx+14*float64(len(l.Scale))+6), num(yy+12), esc(l.Label))
 	}
 	return b.close()
 }
 
-// tileLines splits a region's name into short lines for its tile, leaving
-// out the words every oblast and city shares.
-func tileLines(name string) []string {
-	for _, w := range []string{" облысы", " қаласы", " область", "область ", "город ", " Region", "г. "} {
-		name = strings.Replace(name, w, "", 1)
-	}
-	return wrapWords(strings.TrimSpace(name), 12, 3)
+// genericWords are the words every oblast and city shares, left out of its
+// tile's label, and their abbreviations where two labels would be equal
+// without them (Almaty Region and the city of Almaty).
+var genericWords = []struct{ word, abbr string }{
+	{" облысы", "обл."}, {" қаласы", "қ."}, {" область", "обл."}, {"область ", "обл."},
+	{"город ", "г."}, {" Region", "Reg."}, {"г. ", "г."},
 }
 
-// wrapWords breaks text into at most n lines of about width characters,
-// breaking long hyphenated words after the hyphen.
-func wrapWords(text string, width, n int) []string {
-	var lines []string
-	var cur string
-	for _, word := range strings.Fields(text) {
-		// A long hyphenated word breaks after its hyphen.
-		if h := strings.Index(word, "-"); h > 0 && len([]rune(word)) > width {
-			if cur != "" {
-				lines = append(lines, cur)
-				cur = ""
+// tileLines is a region's label on its tile, short enough to be set at a
+// legible size on a phone: its name without the generic words, a word of
+// more than seven letters cut to five and a dot ("Акмолинская" → "Акмол."),
+// all but the last part of a longer name reduced to initials
+// ("Западно-Казахстанская" → "З.-Казах.", "West Kazakhstan" → "W. Kazak.").
+// With full, the generic word follows, abbreviated, on a second line.
+func tileLines(name string, full bool) []string {
+	generic := ""
+	for _, w := range genericWords {
+		if strings.Contains(name, w.word) {
+			name, generic = strings.Replace(name, w.word, "", 1), w.abbr
+			break
+		}
+	}
+	var parts, seps []string
+	for _, word := range strings.Fields(name) {
+		for i, p := range strings.Split(word, "-") {
+			if p == "" {
+				continue
 			}
-			lines = append(lines, word[:h+1])
-			word = word[h+1:]
+			sep := " "
+			if i > 0 {
+				sep = "-"
+			}
+			parts, seps = append(parts, p), append(seps, sep)
+		}
+	}
+	if len(parts) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	for i, p := range parts {
+		r := []rune(p)
+		if i > 0 {
+			b.WriteString(seps[i])
 		}
 		switch {
-		case cur == "":
-			cur = word
-		case len([]rune(cur))+1+len([]rune(word)) <= width:
-			cur += " " + word
+		case i < len(parts)-1:
+			b.WriteString(string(r[0]) + ".")
+		case len(r) > 7:
+			b.WriteString(string(r[:5]) + ".")
 		default:
-			lines = append(lines, cur)
-			cur = word
+			b.WriteString(p)
 		}
 	}
-	if cur != "" {
-		lines = append(lines, cur)
+	label := b.String()
+	if len(parts) == 1 {
+		label = abbrevWord(parts[0])
 	}
-	if len(lines) > n {
-		lines = lines[:n]
+	lines := []string{label}
+	if full && generic != "" {
+		lines = append(lines, generic)
 	}
 	return lines
+}
+
+// abbrevWord cuts a word of more than seven letters to five and a dot.
+func abbrevWord(w string) string {
+	if r := []rune(w); len(r) > 7 {
+		return string(r[:5]) + "."
+	}
+	return w
 }
 
 // progressPoint is the count at a moment: the share of precincts in and
@@ -363,7 +403,11 @@ type progressPoint struct {
 
 // progressChart draws the count over the night: the share of precincts
 // reported and the turnout in them, against the clock in the site's zone.
-func progressChart(id, title, desc string, pts []progressPoint, zone *time.Location, reportedLabel, turnoutLabel string) template.HTML {
+//
+// With elapsed, the axis reads the time since the first point (+h:mm)
+// instead of the clock: a replay's or a late import's clock is not the
+// election night's.
+func progressChart(id, title, desc string, pts []progressPoint, zone *time.Location, elapsed bool, reportedLabel, turnoutLabel string) template.HTML {
 	const w, h = 600.0, 250.0
 	const left, right, top, bottom = 40.0, 590.0, 12.0, 200.0
 	var b svg
@@ -383,13 +427,20 @@ func progressChart(id, title, desc string, pts []progressPoint, zone *time.Locat
 		xOf := func(t time.Time) float64 { return left + (right-left)*float64(t.Sub(from))/float64(span) }
 		step := tickStep(span)
 		first := from.In(zone).Truncate(step)
+		if elapsed {
+			first = from
+		}
 		for t := first; !t.After(to); t = t.Add(step) {
 			if t.Before(from) {
 				continue
 			}
 			x := xOf(t)
+			label := t.In(zone).Format("15:04")
+			if elapsed {
+				label = sinceLabel(t.Sub(from))
+			}
 			b.f(`<line x1="%s" y1="%s" x2="%s" y2="%s" class="grid"/>`, num(x), num(top), num(x), num(bottom))
-			b.f(`<text x="%s" y="%s" class="axis" text-anchor="middle">%s</text>`, num(x), num(bottom+16), t.In(zone).Format("15:04"))
+			b.f(`<text x="%s" y="%s" class="axis" text-anchor="middle">%s</text>`, num(x), num(bottom+16), label)
 		}
 		line := func(val func(progressPoint) float64) string {
 			var d strings.Builder
@@ -411,6 +462,12 @@ func progressChart(id, title, desc string, pts []progressPoint, zone *time.Locat
 	b.f(`<line x1="%s" y1="%s" x2="%s" y2="%s" class="line-turnout" stroke="%s"/>`, num(320), num(ly), num(344), num(ly), okabeIto[1])
 	b.f(`<text x="%s" y="%s" class="legend">%s</text>`, num(350), num(ly+4), esc(turnoutLabel))
 	return b.close()
+}
+
+// sinceLabel writes a duration as +h:mm.
+func sinceLabel(d time.Duration) string {
+	m := int(d.Round(time.Minute) / time.Minute)
+	return fmt.Sprintf("+%d:%02d", m/60, m%60)
 }
 
 // tickStep chooses the spacing of the clock ticks for a span of time.

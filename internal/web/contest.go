@@ -31,6 +31,7 @@ type contestPage struct {
 	UnitsTitle string
 	Map        template.HTML
 	GeoMap     template.HTML
+	TurnoutMap template.HTML // the cartogram shaded by turnout
 	Notes      []string
 	// Undecided says why the contest has no outcome although it is
 	// decided here: its stored totals cannot be decided.
@@ -118,7 +119,7 @@ func (rc *renderCtx) contest(id string) (*contestPage, error) {
 			return nil, err
 		}
 		p.Units = rc.childTable(c, res)
-		p.Map, p.GeoMap = rc.maps(c, res)
+		p.Map, p.GeoMap, p.TurnoutMap = rc.maps(c, res)
 	}
 	return p, nil
 }

@@ -2,15 +2,12 @@ package web_test
 
 import (
 	"context"
-	"crypto/rand"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
-
-	"golang.org/x/mod/sumdb/note"
 
 	"github.com/dauys/dauys/internal/tlog"
 	"github.com/dauys/dauys/internal/web"
@@ -70,24 +67,12 @@ func TestTransparencyLog(t *testing.T) {
 	if body := get(t, h, "/en/e/fx-2025/").Body.String(); strings.Contains(body, "Transparency log") {
 		t.Fatalf("an election without a log shows one")
 	}
-	const origin = "dauys.test/log/fx-2025"
-	skey, vkey, err := tlog.GenerateKey(rand.Reader, origin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	signer, err := tlog.NewSigner(skey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := fx.store.CreateLog(ctx, &tlog.Info{Election: "fx-2025", Origin: origin, VerifierKey: vkey, CreatedAt: fixedNow}); err != nil {
-		t.Fatal(err)
-	}
+	seq, vkey := createLog(t, fx)
 	// A log with no checkpoint yet: precinct pages say the versions are
 	// not logged yet.
 	if body := get(t, h, "/en/e/fx-2025/a/FX-N-1-1.html").Body.String(); !strings.Contains(body, "Not in the transparency log yet") {
 		t.Errorf("the precinct page does not say the protocol is not logged yet:\n%s", body)
 	}
-	seq := &tlog.Sequencer{Storage: fx.store, Signers: []note.Signer{signer}, Now: func() time.Time { return fixedNow }}
 	cp, err := seq.Sync(ctx, "fx-2025")
 	if err != nil {
 		t.Fatal(err)

@@ -65,18 +65,19 @@ func (rc *renderCtx) home() (*homePage, error) {
 
 type areaPage struct {
 	basePage
-	Area      areaView
-	IsRoot    bool
-	Figures   *figures
-	Cards     []contestCard
-	SMD       *smdSummary
-	Districts []compactRow
-	Others    []compactRow
-	Children  *childTable
-	Map       template.HTML
-	GeoMap    template.HTML
-	Progress  *progressView
-	Log       *logView
+	Area       areaView
+	IsRoot     bool
+	Figures    *figures
+	Cards      []contestCard
+	SMD        *smdSummary
+	Districts  []compactRow
+	Others     []compactRow
+	Children   *childTable
+	Map        template.HTML
+	GeoMap     template.HTML
+	TurnoutMap template.HTML // the cartogram shaded by turnout
+	Progress   *progressView
+	Log        *logView
 	// Turnout is the area's turnout through the day (day.go); Closed says
 	// why no results are shown while the polls are open.
 	Turnout *turnoutView
@@ -183,7 +184,7 @@ func (rc *renderCtx) area(id string) (*areaPage, error) {
 			return nil, err
 		}
 		p.Children = rc.childTable(pc, kids)
-		p.Map, p.GeoMap = rc.maps(pc, kids)
+		p.Map, p.GeoMap, p.TurnoutMap = rc.maps(pc, kids)
 	}
 	if isRoot {
 		if p.Log, err = rc.logView(); err != nil {
@@ -450,6 +451,7 @@ func (rc *renderCtx) smdSummary() *smdSummary {
 type childTable struct {
 	Contest    string
 	Referendum bool
+	Precincts  bool // every row a polling station: no column of precincts counted
 	Rows       []childRow
 }
 
@@ -466,9 +468,12 @@ type childRow struct {
 }
 
 func (rc *renderCtx) childTable(c *dauys.Contest, kids []tally.AreaResult) *childTable {
-	t := &childTable{Contest: rc.L.Name(c.Name), Referendum: c.Kind == dauys.KindReferendum}
+	t := &childTable{Contest: rc.L.Name(c.Name), Referendum: c.Kind == dauys.KindReferendum, Precincts: len(kids) > 0}
 	for _, k := range kids {
 		a := rc.e.Tree.Area(k.Area.ID)
+		// A polling station's row has no count of precincts: it is
+		// one, in or not.
+		t.Precincts = t.Precincts && rc.e.Tree.IsLeaf(k.Area.ID)
 		r := childRow{Name: rc.areaName(a), Href: rc.areaHref(k.Area.ID), Reported: k.Progress.Reported, Expected: k.Progress.Expected,
 			Progress: rc.L.PctD(k.Progress.Reported, k.Progress.Expected, 1), HasData: k.Progress.Reported > 0,
 			Turnout: rc.L.Pct(rules.TurnoutVoters(c.Kind, k.Lines), k.Lines["registered"]), TookPart: rc.L.N(rules.TurnoutVoters(c.Kind, k.Lines)),
@@ -491,12 +496,18 @@ func (rc *renderCtx) childTable(c *dauys.Contest, kids []tally.AreaResult) *chil
 // maps draws the cartogram of an area's children, when they have tiles,
 // and their geographic map, when boundaries are known: coloured by the
 // leading option, or by the yes share of a referendum.
-func (rc *renderCtx) maps(c *dauys.Contest, kids []tally.AreaResult) (template.HTML, template.HTML) {
-	var tiles []tile
+//
+// The third map is the cartogram shaded by turnout.
+func (rc *renderCtx) maps(c *dauys.Contest, kids []tally.AreaResult) (template.HTML, template.HTML, template.HTML) {
+	var tiles, turnoutTiles []tile
 	var shapes []shape
 	legend := map[string]string{}
 	var legendOrder []string
-	labels := rc.tileLabels(kids)
+	ids := make([]string, len(kids))
+	for i, k := range kids {
+		ids[i] = k.Area.ID
+	}
+	labels := rc.tileLabels(ids)
 	for _, k := range kids {
 		a := rc.e.Tree.Area(k.Area.ID)
 		name := rc.areaName(a)
@@ -509,18 +520,26 @@ func (rc *renderCtx) maps(c *dauys.Contest, kids []tally.AreaResult) (template.H
 				title = name + ": " + rc.L.T("Yes") + " " + value
 			} else if o, _, ok := leaderOf(c, k.Lines); ok {
 				rows, _ := rc.votesOf(c, k.Lines)
-				fill = rc.pal.of(o)
+				colour := rc.pal.of(o)
+				fill = shade(colour, rows[0].Pct)
 				label := rc.optionLabel(c, o.ID)
-				value = label
+				value = rows[0].Share
 				title = name + ": " + label + " " + rows[0].Share
 				if _, seen := legend[label]; !seen {
-					legend[label] = fill
+					legend[label] = colour
 					legendOrder = append(legendOrder, label)
 				}
 			}
 		}
 		if len(a.Tile) == 2 {
 			tiles = append(tiles, tile{Col: a.Tile[0], Row: a.Tile[1], Lines: labels[a.ID], Value: value, Fill: fill, Href: rc.areaHref(a.ID), Title: title})
+			t := tile{Col: a.Tile[0], Row: a.Tile[1], Lines: labels[a.ID], Fill: colourNoData, Href: rc.areaHref(a.ID), Title: name + ": " + rc.L.T("NothingCounted")}
+			if voters, reg := rules.TurnoutVoters(c.Kind, k.Lines), k.Lines["registered"]; k.Progress.Reported > 0 && reg > 0 {
+				t.Value = rc.L.Pct(voters, reg)
+				t.Fill = turnoutShade(pctFloat(voters, reg))
+				t.Title = name + ": " + rc.L.T("Turnout") + " " + t.Value
+			}
+			turnoutTiles = append(turnoutTiles, t)
 		}
 		key := a.ID
 		if rc.s.cfg.Boundaries != nil {
@@ -541,37 +560,48 @@ func (rc *renderCtx) maps(c *dauys.Contest, kids []tally.AreaResult) (template.H
 		}
 	} else {
 		for _, l := range legendOrder {
-			items = append(items, legendItem{Label: l, Colour: legend[l]})
+			items = append(items, legendItem{Label: l, Colour: legend[l], Scale: shadeScale(legend[l])})
 		}
 		items = append(items, legendItem{Label: rc.L.T("NothingCounted"), Colour: colourNoData})
 	}
-	var tm, gm template.HTML
+	var tm, gm, turnout template.HTML
 	desc := rc.L.T("MapDesc")
 	if len(tiles) > 0 {
 		tm = tileMap(rc.chartID(), rc.L.T("MapTitle", "Contest", rc.L.Name(c.Name)), desc, tiles, items)
+		var steps []legendItem
+		for i, s := range turnoutSteps {
+			label := rc.L.T("TurnoutFrom", "Pct", rc.L.N(int64(s.from)))
+			if i == 0 {
+				label = rc.L.T("TurnoutUnder", "Pct", rc.L.N(int64(turnoutSteps[1].from)))
+			}
+			steps = append(steps, legendItem{Label: label, Colour: s.fill})
+		}
+		steps = append(steps, legendItem{Label: rc.L.T("NothingCounted"), Colour: colourNoData})
+		turnout = tileMap(rc.chartID(), rc.L.T("TurnoutMapTitle", "Contest", rc.L.Name(c.Name)), rc.L.T("TurnoutMapDesc"), turnoutTiles, steps)
 	}
 	if rc.s.cfg.Boundaries != nil {
 		if b := rc.s.cfg.Boundaries(rc.e.ID); b != nil {
 			gm = geoMap(rc.chartID(), rc.L.T("GeoMapTitle", "Contest", rc.L.Name(c.Name)), desc, b, shapes)
 		}
 	}
-	return tm, gm
+	return tm, gm, turnout
 }
 
-// tileLabels gives each area its label on the cartogram: its name without
-// the words "region" or "city", unless that makes two labels the same
-// (Almaty Region and the city of Almaty), in which case the full name.
-func (rc *renderCtx) tileLabels(kids []tally.AreaResult) map[string][]string {
+// tileLabels gives each area its label on the cartogram: its name,
+// abbreviated, without the words "region" or "city", unless that makes two
+// labels the same (Almaty Region and the city of Almaty), in which case the
+// word follows, abbreviated, on a second line.
+func (rc *renderCtx) tileLabels(ids []string) map[string][]string {
 	short := map[string][]string{}
 	count := map[string]int{}
-	for _, k := range kids {
-		lines := tileLines(rc.areaName(rc.e.Tree.Area(k.Area.ID)))
-		short[k.Area.ID] = lines
+	for _, id := range ids {
+		lines := tileLines(rc.areaName(rc.e.Tree.Area(id)), false)
+		short[id] = lines
 		count[strings.Join(lines, " ")]++
 	}
 	for id, lines := range short {
 		if count[strings.Join(lines, " ")] > 1 {
-			short[id] = wrapWords(rc.areaName(rc.e.Tree.Area(id)), 12, 3)
+			short[id] = tileLines(rc.areaName(rc.e.Tree.Area(id)), true)
 		}
 	}
 	return short

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 
@@ -135,4 +136,62 @@ func yesScale(yes, tookPart int64) string {
 	default:
 		return "#D55E00"
 	}
+}
+
+// shareShades are the strengths of a leader's colour on a map by its share
+// of the votes, from under 40% (lightest) to 60% or more (full colour).
+var shareShades = []struct {
+	from     float64 // percent
+	strength float64
+}{{0, 0.3}, {40, 0.5}, {50, 0.75}, {60, 1}}
+
+// shade is a leader's colour mixed with white by its share of the votes.
+func shade(fill string, share float64) string {
+	strength := shareShades[0].strength
+	for _, s := range shareShades {
+		if share >= s.from {
+			strength = s.strength
+		}
+	}
+	return tint(fill, strength)
+}
+
+// shadeScale is a leader's colour at each step of shareShades.
+func shadeScale(fill string) []string {
+	var out []string
+	for _, s := range shareShades {
+		out = append(out, tint(fill, s.strength))
+	}
+	return out
+}
+
+// tint mixes a colour with white: strength 1 is the colour, 0 white.
+func tint(fill string, strength float64) string {
+	if len(fill) != 7 || fill[0] != '#' {
+		return fill
+	}
+	out := "#"
+	for i := 0; i < 3; i++ {
+		v, _ := strconv.ParseUint(fill[1+2*i:3+2*i], 16, 8)
+		out += fmt.Sprintf("%02X", int(math.Round(255-(255-float64(v))*strength)))
+	}
+	return out
+}
+
+// turnoutSteps shade a map by turnout: the Okabe-Ito bluish green, lighter
+// for a lower turnout.
+var turnoutSteps = []struct {
+	from float64 // percent
+	fill string
+}{{0, "#CCECE3"}, {50, "#80CEB9"}, {60, "#33B08E"}, {70, "#009E73"}}
+
+// turnoutShade is the fill of a region by its turnout in percent.
+func turnoutShade(pct float64) string {
+	fill := turnoutSteps[0].fill
+	for _, s := range turnoutSteps {
+		if pct >= s.from {
+			fill = s.fill
+		}
+	}
+	return fill
 }

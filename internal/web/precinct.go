@@ -301,12 +301,13 @@ func (rc *renderCtx) districts() (*districtsPage, error) {
 		p.Groups = append(p.Groups, *groups[b])
 	}
 	var tiles []tile
+	labels := rc.tileLabels(rc.e.Tree.Children(rc.e.Tree.Root()))
 	for _, id := range rc.e.Tree.Children(rc.e.Tree.Root()) {
 		a := rc.e.Tree.Area(id)
 		if len(a.Tile) != 2 || len(stripes[id]) == 0 {
 			continue
 		}
-		tiles = append(tiles, tile{Col: a.Tile[0], Row: a.Tile[1], Lines: []string{strings.Join(tileLines(rc.areaName(a)), " ")}, Stripes: stripes[id]})
+		tiles = append(tiles, tile{Col: a.Tile[0], Row: a.Tile[1], Lines: []string{strings.Join(labels[id], " ")}, Stripes: stripes[id]})
 	}
 	if len(tiles) > 0 {
 		sm := rc.smdSummary()
@@ -404,12 +405,34 @@ func (rc *renderCtx) progress(c *dauys.Contest) (*progressView, error) {
 	for _, h := range pts {
 		cp = append(cp, progressPoint{At: h.At, Reported: pctFloat(h.Reported, expected), Turnout: pctFloat(h.TurnoutVoters, h.Registered)})
 	}
-	v := &progressView{Chart: progressChart(rc.chartID(), L.T("ProgressTitle"), L.T("ProgressDesc"), cp, rc.L.zone, L.T("ProgressReported"), L.T("ProgressTurnout")),
+	// A history that did not start on the election's night (the demo's
+	// replay, a later import) is told by the time since its first
+	// protocol: its clock is not the night's.
+	elapsed := !onElectionNight(rc.e.Date, hist[0].At.In(rc.L.zone))
+	v := &progressView{Chart: progressChart(rc.chartID(), L.T("ProgressTitle"), L.T("ProgressDesc"), cp, rc.L.zone, elapsed, L.T("ProgressReported"), L.T("ProgressTurnout")),
 		Note: L.T("ProgressNote")}
+	if elapsed {
+		v.Note = L.T("ProgressNoteElapsed")
+	}
 	for _, h := range thin(hist, 12) {
-		v.Rows = append(v.Rows, progressRow{At: L.Time(h.At), Reported: L.N(h.Reported), Pct: L.PctD(h.Reported, expected, 1), Turnout: L.Pct(h.TurnoutVoters, h.Registered)})
+		at := L.Time(h.At)
+		if elapsed {
+			at = sinceLabel(h.At.Sub(hist[0].At))
+		}
+		v.Rows = append(v.Rows, progressRow{At: at, Reported: L.N(h.Reported), Pct: L.PctD(h.Reported, expected, 1), Turnout: L.Pct(h.TurnoutVoters, h.Registered)})
 	}
 	return v, nil
+}
+
+// onElectionNight tells whether a moment is on the polling day (YYYY-MM-DD)
+// or within the two days after it, when counts arrive; an election without
+// a date has no night to compare with.
+func onElectionNight(date string, at time.Time) bool {
+	day, err := time.ParseInLocation("2006-01-02", date, at.Location())
+	if err != nil {
+		return true
+	}
+	return !at.Before(day) && at.Before(day.AddDate(0, 0, 3))
 }
 
 // thin keeps at most n points of a history spread evenly over its time,
