@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -21,8 +22,9 @@ func referendumWithHours(t *testing.T) string {
 			t.Fatal(err)
 		}
 		if name == "election.yaml" {
-			b = []byte(strings.Replace(string(b), "\nstatus: pre-election\n",
-				"\nstatus: pre-election\nturnout_hours: [\"10:00\", \"12:00\", \"14:00\", \"16:00\", \"18:00\"]\n", 1))
+			// The test's own hours, in place of the example's.
+			b = regexp.MustCompile(`(?m)^turnout_hours: .*$`).ReplaceAll(b,
+				[]byte(`turnout_hours: ["10:00", "12:00", "14:00", "16:00", "18:00"]`))
 		}
 		if err := os.WriteFile(filepath.Join(dir, name), b, 0o600); err != nil {
 			t.Fatal(err)
