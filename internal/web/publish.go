@@ -125,7 +125,7 @@ func (s *Site) Publish(ctx context.Context, opt PublishOptions) (*PublishResult,
 	switch err := tlog.WriteStatic(ctx, s.cfg.Store, e.ID, tmp); dauys.ErrorCode(err) {
 	case "", dauys.ENOTFOUND: // published, or the election keeps no log
 	case dauys.ECONFLICT:
-		return nil, dauys.Errorf(dauys.ECONFLICT, "the transparency log of %s is behind its results: run `dauys log sync` (or serve with --log-key) and publish again", e.ID)
+		return nil, dauys.Errorf(dauys.ECONFLICT, "the transparency log of %s is behind its results: run `dauys log sync --election %s --key FILE` (with --db as here; FILE is the log's private key from `dauys log init --key-out`), or serve with --log-key FILE, and publish again", e.ID, e.ID)
 	default:
 		return nil, fmt.Errorf("web: publish the transparency log: %w", err)
 	}
