@@ -349,7 +349,7 @@ func (v *Validator) Complete(lines map[string]int64) (errs, warns []Finding) {
 	}
 	for name := range lines {
 		if _, ok := v.index[name]; !ok {
-			errs = append(errs, finding("E_UNKNOWN_LINE", SeverityError, []string{clipName(name)}, msgUnknownLine(name), ""))
+			errs = append(errs, finding("E_UNKNOWN_LINE", SeverityError, []string{ClipText(name, maxNameInMessage)}, msgUnknownLine(name), ""))
 		}
 	}
 	for _, l := range v.lines {
@@ -584,15 +584,6 @@ func capFindings(fs []Finding) []Finding {
 	return append(fs[:MaxFindings:MaxFindings], finding("E_MORE_FINDINGS", fs[MaxFindings].Severity, nil, msgMoreFindings(more), ""))
 }
 
-// clipName returns a line name as a message may quote it: whole when it
-// is short, as real names are, and its first bytes otherwise.
-func clipName(name string) string {
-	if len(name) <= maxNameInMessage {
-		return name
-	}
-	return ClipText(name, maxNameInMessage)
-}
-
 // ClipText returns s cut to at most limit bytes, on a character boundary,
 // with "…" marking the cut; s itself when it fits.
 func ClipText(s string, limit int) string {
@@ -615,7 +606,7 @@ func relationMessage(r Relation) Text {
 }
 
 func msgUnknownLine(name string) Text {
-	name = clipName(name)
+	name = ClipText(name, maxNameInMessage)
 	return Text{
 		KK: fmt.Sprintf("Хаттамада %s жолы жоқ", QuotePrefix(name)),
 		RU: fmt.Sprintf("В форме протокола нет строки %s", QuotePrefix(name)),
