@@ -87,6 +87,11 @@ type Rules struct {
 	ThresholdBase      ThresholdBase `json:"threshold_base,omitempty"`
 	ThresholdInclusive bool          `json:"threshold_inclusive,omitempty"`
 
+	// ListQuota is the law's minimum share of women, young people and people with disabilities on a party
+	// list and among those who take its seats; nil means none. It does not change how seats are
+	// allocated: it is checked when a definition is loaded and when a party names its members.
+	ListQuota *ListQuota `json:"list_quota,omitempty"`
+
 	// AdmitRunnerUp admits the list with the next most votes when only one list passes the threshold
 	// (Kazakhstan's older law; UNCONFIRMED after 2022).
 	AdmitRunnerUp bool `json:"admit_runner_up,omitempty"`
@@ -157,6 +162,9 @@ func (r Rules) Validate() error {
 			}
 		} else if r.ThresholdBase != "" && !validBase(r.ThresholdBase) {
 			return invalidField("threshold_base", fmt.Sprintf("unknown threshold base %q (want votes, votes+against_all or took_part)", r.ThresholdBase))
+		}
+		if err := r.ListQuota.Validate(); err != nil {
+			return err
 		}
 	case KindPlurality:
 		if err := validSeats(r.Seats); err != nil {
