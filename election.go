@@ -148,19 +148,43 @@ type Rules struct {
 	// MajorityBase is the denominator of an absolute majority: "took_part"
 	// (ballots cast, the default) or "valid".
 	MajorityBase string `json:"majority_base,omitempty"`
+	// AgainstAll, for a plurality contest, is "ignore" (the default) or
+	// "rerun": whether an against-all plurality voids the election.
+	AgainstAll string `json:"against_all,omitempty"`
+	// MinTurnout, for a plurality contest, is the share of registered
+	// voters, in percent, that must take part; empty means none.
+	MinTurnout string `json:"min_turnout,omitempty"`
+	// ListQuota overrides the preset's quota on the composition of party
+	// lists; fields left empty keep the preset's.
+	ListQuota ListQuota `json:"list_quota,omitzero"`
 	// Territorial, for a referendum, is the fraction of territorial units
 	// that must each have a majority for yes ("2/3"); empty means none.
 	Territorial string `json:"territorial,omitempty"`
 }
 
+// ListQuota is a law's minimum share of women, young people and people
+// with disabilities on a party list and among those taking its seats, as a
+// definition writes it; the rules engine (decide.ListQuota) interprets it.
+type ListQuota struct {
+	Share      string   `json:"share,omitempty"`      // percent, exact decimal
+	Categories []string `json:"categories,omitempty"` // women, young, disabled
+	YoungAge   int      `json:"young_age,omitempty"`
+	List       string   `json:"list,omitempty"`  // off, warn or refuse
+	Seats      string   `json:"seats,omitempty"` // off, warn or refuse
+}
+
 // Option is a party, candidate or answer on the ballot, in ballot order.
 type Option struct {
-	ID         string   `json:"id"`
-	Name       Text     `json:"name"`
-	Short      Text     `json:"short,omitempty"`
-	Party      string   `json:"party,omitempty"`      // a candidate's party
-	Candidates []string `json:"candidates,omitempty"` // a party list, in list order
-	Color      string   `json:"color,omitempty"`
+	ID    string `json:"id"`
+	Name  Text   `json:"name"`
+	Short Text   `json:"short,omitempty"`
+	Party string `json:"party,omitempty"` // a candidate's party
+	// Candidates is a party list, in list order.
+	Candidates []Candidate `json:"candidates,omitempty"`
+	// ListInvented marks a list made up to a realistic size because the
+	// real one was not found; the public site says so beside it.
+	ListInvented bool   `json:"list_invented,omitempty"`
+	Color        string `json:"color,omitempty"`
 	// Column is the CSV header holding the option's votes; empty means
 	// "option:<id>".
 	Column string `json:"column,omitempty"`

@@ -10,6 +10,7 @@ import "context"
 // comments promise.
 type Store interface {
 	KeyStore
+	SeatStore
 
 	// CreateElection stores a definition with its areas; ECONFLICT when the
 	// id exists, EINVALID when it has no id or an area has none or is
@@ -135,8 +136,8 @@ type Store interface {
 	Close() error
 }
 
-// Change is a committed change to an election: "protocols", "areas" or
-// "status".
+// Change is a committed change to an election: "protocols", "areas",
+// "status" or "seats".
 type Change struct {
 	Election string
 	What     string

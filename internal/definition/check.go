@@ -6,6 +6,7 @@ import (
 	"math/big"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -500,6 +501,16 @@ func (c *checker) checkContests() {
 		if c.opt.CheckRules != nil && kindOK {
 			if err := c.opt.CheckRules(ct); err != nil {
 				c.add(path+".rules", "%s: rules: %s", where, hookMessage(err))
+			} else if c.opt.CheckLists != nil {
+				warnings, err := c.opt.CheckLists(c.e, ct)
+				if err != nil {
+					c.add(path+".options", "%s: %s", where, hookMessage(err))
+				}
+				for _, w := range warnings {
+					if c.opt.Warn != nil {
+						c.opt.Warn(fmt.Sprintf("%s:%d: %s: %s", c.file, c.lines[path+".options"], where, w))
+					}
+				}
 			}
 		}
 	}
@@ -576,11 +587,7 @@ func (c *checker) checkOptions(ct *dauys.Contest, form *dauys.Form, path, where 
 		if o.Color != "" && !colorPattern.MatchString(o.Color) {
 			c.add(op+".color", "%s: option %s: color %q is not #rgb or #rrggbb", where, o.ID, o.Color)
 		}
-		for x, cand := range o.Candidates {
-			if strings.TrimSpace(cand) == "" {
-				c.add(fmt.Sprintf("%s.candidates[%d]", op, x), "%s: option %s: candidate %d has no name", where, o.ID, x+1)
-			}
-		}
+		c.checkCandidates(o, op, where)
 		col := cmp.Or(o.Column, dauys.OptionLinePrefix+o.ID)
 		if first, dup := columns[col]; dup {
 			c.add(op, "%s: option %s reads column %q, which option %s already reads", where, o.ID, col, first)
@@ -773,3 +780,27 @@ func validLineName(s string) bool {
 }
 
 func joinComma(list []string) string { return strings.Join(list, ", ") }
+
+// checkCandidates checks a party list: every candidate has a name, a known
+// gender and a birth year before the election, and the list is bounded.
+func (c *checker) checkCandidates(o *dauys.Option, op, where string) {
+	if len(o.Candidates) > dauys.MaxListCandidates {
+		c.add(op+".candidates", "%s: option %s: %d candidates, more than %d", where, o.ID, len(o.Candidates), dauys.MaxListCandidates)
+		return
+	}
+	year, _ := strconv.Atoi(c.e.Date[:min(4, len(c.e.Date))])
+	for x, cand := range o.Candidates {
+		cp := fmt.Sprintf("%s.candidates[%d]", op, x)
+		if strings.TrimSpace(cand.Name.KK+cand.Name.RU+cand.Name.EN) == "" {
+			c.add(cp, "%s: option %s: candidate %d has no name", where, o.ID, x+1)
+		}
+		switch cand.Gender {
+		case "", dauys.GenderFemale, dauys.GenderMale:
+		default:
+			c.add(cp+".gender", "%s: option %s: candidate %d: gender %q is not female or male", where, o.ID, x+1, cand.Gender)
+		}
+		if cand.BirthYear != 0 && (cand.BirthYear < 1900 || year > 0 && cand.BirthYear > year) {
+			c.add(cp+".birth_year", "%s: option %s: candidate %d: birth year %d is not between 1900 and the election's year", where, o.ID, x+1, cand.BirthYear)
+		}
+	}
+}

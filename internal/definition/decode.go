@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dauys/dauys"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -34,7 +35,10 @@ type decoder struct {
 // aliases for a handful of shared rules and forms.
 const maxAliasNodes = 1 << 20
 
-var timeType = reflect.TypeFor[time.Time]()
+var (
+	timeType      = reflect.TypeFor[time.Time]()
+	candidateType = reflect.TypeFor[dauys.Candidate]()
+)
 
 // field is one decodable struct field: its json name and index path.
 type field struct {
@@ -130,6 +134,11 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 	}
 	switch v.Kind() {
 	case reflect.Struct:
+		if v.Type() == candidateType && n.Kind == yaml.ScalarNode {
+			// A candidate given by name alone: the same name in every language.
+			v.Set(reflect.ValueOf(dauys.Candidate{Name: dauys.T(n.Value)}))
+			return
+		}
 		d.decodeStruct(n, v, path)
 	case reflect.Slice:
 		if n.Kind != yaml.SequenceNode {

@@ -38,6 +38,13 @@ type Options struct {
 	// engine: that its preset exists and that the overrides make sense for
 	// the contest. Without it only the syntax of the rules is checked.
 	CheckRules func(c *dauys.Contest) error
+	// CheckLists, when set, checks a contest's party lists against the
+	// law's rules for them, such as the quota of women and young people:
+	// an error refuses the definition, and warnings (a quota the law only
+	// asks for) go to Warn. It runs only when CheckRules passed.
+	CheckLists func(e *dauys.Election, c *dauys.Contest) (warnings []string, err error)
+	// Warn receives each warning with its file and line; nil drops them.
+	Warn func(msg string)
 }
 
 // Load reads the definition at path, a YAML file or a directory holding

@@ -162,6 +162,19 @@ func applyExtra(r *decide.Rules, spec dauys.Rules) error {
 	default:
 		r.MajorityBase = decide.ThresholdBase(spec.MajorityBase)
 	}
+	if spec.AgainstAll != "" {
+		r.AgainstAll = decide.AgainstAllRule(spec.AgainstAll)
+	}
+	if spec.MinTurnout != "" {
+		m, ok := new(big.Rat).SetString(spec.MinTurnout)
+		if !ok {
+			return fmt.Errorf("min_turnout %q is not a number", spec.MinTurnout)
+		}
+		r.MinTurnout = m
+	}
+	if err := applyQuota(r, spec.ListQuota); err != nil {
+		return err
+	}
 	if spec.Territorial != "" {
 		f, ok := new(big.Rat).SetString(spec.Territorial)
 		if !ok {
