@@ -187,7 +187,9 @@ func CheckAssignment(e *dauys.Election, a *dauys.SeatAssignment, facts Assignmen
 // both give, ignoring case and spacing: the one link between a list and a
 // district's ballot, which name the same people separately.
 func sameName(a, b dauys.Text) bool {
-	norm := func(s string) string { return strings.ToLower(strings.Join(strings.FieldsFunc(s, unicode.IsSpace), " ")) }
+	norm := func(s string) string {
+		return strings.ToLower(strings.Join(strings.FieldsFunc(s, unicode.IsSpace), " "))
+	}
 	for _, p := range [][2]string{{a.KK, b.KK}, {a.RU, b.RU}, {a.EN, b.EN}} {
 		if p[0] != "" && p[1] != "" && norm(p[0]) == norm(p[1]) {
 			return true
