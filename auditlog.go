@@ -36,6 +36,7 @@ const (
 	AuditTurnout         = "turnout"        // a turnout report submitted
 	AuditTurnoutImport   = "turnout-import" // dauys turnout import
 	AuditElectionStatus  = "election-status"
+	AuditSeatsAssign     = "seats-assign" // a party's decision naming who takes its list seats
 )
 
 // AuditOK is the outcome of an action that succeeded; a refused one

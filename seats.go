@@ -5,7 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
+	"unicode"
 )
 
 // Candidate is a person on a party list. A list's candidates are in list
@@ -81,6 +83,8 @@ func (a *SeatAssignment) Validate() error {
 		return Errorf(EINVALID, "a seat assignment names at most %d candidates, not %d", MaxListCandidates, len(a.Candidates))
 	case len(a.Decision) > 1000:
 		return Errorf(EINVALID, "the decision is longer than 1000 bytes")
+	case strings.ContainsFunc(a.Decision, unicode.IsControl):
+		return Errorf(EINVALID, "the decision contains control characters")
 	}
 	seen := map[int]bool{}
 	for _, p := range a.Candidates {

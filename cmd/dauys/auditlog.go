@@ -89,6 +89,7 @@ var commandActions = map[string]struct{ action, object string }{
 	"protocols import": {dauys.AuditProtocolsImport, ""},
 	"turnout import":   {dauys.AuditTurnoutImport, ""},
 	"election status":  {dauys.AuditElectionStatus, "set"},
+	"seats assign":     {dauys.AuditSeatsAssign, "party"},
 	"cdf import":       {dauys.AuditProtocolsImport, ""},
 	"token create":     {dauys.AuditTokenCreate, "subject"},
 	"token revoke":     {dauys.AuditTokenRevoke, "id"},
@@ -230,7 +231,7 @@ func commandName(args []string) (string, []string) {
 		return "", nil
 	}
 	switch args[0] {
-	case "election", "protocols", "cdf", "token", "keys", "user":
+	case "election", "protocols", "cdf", "token", "keys", "user", "seats":
 		if len(args) > 1 {
 			return args[0] + " " + args[1], args[2:]
 		}

@@ -19,7 +19,8 @@ func (m *Main) runElectionImport(ctx context.Context, args []string) error {
 	if len(pos) != 1 {
 		return usageErr{"election import takes one definition file or directory"}
 	}
-	e, err := definition.LoadWith(pos[0], definition.Options{CheckRules: rules.Check})
+	e, err := definition.LoadWith(pos[0], definition.Options{CheckRules: rules.Check, CheckLists: rules.CheckLists,
+		Warn: func(msg string) { fmt.Fprintf(m.Stderr, "dauys: warning: %s\n", msg) }})
 	if err != nil {
 		return err
 	}

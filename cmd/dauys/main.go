@@ -70,6 +70,8 @@ Usage:
   dauys turnout import [--db ...] --election ID FILE(.csv|.zip)   (columns area,time,voters)
   dauys turnout [--db ...] --election ID [--area ID] [--json]
   dauys tally [--db ...] --election ID [--area ID] [--json]
+  dauys seats assign [--db ...] --election ID --contest C --party P --candidates 1,2,5 [--decision TEXT]
+  dauys seats list [--db ...] --election ID [--contest C] [--json]
   dauys token create [--db ...] --role operator --area ID --election ID [--ttl 720h]
   dauys token revoke [--db ...] [--id ID]   (without --id: the token on standard input)
   dauys user add [--db ...] --name N --role R [--election ID [--area ID]]   (password on standard input)
@@ -131,6 +133,8 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		}
 	case "tally":
 		err = m.runTally(ctx, rest)
+	case "seats":
+		err = m.runSeats(ctx, rest)
 	case "token":
 		switch {
 		case len(rest) > 0 && rest[0] == "create":

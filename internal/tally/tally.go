@@ -80,6 +80,9 @@ type ContestResult struct {
 	// a store holds counts from before dauys.MaxCount that add up to more
 	// than an int64. The rest of the results are served all the same.
 	Error *dauys.Text `json:"error,omitempty"`
+	// Assigned are the parties' decisions naming who takes their list
+	// seats, where recorded; only with an outcome.
+	Assigned []AssignedSeats `json:"assigned,omitempty"`
 }
 
 // Progress is how much of an area has reported.
@@ -155,6 +158,11 @@ func (t *Tally) Area(ctx context.Context, election, area string) (*Results, erro
 				return nil, err
 			}
 			cr.Outcome = out
+			if out != nil && c.Kind == dauys.KindList {
+				if cr.Assigned, err = t.assigned(ctx, election, c); err != nil {
+					return nil, err
+				}
+			}
 		}
 		res.Contests = append(res.Contests, cr)
 	}

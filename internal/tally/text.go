@@ -29,6 +29,16 @@ func (res *Results) WriteText(w io.Writer) error {
 			if err := c.Outcome.WriteText(w); err != nil {
 				return err
 			}
+			for _, a := range c.Assigned {
+				fmt.Fprintf(w, "\nSeats of %s taken by", a.Party)
+				if a.Decision != "" {
+					fmt.Fprintf(w, " (decision: %s)", a.Decision)
+				}
+				fmt.Fprintln(w, ":")
+				for _, ac := range a.Candidates {
+					fmt.Fprintf(w, "  %d. %s\n", ac.Position, ac.Name.In("en"))
+				}
+			}
 		} else if c.Error != nil {
 			fmt.Fprintf(w, "\n%s\n", c.Error.EN)
 		}
