@@ -47,3 +47,9 @@ func (t *Tally) Totals(ctx context.Context, election, contest string, areas []st
 func (t *Tally) StatusHistory(ctx context.Context, election string) ([]dauys.StatusChange, error) {
 	return t.store.StatusHistory(ctx, election)
 }
+
+// SeatAssignments returns the parties' current seat assignments of a
+// contest ("" for all).
+func (t *Tally) SeatAssignments(ctx context.Context, election, contest string) ([]dauys.SeatAssignment, error) {
+	return t.store.SeatAssignments(ctx, election, contest)
+}

@@ -267,6 +267,15 @@ func (s *Site) electionVersion(ctx context.Context, e *election.Election) (strin
 			h.Write(buf[:])
 		}
 	}
+	// A party's seat assignment changes the contest page; an election
+	// without one hashes as before.
+	seats, err := s.cfg.Tally.SeatAssignments(ctx, e.ID, "")
+	if err != nil {
+		return "", err
+	}
+	for _, a := range seats {
+		fmt.Fprintf(h, "seats\x00%s\x00%s\x00%v\x00%s\x00%d\x00", a.Contest, a.Party, a.Candidates, a.Decision, a.At.UnixNano())
+	}
 	// A new checkpoint of the transparency log changes the overview and
 	// the precinct pages; an election without a log hashes as before.
 	size, err := s.logSize(ctx, e.ID)

@@ -25,6 +25,7 @@ type contestPage struct {
 	Hemicycle  template.HTML
 	Seats      []optionRow
 	List       *listView
+	Members    *membersView
 	Candidates *candidatesView
 	Ref        *refView
 	Units      *childTable
@@ -107,6 +108,7 @@ func (rc *renderCtx) contest(id string) (*contestPage, error) {
 			p.Seats = rc.seatRows(c, o)
 			p.Hemicycle = rc.hemicycleOf(c, o, p.Seats)
 			p.List = rc.listView(c, cr, o)
+			p.Members = rc.membersOf(c, cr, o)
 		}
 		if o != nil && (c.Kind == dauys.KindMajority || c.Kind == dauys.KindPlurality) {
 			p.Candidates = rc.candidatesView(c, cr, o, p.Final)
