@@ -1383,7 +1383,8 @@ func kzKurultai2026(g *geography) []byte {
 	w.line(2, "body: kurultai")
 	w.line(2, "rules: {preset: kz-kurultai-2026, seats: 145}")
 	w.line(2, "form: election")
-	w.partyOptions(2, "parties")
+	w.comment(2, "The party lists are invented, of a realistic length (see the generator's partyOptionsWithLists): no Kurultai list has been published.")
+	w.partyOptionsWithLists(2, "parties", 2026, 2026)
 	w.line(0, "")
 	w.electionForm()
 	w.line(0, "")
@@ -1741,5 +1742,55 @@ func (g *geography) takeAbroadVoters() {
 	}
 	for k, n := range largestRemainder(shares, int(take)) {
 		g.precincts[idx[k]].registered -= int64(n)
+	}
+}
+
+// Invented party lists. No real list of a Kurultai election exists yet, so
+// each party of the illustrative ballot gets a list of a realistic length
+// (a list may exceed the 145 seats by at most 30%, KAZAKHSTAN.md section 2;
+// small parties field shorter ones), made of common Kazakh names drawn from
+// a fixed seed. Every list meets the list quota of the kz-kurultai-2026
+// preset: women, young people and people with disabilities together at
+// least 30% of it. The lists are marked list_invented, and the site says so.
+
+// listLengths are the invented lists' lengths, by party.
+var listLengths = map[string]int{"amanat": 170, "auyl": 60, "respublica": 75, "ak-zhol": 90, "qhp": 65, "osdp": 45, "baytaq": 35}
+
+// partyOptionsWithLists is partyOptions with an invented list for each
+// party, for an election in year.
+func (w *yamlWriter) partyOptionsWithLists(indent int, anchor string, year int, seed uint64) {
+	rng := rand.New(rand.NewPCG(seed, 16))
+	w.line(indent, "options: &%s", anchor)
+	for _, p := range parties2023 {
+		w.line(indent+1, "- id: %s", p.ID)
+		w.line(indent+2, "name: %s", text(p.KK, p.RU, p.EN))
+		w.line(indent+2, "short: %s", text(p.ShortKK, p.ShortRU, p.ShortEN))
+		w.line(indent+2, "color: %q", p.Color)
+		w.line(indent+2, "list_invented: true")
+		w.line(indent+2, "candidates:")
+		for i := range listLengths[p.ID] {
+			// One in three a woman, and one in ten more at random; one in
+			// eight young (at most 29 in the year of the election).
+			female := i%3 == 1 || rng.IntN(10) == 0
+			age := 30 + rng.IntN(36)
+			if rng.IntN(8) == 0 {
+				age = 25 + rng.IntN(5)
+			}
+			first := maleNames[rng.IntN(len(maleNames))]
+			if female {
+				first = femaleNames[rng.IntN(len(femaleNames))]
+			}
+			sur := surnames[rng.IntN(len(surnames))]
+			gender := "male"
+			if female {
+				gender = "female"
+				if strings.HasSuffix(sur.RU, "ов") || strings.HasSuffix(sur.RU, "ев") || strings.HasSuffix(sur.RU, "ин") {
+					sur = name{sur.KK + "а", sur.RU + "а", sur.EN + "a"}
+				}
+			}
+			// Surname first in Kazakh and Russian, as on the ballots.
+			w.line(indent+3, "- {name: %s, gender: %s, birth_year: %d}",
+				text(sur.KK+" "+first.KK, sur.RU+" "+first.RU, first.EN+" "+sur.EN), gender, year-age)
+		}
 	}
 }

@@ -82,3 +82,4 @@ func TestCheckListsHook(t *testing.T) {
 		t.Errorf("message %s", msg)
 	}
 }
+
