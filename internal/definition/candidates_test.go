@@ -82,4 +82,3 @@ func TestCheckListsHook(t *testing.T) {
 		t.Errorf("message %s", msg)
 	}
 }
-
