@@ -57,6 +57,9 @@ func (m *Main) runSeatsAssign(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	if e.Status != dauys.StatusFinal {
+		warnings = append(warnings, fmt.Sprintf("the election is %s, not final: the commission has not established its results, and the seats may still change", e.Status))
+	}
 	for _, w := range warnings {
 		fmt.Fprintf(m.Stderr, "dauys: warning: party %s: %s\n", *party, w)
 	}

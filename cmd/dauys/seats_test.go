@@ -45,7 +45,7 @@ func TestSeatsAssign(t *testing.T) {
 				}
 			}
 			if code, out := assign("amanat", "2,3,6", "--decision", "Bureau decision No. 1 of 2023-03-28"); code != 0 ||
-				!strings.Contains(out, "party amanat assigned 3 of its 3 seats") {
+				!strings.Contains(out, "party amanat assigned 3 of its 3 seats") || !strings.Contains(out, "not final") {
 				t.Fatalf("good assignment: exit %d\n%s", code, out)
 			}
 			if code, out := assign("amanat", "2,3,5", "--decision", "Bureau decision No. 2 of 2023-03-29"); code != 0 {
