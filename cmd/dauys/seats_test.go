@@ -54,8 +54,8 @@ func TestSeatsAssign(t *testing.T) {
 			mustRun(t, "seats", "assign", "--db", db, "--election", id, "--contest", "list", "--party", "akzhol", "--candidates", "2")
 
 			text := mustRun(t, "tally", "--db", db, "--election", id)
-			for _, want := range []string{"Seats of amanat taken by (decision: Bureau decision No. 2 of 2023-03-29):", "  2. Aigul Seitkali",
-				"  5. Zhanna Karimova", "Seats of akzhol taken by:", "  2. Saule Akhmetova"} {
+			for _, want := range []string{"Seats of AMANAT (amanat) taken by (decision: Bureau decision No. 2 of 2023-03-29):", "  2. Aigul Seitkali",
+				"  5. Zhanna Karimova", "Seats of Ak Zhol (akzhol) taken by:", "  2. Saule Akhmetova"} {
 				if !strings.Contains(text, want) {
 					t.Errorf("tally lacks %q:\n%s", want, text)
 				}

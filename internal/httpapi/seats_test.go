@@ -42,7 +42,7 @@ func TestResultsAssigned(t *testing.T) {
 	// The answer is kept for at most a second (resultsTTL), for decisions another process records.
 	clock.Add(int64(2 * time.Second))
 	b, _ := json.Marshal(read())
-	if want := `[{"at":"2026-03-20T10:00:00Z","candidates":[{"name":{},"position":2},{"name":{},"position":1}],"decision":"No. 1","party":"a"}]`; string(b) != want {
+	if want := `[{"at":"2026-03-20T10:00:00Z","candidates":[{"name":{},"position":2},{"name":{},"position":1}],"decision":"No. 1","party":"a","party_name":{}}]`; string(b) != want {
 		t.Errorf("assigned = %s, want %s", b, want)
 	}
 }

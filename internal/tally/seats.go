@@ -12,6 +12,7 @@ import (
 // AssignedSeats is a party's decision naming who takes its list seats.
 type AssignedSeats struct {
 	Party      string              `json:"party"`
+	PartyName  dauys.Text          `json:"party_name"`
 	Decision   string              `json:"decision,omitempty"`
 	At         time.Time           `json:"at"`
 	Candidates []AssignedCandidate `json:"candidates"`
@@ -33,12 +34,12 @@ func (t *Tally) assigned(ctx context.Context, election string, c *dauys.Contest)
 	var out []AssignedSeats
 	for _, a := range as {
 		var list []dauys.Candidate
+		s := AssignedSeats{Party: a.Party, PartyName: dauys.T(a.Party), Decision: a.Decision, At: a.At}
 		for _, o := range c.Options {
 			if o.ID == a.Party {
-				list = o.Candidates
+				list, s.PartyName = o.Candidates, o.Name
 			}
 		}
-		s := AssignedSeats{Party: a.Party, Decision: a.Decision, At: a.At}
 		for _, p := range a.Candidates {
 			ac := AssignedCandidate{Position: p}
 			if p >= 1 && p <= len(list) {

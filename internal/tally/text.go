@@ -30,7 +30,7 @@ func (res *Results) WriteText(w io.Writer) error {
 				return err
 			}
 			for _, a := range c.Assigned {
-				fmt.Fprintf(w, "\nSeats of %s taken by", a.Party)
+				fmt.Fprintf(w, "\nSeats of %s (%s) taken by", a.PartyName.In("en"), a.Party)
 				if a.Decision != "" {
 					fmt.Fprintf(w, " (decision: %s)", a.Decision)
 				}
