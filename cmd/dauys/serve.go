@@ -100,10 +100,10 @@ func (m *Main) serveWith(ctx context.Context, s *store, o serveOptions) error {
 		met.Ready(true)
 	})
 	if o.MetricsAddr != "" {
-		if _, err := serveMetrics(ctx, o.MetricsAddr, met, log); err != nil {
+		lag := &logLag{store: s, met: met, now: m.Now, log: log}
+		if _, err := serveMetrics(ctx, o.MetricsAddr, met, lag, log); err != nil {
 			return err
 		}
-		watchLogLag(ctx, s, met, m.Now, log)
 	}
 	if err := startLog(ctx, api.Mux(), s, o.LogKeys, log); err != nil {
 		return err

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/dauys/dauys"
@@ -46,13 +47,18 @@ func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
 // serveMetrics serves /metrics on the admin address until ctx is done. It
 // is a listener of its own, so that the public address never exposes the
 // server's insides and a firewall can keep the admin one on the LAN.
-func serveMetrics(ctx context.Context, addr string, met *metrics.Metrics, log *slog.Logger) (net.Addr, error) {
+// Before each scrape it measures the transparency logs' lag (logLag).
+func serveMetrics(ctx context.Context, addr string, met *metrics.Metrics, lag *logLag, log *slog.Logger) (net.Addr, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("--metrics-addr: %w", err)
 	}
 	mux := http.NewServeMux()
-	mux.Handle("GET /metrics", met.Handler())
+	h := met.Handler()
+	mux.Handle("GET /metrics", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		lag.measure(r.Context())
+		h.ServeHTTP(w, r)
+	}))
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute,
 		WriteTimeout: time.Minute, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 16 << 10,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
@@ -69,42 +75,50 @@ func serveMetrics(ctx context.Context, addr string, met *metrics.Metrics, log *s
 	return ln.Addr(), nil
 }
 
-// logLagEvery is how often watchLogLag looks at the transparency logs.
-const logLagEvery = 15 * time.Second
-
 // maxLagCounted bounds the protocol versions counted behind a log, so
 // that a log far behind costs one bounded read, not the whole backlog:
 // dauys_log_lag_protocols reads "at least" at the bound.
 const maxLagCounted = 10000
 
-// watchLogLag sets the metrics of how far behind each election's
-// transparency log is (versions waiting, the oldest's age) and how old
-// its latest checkpoint is, now and every logLagEvery until ctx is done.
-func watchLogLag(ctx context.Context, s *store, met *metrics.Metrics, now func() time.Time, log *slog.Logger) {
-	measure := func() {
-		es, err := s.Elections(ctx)
-		if err != nil {
-			log.Warn("log lag: listing elections", "err", err)
-			return
-		}
-		for _, e := range es {
-			if err := measureLog(ctx, s, met, e.ID, now()); err != nil && ctx.Err() == nil {
-				log.Warn("log lag", "election", e.ID, "err", err)
-			}
+// logLagEvery is the least time between two measures of the logs: more
+// scrapers than one (two Prometheus servers, a person with curl) share a
+// measure instead of each reading the store.
+const logLagEvery = time.Second
+
+// logLag measures how far behind each election's transparency log is
+// (versions waiting, the oldest's age) and how old its latest checkpoint
+// is, when /metrics is scraped: the gauges are as fresh as the scrape,
+// and a server nobody scrapes reads nothing.
+type logLag struct {
+	store *store
+	met   *metrics.Metrics
+	now   func() time.Time
+	log   *slog.Logger
+
+	mu   sync.Mutex
+	last time.Time
+}
+
+func (l *logLag) measure(ctx context.Context) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	if now.Sub(l.last) < logLagEvery {
+		return
+	}
+	l.last = now
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	es, err := l.store.Elections(ctx)
+	if err != nil {
+		l.log.WarnContext(ctx, "log lag: listing elections", "err", err)
+		return
+	}
+	for _, e := range es {
+		if err := measureLog(ctx, l.store, l.met, e.ID, l.now()); err != nil && ctx.Err() == nil {
+			l.log.WarnContext(ctx, "log lag", "election", e.ID, "err", err)
 		}
 	}
-	go func() {
-		t := time.NewTicker(logLagEvery)
-		defer t.Stop()
-		for {
-			measure()
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-			}
-		}
-	}()
 }
 
 // measureLog sets the lag metrics of one election; an election without a

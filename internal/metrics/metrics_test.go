@@ -1,0 +1,85 @@
+package metrics_test
+
+import (
+	"io"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dauys/dauys/internal/metrics"
+)
+
+func scrape(t *testing.T, m *metrics.Metrics) string {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	body, _ := io.ReadAll(rec.Body)
+	return string(body)
+}
+
+// TestLabelsBounded: what an outsider can put into a label (an id, a
+// method) is kept only when it is a plausible id, so that made-up values
+// cannot carry text into the metrics or grow them without end.
+func TestLabelsBounded(t *testing.T) {
+	m := metrics.New()
+	m.Protocol("kz-2026", "KZ-15", "refused", "invalid", "E_BALLOTS", time.Unix(1_800_000_000, 0))
+	m.Protocol("kz-2026", `x"} 1`+"\n"+`evil{`, "refused", "not_found", "", time.Now())
+	m.Protocol(strings.Repeat("e", 101), "KZ-15", "accepted", "", "", time.Now())
+	m.Request("BREW", "", 404, time.Millisecond)
+	m.Request("GET", "GET /api/v1/elections/{id}", 200, time.Millisecond)
+	got := scrape(t, m)
+	for _, want := range []string{
+		`dauys_protocols_total{check="E_BALLOTS",code="invalid",election="kz-2026",outcome="refused",region="KZ-15"} 1`,
+		`dauys_protocols_total{check="",code="not_found",election="kz-2026",outcome="refused",region="other"} 1`,
+		`dauys_protocols_total{check="",code="",election="other",outcome="accepted",region="KZ-15"} 1`,
+		`dauys_http_request_duration_seconds_count{code="404",method="other",route="unmatched"} 1`,
+		`dauys_http_request_duration_seconds_count{code="200",method="GET",route="GET /api/v1/elections/{id}"} 1`,
+		`dauys_last_protocol_timestamp_seconds{election="other",region="KZ-15"}`,
+		"go_goroutines",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("no %s in\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "evil") {
+		t.Error("a made-up region reached the metrics")
+	}
+}
+
+// TestNilMetrics: a nil *Metrics records nothing and does not panic, so
+// that a service may hold one without checking.
+func TestNilMetrics(t *testing.T) {
+	var m *metrics.Metrics
+	m.Protocol("e", "r", "accepted", "", "", time.Now())
+	m.Turnout("e", "r", "accepted", "")
+	m.GroupCommit(3, time.Millisecond)
+	m.Request("GET", "", 200, time.Millisecond)
+	m.CacheLookup("results", true)
+	m.Published("e", time.Second)
+	m.LogLag("e", 1, time.Second)
+	m.CheckpointAge("e", time.Second)
+	m.Ready(true)
+}
+
+// TestBatchTextfile: a one-shot command's file holds its own metrics and
+// not the runtime's, which node_exporter would refuse twice.
+func TestBatchTextfile(t *testing.T) {
+	m := metrics.NewBatch()
+	m.Published("kz-2026", 90*time.Second)
+	path := filepath.Join(t.TempDir(), "dauys_publish.prom")
+	if err := m.WriteTextfile(path); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := string(data)
+	if !strings.Contains(got, `dauys_publish_duration_seconds_sum{election="kz-2026"} 90`) || strings.Contains(got, "go_goroutines") ||
+		strings.Contains(got, "dauys_ready") {
+		t.Errorf("textfile:\n%s", got)
+	}
+}
