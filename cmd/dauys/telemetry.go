@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"io"
 	"log/slog"
@@ -145,6 +146,39 @@ func measureLog(ctx context.Context, s *store, met *metrics.Metrics, election st
 	case dauys.ENOTFOUND:
 	default:
 		return err
+	}
+	return nil
+}
+
+// probeReady asks a server on this machine for /readyz, for a container's
+// HEALTHCHECK, which has no shell or curl to ask with: `dauys serve
+// --addr ... --check-ready`. An address listening on every interface is
+// asked on the loopback one. Over TLS the certificate is not checked: the
+// question goes to this machine's own port and carries nothing secret.
+func probeReady(ctx context.Context, o serveOptions) error {
+	host, port, err := net.SplitHostPort(o.Addr)
+	if err != nil {
+		return usageErr{fmt.Sprintf("--addr %q: %v", o.Addr, err)}
+	}
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	scheme, client := "http", &http.Client{Timeout: 5 * time.Second}
+	if o.TLSCert != "" {
+		scheme = "https"
+		client.Transport = &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}} // #nosec G402: see above
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, scheme+"://"+net.JoinHostPort(host, port)+"/readyz", nil)
+	if err != nil {
+		return err
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return fmt.Errorf("not ready: %w", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("not ready: /readyz answered %s", resp.Status)
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"path/filepath"
 	"regexp"
@@ -342,6 +343,19 @@ func TestServeReadyz(t *testing.T) {
 		if resp.StatusCode != 200 || resp.Header.Get("X-Request-Id") == "" {
 			t.Errorf("%s: %d %v", path, resp.StatusCode, resp.Header)
 		}
+	}
+	// The container's health check asks the same question.
+	if code, out, errs := run(t, "serve", "--addr", strings.TrimPrefix(o.base, "http://"), "--check-ready"); code != 0 {
+		t.Errorf("--check-ready of a ready server: %d %s %s", code, out, errs)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := ln.Addr().String()
+	ln.Close()
+	if code, _, errs := run(t, "serve", "--addr", closed, "--check-ready"); code != 1 || !strings.Contains(errs, "not ready") {
+		t.Errorf("--check-ready of no server: %d %s", code, errs)
 	}
 	req, _ := http.NewRequest("GET", o.base+"/api/v1/elections/no-such-election", nil)
 	req.Header.Set("X-Request-Id", "probe-1")
