@@ -1,13 +1,17 @@
 package metrics_test
 
 import (
+	"encoding/json"
 	"io"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"go.yaml.in/yaml/v3"
 
 	"github.com/dauys/dauys/internal/metrics"
 )
@@ -81,5 +85,109 @@ func TestBatchTextfile(t *testing.T) {
 	if !strings.Contains(got, `dauys_publish_duration_seconds_sum{election="kz-2026"} 90`) || strings.Contains(got, "go_goroutines") ||
 		strings.Contains(got, "dauys_ready") {
 		t.Errorf("textfile:\n%s", got)
+	}
+}
+
+// metricName finds the metric names an expression or dashboard uses.
+var metricName = regexp.MustCompile(`\b(?:dauys|go|process)_[a-z_]+\b`)
+
+// TestOpsDocsUseRealMetrics: the alert rules and the Grafana dashboard in
+// docs/ops name only metrics the server exports, and the dashboard shows
+// every dauys_ metric, so that neither drifts from this package.
+func TestOpsDocsUseRealMetrics(t *testing.T) {
+	m := metrics.New()
+	m.Protocol("e", "r", "accepted", "", "", time.Now())
+	m.Turnout("e", "r", "accepted", "")
+	m.GroupCommit(3, time.Millisecond)
+	m.Request("GET", "GET /healthz", 200, time.Millisecond)
+	m.CacheLookup("results", true)
+	m.LogLag("e", 1, time.Second)
+	m.CheckpointAge("e", time.Second)
+	m.Ready(true)
+	exported := map[string]bool{}
+	for _, line := range strings.Split(scrape(t, m), "\n") {
+		if name, ok := strings.CutPrefix(line, "# TYPE "); ok {
+			name, kind, _ := strings.Cut(name, " ")
+			exported[name] = true
+			if kind == "histogram" || kind == "summary" {
+				for _, s := range []string{"_bucket", "_sum", "_count"} {
+					exported[name+s] = true
+				}
+			}
+		}
+	}
+	batch := metrics.NewBatch()
+	batch.Published("e", time.Second)
+	path := filepath.Join(t.TempDir(), "p.prom")
+	if err := batch.WriteTextfile(path); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{"", "_bucket", "_sum", "_count"} {
+		exported["dauys_publish_duration_seconds"+s] = true
+	}
+
+	alerts, err := os.ReadFile("../../docs/ops/alerts.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rules struct {
+		Groups []struct {
+			Name  string
+			Rules []struct {
+				Alert, Expr string
+			}
+		}
+	}
+	if err := yaml.Unmarshal(alerts, &rules); err != nil {
+		t.Fatalf("alerts.yaml: %v", err)
+	}
+	alertNames := map[string]bool{}
+	for _, g := range rules.Groups {
+		for _, r := range g.Rules {
+			alertNames[r.Alert] = true
+			if r.Expr == "" {
+				t.Errorf("alert %s has no expr", r.Alert)
+			}
+			for _, n := range metricName.FindAllString(r.Expr, -1) {
+				if !exported[n] {
+					t.Errorf("alert %s uses %s, which is not exported", r.Alert, n)
+				}
+			}
+		}
+	}
+	for _, want := range []string{"DauysLogLag", "DauysRefusalSpike", "DauysSilentRegion"} {
+		if !alertNames[want] {
+			t.Errorf("no alert %s", want)
+		}
+	}
+
+	dash, err := os.ReadFile("../../docs/ops/grafana-dashboard.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d struct {
+		Panels []struct {
+			Title   string
+			Targets []struct{ Expr string }
+		}
+	}
+	if err := json.Unmarshal(dash, &d); err != nil {
+		t.Fatalf("grafana-dashboard.json: %v", err)
+	}
+	shown := map[string]bool{}
+	for _, p := range d.Panels {
+		for _, tg := range p.Targets {
+			for _, n := range metricName.FindAllString(tg.Expr, -1) {
+				if !exported[n] {
+					t.Errorf("panel %q uses %s, which is not exported", p.Title, n)
+				}
+				shown[strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(n, "_bucket"), "_sum"), "_count")] = true
+			}
+		}
+	}
+	for n := range exported {
+		if strings.HasPrefix(n, "dauys_") && !strings.HasSuffix(n, "_bucket") && !strings.HasSuffix(n, "_sum") && !strings.HasSuffix(n, "_count") && !shown[n] {
+			t.Errorf("the dashboard does not show %s", n)
+		}
 	}
 }
