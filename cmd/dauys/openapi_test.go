@@ -139,14 +139,26 @@ func (o *openAPI) response(op map[string]any, status int) (string, any, bool) {
 	return "", nil, true
 }
 
-// TestOpenAPI holds docs/openapi.yaml to a running server on SQLite with
-// an example election, accepted and refused protocols, turnout and a
-// transparency log: every documented GET route is called (with each
-// documented area query: none, a region, a precinct), and each answer's
-// status, content type and body must be what the document says.
+// TestOpenAPI holds docs/openapi.yaml to a running server, on SQLite and
+// on PostgreSQL, with an example election, accepted and refused
+// protocols, turnout and a transparency log: every documented GET route
+// is called (with each documented area query: none, a region, a
+// precinct), and each answer's status, content type and body must be
+// what the document says.
 func TestOpenAPI(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) { testOpenAPI(t, "") })
+	t.Run("postgres", func(t *testing.T) {
+		url := postgresURL(t)
+		if url == "" {
+			t.Skip("DAUYS_TEST_POSTGRES is not set")
+		}
+		testOpenAPI(t, url)
+	})
+}
+
+func testOpenAPI(t *testing.T, db string) {
 	spec := loadOpenAPI(t)
-	o := startOps(t)
+	o := startOpsOn(t, db)
 	_, events := nightCSV(t, o.election, func(int) bool { return true })
 	var good []intake.Submission
 	for _, ev := range events {

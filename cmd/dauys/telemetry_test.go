@@ -23,8 +23,8 @@ import (
 )
 
 // opsServer is a running `dauys serve --log-format json --metrics-addr`
-// on a SQLite file with an example election, its transparency log and an
-// admin token.
+// on a store with an example election, its transparency log and an admin
+// token.
 type opsServer struct {
 	db, election, token string
 	base, metrics       string
@@ -32,12 +32,23 @@ type opsServer struct {
 	e                   *elect.Election
 }
 
-// startOps starts the server and waits until it is ready.
+// startOps starts the server on a SQLite file and waits until it is
+// ready.
 func startOps(t *testing.T) *opsServer {
+	t.Helper()
+	return startOpsOn(t, "")
+}
+
+// startOpsOn starts the server on db (a postgres:// URL; "" for a new
+// SQLite file) and waits until it is ready.
+func startOpsOn(t *testing.T, db string) *opsServer {
 	t.Helper()
 	const election = "kz-referendum-2022"
 	dir := t.TempDir()
-	o := &opsServer{db: filepath.Join(dir, "dauys.db"), election: election, logs: &syncBuffer{}}
+	if db == "" {
+		db = filepath.Join(dir, "dauys.db")
+	}
+	o := &opsServer{db: db, election: election, logs: &syncBuffer{}}
 	key := filepath.Join(dir, "log.key")
 	mustRun(t, "election", "import", "--db", o.db, "../../examples/"+election)
 	mustRun(t, "log", "init", "--db", o.db, "--election", election, "--key-out", key)
@@ -194,13 +205,24 @@ func sample(t *testing.T, ms map[string]float64, name string, want ...string) fl
 	return 0
 }
 
-// TestServeTelemetry submits protocols to a real server on SQLite, one of
-// them refused, and scrapes the metrics: the counters moved by region and
-// outcome, the request histogram is labelled by route pattern, the log's
-// lag is measured; every log line is JSON, and the access log and the
-// problem document carry the request's id.
+// TestServeTelemetry submits protocols to a real server, on SQLite and on
+// PostgreSQL, one of them refused, and scrapes the metrics: the counters
+// moved by region and outcome, the request histogram is labelled by route
+// pattern, the log's lag is measured; every log line is JSON, and the
+// access log and the problem document carry the request's id.
 func TestServeTelemetry(t *testing.T) {
-	o := startOps(t)
+	t.Run("sqlite", func(t *testing.T) { testServeTelemetry(t, "") })
+	t.Run("postgres", func(t *testing.T) {
+		url := postgresURL(t)
+		if url == "" {
+			t.Skip("DAUYS_TEST_POSTGRES is not set")
+		}
+		testServeTelemetry(t, url)
+	})
+}
+
+func testServeTelemetry(t *testing.T, db string) {
+	o := startOpsOn(t, db)
 	_, events := nightCSV(t, o.election, func(int) bool { return true })
 	var good []intake.Submission
 	for _, ev := range events {
