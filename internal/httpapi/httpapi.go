@@ -111,7 +111,7 @@ type Server struct {
 // beside it: they are behind the same cross-origin protection.
 func New(cfg Config) *Server {
 	if cfg.Logger == nil {
-		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
