@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"io"
 	"log/slog"
 	"net/http/httptest"
 	"testing"
@@ -28,7 +29,7 @@ func BenchmarkTelemetry(b *testing.B) {
 			f := newFixtureWith(b, func(c *httpapi.Config, _ *sqlite.Store) {
 				if tc.on {
 					c.Metrics = metrics.New()
-					c.Logger = slog.New(httpapi.LogHandler(slog.NewJSONHandler(discard{}, nil)))
+					c.Logger = slog.New(httpapi.LogHandler(slog.NewJSONHandler(io.Discard, nil)))
 				}
 			})
 			for b.Loop() {
@@ -41,7 +42,3 @@ func BenchmarkTelemetry(b *testing.B) {
 		})
 	}
 }
-
-type discard struct{}
-
-func (discard) Write(p []byte) (int, error) { return len(p), nil }
