@@ -104,8 +104,8 @@ func (m *Main) serveWith(ctx context.Context, s *store, o serveOptions) error {
 		met.Ready(true)
 	})
 	if o.MetricsAddr != "" {
-		lag := &logLag{store: s, met: met, now: m.Now, log: log}
-		if _, err := serveMetrics(ctx, o.MetricsAddr, met, lag, log); err != nil {
+		gauges := &storeGauges{store: s, met: met, now: m.Now, log: log}
+		if _, err := serveMetrics(ctx, o.MetricsAddr, met, gauges, log); err != nil {
 			return err
 		}
 	}

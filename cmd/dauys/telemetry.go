@@ -48,8 +48,8 @@ func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
 // serveMetrics serves /metrics on the admin address until ctx is done. It
 // is a listener of its own, so that the public address never exposes the
 // server's insides and a firewall can keep the admin one on the LAN.
-// Before each scrape it measures the transparency logs' lag (logLag).
-func serveMetrics(ctx context.Context, addr string, met *metrics.Metrics, lag *logLag, log *slog.Logger) (net.Addr, error) {
+// Before each scrape it reads what the store knows (storeGauges).
+func serveMetrics(ctx context.Context, addr string, met *metrics.Metrics, gauges *storeGauges, log *slog.Logger) (net.Addr, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("--metrics-addr: %w", err)
@@ -57,7 +57,7 @@ func serveMetrics(ctx context.Context, addr string, met *metrics.Metrics, lag *l
 	mux := http.NewServeMux()
 	h := met.Handler()
 	mux.Handle("GET /metrics", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		lag.measure(r.Context())
+		gauges.measure(r.Context())
 		h.ServeHTTP(w, r)
 	}))
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute,
@@ -81,16 +81,18 @@ func serveMetrics(ctx context.Context, addr string, met *metrics.Metrics, lag *l
 // dauys_log_lag_protocols reads "at least" at the bound.
 const maxLagCounted = 10000
 
-// logLagEvery is the least time between two measures of the logs: more
-// scrapers than one (two Prometheus servers, a person with curl) share a
-// measure instead of each reading the store.
-const logLagEvery = time.Second
+// storeGaugesEvery is the least time between two reads of the store for
+// the gauges: more scrapers than one (two Prometheus servers, a person
+// with curl) share a read instead of each reading the store.
+const storeGaugesEvery = time.Second
 
-// logLag measures how far behind each election's transparency log is
-// (versions waiting, the oldest's age) and how old its latest checkpoint
-// is, when /metrics is scraped: the gauges are as fresh as the scrape,
-// and a server nobody scrapes reads nothing.
-type logLag struct {
+// storeGauges sets, when /metrics is scraped, the gauges read from the
+// store: how far behind each election's transparency log is (versions
+// waiting, the oldest's age), how old its latest checkpoint is, and, for
+// elections voting or counting, the precincts reported in each region.
+// They are as fresh as the scrape, the same on every replica of one
+// database, and a server nobody scrapes reads nothing.
+type storeGauges struct {
 	store *store
 	met   *metrics.Metrics
 	now   func() time.Time
@@ -100,11 +102,11 @@ type logLag struct {
 	last time.Time
 }
 
-func (l *logLag) measure(ctx context.Context) {
+func (l *storeGauges) measure(ctx context.Context) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
-	if now.Sub(l.last) < logLagEvery {
+	if now.Sub(l.last) < storeGaugesEvery {
 		return
 	}
 	l.last = now
@@ -119,7 +121,33 @@ func (l *logLag) measure(ctx context.Context) {
 		if err := measureLog(ctx, l.store, l.met, e.ID, l.now()); err != nil && ctx.Err() == nil {
 			l.log.WarnContext(ctx, "log lag", "election", e.ID, "err", err)
 		}
+		if e.Status != dauys.StatusVoting && e.Status != dauys.StatusCounting {
+			continue
+		}
+		if err := measureProgress(ctx, l.store, l.met, e.ID); err != nil && ctx.Err() == nil {
+			l.log.WarnContext(ctx, "progress by region", "election", e.ID, "err", err)
+		}
 	}
+}
+
+// measureProgress sets the precincts reported and expected of every
+// contest in each region (the children of the election's root), from the
+// running totals: one read per contest.
+func measureProgress(ctx context.Context, s *store, met *metrics.Metrics, election string) error {
+	e, err := s.tally.Election(ctx, election)
+	if err != nil {
+		return err
+	}
+	for _, c := range e.Contests {
+		regions, err := s.tally.ChildResults(ctx, election, c.ID, "")
+		if err != nil {
+			return err
+		}
+		for _, r := range regions {
+			met.Progress(election, c.ID, r.Area.ID, r.Progress.Reported, r.Progress.Expected)
+		}
+	}
+	return nil
 }
 
 // measureLog sets the lag metrics of one election; an election without a

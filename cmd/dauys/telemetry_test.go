@@ -189,6 +189,15 @@ func (o *opsServer) scrape(t *testing.T) map[string]float64 {
 // include all of want, failing if there is none.
 func sample(t *testing.T, ms map[string]float64, name string, want ...string) float64 {
 	t.Helper()
+	v, ok := lookup(ms, name, want...)
+	if !ok {
+		t.Fatalf("no sample %s with %v", name, want)
+	}
+	return v
+}
+
+// lookup is sample without failing: false when there is no such sample.
+func lookup(ms map[string]float64, name string, want ...string) (float64, bool) {
 	for k, v := range ms {
 		if !strings.HasPrefix(k, name+"{") && k != name {
 			continue
@@ -198,11 +207,10 @@ func sample(t *testing.T, ms map[string]float64, name string, want ...string) fl
 			all = all && strings.Contains(k, w)
 		}
 		if all {
-			return v
+			return v, true
 		}
 	}
-	t.Fatalf("no sample %s with %v", name, want)
-	return 0
+	return 0, false
 }
 
 // TestServeTelemetry submits protocols to a real server, on SQLite and on
@@ -290,6 +298,17 @@ func testServeTelemetry(t *testing.T, db string) {
 		if sample(t, after, "dauys_last_protocol_timestamp_seconds", `region="`+region+`"`) < float64(time.Now().Add(-time.Hour).Unix()) {
 			t.Errorf("no recent protocol time for %s", region)
 		}
+	}
+	// The precincts reported by region are read from the store's running
+	// totals when /metrics is scraped (at most once a second).
+	for region, n := range regions {
+		labels := []string{`election="` + o.election + `"`, `contest="` + good[0].Contest + `"`, `region="` + region + `"`}
+		waitFor(t, "the precincts reported in "+region, func() bool {
+			ms := o.scrape(t)
+			got, ok1 := lookup(ms, "dauys_precincts_reported", labels...)
+			expected, ok2 := lookup(ms, "dauys_precincts_expected", labels...)
+			return ok1 && ok2 && got == float64(n) && expected > float64(n)
+		})
 	}
 	if got := sample(t, after, "dauys_protocols_total", `region="`+intake.Region(o.e, bad.Area)+`"`, `outcome="refused"`,
 		`code="invalid"`, `check="`+refusedCheck+`"`); got != 3 {

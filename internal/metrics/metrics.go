@@ -45,6 +45,8 @@ type Metrics struct {
 	logLagSeconds  *prometheus.GaugeVec
 	checkpointAge  *prometheus.GaugeVec
 	lastProtocol   *prometheus.GaugeVec
+	reported       *prometheus.GaugeVec
+	expected       *prometheus.GaugeVec
 	ready          prometheus.Gauge
 }
 
@@ -109,6 +111,14 @@ func build(batch bool) *Metrics {
 			Name: "dauys_last_protocol_timestamp_seconds",
 			Help: "Unix time this process last stored a protocol of the election from the region.",
 		}, []string{"election", "region"}),
+		reported: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "dauys_precincts_reported",
+			Help: "Precincts of the region whose protocol of the contest is stored, from the store's running totals (the same on every replica).",
+		}, []string{"election", "contest", "region"}),
+		expected: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "dauys_precincts_expected",
+			Help: "Precincts of the region that vote in the contest.",
+		}, []string{"election", "contest", "region"}),
 		ready: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "dauys_ready",
 			Help: "1 once the elections are loaded and the server answers /readyz with 200, 0 before.",
@@ -119,7 +129,7 @@ func build(batch bool) *Metrics {
 		return m
 	}
 	reg.MustRegister(m.protocols, m.turnout, m.groupSize, m.groupSeconds, m.requests, m.cache, m.publishSeconds,
-		m.logLag, m.logLagSeconds, m.checkpointAge, m.lastProtocol, m.ready,
+		m.logLag, m.logLagSeconds, m.checkpointAge, m.lastProtocol, m.reported, m.expected, m.ready,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -208,6 +218,17 @@ func (m *Metrics) CheckpointAge(election string, age time.Duration) {
 		return
 	}
 	m.checkpointAge.WithLabelValues(label(election)).Set(age.Seconds())
+}
+
+// Progress sets how many of a region's precincts have reported a
+// contest, of how many that vote in it.
+func (m *Metrics) Progress(election, contest, region string, reported, expected int64) {
+	if m == nil {
+		return
+	}
+	election, contest, region = label(election), label(contest), label(region)
+	m.reported.WithLabelValues(election, contest, region).Set(float64(reported))
+	m.expected.WithLabelValues(election, contest, region).Set(float64(expected))
 }
 
 // Ready records whether the server is ready (its elections loaded).

@@ -65,6 +65,7 @@ func TestNilMetrics(t *testing.T) {
 	m.Published("e", time.Second)
 	m.LogLag("e", 1, time.Second)
 	m.CheckpointAge("e", time.Second)
+	m.Progress("e", "c", "r", 1, 2)
 	m.Ready(true)
 }
 
@@ -103,6 +104,7 @@ func TestOpsDocsUseRealMetrics(t *testing.T) {
 	m.CacheLookup("results", true)
 	m.LogLag("e", 1, time.Second)
 	m.CheckpointAge("e", time.Second)
+	m.Progress("e", "c", "r", 1, 2)
 	m.Ready(true)
 	exported := map[string]bool{}
 	for _, line := range strings.Split(scrape(t, m), "\n") {
