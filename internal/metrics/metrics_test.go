@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -190,6 +191,24 @@ func TestOpsDocsUseRealMetrics(t *testing.T) {
 	for n := range exported {
 		if strings.HasPrefix(n, "dauys_") && !strings.HasSuffix(n, "_bucket") && !strings.HasSuffix(n, "_sum") && !strings.HasSuffix(n, "_count") && !shown[n] {
 			t.Errorf("the dashboard does not show %s", n)
+		}
+	}
+}
+
+// TestAlertRules checks docs/ops/alerts.yaml with promtool, where it is
+// installed (Debian's prometheus package has it): the rules parse, and
+// the cases of docs/ops/alerts_test.yaml fire the alerts they say (a
+// silent region, a refusal spike, the log's lag) and no others.
+func TestAlertRules(t *testing.T) {
+	promtool, err := exec.LookPath("promtool")
+	if err != nil {
+		t.Skip("no promtool on PATH: the rules' metric names are checked by TestOpsDocsUseRealMetrics only")
+	}
+	for _, args := range [][]string{{"check", "rules", "alerts.yaml"}, {"test", "rules", "alerts_test.yaml"}} {
+		cmd := exec.Command(promtool, args...)
+		cmd.Dir = "../../docs/ops"
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Errorf("promtool %s: %v\n%s", strings.Join(args, " "), err, out)
 		}
 	}
 }
