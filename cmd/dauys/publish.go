@@ -25,7 +25,7 @@ func (m *Main) runPublish(ctx context.Context, args []string) error {
 	version := fs.String("version", "", "name of this export (default: the UTC time, 20250316T200000Z)")
 	keep := fs.Int("keep", 0, "keep only the newest N exports publish wrote, removing older ones (0 keeps all); other folders are never removed")
 	workers := fs.Int("workers", 0, "pages rendered in parallel (default: the number of CPUs)")
-	metricsFile := fs.String("metrics-file", "", "write dauys_publish_duration_seconds to this file (Prometheus text format, for node_exporter's textfile collector)")
+	metricsFile := fs.String("metrics-file", "", "write the publish duration and time to this file (Prometheus text format, for node_exporter's textfile collector)")
 	geojson := fs.String("geojson", "", "GeoJSON FeatureCollection of region boundaries (properties.id or properties.iso)")
 	if _, err := parse(fs, args); err != nil {
 		return err
@@ -62,7 +62,7 @@ func (m *Main) runPublish(ctx context.Context, args []string) error {
 	}
 	if *metricsFile != "" {
 		met := metrics.NewBatch()
-		met.Published(*election, res.Took)
+		met.Published(*election, res.Took, m.Now())
 		if err := met.WriteTextfile(*metricsFile); err != nil {
 			return fmt.Errorf("--metrics-file: %w", err)
 		}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -409,5 +410,42 @@ func TestServeReadyz(t *testing.T) {
 	json.NewDecoder(resp.Body).Decode(&p)
 	if resp.StatusCode != 404 || p["request_id"] != "probe-1" || !problemType.MatchString(p["type"].(string)) {
 		t.Errorf("unknown election: %d %v", resp.StatusCode, p)
+	}
+}
+
+// TestPublishMetricsFile: dauys publish --metrics-file writes how long it
+// took and when it finished, in the text format node_exporter's textfile
+// collector reads, and nothing of the runtime's.
+func TestPublishMetricsFile(t *testing.T) {
+	dir := t.TempDir()
+	mustRun(t, "bench", "generate", "--precincts", "40", "--out", dir)
+	db := filepath.Join(dir, "p.db")
+	mustRun(t, "election", "import", "--db", db, dir)
+	prom := filepath.Join(dir, "dauys_publish.prom")
+	mustRun(t, "publish", "--db", db, "--election", "synth-40", "--out", filepath.Join(dir, "site"), "--metrics-file", prom)
+	data, err := os.ReadFile(prom)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms := map[string]float64{}
+	for _, line := range strings.Split(string(data), "\n") {
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		i := strings.LastIndexByte(line, ' ')
+		v, err := strconv.ParseFloat(line[i+1:], 64)
+		if err != nil {
+			t.Fatalf("%q: %v", line, err)
+		}
+		ms[line[:i]] = v
+	}
+	if took := ms[`dauys_publish_duration_seconds{election="synth-40"}`]; took <= 0 {
+		t.Errorf("publish took %v s:\n%s", took, data)
+	}
+	if at := ms[`dauys_publish_timestamp_seconds{election="synth-40"}`]; at < float64(time.Now().Add(-time.Hour).Unix()) {
+		t.Errorf("published at %v:\n%s", at, data)
+	}
+	if len(ms) != 2 {
+		t.Errorf("the file holds %d samples, want the 2 of publish:\n%s", len(ms), data)
 	}
 }

@@ -40,7 +40,8 @@ type Metrics struct {
 	groupSeconds   prometheus.Histogram
 	requests       *prometheus.HistogramVec
 	cache          *prometheus.CounterVec
-	publishSeconds *prometheus.HistogramVec
+	publishSeconds *prometheus.GaugeVec
+	publishedAt    *prometheus.GaugeVec
 	logLag         *prometheus.GaugeVec
 	logLagSeconds  *prometheus.GaugeVec
 	checkpointAge  *prometheus.GaugeVec
@@ -90,10 +91,15 @@ func build(batch bool) *Metrics {
 			Name: "dauys_cache_lookups_total",
 			Help: "Lookups in the in-memory caches (results: the API's results answers; pages: the site's rendered pages), by result (hit or miss).",
 		}, []string{"cache", "result"}),
-		publishSeconds: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Name:    "dauys_publish_duration_seconds",
-			Help:    "Time `dauys publish` took to write an election's static site, by election.",
-			Buckets: prometheus.ExponentialBuckets(1, 2, 12), // 1 s .. 34 min
+		// A one-shot command's file holds its last run: gauges, not a
+		// histogram whose count would always be 1.
+		publishSeconds: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "dauys_publish_duration_seconds",
+			Help: "Time the last `dauys publish` of the election took to write its static site.",
+		}, []string{"election"}),
+		publishedAt: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "dauys_publish_timestamp_seconds",
+			Help: "Unix time the last `dauys publish` of the election finished.",
 		}, []string{"election"}),
 		logLag: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "dauys_log_lag_protocols",
@@ -125,10 +131,10 @@ func build(batch bool) *Metrics {
 		}),
 	}
 	if batch {
-		reg.MustRegister(m.publishSeconds)
+		reg.MustRegister(m.publishSeconds, m.publishedAt)
 		return m
 	}
-	reg.MustRegister(m.protocols, m.turnout, m.groupSize, m.groupSeconds, m.requests, m.cache, m.publishSeconds,
+	reg.MustRegister(m.protocols, m.turnout, m.groupSize, m.groupSeconds, m.requests, m.cache, m.publishSeconds, m.publishedAt,
 		m.logLag, m.logLagSeconds, m.checkpointAge, m.lastProtocol, m.reported, m.expected, m.ready,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
@@ -194,12 +200,14 @@ func (m *Metrics) CacheLookup(cache string, hit bool) {
 	m.cache.WithLabelValues(label(cache), result).Inc()
 }
 
-// Published observes one publication of an election's static site.
-func (m *Metrics) Published(election string, took time.Duration) {
+// Published records a publication of an election's static site: how
+// long it took and when it finished.
+func (m *Metrics) Published(election string, took time.Duration, at time.Time) {
 	if m == nil {
 		return
 	}
-	m.publishSeconds.WithLabelValues(label(election)).Observe(took.Seconds())
+	m.publishSeconds.WithLabelValues(label(election)).Set(took.Seconds())
+	m.publishedAt.WithLabelValues(label(election)).Set(float64(at.UnixNano()) / 1e9)
 }
 
 // LogLag sets how far an election's transparency log is behind its
