@@ -143,7 +143,14 @@ func (s *Server) observe(w http.ResponseWriter, r *http.Request, serve func(http
 		if s.cfg.Metrics != nil {
 			s.cfg.Metrics.Request(r.Method, r.Pattern, status, took)
 		}
-		s.cfg.Logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
+		// A load balancer asks for health every few seconds: its
+		// answered probes are logged at debug, so that the access log
+		// holds what people and commissions did.
+		level := slog.LevelInfo
+		if (r.Pattern == "GET /healthz" || r.Pattern == "GET /readyz") && status == http.StatusOK {
+			level = slog.LevelDebug
+		}
+		s.cfg.Logger.LogAttrs(r.Context(), level, "request",
 			slog.String("method", r.Method), slog.String("route", r.Pattern), slog.String("path", clip(r.URL.Path)),
 			slog.Int("status", status), slog.Int64("bytes", rec.bytes), slog.Duration("took", took),
 			slog.String("client", s.clientAddr(r)), slog.String("user_agent", clip(r.UserAgent())))

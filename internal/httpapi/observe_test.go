@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -44,9 +45,12 @@ func (s *syncBuffer) lines(t *testing.T) []map[string]any {
 
 // TestReadyz: /readyz refuses traffic with a 503 problem until the server
 // is told its elections are loaded, then answers 200; /healthz answers
-// 200 all along.
+// 200 all along. Answered probes are logged at debug, a refusal at info.
 func TestReadyz(t *testing.T) {
-	f := newFixture(t)
+	var logs syncBuffer
+	f := newFixtureWith(t, func(c *httpapi.Config, _ *sqlite.Store) {
+		c.Logger = slog.New(httpapi.LogHandler(slog.NewJSONHandler(&logs, nil)))
+	})
 	api := f.api.(*httpapi.Server)
 	resp, body := request(t, "GET", f.srv.URL+"/readyz", "", "")
 	if resp.StatusCode != http.StatusServiceUnavailable || body["code"] != "unavailable" || resp.Header.Get("Retry-After") == "" ||
@@ -59,6 +63,15 @@ func TestReadyz(t *testing.T) {
 	api.SetReady(true)
 	if resp, body := request(t, "GET", f.srv.URL+"/readyz", "", ""); resp.StatusCode != 200 || body["status"] != "ready" {
 		t.Errorf("readyz after: %d %v", resp.StatusCode, body)
+	}
+	var access []string
+	for _, l := range logs.lines(t) {
+		if l["msg"] == "request" {
+			access = append(access, fmt.Sprint(l["route"], " ", l["status"]))
+		}
+	}
+	if len(access) != 1 || access[0] != "GET /readyz 503" {
+		t.Errorf("access lines at info: %v, want only the refused probe", access)
 	}
 }
 
