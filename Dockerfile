@@ -28,6 +28,10 @@ RUN mkdir -p /out/data && chown 65532:65532 /out/data && chmod 0700 /out/data
 # distroless/static: CA certificates, tzdata and /etc/passwd with the
 # nonroot user (65532), and no shell, package manager or libc.
 FROM gcr.io/distroless/static-debian12:nonroot
+LABEL org.opencontainers.image.title="dauys" \
+      org.opencontainers.image.description="Dauys: the count of referendums and elections, results and transparency log" \
+      org.opencontainers.image.source="https://github.com/dauys/dauys" \
+      org.opencontainers.image.documentation="https://github.com/dauys/dauys/blob/main/docs/deploy.md"
 COPY --from=build /out/dauys /usr/local/bin/dauys
 COPY --from=build --chown=65532:65532 /out/data /data
 USER 65532:65532
