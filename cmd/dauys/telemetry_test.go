@@ -449,3 +449,15 @@ func TestPublishMetricsFile(t *testing.T) {
 		t.Errorf("the file holds %d samples, want the 2 of publish:\n%s", len(ms), data)
 	}
 }
+
+// TestServeLogFlags: a log format or level serve does not know is a usage
+// error naming the flag, before anything is served.
+func TestServeLogFlags(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "f.db")
+	for _, tc := range []struct{ flag, value string }{{"--log-format", "xml"}, {"--log-level", "loud"}} {
+		code, _, errs := run(t, "serve", "--db", db, "--addr", "127.0.0.1:0", tc.flag, tc.value)
+		if code != 2 || !strings.Contains(errs, tc.flag+" \""+tc.value+"\"") {
+			t.Errorf("%s %s: exit %d, %s", tc.flag, tc.value, code, errs)
+		}
+	}
+}
