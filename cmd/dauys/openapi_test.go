@@ -140,11 +140,13 @@ func (o *openAPI) response(op map[string]any, status int) (string, any, bool) {
 }
 
 // TestOpenAPI holds docs/openapi.yaml to a running server, on SQLite and
-// on PostgreSQL, with an example election, accepted and refused
-// protocols, turnout and a transparency log: every documented GET route
-// is called (with each documented area query: none, a region, a
-// precinct), and each answer's status, content type and body must be
-// what the document says.
+// on PostgreSQL, with an example election and a transparency log. The
+// writes go through the document (protocols alone and in batches,
+// accepted, duplicate and refused; turnout; sign-in and out): each body
+// sent must match the operation's request schema and each answer its
+// responses. Then every documented GET route is called (with each
+// documented area query: none, a region, a precinct), and each answer's
+// status, content type and body must be what the document says.
 func TestOpenAPI(t *testing.T) {
 	t.Run("sqlite", func(t *testing.T) { testOpenAPI(t, "") })
 	t.Run("postgres", func(t *testing.T) {
@@ -167,26 +169,56 @@ func testOpenAPI(t *testing.T, db string) {
 			good = append(good, ev.Submission)
 		}
 	}
-	if code, _, body := o.submit(t, "", good...); code != http.StatusOK {
-		t.Fatalf("submit: %d %v", code, body)
+	// The writes go through the document too: a batch, one protocol, a
+	// refused one alone and in a batch, turnout reports.
+	const protocols = "/api/v1/elections/{id}/protocols"
+	submitURL := "/api/v1/elections/" + o.election + "/protocols"
+	batch, _ := json.Marshal(map[string]any{"protocols": good[1:]})
+	if code, body := spec.call(t, o, "POST", protocols, submitURL, string(batch)); code != http.StatusOK {
+		t.Fatalf("a batch: %d %s", code, body)
+	}
+	one, _ := json.Marshal(good[0])
+	if code, body := spec.call(t, o, "POST", protocols, submitURL, string(one)); code != http.StatusCreated {
+		t.Fatalf("one protocol: %d %s", code, body)
+	}
+	if code, body := spec.call(t, o, "POST", protocols, submitURL, string(one)); code != http.StatusOK {
+		t.Fatalf("a duplicate: %d %s", code, body)
 	}
 	precinct, contest := good[0].Area, good[0].Contest
 	bad := intake.Submission{Contest: contest, Area: precinct, Lines: map[string]int64{}, AcknowledgeWarnings: true}
 	for k, v := range good[0].Lines {
 		bad.Lines[k] = v + 1
 	}
-	o.submit(t, "", bad)
-	for _, body := range []string{`{"area":"` + precinct + `","time":"12:00","voters":5}`, `{"area":"` + precinct + `","time":"close","voters":10}`} {
-		req, _ := http.NewRequest("POST", o.base+"/api/v1/elections/"+o.election+"/turnout", strings.NewReader(body))
-		req.Header.Set("Authorization", "Bearer "+o.token)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
+	refused, _ := json.Marshal(bad)
+	if code, body := spec.call(t, o, "POST", protocols, submitURL, string(refused)); code != http.StatusConflict && code != http.StatusUnprocessableEntity {
+		t.Fatalf("a refused protocol: %d %s", code, body)
+	}
+	mixed, _ := json.Marshal(map[string]any{"protocols": []intake.Submission{good[0], bad}})
+	if code, body := spec.call(t, o, "POST", protocols, submitURL, string(mixed)); code != http.StatusMultiStatus {
+		t.Fatalf("a batch with a refusal: %d %s", code, body)
+	}
+	const turnout = "/api/v1/elections/{id}/turnout"
+	turnoutURL := "/api/v1/elections/" + o.election + "/turnout"
+	for _, body := range []string{`{"area":"` + precinct + `","time":"12:00","voters":5}`, `{"reports":[{"area":"` + precinct + `","time":"close","voters":10}]}`} {
+		if code, answer := spec.call(t, o, "POST", turnout, turnoutURL, body); code != http.StatusCreated && code != http.StatusOK {
+			t.Fatalf("turnout %s: %d %s", body, code, answer)
 		}
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusCreated {
-			t.Fatalf("turnout %s: %d", body, resp.StatusCode)
-		}
+	}
+	if code, _ := spec.call(t, o, "POST", turnout, turnoutURL, `{"area":"`+precinct+`","time":"03:00","voters":5}`); code != http.StatusUnprocessableEntity {
+		t.Errorf("turnout at a time that is no reporting time: %d", code)
+	}
+	// Sign-in: a person's account, a session, and its end.
+	if code, out, errs := runIn(t, "correct horse battery staple\n", "user", "add", "--db", o.db, "--name", "obs", "--role", "observer", "--election", o.election); code != 0 {
+		t.Fatalf("user add: %d %s %s", code, out, errs)
+	}
+	if code, body := spec.call(t, o, "POST", "/api/v1/login", "/api/v1/login", `{"user":"obs","password":"correct horse battery staple"}`); code != http.StatusOK {
+		t.Fatalf("login: %d %s", code, body)
+	}
+	if code, _ := spec.call(t, o, "POST", "/api/v1/login", "/api/v1/login", `{"user":"obs","password":"wrong horse battery staple"}`); code != http.StatusUnauthorized {
+		t.Errorf("a wrong password: %d", code)
+	}
+	if code, _ := spec.call(t, o, "POST", "/api/v1/logout", "/api/v1/logout", ""); code != http.StatusNoContent && code != http.StatusUnauthorized {
+		t.Errorf("logout: %d", code)
 	}
 	// Wait until the sequencer logged the precinct's protocol, so that
 	// its "log" is an inclusion proof and not null.
@@ -242,37 +274,84 @@ func testOpenAPI(t *testing.T, db string) {
 		for _, q := range queries {
 			t.Run(strings.TrimPrefix(path+q, "/"), func(t *testing.T) {
 				called++
-				req, _ := http.NewRequest("GET", o.base+path+q, nil)
-				req.Header.Set("Authorization", "Bearer "+o.token)
-				resp, err := http.DefaultClient.Do(req)
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer resp.Body.Close()
-				body, _ := io.ReadAll(resp.Body)
-				ctype, schema, ok := spec.response(op, resp.StatusCode)
-				if !ok {
-					t.Fatalf("answered %d, which %s does not document: %s", resp.StatusCode, p, body)
-				}
-				if got, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type")); got != ctype {
-					t.Errorf("Content-Type %q, documented %q", got, ctype)
-				}
-				if resp.Header.Get("X-Request-Id") == "" {
-					t.Error("no X-Request-Id")
-				}
-				inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(body))
-				if err != nil {
-					t.Fatalf("the answer is not JSON: %v\n%s", err, body)
-				}
-				if err := spec.compile(t, schema).Validate(inst); err != nil {
-					t.Errorf("%d answer does not match %s:\n%v\n%s", resp.StatusCode, p, err, clipBody(body))
-				}
+				spec.call(t, o, "GET", p, path+q, "")
 			})
 		}
 	}
 	if called < 15 {
 		t.Errorf("called %d documented GET answers", called)
 	}
+}
+
+// operation returns the document's operation of a method and path.
+func (o *openAPI) operation(t *testing.T, method, path string) map[string]any {
+	t.Helper()
+	item, ok := o.doc["paths"].(map[string]any)[path].(map[string]any)
+	if !ok {
+		t.Fatalf("openapi.yaml has no path %s", path)
+	}
+	op, ok := item[strings.ToLower(method)].(map[string]any)
+	if !ok {
+		t.Fatalf("openapi.yaml has no %s %s", method, path)
+	}
+	return op
+}
+
+// call sends a request to the documented operation (method and path as
+// the document writes them; url is the path filled in), with the admin
+// token, and checks both ways: the body sent against the operation's
+// request schema, and the answer's status, content type and body against
+// its responses. It returns the status and the answer.
+func (o *openAPI) call(t *testing.T, srv *opsServer, method, path, url, body string) (int, []byte) {
+	t.Helper()
+	op := o.operation(t, method, path)
+	if body != "" {
+		rb, _ := op["requestBody"].(map[string]any)
+		content, _ := rb["content"].(map[string]any)
+		jsonBody, _ := content["application/json"].(map[string]any)
+		if jsonBody == nil {
+			t.Fatalf("%s %s documents no JSON request body", method, path)
+		}
+		inst, err := jsonschema.UnmarshalJSON(strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := o.compile(t, jsonBody["schema"]).Validate(inst); err != nil {
+			t.Errorf("the request body does not match %s %s:\n%v\n%s", method, path, err, body)
+		}
+	}
+	req, _ := http.NewRequest(method, srv.base+url, strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+srv.token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	answer, _ := io.ReadAll(resp.Body)
+	ctype, schema, ok := o.response(op, resp.StatusCode)
+	if !ok {
+		t.Fatalf("%s %s answered %d, which the document does not list: %s", method, path, resp.StatusCode, answer)
+	}
+	if resp.Header.Get("X-Request-Id") == "" {
+		t.Error("no X-Request-Id")
+	}
+	if ctype == "" { // an answer without a body, as 204
+		if len(answer) > 0 {
+			t.Errorf("%s %s answered %d with a body the document does not have: %s", method, path, resp.StatusCode, answer)
+		}
+		return resp.StatusCode, answer
+	}
+	if got, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type")); got != ctype {
+		t.Errorf("%s %s: Content-Type %q, documented %q", method, path, got, ctype)
+	}
+	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(answer))
+	if err != nil {
+		t.Fatalf("the answer is not JSON: %v\n%s", err, answer)
+	}
+	if err := o.compile(t, schema).Validate(inst); err != nil {
+		t.Errorf("%s %s: the %d answer does not match:\n%v\n%s", method, path, resp.StatusCode, err, clipBody(answer))
+	}
+	return resp.StatusCode, answer
 }
 
 func clipBody(b []byte) string {
