@@ -21,12 +21,15 @@ const module = "github.com/dauys/dauys"
 func TestArchitecture(t *testing.T) {
 	stores := []string{"mod/internal/sqlite", "mod/internal/postgres", "database/sql", "modernc.org/sqlite", "github.com/jackc/pgx/v5/..."}
 	surfaces := []string{"mod/internal/httpapi", "mod/internal/web", "mod/internal/cdf", "mod/cmd/..."}
+	// Only cmd/dauys wires the metrics: the services report through
+	// interfaces of their own and never see the Prometheus library.
+	telemetry := []string{"mod/internal/metrics", "github.com/prometheus/..."}
 	rules := []struct {
 		pkg   string
 		never []string
 		why   string
 	}{
-		{"mod", join([]string{"net/http", "html/template", "mod/internal/...", "mod/cmd/..."}, stores),
+		{"mod", join([]string{"net/http", "html/template", "mod/internal/...", "mod/cmd/..."}, stores, telemetry),
 			"the root package is the domain: types and interfaces, no driver, no network, no templates"},
 		{"mod/decide", []string{"mod", "mod/internal/...", "mod/cmd/..."},
 			"the decision mathematics is pure and importable by other projects"},
@@ -34,19 +37,21 @@ func TestArchitecture(t *testing.T) {
 			"the statistics are pure and depend on no other Dauys package"},
 		{"mod/internal/rla", []string{"mod", "mod/internal/...", "mod/cmd/..."},
 			"the risk-limiting audit mathematics is pure and depends on no other Dauys package"},
-		{"mod/internal/election", join([]string{"mod/internal/intake", "mod/internal/tally", "mod/internal/integrity", "net/http"}, surfaces, stores),
+		{"mod/internal/metrics", []string{"mod", "mod/internal/...", "mod/cmd/..."},
+			"the metrics depend on no other Dauys package: the services report to them through interfaces of their own"},
+		{"mod/internal/election", join([]string{"mod/internal/intake", "mod/internal/tally", "mod/internal/integrity", "net/http"}, surfaces, stores, telemetry),
 			"the loaded election is read by everyone, so it depends on none of them"},
-		{"mod/internal/intake", join([]string{"mod/internal/tally", "mod/internal/integrity", "mod/internal/verify"}, surfaces),
+		{"mod/internal/intake", join([]string{"mod/internal/tally", "mod/internal/integrity", "mod/internal/verify"}, surfaces, telemetry),
 			"the write path does not depend on the readers of results"},
-		{"mod/internal/tally", join([]string{"mod/internal/intake", "mod/internal/integrity"}, surfaces, stores),
+		{"mod/internal/tally", join([]string{"mod/internal/intake", "mod/internal/integrity"}, surfaces, stores, telemetry),
 			"results are read through the loaded election, not the write path"},
-		{"mod/internal/integrity", join([]string{"mod/internal/intake"}, surfaces, stores),
+		{"mod/internal/integrity", join([]string{"mod/internal/intake"}, surfaces, stores, telemetry),
 			"integrity reads protocols and the tally, never the write path"},
-		{"mod/internal/web", join([]string{"mod/internal/intake", "mod/internal/httpapi", "mod/internal/cdf", "mod/cmd/..."}, stores),
+		{"mod/internal/web", join([]string{"mod/internal/intake", "mod/internal/httpapi", "mod/internal/cdf", "mod/cmd/..."}, stores, telemetry),
 			"the site reads through tally and never submits"},
-		{"mod/internal/httpapi", join([]string{"mod/internal/web", "mod/internal/cdf", "mod/cmd/..."}, stores),
+		{"mod/internal/httpapi", join([]string{"mod/internal/web", "mod/internal/cdf", "mod/cmd/..."}, stores, telemetry),
 			"the API submits through intake and reads through tally, over any store"},
-		{"mod/internal/verify", join([]string{"mod/internal/intake", "mod/internal/election", "mod/internal/tally", "mod/internal/integrity"}, surfaces, stores),
+		{"mod/internal/verify", join([]string{"mod/internal/intake", "mod/internal/election", "mod/internal/tally", "mod/internal/integrity"}, surfaces, stores, telemetry),
 			"the verifier reads only what publish wrote, with its own code"},
 	}
 

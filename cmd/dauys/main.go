@@ -80,6 +80,7 @@ Usage:
   dauys backup --db PATH --out FILE
   dauys restore --from FILE --db PATH [--force]
   dauys serve [--db ...] [--addr 127.0.0.1:8080] [--tls-cert FILE --tls-key FILE] [--trust-proxy ADDR,...] [--log-key FILE]
+              [--metrics-addr 127.0.0.1:9090] [--log-format text|json] [--log-level debug|info|warn|error]
   dauys demo [--db PATH] [--addr 127.0.0.1:8080] [--no-serve] [--duration 3m]
   dauys decide --preset ID [--seats N] [--seed S] [--json] FILE
   dauys cdf import|export [--db ...] ... (NIST SP 1500-100 v2; dauys cdf for details)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/dauys/dauys/internal/metrics"
 	"github.com/dauys/dauys/internal/web"
 )
 
@@ -24,6 +25,7 @@ func (m *Main) runPublish(ctx context.Context, args []string) error {
 	version := fs.String("version", "", "name of this export (default: the UTC time, 20250316T200000Z)")
 	keep := fs.Int("keep", 0, "keep only the newest N exports publish wrote, removing older ones (0 keeps all); other folders are never removed")
 	workers := fs.Int("workers", 0, "pages rendered in parallel (default: the number of CPUs)")
+	metricsFile := fs.String("metrics-file", "", "write the publish duration and time to this file (Prometheus text format, for node_exporter's textfile collector)")
 	geojson := fs.String("geojson", "", "GeoJSON FeatureCollection of region boundaries (properties.id or properties.iso)")
 	if _, err := parse(fs, args); err != nil {
 		return err
@@ -57,6 +59,13 @@ func (m *Main) runPublish(ctx context.Context, args []string) error {
 	res, err := site.Publish(ctx, web.PublishOptions{Election: *election, Dir: *out, Version: *version, Keep: *keep, Workers: *workers})
 	if err != nil {
 		return err
+	}
+	if *metricsFile != "" {
+		met := metrics.NewBatch()
+		met.Published(*election, res.Took, m.Now())
+		if err := met.WriteTextfile(*metricsFile); err != nil {
+			return fmt.Errorf("--metrics-file: %w", err)
+		}
 	}
 	fmt.Fprintf(m.Stdout, "published %s version %s: %d files, %.1f MB in %s\n%s/current.json points to %s\n",
 		*election, res.Version, res.Files, float64(res.Bytes)/1e6, res.Took.Round(1e7), *out, res.Path)

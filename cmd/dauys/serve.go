@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/dauys/dauys/internal/httpapi"
+	"github.com/dauys/dauys/internal/metrics"
 )
 
 // runServe serves the API, the pages and the transparency log: `dauys
@@ -20,12 +21,19 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	fs.StringVar(&o.TLSCert, "tls-cert", "", "serve HTTPS with this PEM certificate (chain) file")
 	fs.StringVar(&o.TLSKey, "tls-key", "", "the PEM private key of --tls-cert (mode 0600)")
 	fs.StringVar(&o.TrustProxy, "trust-proxy", "", "addresses or networks of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto to believe, comma separated")
+	fs.StringVar(&o.MetricsAddr, "metrics-addr", "", "admin address to serve Prometheus /metrics on, e.g. 127.0.0.1:9090 (default: none); keep it off the public network")
+	fs.StringVar(&o.LogFormat, "log-format", logText, "log lines as text or json")
+	fs.StringVar(&o.LogLevel, "log-level", "info", "least severe log lines written: debug, info, warn or error")
+	checkReady := fs.Bool("check-ready", false, "do not serve: ask the server on --addr for /readyz and exit 0 if it is ready, 1 if not (a container's health check)")
 	fs.Func("log-key", "the CEC's transparency-log key file (from `dauys log keygen`); repeat for each; with it the server appends protocols to the log and signs checkpoints", func(v string) error {
 		o.LogKeys = append(o.LogKeys, v)
 		return nil
 	})
 	if _, err := parse(fs, args); err != nil {
 		return err
+	}
+	if *checkReady {
+		return probeReady(ctx, o)
 	}
 	s, err := m.open(ctx, *db)
 	if err != nil {
@@ -54,11 +62,19 @@ type serveOptions struct {
 	// LogKeys are the CEC's transparency-log key files; with them the
 	// server runs the log's sequencer.
 	LogKeys []string
+	// MetricsAddr, when set, is the admin address /metrics is served on.
+	MetricsAddr string
+	// LogFormat ("text" or "json") and LogLevel ("debug" to "error") shape
+	// the server's log.
+	LogFormat, LogLevel string
 }
 
 // serveWith serves the API and pages until ctx is done.
 func (m *Main) serveWith(ctx context.Context, s *store, o serveOptions) error {
-	log := m.logger()
+	log, err := newLogger(m.Stderr, o.LogFormat, o.LogLevel)
+	if err != nil {
+		return err
+	}
 	proxies, err := httpapi.ParseTrustedProxies(o.TrustProxy)
 	if err != nil {
 		return usageErr{err.Error()}
@@ -75,11 +91,24 @@ func (m *Main) serveWith(ctx context.Context, s *store, o serveOptions) error {
 		log.Warn("serving plain HTTP: browsers keep the Secure sign-in cookie only from https:// or localhost; " +
 			"use --tls-cert and --tls-key, or a TLS proxy with --trust-proxy (docs/security.md)")
 	}
+	// The metrics are kept whether or not they are served: a nil
+	// *metrics.Metrics would do too, but one code path is one to test.
+	met := metrics.New()
+	s.intake.SetMetrics(met)
 	api := httpapi.New(httpapi.Config{Store: s, Tokens: s, Users: s, Audit: s, Intake: s.intake, Tally: s.tally,
-		Logger: log, Now: m.Now, TrustedProxies: proxies})
-	registerPages(api, s, log)
+		Logger: log, Now: m.Now, TrustedProxies: proxies, Metrics: met})
+	registerPages(api, s, log, met)
 	watchChanges(ctx, s, log)
-	warmElections(ctx, s, log)
+	warmElections(ctx, s, log, func() {
+		api.SetReady(true)
+		met.Ready(true)
+	})
+	if o.MetricsAddr != "" {
+		gauges := &storeGauges{store: s, met: met, now: m.Now, log: log}
+		if _, err := serveMetrics(ctx, o.MetricsAddr, met, gauges, log); err != nil {
+			return err
+		}
+	}
 	if err := startLog(ctx, api.Mux(), s, o.LogKeys, log); err != nil {
 		return err
 	}

@@ -48,13 +48,24 @@ func watchChanges(ctx context.Context, s *store, log *slog.Logger) {
 // warmElections loads, in the background, the definition and area tree of
 // every election still counting, so that the first protocol of the night
 // does not wait for a national tree to load (seconds at a million
-// precincts). A protocol that arrives sooner loads it itself.
-func warmElections(ctx context.Context, s *store, log *slog.Logger) {
+// precincts). A protocol that arrives sooner loads it itself. loaded is
+// called once every election was tried (one that fails to load is logged,
+// and loads on its first request): then the server reports itself ready.
+// While the store cannot list the elections it tries again.
+func warmElections(ctx context.Context, s *store, log *slog.Logger, loaded func()) {
 	go func() {
-		es, err := s.Elections(ctx)
-		if err != nil {
+		var es []*dauys.Election
+		for {
+			var err error
+			if es, err = s.Elections(ctx); err == nil {
+				break
+			}
 			log.Warn("loading elections", "err", err)
-			return
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(5 * time.Second):
+			}
 		}
 		for _, e := range es {
 			if e.Status != dauys.StatusCounting && e.Status != dauys.StatusVoting || ctx.Err() != nil {
@@ -67,6 +78,9 @@ func warmElections(ctx context.Context, s *store, log *slog.Logger) {
 				continue
 			}
 			log.Info("election loaded", "election", e.ID, "areas", len(le.Areas), "took", time.Since(start).Round(time.Millisecond))
+		}
+		if ctx.Err() == nil {
+			loaded()
 		}
 	}()
 }

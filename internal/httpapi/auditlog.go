@@ -120,7 +120,7 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) {
 		return err
 	})
 	if err != nil {
-		s.cfg.Logger.Error("streaming the audit trail failed", "election", e, "err", err)
+		s.cfg.Logger.ErrorContext(r.Context(), "streaming the audit trail failed", "election", e, "err", err)
 		panic(http.ErrAbortHandler)
 	}
 	fmt.Fprint(w, "\n]}\n")

@@ -22,6 +22,9 @@ import (
 type resultsCache struct {
 	maxEntries int
 	maxBytes   int64
+	// lookup, when set, is told whether each get found its answer ready
+	// (or being computed by another reader) or had to compute it.
+	lookup func(hit bool)
 
 	mu       sync.Mutex
 	gen      map[string]uint64 // election -> generation, bumped on change
@@ -76,10 +79,12 @@ func (c *resultsCache) get(ctx context.Context, now time.Time, election, key str
 		gen := c.gen[election]
 		if e := c.entries[k]; e != nil && e.gen == gen && now.Sub(e.at) < resultsTTL {
 			c.mu.Unlock()
+			c.counted(true)
 			return e.body, nil
 		}
 		if cl := c.inflight[k]; cl != nil && cl.gen == gen {
 			c.mu.Unlock()
+			c.counted(true)
 			select {
 			case <-cl.done:
 			case <-ctx.Done():
@@ -95,6 +100,7 @@ func (c *resultsCache) get(ctx context.Context, now time.Time, election, key str
 		cl := &resultsCall{done: make(chan struct{}), gen: gen}
 		c.inflight[k] = cl
 		c.mu.Unlock()
+		c.counted(false)
 
 		cl.body, cl.err = marshalResults(ctx, build)
 
@@ -108,6 +114,12 @@ func (c *resultsCache) get(ctx context.Context, now time.Time, election, key str
 		c.mu.Unlock()
 		close(cl.done)
 		return cl.body, cl.err
+	}
+}
+
+func (c *resultsCache) counted(hit bool) {
+	if c.lookup != nil {
+		c.lookup(hit)
 	}
 }
 

@@ -27,6 +27,7 @@ import (
 	"net/netip"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/dauys/dauys"
@@ -79,6 +80,10 @@ type Config struct {
 	// kept in memory (default 4096 answers and 64 MiB of JSON).
 	ResultsCacheEntries int
 	ResultsCacheBytes   int64
+
+	// Metrics, when set, is told of every request and of the results
+	// cache's hits and misses.
+	Metrics Metrics
 }
 
 // MaxURLBytes bounds the request target (path and query) of every request:
@@ -91,8 +96,10 @@ const MaxURLBytes = 8 << 10
 type Server struct {
 	cfg     Config
 	cache   *resultsCache
-	mux     *http.ServeMux
+	mux     *routes
 	handler http.Handler
+	// ready is set once the elections are loaded (SetReady): /readyz.
+	ready   atomic.Bool
 	audit   *auditor
 	hashing chan struct{}
 
@@ -104,7 +111,7 @@ type Server struct {
 // beside it: they are behind the same cross-origin protection.
 func New(cfg Config) *Server {
 	if cfg.Logger == nil {
-		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -136,8 +143,11 @@ func New(cfg Config) *Server {
 	if cfg.ResultsCacheBytes <= 0 {
 		cfg.ResultsCacheBytes = defaultResultsBytes
 	}
-	s := &Server{cfg: cfg, mux: http.NewServeMux(), audit: &auditor{log: cfg.Audit},
+	s := &Server{cfg: cfg, mux: &routes{ServeMux: http.NewServeMux()}, audit: &auditor{log: cfg.Audit},
 		hashing: make(chan struct{}, cfg.MaxPasswordChecks), cache: newResultsCache(cfg.ResultsCacheEntries, cfg.ResultsCacheBytes)}
+	if cfg.Metrics != nil {
+		s.cache.lookup = func(hit bool) { cfg.Metrics.CacheLookup("results", hit) }
+	}
 	if cfg.Intake != nil {
 		cfg.Intake.OnStored(s.cache.changed)
 		cfg.Intake.OnTurnout(s.cache.changed)
@@ -150,6 +160,7 @@ func New(cfg Config) *Server {
 	}))
 	s.handler = cop.Handler(s.mux)
 	s.mux.HandleFunc("GET /healthz", s.healthz)
+	s.mux.HandleFunc("GET /readyz", s.readyz)
 	s.mux.HandleFunc("GET /api/v1/elections", s.elections)
 	s.mux.HandleFunc("GET /api/v1/elections/{id}", s.election)
 	s.mux.HandleFunc("GET /api/v1/elections/{id}/results", s.results)
@@ -170,15 +181,22 @@ func New(cfg Config) *Server {
 }
 
 // Mux returns the server's mux, for pages served beside the API.
-func (s *Server) Mux() *http.ServeMux { return s.mux }
+func (s *Server) Mux() *http.ServeMux { return s.mux.ServeMux }
 
+// ServeHTTP answers a request of the API or of what is served beside it.
+// Every request gets an id (X-Request-Id), an access log line and its
+// place in the metrics.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.observe(w, r, s.serve)
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	defer func() {
 		if v := recover(); v != nil {
 			if v == http.ErrAbortHandler {
 				panic(v) // a response abandoned on purpose: let net/http cut the connection
 			}
-			s.cfg.Logger.Error("panic", "path", r.URL.Path, "panic", v)
+			s.cfg.Logger.ErrorContext(r.Context(), "panic", "path", r.URL.Path, "panic", v)
 			s.Error(w, r, fmt.Errorf("panic: %v", v))
 		}
 	}()
@@ -506,6 +524,9 @@ type problem struct {
 	Code     string          `json:"code"`
 	Text     *dauys.Text     `json:"text,omitempty"`
 	Findings []dauys.Finding `json:"findings,omitempty"`
+	// RequestID is the id of the request that was refused, as in the
+	// X-Request-Id header, for a report to quote and the logs to find.
+	RequestID string `json:"request_id,omitempty"`
 }
 
 // statusOf maps error codes to HTTP statuses: the one table.
@@ -526,10 +547,10 @@ func (s *Server) problemFor(r *http.Request, err error) problem {
 		status = http.StatusInternalServerError
 	}
 	if code == dauys.EINTERNAL {
-		s.cfg.Logger.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.cfg.Logger.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	p := problem{Type: "https://dauys.kz/problems/" + code, Title: http.StatusText(status), Status: status,
-		Detail: dauys.ErrorMessage(err), Code: code}
+		Detail: dauys.ErrorMessage(err), Code: code, RequestID: RequestID(r.Context())}
 	var de *dauys.Error
 	if errors.As(err, &de) {
 		if !de.Text.IsZero() {
@@ -548,6 +569,9 @@ func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 func writeProblem(w http.ResponseWriter, p problem) {
+	if p.RequestID == "" {
+		p.RequestID = w.Header().Get(RequestIDHeader)
+	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(p.Status)

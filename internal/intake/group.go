@@ -3,6 +3,7 @@ package intake
 import (
 	"context"
 	"sync"
+	"time"
 
 	"github.com/dauys/dauys"
 )
@@ -18,6 +19,8 @@ import (
 type groupCommit struct {
 	store dauys.Store
 	max   int // protocols a transaction
+	// metrics, when set, observes each transaction's size and time.
+	metrics Metrics
 
 	mu      sync.Mutex
 	queue   []*groupRequest
@@ -89,9 +92,13 @@ func (g *groupCommit) save(ctx context.Context, ps []*dauys.Protocol) ([]dauys.S
 		for _, r := range group {
 			all = append(all, r.ps...)
 		}
+		start := time.Now()
 		res, err := g.store.SaveProtocols(lead, all)
 		if dauys.ErrorCode(err) == dauys.EINVALID {
 			res, err = saveApart(lead, g.store, all)
+		}
+		if g.metrics != nil {
+			g.metrics.GroupCommit(len(all), time.Since(start))
 		}
 		for _, r := range group {
 			if err != nil {

@@ -29,6 +29,7 @@ type Service struct {
 	elections *election.Loader
 	now       func() time.Time
 	group     *groupCommit
+	metrics   Metrics
 
 	mu      sync.Mutex
 	stored  []func(election string)
@@ -141,6 +142,7 @@ func (s *Service) Submit(ctx context.Context, election string, subs []Submission
 				return nil, err
 			}
 		}
+		s.countProtocols(e, subs, results, now)
 		return results, nil
 	}
 	// Checking and signature verification take most of the time of a
@@ -210,6 +212,7 @@ func (s *Service) Submit(ctx context.Context, election string, subs []Submission
 			return nil, err
 		}
 	}
+	s.countProtocols(e, subs, results, now)
 	return results, nil
 }
 

@@ -95,6 +95,7 @@ func (s *Service) SubmitTurnout(ctx context.Context, election string, subs []Tur
 			return nil, err
 		}
 	}
+	s.countTurnout(e, subs, results)
 	return results, nil
 }
 

@@ -112,6 +112,9 @@ func etagMatch(header, etag string) bool {
 type pageCache struct {
 	max      int
 	maxBytes int64
+	// lookup, when set, is told whether each get found its page rendered
+	// (or being rendered by another reader) or rendered it.
+	lookup func(hit bool)
 
 	mu       sync.RWMutex
 	m        map[string]*entry
@@ -133,15 +136,18 @@ func (c *pageCache) get(key, version string, fill func() (*entry, error)) (*entr
 	e := c.m[key]
 	c.mu.RUnlock()
 	if e != nil && e.version == version {
+		c.counted(true)
 		return e, nil
 	}
 	c.mu.Lock()
 	if e := c.m[key]; e != nil && e.version == version {
 		c.mu.Unlock()
+		c.counted(true)
 		return e, nil
 	}
 	if cl, ok := c.inflight[key+"\x00"+version]; ok {
 		c.mu.Unlock()
+		c.counted(true)
 		<-cl.done
 		return cl.e, cl.err
 	}
@@ -152,6 +158,7 @@ func (c *pageCache) get(key, version string, fill func() (*entry, error)) (*entr
 	cl := &call{done: make(chan struct{})}
 	c.inflight[key+"\x00"+version] = cl
 	c.mu.Unlock()
+	c.counted(false)
 
 	cl.e, cl.err = fill()
 
@@ -163,6 +170,12 @@ func (c *pageCache) get(key, version string, fill func() (*entry, error)) (*entr
 	c.mu.Unlock()
 	close(cl.done)
 	return cl.e, cl.err
+}
+
+func (c *pageCache) counted(hit bool) {
+	if c.lookup != nil {
+		c.lookup(hit)
+	}
 }
 
 // keep adds an entry within the bounds; c.mu is held. An entry larger than

@@ -329,7 +329,7 @@ func (rc *renderCtx) whatIf(c *dauys.Contest, lines map[string]int64) *whatIf {
 	for _, s := range scenarios {
 		o, err := decide.Decide(s.rules, in)
 		if err != nil {
-			rc.s.log.Warn("what-if scenario", "contest", c.ID, "scenario", s.name, "err", err)
+			rc.s.log.WarnContext(rc.ctx, "what-if scenario", "contest", c.ID, "scenario", s.name, "err", err)
 			continue
 		}
 		w.Scenarios = append(w.Scenarios, s.name)

@@ -86,7 +86,7 @@ func (s *Site) dataError(w http.ResponseWriter, r *http.Request, err error) {
 	case dauys.ENOTFOUND:
 		http.NotFound(w, r)
 	default:
-		s.log.Error("data failed", "path", r.URL.Path, "err", err)
+		s.log.ErrorContext(r.Context(), "data failed", "path", r.URL.Path, "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 	}
 }

@@ -85,6 +85,16 @@ type Config struct {
 	// (zero: the published method, 1000 replicates, seed 0, as `dauys
 	// forensics` computes them).
 	Forensics forensics.Config
+	// Metrics, when set, is told of the page cache's hits and misses.
+	Metrics Metrics
+}
+
+// Metrics is what the site tells the operators' dashboards.
+// internal/metrics implements it; web does not import it, nor the
+// Prometheus library. Its methods must not block.
+type Metrics interface {
+	// CacheLookup counts a lookup in a cache ("pages" here).
+	CacheLookup(cache string, hit bool)
 }
 
 // Link is a link to a page of the site, for ElectionLinks. Path is
@@ -158,6 +168,9 @@ func New(cfg Config) (*Site, error) {
 		return nil, err
 	}
 	s.cache.max, s.cache.maxBytes = cfg.CacheEntries, cfg.CacheBytes
+	if cfg.Metrics != nil {
+		s.cache.lookup = func(hit bool) { cfg.Metrics.CacheLookup("pages", hit) }
+	}
 	return s, nil
 }
 
@@ -383,11 +396,11 @@ func (s *Site) writeError(w http.ResponseWriter, r *http.Request, lang string, e
 		status = http.StatusBadRequest
 	}
 	if code == dauys.EINTERNAL && !errors.Is(err, context.Canceled) {
-		s.log.Error("page failed", "path", r.URL.Path, "err", err)
+		s.log.ErrorContext(r.Context(), "page failed", "path", r.URL.Path, "err", err)
 	}
 	body, rerr := s.renderError(r.Context(), lang, status)
 	if rerr != nil {
-		s.log.Error("error page failed", "err", rerr)
+		s.log.ErrorContext(r.Context(), "error page failed", "err", rerr)
 		http.Error(w, http.StatusText(status), status)
 		return
 	}
