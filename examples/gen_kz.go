@@ -145,7 +145,7 @@ var examples = []example{
 	// 10:05, 12:05, 16:00, 18:05, then 22:00 (kz-president-2022.md 2).
 	{ID: "kz-president-2022", Year: 2022, Precincts: 10033 + 68, Voters: 11953465, Seed: 20221120, Definition: kzPresident2022,
 		Hours: []string{"10:05", "12:05", "16:00", "18:05"}, Zones: true, Abroad: abroadPlan{68, 53, 12841, ""},
-		HoursNote: "The CEC's reporting times of the day (10:05, 12:05, 16:00, 18:05), local to each precinct here, then the final figure at the close. research/official/kz-president-2022.md section 2.",
+		HoursNote:  "The CEC's reporting times of the day (10:05, 12:05, 16:00, 18:05), local to each precinct here, then the final figure at the close. research/official/kz-president-2022.md section 2.",
 		Registered: map[string]fig{"KZ-AB": official(12841, srcPres2022Abr)},
 		Replay:     replayPres2022, ReplaySource: "The CEC's final results of the presidential election of 20 November 2022 (22 November 2022: inform.kz a4004726, arbatmedia.kz, astanatimes.com); totals.csv gives every figure with its status and source."},
 	// The referendum of 6 October 2024 on a nuclear power plant: one time
@@ -154,7 +154,7 @@ var examples = []example{
 	// two hours (kz-referendum-2024.md 3).
 	{ID: "kz-referendum-2024", Year: 2024, Precincts: 10249 + 74, Voters: 12284487, Seed: 20241006, Definition: kzReferendum2024,
 		Hours: []string{"10:00", "12:00", "14:00", "16:00", "18:00"}, Abroad: abroadPlan{74, 59, 12307, ""},
-		HoursNote: "The CRC's reporting times of the day (10:00 to 18:00 every two hours), local to each precinct, then the final figure at the close, 20:00. research/official/kz-referendum-2024.md section 3.",
+		HoursNote:  "The CRC's reporting times of the day (10:00 to 18:00 every two hours), local to each precinct, then the final figure at the close, 20:00. research/official/kz-referendum-2024.md section 3.",
 		Registered: map[string]fig{"KZ-AB": official(12307, srcRef2024Abr)},
 		Replay:     replayRef2024, ReplaySource: "The Central Referendum Commission's final results of the referendum of 6 October 2024 (check-point.kz 2398; zakon.kz 6451390; azattyq.org 33148869); totals.csv gives every figure with its status and source."},
 	// The referendum of 15 March 2026 on a new Constitution: 10,388
@@ -163,7 +163,7 @@ var examples = []example{
 	{ID: "kz-referendum-2026", Year: 2026, Precincts: 10388 + 71, Voters: 12482613, Seed: 20260315, Definition: kzReferendum2026,
 		Hours: []string{"10:00", "14:00", "16:00", "18:00"}, Abroad: abroadPlan{71, 54, 12307, ""},
 		HoursNote: "The CRC's reporting times of the day (10:00, 14:00, 16:00, 18:00), local to each precinct, then the final figure at the close, 20:00. research/official/kz-referendum-2026.md section 3.",
-		Replay: replayRef2026, ReplaySource: "The Central Referendum Commission's final results of the referendum of 15 March 2026 (exclusive.kz; almatanews.kz 199638); totals.csv gives every figure with its status and source."},
+		Replay:    replayRef2026, ReplaySource: "The Central Referendum Commission's final results of the referendum of 15 March 2026 (exclusive.kz; almatanews.kz 199638); totals.csv gives every figure with its status and source."},
 	// 2026: 10,388 domestic stations and 71 abroad in 54 countries (the
 	// referendum of March 2026); one time zone. The Kurultai's reporting
 	// hours were not found: those of the referendum of 15 March 2026 are
@@ -2086,7 +2086,7 @@ func replayPres2022(g *geography) []total {
 			"option:abden": official(206206, srcPres2022More), "option:kazhyken": official(200907, srcPres2022More),
 			"option:auesbayev": official(176116, srcPres2022More), "option:tursynbekova": official(168731, srcPres2022More),
 			"against_all": official(460484, srcPres2022More),
-			"invalid": derived(359568, "Took part minus the votes for candidates and against all (8,300,046 - 7,940,478): the CEC did not publish its invalid ballots, so every ballot not counted for a candidate or against all is put on this line"),
+			"invalid":     derived(359568, "Took part minus the votes for candidates and against all (8,300,046 - 7,940,478): the CEC did not publish its invalid ballots, so every ballot not counted for a candidate or against all is put on this line"),
 		},
 		Regional: map[string]map[string]fig{"KZ-AB": {"took_part": official(11360, srcPres2022Abr)}},
 		// The CEC's figures at 22:00.
