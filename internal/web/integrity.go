@@ -149,17 +149,17 @@ func computeSignals(ctx context.Context, store integrity.Protocols, e *election.
 
 type integrityPage struct {
 	basePage
-	Caveat      string
+	Caveat string
 	// ReplayCaveat says that on a replay the signals test the simulated
 	// precinct figures, not the election.
 	ReplayCaveat string
-	Contest     string
-	ContestHref string
-	Pending     bool
-	NoContest   bool
-	NoProtocols bool
-	Signals     *signalsView
-	Outlook     []outlookView
+	Contest      string
+	ContestHref  string
+	Pending      bool
+	NoContest    bool
+	NoProtocols  bool
+	Signals      *signalsView
+	Outlook      []outlookView
 }
 
 type signalsView struct {
