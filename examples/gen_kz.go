@@ -27,6 +27,7 @@ import (
 	"flag"
 	"fmt"
 	"log"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -1380,7 +1381,7 @@ func kz2023(g *geography) []byte {
 	w.line(2, "form: election")
 	w.partyOptions(2, "parties")
 	w.line(0, "")
-	w.comment(1, "The 29 Mazhilis single-member districts, decided by plurality. Their candidates are invented: an AMANAT nominee in each, some nominees of other parties and self-nominated candidates (no party), in alphabetical order.")
+	w.comment(1, "The 29 Mazhilis single-member districts, decided by plurality. Their candidates are invented (an AMANAT nominee in each, some nominees of other parties and self-nominated candidates, in alphabetical order), except the winners of Nos. 1, 3, 6, 7, 11, 12 and 19, who are real (see README.md); the votes of every district are simulated.")
 	rng := rand.New(rand.NewPCG(ex.Seed, 29))
 	areas := smdAreas(g)
 	taken := map[string]bool{}
@@ -1405,7 +1406,7 @@ func kz2023(g *geography) []byte {
 			w.line(2, "areas: [%s]  # %s: %s", strings.Join(areas[s.Number], ", "), u.EN, strings.Join(s.Areas, ", "))
 		}
 		w.line(2, "options:")
-		for _, c := range candidates(s, rng, taken) {
+		for _, c := range withWinner(candidates(s, rng, taken), s.Number) {
 			party := ""
 			if c.Party != "" {
 				party = ", party: " + c.Party
@@ -2197,6 +2198,7 @@ func replay2023(g *geography) []total {
 			"KZ-31": 65.21, "KZ-33": 55.32, "KZ-35": 59.48, "KZ-39": 65.10, "KZ-43": 67.21, "KZ-47": 54.10, "KZ-55": 58.68,
 			"KZ-59": 65.25, "KZ-61": 53.01, "KZ-62": 58.99, "KZ-63": 64.15, "KZ-71": 42.91, "KZ-75": 25.82, "KZ-79": 45.46},
 	})
+	ts = append(ts, smdWinnerTotals()...)
 	// The regional maslikhats' lists: the published results where there
 	// are some, else the region's estimated Mazhilis figures.
 	for _, u := range g.units {
@@ -2362,4 +2364,53 @@ func kzReferendum2026(g *geography) []byte {
 	w.line(0, "")
 	w.WriteString(wideImport)
 	return []byte(w.String())
+}
+
+// smdWinner is a published winner of a Mazhilis single-member district of
+// 2023 (research kz-mazhilis-2023.md section 4; the kk and ru spellings
+// are transliterated from the sources' English, not confirmed).
+type smdWinner struct {
+	ID     string
+	Name   name
+	Party  string // "" for a self-nominated candidate
+	Source string
+}
+
+var smdWinners2023 = map[int]smdWinner{
+	1:  {"daulet-turlykhanov", name{"Тұрлыханов Дәулет", "Турлыханов Даулет", "Daulet Turlykhanov"}, "amanat", "https://worddisk.com/wiki/Kazakhstan's_1st_electoral_district"},
+	3:  {"yermurat-bapi", name{"Бапи Ермұрат", "Бапи Ермурат", "Yermurat Bapi"}, "", "Wikipedia, Kazakhstan's 3rd electoral district (research kz-mazhilis-2023.md section 4)"},
+	6:  {"danarbek-issabekov", name{"Исабеков Данарбек", "Исабеков Данарбек", "Danarbek Issabekov"}, "amanat", "http://everything.explained.today/Kazakhstan%27s_6th_electoral_district"},
+	7:  {"bolatbek-nazhmetdinuly", name{"Нәжметдинұлы Болатбек", "Нажметдинулы Болатбек", "Bolatbek Nazhmetdinuly"}, "amanat", "https://pinocchiopedia.com/wiki/Kazakhstan%27s_7th_electoral_district"},
+	11: {"ardak-nazarov", name{"Назаров Ардақ", "Назаров Ардак", "Ardak Nazarov"}, "", "https://hyperlinked.wiki/wiki.php?slug=Kazakhstan%27s_11th_electoral_district"},
+	12: {"daniyar-kaskaraurov", name{"Қасқарауов Данияр", "Каскарауов Данияр", "Daniyar Kaskaraurov"}, "", "http://cryer.org.uk/Kazakhstan%27s_12th_electoral_district"},
+	19: {"arman-kalykov", name{"Қалықов Арман", "Калыков Арман", "Arman Kalykov"}, "amanat", "https://alem.dynip.sapo.pt/wiki/content/wikipedia_en_all_maxi_2024-01/A/Kazakhstan's_19th_electoral_district"},
+}
+
+// withWinner puts a district's published winner on its ballot in place of
+// the invented candidate of the same nomination (the AMANAT nominee, or a
+// self-nominated candidate), keeping the alphabetical order.
+func withWinner(cs []candidate, number int) []candidate {
+	win, ok := smdWinners2023[number]
+	if !ok {
+		return cs
+	}
+	for i, c := range cs {
+		if c.Party == win.Party {
+			cs[i] = candidate{ID: win.ID, Name: win.Name, Party: win.Party, sortBy: win.Name.RU}
+			break
+		}
+	}
+	slices.SortFunc(cs, func(a, b candidate) int { return strings.Compare(a.sortBy, b.sortBy) })
+	return cs
+}
+
+// smdWinnerTotals are the totals rows naming the published winners: the
+// replay makes them win.
+func smdWinnerTotals() []total {
+	var out []total
+	for _, n := range slices.Sorted(maps.Keys(smdWinners2023)) {
+		w := smdWinners2023[n]
+		out = append(out, total{fmt.Sprintf("mazhilis-smd-%02d", n), "KZ", "elected:" + w.ID, official(1, w.Source)})
+	}
+	return out
 }

@@ -127,10 +127,14 @@ func Replay(e *election.Election, totals []Total, seed uint64) ([]Event, error) 
 		precincts := contestPrecincts(e, c)
 		var lines map[string]map[string]int64
 		var err error
-		if ts := byContest[c.ID]; len(ts) > 0 {
+		ts, winner, err := electedOf(c, byContest[c.ID])
+		if err != nil {
+			return nil, fmt.Errorf("demo: replay %s: %w", e.ID, err)
+		}
+		if len(ts) > 0 {
 			lines, err = replayContest(e, c, ts, precincts, tookPart, rng)
 		} else {
-			lines, err = simulateContest(e, c, precincts, tookPart, invalid, rng)
+			lines, err = simulateContest(e, c, precincts, tookPart, invalid, winner, rng)
 		}
 		if err != nil {
 			return nil, err
@@ -164,6 +168,32 @@ func Replay(e *election.Election, totals []Total, seed uint64) ([]Event, error) 
 	}
 	slices.SortStableFunc(events, func(a, b Event) int { return int(a.At - b.At) })
 	return events, nil
+}
+
+// ElectedPrefix starts the line of a total that names a published winner
+// ("elected:<option id>", value 1) of a contest whose votes were not
+// published: the replay makes that option win.
+const ElectedPrefix = "elected:"
+
+// electedOf separates a contest's totals from the winner they name.
+func electedOf(c *dauys.Contest, ts []Total) ([]Total, string, error) {
+	var out []Total
+	winner := ""
+	for _, t := range ts {
+		id, ok := strings.CutPrefix(t.Line, ElectedPrefix)
+		if !ok {
+			out = append(out, t)
+			continue
+		}
+		if !slices.ContainsFunc(c.Options, func(o dauys.Option) bool { return o.ID == id }) || winner != "" {
+			return nil, "", fmt.Errorf("contest %s: %s names no option of the contest, or a second winner", c.ID, dauys.ClipText(t.Line, 64))
+		}
+		winner = id
+	}
+	if winner != "" && len(out) > 0 {
+		return nil, "", fmt.Errorf("contest %s: a contest with totals cannot also name its winner", c.ID)
+	}
+	return out, winner, nil
 }
 
 // contestPrecincts lists the precincts of a contest with registered
@@ -399,15 +429,22 @@ func shareTookPart(ps []string, total int64, e *election.Election, known map[str
 // simulateContest generates a contest that has no totals: each precinct's
 // voters and invalid ballots are those of its first contest, and the valid
 // votes go to the options and against all by seeded weights, the first
-// options on the ballot drawing more, with a tilt per option.
-func simulateContest(e *election.Election, c *dauys.Contest, precincts []string, tookPart, invalid map[string]int64, rng *rand.Rand) (map[string]map[string]int64, error) {
+// options on the ballot drawing more, with a tilt per option; a published
+// winner, when the totals name one, draws the most.
+func simulateContest(e *election.Election, c *dauys.Contest, precincts []string, tookPart, invalid map[string]int64, winner string, rng *rand.Rand) (map[string]map[string]int64, error) {
 	cols := partition(c, e.Validator(c.ID))
 	base := make([]float64, len(cols)-1)
+	top := 0.0
 	for j := range base {
 		base[j] = 30 / float64(j+1) * math.Exp(rng.NormFloat64()*0.8)
+		top = max(top, base[j])
 	}
 	if cols[len(cols)-2] == "against_all" {
 		base[len(base)-1] = 4
+	}
+	if winner != "" {
+		// The published winner leads clearly: half again the strongest.
+		base[slices.Index(cols, dauys.OptionLinePrefix+winner)] = 1.5*top + 4
 	}
 	out := map[string]map[string]int64{}
 	for _, p := range precincts {

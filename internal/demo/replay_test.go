@@ -3,6 +3,7 @@ package demo_test
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/dauys/dauys/internal/definition"
@@ -80,14 +81,32 @@ func TestReplay(t *testing.T) {
 					}
 				}
 			}
-			for _, tot := range totals {
-				var sum int64
-				for _, ev := range night {
-					if ev.Submission.Contest == tot.Contest && e.Tree.Within(ev.Submission.Area, tot.Area) {
-						sum += ev.Submission.Lines[tot.Line]
+			// The sums of every contest's lines over every area.
+			sums := map[string]map[string]int64{}
+			for _, ev := range night {
+				areas := append([]string{ev.Submission.Area}, e.Tree.Ancestors(ev.Submission.Area)...)
+				for _, a := range areas {
+					key := ev.Submission.Contest + "/" + a
+					if sums[key] == nil {
+						sums[key] = map[string]int64{}
+					}
+					for k, v := range ev.Submission.Lines {
+						sums[key][k] += v
 					}
 				}
-				if sum != tot.Value {
+			}
+			for _, tot := range totals {
+				if id, ok := strings.CutPrefix(tot.Line, demo.ElectedPrefix); ok {
+					// A published winner: the most votes of the contest.
+					votes := sums[tot.Contest+"/"+e.Tree.Root()]
+					for _, o := range e.Contest(tot.Contest).Options {
+						if o.ID != id && votes["option:"+o.ID] >= votes["option:"+id] {
+							t.Errorf("%s: %s has %d votes, the published winner %s %d", tot.Contest, o.ID, votes["option:"+o.ID], id, votes["option:"+id])
+						}
+					}
+					continue
+				}
+				if sum := sums[tot.Contest+"/"+tot.Area][tot.Line]; sum != tot.Value {
 					t.Errorf("%s %s %s: the protocols sum to %d, the %s total is %d", tot.Contest, tot.Area, tot.Line, sum, tot.Status, tot.Value)
 				}
 			}
