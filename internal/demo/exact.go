@@ -73,8 +73,10 @@ func Apportion(total int64, weights []int64) ([]int64, error) {
 // apportioned exactly (Apportion, on the fitted cells scaled to integers),
 // and the columns are made exact by moving units within rows from the
 // columns above their sum to those below it, taking first from the cells
-// furthest above their fitted value. Every sum is integer arithmetic, so
-// it is exact on every platform. The two sums must agree.
+// furthest above their fitted value. A cell whose shape is zero, in a row
+// with other cells above zero, stays zero (a figure published apart). Every
+// sum is integer arithmetic, so it is exact on every platform. The two sums
+// must agree.
 func FillTable(rows, cols []int64, shape [][]float64) ([][]int64, error) {
 	var rs, cs int64
 	for _, r := range rows {
