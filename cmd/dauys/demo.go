@@ -42,35 +42,14 @@ func (m *Main) runDemo(ctx context.Context, args []string) error {
 	defer s.Close()
 	// Every replay is defined before anything is played, so that the
 	// front page lists them all from the start, newest first.
-	var runs []*demoRun
-	for _, id := range demoReplays {
-		r, err := m.prepareReplay(ctx, s, id, *seed)
-		if err != nil {
-			return err
-		}
-		if r != nil {
-			runs = append(runs, r)
-		}
+	if err := defineReplays(ctx, s, m.Now()); err != nil {
+		return err
 	}
 	log := m.logger()
-	log.Info("demo", "db", *db, "replays", len(demoReplays), "to play", len(runs), "live", liveReplay)
+	log.Info("demo", "db", *db, "replays", len(demoReplays), "live", liveReplay)
 	logf := func(f string, a ...any) { log.Info(fmt.Sprintf(f, a...)) }
-	// play loads the finished replays at once, then plays the live one
-	// with the player's pace.
 	play := func(live *demo.Player) (day, night demo.Stats, err error) {
-		for _, r := range runs {
-			p := &demo.Player{Intake: s.intake, SubmitTurnout: demoTurnout(s), Log: logf}
-			if r.election == liveReplay {
-				p = live
-			}
-			d, n, err := r.play(ctx, s, p, log)
-			day.Submitted, day.Refused = day.Submitted+d.Submitted, day.Refused+d.Refused
-			night.Submitted, night.Refused, night.Amended = night.Submitted+n.Submitted, night.Refused+n.Refused, night.Amended+n.Amended
-			if err != nil {
-				return day, night, err
-			}
-		}
-		return day, night, nil
+		return playReplays(ctx, s, *seed, live, log)
 	}
 	live := &demo.Player{Intake: s.intake, SubmitTurnout: demoTurnout(s), Log: logf}
 	if *noServe {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"time"
 
 	"github.com/dauys/dauys"
 	"github.com/dauys/dauys/examples"
@@ -49,13 +50,10 @@ type demoRun struct {
 	night    []demo.Event
 }
 
-// prepareReplay loads a replay into the store unless it is there, and
-// generates its day and night; nil when the store already has its
-// results (a database reused).
-func (m *Main) prepareReplay(ctx context.Context, s *store, id string, seed uint64) (*demoRun, error) {
-	if err := loadExample(ctx, s, id, m.Now()); err != nil {
-		return nil, err
-	}
+// prepareReplay generates the day and night of a replay the store
+// defines; nil when the store already has its results (a database
+// reused).
+func prepareReplay(ctx context.Context, s *store, id string, seed uint64) (*demoRun, error) {
 	e, err := s.elections.Load(ctx, id)
 	if err != nil {
 		return nil, err
@@ -108,4 +106,41 @@ func (r *demoRun) play(ctx context.Context, s *store, p *demo.Player, log *slog.
 	}
 	log.Info("night over", "election", r.election, "submitted", night.Submitted, "accepted", night.Accepted, "amended", night.Amended, "refused", night.Refused)
 	return day, night, setStatus(dauys.StatusComplete)
+}
+
+// defineReplays loads the replays' definitions into the store, those it
+// does not have yet.
+func defineReplays(ctx context.Context, s *store, now time.Time) error {
+	for _, id := range demoReplays {
+		if err := loadExample(ctx, s, id, now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// playReplays loads the finished replays at once, oldest first, then plays
+// the live one with the live player's pace; replays the store already has
+// results of are left as they are.
+func playReplays(ctx context.Context, s *store, seed uint64, live *demo.Player, log *slog.Logger) (day, night demo.Stats, err error) {
+	for _, id := range demoReplays {
+		r, err := prepareReplay(ctx, s, id, seed)
+		if err != nil {
+			return day, night, err
+		}
+		if r == nil {
+			continue // loaded before, in a database reused
+		}
+		p := &demo.Player{Intake: s.intake, SubmitTurnout: demoTurnout(s), Log: live.Log}
+		if id == liveReplay {
+			p = live
+		}
+		d, n, err := r.play(ctx, s, p, log)
+		day.Submitted, day.Refused = day.Submitted+d.Submitted, day.Refused+d.Refused
+		night.Submitted, night.Refused, night.Amended = night.Submitted+n.Submitted, night.Refused+n.Refused, night.Amended+n.Amended
+		if err != nil {
+			return day, night, err
+		}
+	}
+	return day, night, nil
 }
