@@ -202,6 +202,11 @@ func checkOfficial(t *testing.T, ev officialEvent, contest string, r tallyJSON) 
 	if ev.Adopted != nil && outcome["adopted"] != *ev.Adopted {
 		t.Errorf("adopted %v, want %v", outcome["adopted"], *ev.Adopted)
 	}
+	// "In 17 oblasts, cities of republican significance and the capital"
+	// yes won (the CRC's final message, zakon.kz 6016530; official.json).
+	if ev.ID == "kz-referendum-2022" && outcome["units_with_majority"] != float64(17) {
+		t.Errorf("yes won in %v units, the CRC's 17", outcome["units_with_majority"])
+	}
 	if len(ev.Seats) > 0 {
 		got := map[string]int{}
 		seats, _ := outcome["seats"].([]any)
