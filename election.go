@@ -48,6 +48,10 @@ type Election struct {
 	// Source says where the definition's facts come from and which of its
 	// numbers are synthetic.
 	Source string `json:"source,omitempty"`
+	// Replay marks a definition whose precinct protocols are simulated so
+	// that they add up exactly to an official result; the public site says
+	// so on every page of the election. Zero for a real count.
+	Replay Replay `json:"replay,omitzero"`
 	// Boundaries is a GeoJSON FeatureCollection of the areas' geographic
 	// boundaries (features matched by properties.id or properties.iso),
 	// read from the definition's boundaries_file; the public site draws
@@ -58,6 +62,22 @@ type Election struct {
 	Definition []byte    `json:"-"`
 	CreatedAt  time.Time `json:"created_at"`
 }
+
+// Replay says which official result a replay reproduces
+// (docs/definitions.md, "Replays").
+type Replay struct {
+	// Source names the commission's published figures the replay's
+	// totals are, and where they were published.
+	Source string `json:"source"`
+	// Totals is the file, beside the definition, of the totals the
+	// simulated protocols add up to: contest, area, line, value, status
+	// (official, derived or estimated) and source of each.
+	Totals string `json:"totals,omitempty"`
+}
+
+// IsReplay reports whether the election is a replay of an official result
+// with simulated precinct protocols.
+func (e *Election) IsReplay() bool { return e.Replay.Source != "" }
 
 // Area is a node of the geography tree: the country, a region, a district or
 // a precinct (polling station). Precincts are the leaves that report.

@@ -17,30 +17,14 @@ import (
 	"github.com/dauys/dauys/internal/rules"
 )
 
-// demoElection is the example the demo plays.
-const demoElection = "kz-2023"
-
-// demoBaseline follows the official 2023 Mazhilis list result (CEC,
-// 19 March 2023: AMANAT 53.90%, Auyl 10.90%, Respublica 8.59%, Ak Zhol
-// 8.41%, People's Party 6.80%, OSDP 5.20%, Baytaq 2.30%, against all
-// 3.90%); precinct counts around it are synthetic.
-var demoBaseline = demo.Baseline{
-	Shares: map[string]float64{
-		"amanat": 53.90, "auyl": 10.90, "respublica": 8.59, "ak-zhol": 8.41,
-		"qhp": 6.80, "osdp": 5.20, "baytaq": 2.30,
-	},
-	AgainstAll: 3.90,
-	Invalid:    1.2,
-}
-
 func (m *Main) runDemo(ctx context.Context, args []string) error {
 	fs := m.flagSet("demo")
 	db := fs.String("db", "", "SQLite file or postgres:// URL (default: a new file in a temporary folder)")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to serve on")
-	noServe := fs.Bool("no-serve", false, "load a finished day and night and exit")
+	noServe := fs.Bool("no-serve", false, "load every replay finished and exit")
 	duration := fs.Duration("duration", 3*time.Minute, "how long the election night takes")
 	dayDuration := fs.Duration("day", time.Minute, "how long polling day takes, before the night")
-	seed := fs.Uint64("seed", 2023, "seed of the generated protocols")
+	seed := fs.Uint64("seed", 2023, "seed of the simulated precinct figures")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
@@ -51,56 +35,35 @@ func (m *Main) runDemo(ctx context.Context, args []string) error {
 		}
 		*db = filepath.Join(dir, "demo.db")
 	}
-	s, e, err := m.openDemo(ctx, *db)
+	s, err := m.open(ctx, *db)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	events := demo.Night(e, *seed, demoBaseline)
-	day, err := demo.Day(e, *seed, events)
-	if err != nil {
+	// Every replay is defined before anything is played, so that the
+	// front page lists them all from the start, newest first.
+	if err := defineReplays(ctx, s, m.Now()); err != nil {
 		return err
 	}
 	log := m.logger()
-	log.Info("demo", "db", *db, "election", demoElection, "precincts", len(e.Tree.AtLevel(dauys.LevelPrecinct)), "turnout reports", len(day), "submissions", len(events))
-	p := &demo.Player{Intake: s.intake, SubmitTurnout: demoTurnout(s), Log: func(f string, a ...any) { log.Info(fmt.Sprintf(f, a...)) }}
-	// play plays the day, then the night, moving the election through
-	// voting, counting and complete.
-	play := func() (demo.Stats, demo.Stats, error) {
-		var dayStats, st demo.Stats
-		setStatus := func(status string) error {
-			defer s.elections.Forget(demoElection)
-			return s.SetElectionStatus(ctx, demoElection, status)
-		}
-		if err := setStatus(dauys.StatusVoting); err != nil {
-			return dayStats, st, err
-		}
-		dayStats, err := p.PlayDay(ctx, demoElection, day)
-		if err != nil {
-			return dayStats, st, err
-		}
-		log.Info("day over", "turnout reports", dayStats.Submitted, "refused", dayStats.Refused)
-		if err := setStatus(dauys.StatusCounting); err != nil {
-			return dayStats, st, err
-		}
-		if st, err = p.Play(ctx, demoElection, events); err != nil {
-			return dayStats, st, err
-		}
-		log.Info("night over", "submitted", st.Submitted, "accepted", st.Accepted, "amended", st.Amended, "refused", st.Refused)
-		return dayStats, st, setStatus(dauys.StatusComplete)
+	log.Info("demo", "db", *db, "replays", len(demoReplays), "live", liveReplay)
+	logf := func(f string, a ...any) { log.Info(fmt.Sprintf(f, a...)) }
+	play := func(live *demo.Player) (day, night demo.Stats, err error) {
+		return playReplays(ctx, s, *seed, live, log)
 	}
+	live := &demo.Player{Intake: s.intake, SubmitTurnout: demoTurnout(s), Log: logf}
 	if *noServe {
-		dayStats, st, err := play()
+		dayStats, st, err := play(live)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(m.Stdout, "demo loaded into %s: %d turnout reports (%d refused), %d protocols submitted, %d refused, %d amended\n",
-			*db, dayStats.Submitted, dayStats.Refused, st.Submitted, st.Refused, st.Amended)
+		fmt.Fprintf(m.Stdout, "demo loaded into %s: %d replays, %d turnout reports (%d refused), %d protocols submitted, %d refused, %d amended\n",
+			*db, len(demoReplays), dayStats.Submitted, dayStats.Refused, st.Submitted, st.Refused, st.Amended)
 		return nil
 	}
-	p.Duration, p.DayDuration = *duration, *dayDuration
+	live.Duration, live.DayDuration = *duration, *dayDuration
 	go func() {
-		if _, _, err := play(); err != nil && ctx.Err() == nil {
+		if _, _, err := play(live); err != nil && ctx.Err() == nil {
 			log.Error("demo", "err", err)
 		}
 	}()
@@ -143,17 +106,17 @@ func loadExample(ctx context.Context, s *store, id string, now time.Time) error 
 	return s.CreateElection(ctx, e)
 }
 
-// openDemo opens the store at db and loads the demo election into it.
-func (m *Main) openDemo(ctx context.Context, db string) (*store, *election.Election, error) {
+// openExample opens the store at db and loads a shipped example into it.
+func (m *Main) openExample(ctx context.Context, db, id string) (*store, *election.Election, error) {
 	s, err := m.open(ctx, db)
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := loadExample(ctx, s, demoElection, m.Now()); err != nil {
+	if err := loadExample(ctx, s, id, m.Now()); err != nil {
 		s.Close()
 		return nil, nil, err
 	}
-	e, err := s.elections.Load(ctx, demoElection)
+	e, err := s.elections.Load(ctx, id)
 	if err != nil {
 		s.Close()
 		return nil, nil, err

@@ -12,7 +12,7 @@ import (
 
 func TestDemoNoServe(t *testing.T) {
 	if testing.Short() {
-		t.Skip("the demo loads ~30,000 protocols")
+		t.Skip("the demo loads ~70,000 protocols")
 	}
 	db := filepath.Join(t.TempDir(), "demo.db")
 	out := mustRun(t, "demo", "--db", db, "--no-serve")
@@ -34,11 +34,12 @@ func TestDemoNoServe(t *testing.T) {
 	if len(res.Contests) < 50 {
 		t.Errorf("%d contests, want the list, 29 districts and 20 maslikhats", len(res.Contests))
 	}
-	// The day came before the night: every precinct reported its close,
-	// and the election ended the night complete.
-	s, e := mustOpenElection(t, db, "kz-2023")
+	// The day came before the night of the live replay, the newest: every
+	// precinct reported through the day and at its close, and the
+	// election ended the night complete.
+	s, e := mustOpenElection(t, db, "kz-referendum-2026")
 	defer s.Close()
-	totals, err := s.Turnout(context.Background(), "kz-2023", "KZ")
+	totals, err := s.Turnout(context.Background(), "kz-referendum-2026", "KZ")
 	if err != nil {
 		t.Fatal(err)
 	}

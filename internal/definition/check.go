@@ -134,6 +134,9 @@ func (c *checker) checkElection() {
 	if len(e.Contests) == 0 {
 		c.add("contests", "election: there are no contests")
 	}
+	if e.Replay != (dauys.Replay{}) && strings.TrimSpace(e.Replay.Source) == "" {
+		c.add("replay", "election: replay: source is missing (whose published figures the replay reproduces, and where)")
+	}
 }
 
 func (c *checker) checkAreas() {

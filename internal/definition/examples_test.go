@@ -67,7 +67,7 @@ func TestKazakhExamples(t *testing.T) {
 		id                            string
 		regions, districts            int
 		precincts                     int
-		voters                        int64 // national total, approximately
+		voters                        int64 // national total
 		contests, contestsPerPrecinct int
 		// abroad is the number of precincts abroad, in a unit of their own
 		// (kind abroad) unless under names the region that counted them;
@@ -80,7 +80,13 @@ func TestKazakhExamples(t *testing.T) {
 		// abroad, and the CEC's 12,035,578 voters on the lists.
 		{"kz-2023", 20, 222 + 62, 10223, 12035578, 1 + 29 + 20, 3, 77, ""},
 		// 2022: the 65 precincts abroad were the capital's commission's.
-		{"kz-referendum-2022", 17, 221 + 1, 10165, 11700000, 1, 1, 65, "KZ-71"},
+		// The CRC's 11,734,642 citizens on the lists.
+		{"kz-referendum-2022", 17, 221 + 1, 10165, 11734642, 1, 1, 65, "KZ-71"},
+		// November 2022: the 20 regions, the districts of 2022 (Nura was
+		// formed in December), 68 precincts abroad in 53 countries.
+		{"kz-president-2022", 20, 221 + 53, 10101, 11953465, 1, 1, 68, ""},
+		{"kz-referendum-2024", 20, 228 + 59, 10323, 12284487, 1, 1, 74, ""},
+		{"kz-referendum-2026", 20, 228 + 54, 10459, 12482613, 1, 1, 71, ""},
 		{"kz-kurultai-2026", 20, 228 + 54, 10459, 12461796, 1, 1, 71, ""},
 	}
 	for _, tt := range tests {

@@ -4,6 +4,9 @@
 // some of them inconsistent at first and corrected later, some accepted and
 // then amended, and submits them over time (Player): the protocols through
 // the real intake, the turnout reports through the writer it is given.
+// Replay generates the night of a replay of an official result instead:
+// protocols that add up exactly to the published totals (replay.go, with
+// the integer splitting of exact.go).
 //
 // It owns the generated day and night. It uses internal/intake only to submit, reads
 // the loaded definition from internal/election, and must never import tally,

@@ -149,14 +149,17 @@ func computeSignals(ctx context.Context, store integrity.Protocols, e *election.
 
 type integrityPage struct {
 	basePage
-	Caveat      string
-	Contest     string
-	ContestHref string
-	Pending     bool
-	NoContest   bool
-	NoProtocols bool
-	Signals     *signalsView
-	Outlook     []outlookView
+	Caveat string
+	// ReplayCaveat says that on a replay the signals test the simulated
+	// precinct figures, not the election.
+	ReplayCaveat string
+	Contest      string
+	ContestHref  string
+	Pending      bool
+	NoContest    bool
+	NoProtocols  bool
+	Signals      *signalsView
+	Outlook      []outlookView
 }
 
 type signalsView struct {
@@ -202,6 +205,9 @@ func (rc *renderCtx) integrity() (*integrityPage, error) {
 	L := rc.L
 	p := &integrityPage{basePage: rc.base(L.T("IntegrityTitle"), []link{{Text: rc.areaName(rc.e.Tree.Area(rc.e.Tree.Root())), Href: rc.overviewHref()}}),
 		Caveat: L.T("IntegrityCaveat")}
+	if rc.e.IsReplay() {
+		p.ReplayCaveat = L.T("IntegrityReplay")
+	}
 	out, err := integrity.Outstanding(rc.ctx, rc.s.cfg.Tally, rc.e, "")
 	if err != nil {
 		return nil, err

@@ -23,6 +23,7 @@ type homeItem struct {
 	Status, StatusText string
 	Counting           bool
 	Reported, Expected int64
+	Replay             bool
 }
 
 func (rc *renderCtx) home() (*homePage, error) {
@@ -50,7 +51,7 @@ func (rc *renderCtx) home() (*homePage, error) {
 		if sub.sum, err = rc.s.summary(rc.ctx, e, v); err != nil {
 			return nil, err
 		}
-		it := homeItem{Name: rc.L.Name(e.Name), Date: rc.L.PollingDay(e.Date), Href: sub.overviewHref(), Status: def.Status}
+		it := homeItem{Name: rc.L.Name(e.Name), Date: rc.L.PollingDay(e.Date), Href: sub.overviewHref(), Status: def.Status, Replay: e.IsReplay()}
 		primary := sub.primaryResult(e.Tree.Root())
 		it.Status, it.StatusText, it.Counting = sub.statusText(primary)
 		if primary != nil {

@@ -287,6 +287,9 @@ type electionHead struct {
 	ShowName           bool
 	SearchIndex        string
 	AreaHrefPrefix     string
+	// Replay marks a replay of an official result whose precinct figures
+	// are simulated: every page of it says so.
+	Replay bool
 }
 
 type basePage struct {
@@ -351,6 +354,7 @@ func (rc *renderCtx) electionHead() *electionHead {
 	}
 	h.SearchIndex = rc.root + "data/" + tlog.Slug(e.ID) + "/precincts.json"
 	h.AreaHrefPrefix = rc.href(rc.electionPath() + "a/")
+	h.Replay = e.IsReplay()
 	return h
 }
 
