@@ -98,7 +98,7 @@ func loadExample(ctx context.Context, s *store, id string, now time.Time) error 
 	if err != nil {
 		return err
 	}
-	e, err := definition.ParseWith(data, id+"/election.yaml", sub, definition.Options{CheckRules: rules.Check})
+	e, err := definition.ParseWith(data, id+"/election.yaml", sub, definition.Options{CheckRules: rules.Check, CheckLists: rules.CheckLists})
 	if err != nil {
 		return err
 	}
