@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
-	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/dauys/dauys"
@@ -44,18 +42,20 @@ func (m *Main) runDemo(ctx context.Context, args []string) error {
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	if *db == "" {
-		dir, err := os.MkdirTemp("", "dauys-demo-")
-		if err != nil {
-			return err
-		}
-		*db = filepath.Join(dir, "demo.db")
+	start, err := m.startDemo(*db, *addr, *noServe, "the Kazakh elections of 19 March 2023 ("+demoElection+"), polling day then election night")
+	if err != nil {
+		return err
 	}
+	defer start.close()
+	*db = start.db
 	s, e, err := m.openDemo(ctx, *db)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
+	if err := start.startLogs(ctx, m, s); err != nil {
+		return err
+	}
 	events := demo.Night(e, *seed, demoBaseline)
 	day, err := demo.Day(e, *seed, events)
 	if err != nil {
@@ -94,6 +94,9 @@ func (m *Main) runDemo(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
+		if err := start.syncLogs(ctx, m, s); err != nil {
+			return err
+		}
 		fmt.Fprintf(m.Stdout, "demo loaded into %s: %d turnout reports (%d refused), %d protocols submitted, %d refused, %d amended\n",
 			*db, dayStats.Submitted, dayStats.Refused, st.Submitted, st.Refused, st.Amended)
 		return nil
@@ -104,7 +107,7 @@ func (m *Main) runDemo(ctx context.Context, args []string) error {
 			log.Error("demo", "err", err)
 		}
 	}()
-	return m.serve(ctx, s, *addr)
+	return m.serveWith(ctx, s, start.serveOptions())
 }
 
 // demoTurnout sends the demo's turnout reports through intake, as a

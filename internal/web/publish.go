@@ -269,6 +269,7 @@ func (p *publisher) run(ctx context.Context, workers int) error {
 		add(target{kind: pageOverview})
 		add(target{kind: pageSearch})
 		add(target{kind: pageIntegrity})
+		add(target{kind: pageVerify})
 		if hasDistricts {
 			add(target{kind: pageDistricts})
 		}

@@ -166,6 +166,9 @@ func (s *Site) renderWith(ctx context.Context, t target, opts renderOpts) ([]byt
 	case pageIntegrity:
 		name = "integrity"
 		data, err = rc.integrity()
+	case pageVerify:
+		name = "verify"
+		data, err = rc.verify()
 	default:
 		return nil, errNotFound("page")
 	}
@@ -281,6 +284,7 @@ type electionHead struct {
 	Overview, Search   string
 	Districts          string
 	Integrity          string
+	Verify             string
 	Links              []link
 	Reported, Expected int64
 	Counting           bool
@@ -344,6 +348,7 @@ func (rc *renderCtx) electionHead() *electionHead {
 		}
 	}
 	h.Integrity = rc.href(rc.electionPath() + "integrity.html")
+	h.Verify = rc.href(rc.electionPath() + "verify.html")
 	if rc.s.cfg.ElectionLinks != nil {
 		for _, l := range rc.s.cfg.ElectionLinks(e.Election) {
 			h.Links = append(h.Links, link{Text: rc.L.Name(l.Text), Href: rc.href(rc.electionPath() + l.Path)})
