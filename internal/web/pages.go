@@ -204,6 +204,7 @@ func (rc *renderCtx) area(id string) (*areaPage, error) {
 func (rc *renderCtx) downloads(area string) []link {
 	return []link{
 		{Text: rc.L.T("DownloadCSV"), Href: rc.dataHref(area, "csv")},
+		{Text: rc.L.T("DownloadExcel"), Href: rc.excelHref(area)},
 		{Text: rc.L.T("DownloadJSON"), Href: rc.dataHref(area, "json")},
 	}
 }

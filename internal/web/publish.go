@@ -359,6 +359,9 @@ func (p *publisher) data(ctx context.Context, area string) error {
 	if err := p.write(base+".json", j); err != nil {
 		return err
 	}
+	if err := p.write("data/"+tlog.Slug(p.e.ID)+"/excel/"+tlog.Slug(area)+".csv", append([]byte(excelBOM), c...)); err != nil {
+		return err
+	}
 	return p.write(base+".csv", c)
 }
 

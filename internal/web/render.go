@@ -253,6 +253,11 @@ func (rc *renderCtx) dataHref(area, ext string) string {
 	return rc.root + "data/" + tlog.Slug(rc.e.ID) + "/a/" + tlog.Slug(area) + "." + ext
 }
 
+// excelHref is the CSV download with a byte order mark, for Excel.
+func (rc *renderCtx) excelHref(area string) string {
+	return rc.root + "data/" + tlog.Slug(rc.e.ID) + "/excel/" + tlog.Slug(area) + ".csv"
+}
+
 func (rc *renderCtx) chartID() string {
 	rc.charts++
 	return "chart" + strconv.Itoa(rc.charts)

@@ -217,6 +217,7 @@ func (s *Site) Register(mux *http.ServeMux) {
 		mux.HandleFunc(p+"{rest...}", s.handle(lang, pageNotFound))
 	}
 	mux.HandleFunc("GET /data/{id}/a/{file}", s.serveAreaData)
+	mux.HandleFunc("GET /data/{id}/excel/{file}", s.serveExcelData)
 	mux.HandleFunc("GET /data/{id}/status.json", s.serveStatus)
 	mux.HandleFunc("GET /data/{id}/precincts.json", s.serveSearchIndex)
 	mux.HandleFunc("GET /static/{file}", s.serveAsset)
