@@ -197,6 +197,7 @@ func contains(list []string, s string) bool {
 func (b *browser) fits(what string) {
 	b.t.Helper()
 	b.noSidewaysScroll(what)
+	b.wordsWhole(what)
 	cut := b.eval(`Array.from(document.querySelectorAll('main td.num, main td[data-k], main code')).filter(el => {
 		if (el.closest('details:not([open])') || el.closest('.sr-only') || el.classList.contains('detail')) return false;
 		const r = el.getBoundingClientRect();
@@ -209,6 +210,32 @@ func (b *browser) fits(what string) {
 	}).slice(0, 5).map(el => (el.closest('table') || el).className + ' ' + el.tagName + '.' + el.className + ' ' + el.textContent.trim().slice(0, 40)).join(' | ')`)
 	if cut != "" {
 		b.t.Errorf("%s cuts: %s", what, cut)
+	}
+}
+
+// wordsWhole checks that the names in the tables wrap between words,
+// never inside one: a word (letters between spaces, hyphens and slashes)
+// of a table's name cell lies on one line.
+func (b *browser) wordsWhole(what string) {
+	b.t.Helper()
+	broken := b.eval(`Array.from(document.querySelectorAll('main table tbody th, main table tbody td:not(.num)')).filter(el =>
+		!el.closest('details:not([open])') && !el.closest('.sr-only') && el.getBoundingClientRect().width > 0).flatMap(el => {
+		const out = [];
+		const walk = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+		for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+			if (n.parentElement.closest('code, .sr-only')) continue;
+			for (const m of n.textContent.matchAll(/[^\s\-‐–—\/]{2,}/gu)) {
+				const r = document.createRange();
+				r.setStart(n, m.index);
+				r.setEnd(n, m.index + m[0].length);
+				const tops = new Set(Array.from(r.getClientRects()).filter(q => q.width > 0).map(q => Math.round(q.top)));
+				if (tops.size > 1) out.push(m[0]);
+			}
+		}
+		return out;
+	}).slice(0, 5).join(' | ')`)
+	if broken != "" {
+		b.t.Errorf("%s: words broken across lines in tables: %s", what, broken)
 	}
 }
 

@@ -70,6 +70,7 @@ type areaPage struct {
 	Figures    *figures
 	Cards      []contestCard
 	SMD        *smdSummary
+	Bodies     []bodyView
 	Districts  []compactRow
 	Others     []compactRow
 	Children   *childTable
@@ -187,6 +188,7 @@ func (rc *renderCtx) area(id string) (*areaPage, error) {
 		p.Map, p.GeoMap, p.TurnoutMap = rc.maps(pc, kids)
 	}
 	if isRoot {
+		p.Bodies = rc.bodies()
 		if p.Log, err = rc.logView(); err != nil {
 			return nil, err
 		}
