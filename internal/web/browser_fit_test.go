@@ -130,10 +130,10 @@ const maxIntegrityHeight = 6000
 // waitSignals reloads an integrity page until its statistics are computed.
 func (b *browser) waitSignals(url string) {
 	b.t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(waitBound)
 	for b.eval(`document.querySelector('[data-k="signals-pending"]') !== null`) == "true" {
 		if time.Now().After(deadline) {
-			b.t.Fatalf("%s: the statistics were not computed in 30 s", url)
+			b.t.Fatalf("%s: the statistics were not computed in %v", url, waitBound)
 		}
 		time.Sleep(250 * time.Millisecond)
 		b.must(chromedp.Do(b.ctx, chromedp.Navigate(url)))
