@@ -27,8 +27,9 @@ var viewports = []struct {
 
 // TestBrowserFits is the regression test of issue #18's phone defects: every
 // kind of page (the overview, a contest, a region, a district, a polling
-// station, the integrity page, the list of districts, and the overview with
-// its transparency log) in Kazakh, Russian and English fits the window's
+// station, the integrity page, the list of districts, the verification
+// page, a search, and the overview and the verification page with the
+// transparency log) in Kazakh, Russian and English fits the window's
 // width at 360 px and at 1366 px, no content being wider than the page, and
 // the headline outcome of the overview and the contest pages is on the
 // phone's first screen.
@@ -47,7 +48,8 @@ func TestBrowserFits(t *testing.T) {
 
 	// The election's pages: one of each kind, found by following links.
 	e := "/e/kz-2023/"
-	pages := []string{e + "index.html", e + "c/mazhilis-list.html", e + "a/KZ-75.html", e + "integrity.html", e + "districts.html"}
+	pages := []string{e + "index.html", e + "c/mazhilis-list.html", e + "a/KZ-75.html", e + "integrity.html", e + "districts.html",
+		e + "verify.html", e + "search.html?q=105"}
 	b.must(chromedp.Do(b.ctx, chromedp.Navigate(srv.URL+"/kk"+e+"index.html")))
 	for _, h := range strings.Fields(b.eval(`Array.from(new Set(Array.from(document.querySelectorAll('a[href*="/c/"]')).map(a => a.pathname))).join(' ')`)) {
 		if p := e + h[strings.Index(h, "/c/")+1:]; !contains(pages, p) {
@@ -117,6 +119,11 @@ func TestBrowserFits(t *testing.T) {
 				t.Fatalf("the %s overview shows no log root", lang)
 			}
 			b.fits(lang + "/e/fx-2025/index.html with its log at " + v.name)
+			b.must(chromedp.Do(b.ctx, chromedp.Navigate(fxSrv.URL+"/"+lang+"/e/fx-2025/verify.html")))
+			if b.eval(`document.querySelector('[data-k="verify-command"]') !== null`) != "true" {
+				t.Fatalf("the %s verification page shows no command", lang)
+			}
+			b.fits(lang + "/e/fx-2025/verify.html with its log at " + v.name)
 		}
 	}
 	b.checkConsole()
