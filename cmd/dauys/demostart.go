@@ -69,8 +69,8 @@ func (m *Main) startDemo(db, addr string, noServe bool, loading string) (*demoSt
 		where = d.db
 	}
 	if d.url != "" {
-		fmt.Fprintf(m.Stdout, "Dauys demo: %s\n\n    open %s\n\nLoading %s into %s; the site answers once it is loaded. Ctrl-C stops the demo.\n",
-			loading, d.url, loading, where)
+		fmt.Fprintf(m.Stdout, "Dauys demo: %s\n\n    open %s\n\nLoading it into %s; the site answers once it is loaded. Ctrl-C stops the demo.\n",
+			loading, d.url, where)
 	} else {
 		fmt.Fprintf(m.Stdout, "Dauys demo: loading %s into %s\n", loading, where)
 	}
@@ -136,7 +136,7 @@ func (d *demoStart) startLogs(ctx context.Context, m *Main, s *store) error {
 		}
 		d.keys = append(d.keys, path)
 		if d.url != "" {
-			fmt.Fprintf(m.Stdout, "Transparency log of %s; check the count with\n    dauys verify --key %s --election %s %s\n", e.ID, vkey, e.ID, d.url)
+			fmt.Fprintf(m.Stdout, "Transparency log of %s; once the night is over, check the count with\n    dauys verify --key %s --election %s %s\n", e.ID, vkey, e.ID, d.url)
 		}
 	}
 	return nil
