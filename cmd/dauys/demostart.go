@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net"
@@ -110,8 +112,18 @@ func (d *demoStart) startLogs(ctx context.Context, m *Main, s *store) error {
 	if err != nil {
 		return err
 	}
+	prefix := "demo-"
+	if d.tempDir == "" {
+		// Keys of demos on databases of their own live side by side in
+		// the keys folder: each is named after its database.
+		sum := sha256.Sum256([]byte(d.db))
+		if abs, err := filepath.Abs(d.db); err == nil && !strings.Contains(d.db, "://") {
+			sum = sha256.Sum256([]byte(abs))
+		}
+		prefix += hex.EncodeToString(sum[:4]) + "-"
+	}
 	for _, e := range es {
-		path := filepath.Join(d.keyDir, "demo-"+logKeyName(e.ID))
+		path := filepath.Join(d.keyDir, prefix+logKeyName(e.ID))
 		_, err := s.LogInfo(ctx, e.ID)
 		switch {
 		case err == nil:

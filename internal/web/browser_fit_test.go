@@ -46,6 +46,17 @@ func TestBrowserFits(t *testing.T) {
 	defer srv.Close()
 	b := startBrowser(t, srv.URL)
 
+	// The Mazhilis as a whole: 69 seats by lists and 29 in districts, in
+	// one chart and table on the overview.
+	overview := get(t, api, "/en/e/kz-2023/index.html").Body.String()
+	for _, want := range []string{`<h2 id="body-mazhilis-h">The Mazhilis as a whole: 98 seats</h2>`,
+		`<tfoot><tr><th scope="row">Total</th><td class="num">69</td><td class="num">29</td><td class="num">98</td></tr></tfoot>`,
+		`class="chart hemicycle"`} {
+		if !strings.Contains(overview, want) {
+			t.Errorf("the overview lacks %q", want)
+		}
+	}
+
 	// The election's pages: one of each kind, found by following links.
 	e := "/e/kz-2023/"
 	pages := []string{e + "index.html", e + "c/mazhilis-list.html", e + "a/KZ-75.html", e + "integrity.html", e + "districts.html",
