@@ -83,11 +83,13 @@ func (m *Main) startDemo(db, addr string, noServe bool, loading string) (*demoSt
 // that chooses another.
 func listen(addr string) (net.Listener, error) {
 	ln, err := net.Listen("tcp", addr)
+	// Said in one line, not above the whole usage text, where it would
+	// scroll out of sight.
 	if errors.Is(err, syscall.EADDRINUSE) {
-		return nil, usageErr{fmt.Sprintf("%s is in use: another program (another dauys demo or serve?) listens there; choose another address with --addr, e.g. --addr %s", addr, nextAddr(addr))}
+		return nil, dauys.Errorf(dauys.ECONFLICT, "%s is in use: another program (another dauys demo or serve?) listens there; choose another address with --addr, e.g. --addr %s", addr, nextAddr(addr))
 	}
 	if err != nil {
-		return nil, usageErr{fmt.Sprintf("cannot listen on %s: %v; choose another address with --addr", addr, err)}
+		return nil, dauys.Errorf(dauys.EINVALID, "cannot listen on %s: %v; choose another address with --addr", addr, err)
 	}
 	return ln, nil
 }
