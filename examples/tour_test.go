@@ -20,8 +20,8 @@ import (
 //
 // It lives here, apart from cmd/dauys, so that under `go test ./...` it
 // runs beside the other packages with a time budget of its own: it builds
-// dauys and publishes the whole kz-2023 site (31,000 pages), a few minutes
-// on two cores.
+// dauys and publishes the whole kz-2023 site (31,000 pages): about two
+// minutes on a busy two-core machine.
 func TestReadmeTour(t *testing.T) {
 	if testing.Short() && os.Getenv("CI") != "true" {
 		t.Skip("builds dauys and publishes a whole election")
