@@ -65,7 +65,7 @@ func defaultLogKey(election string) string {
 // overwritten.
 func existsErr(path string, err error) error {
 	if errors.Is(err, fs.ErrExist) {
-		return dauys.Errorf(dauys.ECONFLICT, "%s already exists: a key is never overwritten; give another file with --out (or move the old key away)", path)
+		return dauys.Errorf(dauys.ECONFLICT, "%s already exists: a key is never overwritten; name another file for the new key (or move the old one away)", path)
 	}
 	return dauys.Errorf(dauys.EINVALID, "%v", err)
 }
