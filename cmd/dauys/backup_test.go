@@ -96,8 +96,15 @@ func TestBackupWhileWriting(t *testing.T) {
 		}
 		writerDone <- nil
 	}()
+	// Wait for the writer to be well under way; a writer that stops
+	// before (an error, or too few protocols) fails the test at once
+	// rather than at the test binary's timeout.
 	for stored.Load() < 100 {
-		time.Sleep(time.Millisecond)
+		select {
+		case err := <-writerDone:
+			t.Fatalf("the writer stopped after %d protocols: %v", stored.Load(), err)
+		case <-time.After(time.Millisecond):
+		}
 	}
 	before := stored.Load()
 	during := filepath.Join(dir, "during.db")

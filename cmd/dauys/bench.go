@@ -248,7 +248,7 @@ func (m *Main) serveQuietly(ctx context.Context, s *store) (string, <-chan error
 	quiet := *m
 	quiet.Stderr = discard{}
 	quiet.Ready = func(addr string) { ready <- addr }
-	go func() { served <- quiet.serve(ctx, s, "127.0.0.1:0") }()
+	go func() { served <- quiet.serveWith(ctx, s, serveOptions{Addr: "127.0.0.1:0"}) }()
 	select {
 	case addr := <-ready:
 		return addr, served, nil

@@ -57,7 +57,7 @@ func startServer(t *testing.T, bin, db string, args ...string) *server {
 	}()
 	select {
 	case s.url = <-found:
-	case <-time.After(30 * time.Second):
+	case <-time.After(2 * time.Minute):
 		cmd.Process.Kill()
 		t.Fatal("the server did not start")
 	}

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
-	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/dauys/dauys"
@@ -28,21 +26,24 @@ func (m *Main) runDemo(ctx context.Context, args []string) error {
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	if *db == "" {
-		dir, err := os.MkdirTemp("", "dauys-demo-")
-		if err != nil {
-			return err
-		}
-		*db = filepath.Join(dir, "demo.db")
+	start, err := m.startDemo(*db, *addr, *noServe, fmt.Sprintf("%d real Kazakh votes replayed (precinct figures simulated to add up to the official totals); %s live: polling day, then election night", len(demoReplays), liveReplay))
+	if err != nil {
+		return err
 	}
+	defer start.close()
+	*db = start.db
 	s, err := m.open(ctx, *db)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
 	// Every replay is defined before anything is played, so that the
-	// front page lists them all from the start, newest first.
+	// front page lists them all from the start, newest first, and each
+	// gets its transparency log.
 	if err := defineReplays(ctx, s, m.Now()); err != nil {
+		return err
+	}
+	if err := start.startLogs(ctx, m, s); err != nil {
 		return err
 	}
 	log := m.logger()
@@ -57,6 +58,9 @@ func (m *Main) runDemo(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
+		if err := start.syncLogs(ctx, m, s); err != nil {
+			return err
+		}
 		fmt.Fprintf(m.Stdout, "demo loaded into %s: %d replays, %d turnout reports (%d refused), %d protocols submitted, %d refused, %d amended\n",
 			*db, len(demoReplays), dayStats.Submitted, dayStats.Refused, st.Submitted, st.Refused, st.Amended)
 		return nil
@@ -67,7 +71,7 @@ func (m *Main) runDemo(ctx context.Context, args []string) error {
 			log.Error("demo", "err", err)
 		}
 	}()
-	return m.serve(ctx, s, *addr)
+	return m.serveWith(ctx, s, start.serveOptions())
 }
 
 // demoTurnout sends the demo's turnout reports through intake, as a

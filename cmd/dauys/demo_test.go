@@ -15,6 +15,8 @@ func TestDemoNoServe(t *testing.T) {
 		t.Skip("the demo loads ~70,000 protocols")
 	}
 	db := filepath.Join(t.TempDir(), "demo.db")
+	keys := t.TempDir()
+	t.Setenv("DAUYS_KEYS", keys)
 	out := mustRun(t, "demo", "--db", db, "--no-serve")
 	if !strings.Contains(out, "refused") {
 		t.Errorf("demo said %q", out)
@@ -30,6 +32,20 @@ func TestDemoNoServe(t *testing.T) {
 		if c.Outcome == nil {
 			t.Errorf("contest %s: no outcome", c.Contest)
 		}
+	}
+	// The demo keeps a transparency log, signed up to the last protocol:
+	// publish takes it as it is.
+	found, _ := filepath.Glob(filepath.Join(keys, "demo-*-kz-2023-log.key"))
+	if len(found) != 1 {
+		t.Fatalf("the demo's log key in the keys folder: %v", found)
+	}
+	cp := strings.Split(mustRun(t, "log", "checkpoint", "--db", db, "--election", "kz-2023"), "\n")
+	if len(cp) < 2 || cp[0] != "dauys-demo/kz-2023" {
+		t.Fatalf("the demo's log checkpoint: %q", cp)
+	}
+	// A sync finds nothing left to log.
+	if out := mustRun(t, "log", "sync", "--db", db, "--election", "kz-2023", "--key", found[0]); !strings.Contains(out, ": "+cp[1]+" entries") {
+		t.Errorf("after the demo's checkpoint of %s entries, log sync says %s", cp[1], out)
 	}
 	if len(res.Contests) < 50 {
 		t.Errorf("%d contests, want the list, 29 districts and 20 maslikhats", len(res.Contests))

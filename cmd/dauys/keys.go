@@ -35,12 +35,16 @@ func (m *Main) runKeys(ctx context.Context, args []string) error {
 
 func (m *Main) runKeysGenerate(args []string) error {
 	fs := m.flagSet("keys generate")
-	out := fs.String("out", "", "file to write the private key to (PEM, PKCS #8, mode 0600)")
+	out := fs.String("out", "", "file to write the private key to (PEM, PKCS #8, mode 0600; default commission.key in $DAUYS_KEYS or ~/.config/dauys/keys)")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
 	if *out == "" {
-		return usageErr{"keys generate takes --out FILE"}
+		p, err := defaultKeyPath("commission.key", true)
+		if err != nil {
+			return err
+		}
+		*out = p
 	}
 	pub, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
@@ -52,7 +56,7 @@ func (m *Main) runKeysGenerate(args []string) error {
 	}
 	f, err := os.OpenFile(*out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
-		return dauys.Errorf(dauys.EINVALID, "%v", err)
+		return existsErr(*out, err)
 	}
 	if err := pem.Encode(f, &pem.Block{Type: "PRIVATE KEY", Bytes: der}); err != nil {
 		f.Close()
@@ -61,7 +65,7 @@ func (m *Main) runKeysGenerate(args []string) error {
 	if err := f.Close(); err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stdout, "key id:     %s\npublic key: %s\n", dauys.KeyID(pub), base64.StdEncoding.EncodeToString(pub))
+	fmt.Fprintf(m.Stdout, "key id:     %s\npublic key: %s\nprivate key in %s (keep it secret)\n", dauys.KeyID(pub), base64.StdEncoding.EncodeToString(pub), *out)
 	return nil
 }
 

@@ -61,7 +61,7 @@ func newKeyFile(name, path string) (string, error) {
 		return "", dauys.Errorf(dauys.EINVALID, "key name %q: %v", name, err)
 	}
 	if err := tlog.WriteKeyFile(path, skey); err != nil {
-		return "", dauys.Errorf(dauys.EINVALID, "%v", err)
+		return "", existsErr(path, err)
 	}
 	return vkey, nil
 }
@@ -72,13 +72,20 @@ func (m *Main) runLogInit(ctx context.Context, args []string) error {
 	fs, db := m.flags("log init")
 	election := fs.String("election", "", "election id")
 	origin := fs.String("origin", "", "the log's name (default dauys/<election>)")
-	keyOut := fs.String("key-out", "", "generate the log key and write its private key to this file (mode 0600)")
+	keyOut := fs.String("key-out", "", "generate the log key and write its private key to this file (mode 0600; default <election>-log.key in $DAUYS_KEYS or ~/.config/dauys/keys)")
 	vkeyArg := fs.String("vkey", "", "the log's verifier key, or a file holding it, from dauys log keygen")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	if *election == "" || (*keyOut == "") == (*vkeyArg == "") {
-		return usageErr{"log init takes --election ID and either --key-out FILE or --vkey VKEY"}
+	if *election == "" || (*keyOut != "" && *vkeyArg != "") {
+		return usageErr{"log init takes --election ID and either --key-out FILE (the default: a new key in the keys folder) or --vkey VKEY"}
+	}
+	if *keyOut == "" && *vkeyArg == "" {
+		p, err := defaultKeyPath(logKeyName(*election), true)
+		if err != nil {
+			return err
+		}
+		*keyOut = p
 	}
 	s, err := m.open(ctx, *db)
 	if err != nil {
@@ -117,6 +124,9 @@ func (m *Main) runLogInit(ctx context.Context, args []string) error {
 	if err := s.CreateLog(ctx, &tlog.Info{Election: *election, Origin: *origin, VerifierKey: vkey, CreatedAt: m.Now().UTC()}); err != nil {
 		return err
 	}
+	if *keyOut != "" {
+		fmt.Fprintf(m.Stdout, "the log's private key is in %s: keep it secret, and off the results server if you can\n", *keyOut)
+	}
 	fmt.Fprintf(m.Stdout, "log of %s started; its verifier key, to publish:\n%s\n", *election, vkey)
 	return nil
 }
@@ -140,12 +150,18 @@ func readSigner(path string) (note.Signer, error) {
 func (m *Main) runLogSync(ctx context.Context, args []string) error {
 	fs, db := m.flags("log sync")
 	election := fs.String("election", "", "election id")
-	keyFile := fs.String("key", "", "the log's private key file")
+	keyFile := fs.String("key", "", "the log's private key file (default: the one dauys log init wrote to the keys folder)")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	if *election == "" || *keyFile == "" {
+	if *election == "" {
 		return usageErr{"log sync takes --election ID and --key FILE"}
+	}
+	if *keyFile == "" {
+		if *keyFile = defaultLogKey(*election); *keyFile == "" {
+			p, _ := defaultKeyPath(logKeyName(*election), false)
+			return usageErr{fmt.Sprintf("log sync takes --key FILE: there is no %s, where dauys log init puts a key it makes", p)}
+		}
 	}
 	signer, err := readSigner(*keyFile)
 	if err != nil {

@@ -6,6 +6,10 @@ import (
 	"os"
 
 	"github.com/dauys/dauys/internal/metrics"
+	"golang.org/x/mod/sumdb/note"
+
+	"github.com/dauys/dauys"
+	"github.com/dauys/dauys/internal/tlog"
 	"github.com/dauys/dauys/internal/web"
 )
 
@@ -27,6 +31,7 @@ func (m *Main) runPublish(ctx context.Context, args []string) error {
 	workers := fs.Int("workers", 0, "pages rendered in parallel (default: the number of CPUs)")
 	metricsFile := fs.String("metrics-file", "", "write the publish duration and time to this file (Prometheus text format, for node_exporter's textfile collector)")
 	geojson := fs.String("geojson", "", "GeoJSON FeatureCollection of region boundaries (properties.id or properties.iso)")
+	logKey := fs.String("log-key", "", "the log's private key file: append what is not logged yet and sign a checkpoint (as dauys log sync) before publishing")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
@@ -51,6 +56,11 @@ func (m *Main) runPublish(ctx context.Context, args []string) error {
 		return err
 	}
 	defer s.Close()
+	// The log is checked, or brought up to date, before the thousands of
+	// pages are rendered, not after.
+	if err := m.logCurrent(ctx, s, *election, *db, *logKey); err != nil {
+		return err
+	}
 	cfg.Store, cfg.Tally = s.Backend, s.tally
 	site, err := web.New(cfg)
 	if err != nil {
@@ -70,4 +80,43 @@ func (m *Main) runPublish(ctx context.Context, args []string) error {
 	fmt.Fprintf(m.Stdout, "published %s version %s: %d files, %.1f MB in %s\n%s/current.json points to %s\n",
 		*election, res.Version, res.Files, float64(res.Bytes)/1e6, res.Took.Round(1e7), *out, res.Path)
 	return nil
+}
+
+// logCurrent makes sure the election's transparency log covers every
+// stored protocol before publishing: with keyFile it appends and signs
+// what is missing, as dauys log sync does; without it, a log that is
+// behind stops the publish with the exact command that brings it up to
+// date. An election without a log publishes without one.
+func (m *Main) logCurrent(ctx context.Context, s *store, election, db, keyFile string) error {
+	if keyFile != "" {
+		signer, err := readSigner(keyFile)
+		if err != nil {
+			return err
+		}
+		seq := &tlog.Sequencer{Storage: s, Signers: []note.Signer{signer}, Now: m.Now, Keys: s.Keys}
+		cp, err := seq.Sync(ctx, election)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(m.Stdout, "log of %s: %d entries, root %s\n", election, cp.Size, cp.Hash)
+		return nil
+	}
+	switch _, _, err := tlog.Current(ctx, s, election); dauys.ErrorCode(err) {
+	case "", dauys.ENOTFOUND:
+		if dauys.ErrorCode(err) == dauys.ENOTFOUND {
+			// No log, or no election: the publish names which.
+			if _, err := s.Election(ctx, election); err != nil {
+				return err
+			}
+		}
+		return nil
+	case dauys.ECONFLICT:
+		key := "FILE"
+		if p := defaultLogKey(election); p != "" {
+			key = fmt.Sprintf("%q", p)
+		}
+		return dauys.Errorf(dauys.ECONFLICT, "the transparency log of %s is behind its results: run\n  dauys log sync --election %s%s --key %s\nand publish again, or publish with --log-key %s, which does both", election, election, dbFlag(db), key, key)
+	default:
+		return err
+	}
 }

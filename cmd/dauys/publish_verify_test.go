@@ -25,12 +25,21 @@ func TestPublishAndVerify(t *testing.T) {
 	mustRun(t, "protocols", "import", "--db", db, "--election", "kz-referendum-2022", csvPath)
 
 	site := filepath.Join(dir, "site")
-	if code, _, errs := run(t, "publish", "--db", db, "--election", "kz-referendum-2022", "--out", site); code == 0 || !strings.Contains(errs, "log sync") {
-		t.Errorf("publish with the log behind the results: exit %d, %s", code, errs)
+	// With the log behind, publish stops before it renders anything and
+	// prints the exact command that brings the log up to date.
+	code, _, errs := run(t, "publish", "--db", db, "--election", "kz-referendum-2022", "--out", site)
+	if want := `dauys log sync --election kz-referendum-2022 --db "` + db + `" --key FILE`; code == 0 || !strings.Contains(errs, want) || !strings.Contains(errs, "--log-key") {
+		t.Errorf("publish with the log behind the results: exit %d, %s; want the command %s", code, errs, want)
 	}
-	mustRun(t, "log", "sync", "--db", db, "--election", "kz-referendum-2022", "--key", key)
-	mustRun(t, "publish", "--db", db, "--election", "kz-referendum-2022", "--out", site)
-	if out := mustRun(t, "verify", "--key", vkey, site); !strings.Contains(out, "VERIFIED") {
+	if _, err := os.Stat(filepath.Join(site, "v")); !os.IsNotExist(err) {
+		t.Errorf("publish with the log behind the results wrote %s/v (%v)", site, err)
+	}
+	// publish --log-key syncs the log, then publishes.
+	if out := mustRun(t, "publish", "--db", db, "--election", "kz-referendum-2022", "--out", site, "--log-key", key); !strings.Contains(out, "log of kz-referendum-2022: ") {
+		t.Errorf("publish --log-key did not sync the log: %s", out)
+	}
+	out = mustRun(t, "verify", "--key", vkey, site)
+	if !strings.Contains(out, "VERIFIED") {
 		t.Fatalf("verify: %s", out)
 	}
 
@@ -46,7 +55,7 @@ func TestPublishAndVerify(t *testing.T) {
 	}
 	changed := string(data[:i]) + "1" + string(data[i:])
 	os.WriteFile(results[0], []byte(changed), 0o644)
-	code, out, errs := run(t, "verify", "--key", vkey, site)
+	code, out, errs = run(t, "verify", "--key", vkey, site)
 	if code == 0 || !strings.Contains(out+errs, "NOT VERIFIED") || !strings.Contains(out+errs, "yes") {
 		t.Errorf("a changed total verified: exit %d\n%s%s", code, out, errs)
 	}

@@ -89,7 +89,7 @@ func TestTwoReplicas(t *testing.T) {
 	if out, err := exec.Command(bin, "protocols", "import", "--db", url, "--election", "replicas", csv2).CombinedOutput(); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(2 * time.Minute)
 	for _, s := range []*server{a, b} {
 		for {
 			code, res := get(s.url, "/api/v1/elections/replicas/results?area=X/South")
@@ -142,7 +142,7 @@ func TestTwoReplicas(t *testing.T) {
 	}
 	// Once the log has caught up, the published election verifies.
 	site := filepath.Join(dir, "site")
-	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+	for deadline := time.Now().Add(2 * time.Minute); ; time.Sleep(200 * time.Millisecond) {
 		code, _, errs := run(t, "publish", "--db", url, "--election", "replicas", "--out", site)
 		if code == 0 {
 			break

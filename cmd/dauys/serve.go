@@ -43,12 +43,6 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	return m.serveWith(ctx, s, o)
 }
 
-// serve serves the API and pages on addr, over plain HTTP, until ctx is
-// done; serveWith takes TLS and proxy options too.
-func (m *Main) serve(ctx context.Context, s *store, addr string) error {
-	return m.serveWith(ctx, s, serveOptions{Addr: addr})
-}
-
 // serveOptions are how dauys serve listens.
 type serveOptions struct {
 	Addr string
@@ -67,6 +61,9 @@ type serveOptions struct {
 	// LogFormat ("text" or "json") and LogLevel ("debug" to "error") shape
 	// the server's log.
 	LogFormat, LogLevel string
+	// Listener, when set, is where to serve, already listening on Addr
+	// (the demo takes its port before it loads).
+	Listener net.Listener
 }
 
 // serveWith serves the API and pages until ctx is done.
@@ -97,7 +94,23 @@ func (m *Main) serveWith(ctx context.Context, s *store, o serveOptions) error {
 	s.intake.SetMetrics(met)
 	api := httpapi.New(httpapi.Config{Store: s, Tokens: s, Users: s, Audit: s, Intake: s.intake, Tally: s.tally,
 		Logger: log, Now: m.Now, TrustedProxies: proxies, Metrics: met})
-	registerPages(api, s, log, met)
+	ln := o.Listener
+	if ln == nil {
+		if ln, err = listen(o.Addr); err != nil {
+			return err
+		}
+	}
+	scheme := "http"
+	if tlsConfig != nil {
+		scheme = "https"
+	}
+	// The pages give a dauys verify command to copy, with this server's
+	// address when it is one readers use: a loopback one, on this machine.
+	var public string
+	if loopback(ln.Addr().String()) {
+		public = scheme + "://" + ln.Addr().String() + "/"
+	}
+	registerPages(api, s, log, met, public)
 	watchChanges(ctx, s, log)
 	warmElections(ctx, s, log, func() {
 		api.SetReady(true)
@@ -106,14 +119,12 @@ func (m *Main) serveWith(ctx context.Context, s *store, o serveOptions) error {
 	if o.MetricsAddr != "" {
 		gauges := &storeGauges{store: s, met: met, now: m.Now, log: log}
 		if _, err := serveMetrics(ctx, o.MetricsAddr, met, gauges, log); err != nil {
+			ln.Close()
 			return err
 		}
 	}
 	if err := startLog(ctx, api.Mux(), s, o.LogKeys, log); err != nil {
-		return err
-	}
-	ln, err := net.Listen("tcp", o.Addr)
-	if err != nil {
+		ln.Close()
 		return err
 	}
 	// No WriteTimeout: downloads of whole elections may take longer than
@@ -121,10 +132,6 @@ func (m *Main) serveWith(ctx context.Context, s *store, o serveOptions) error {
 	srv := &http.Server{Handler: api, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute,
 		IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10, TLSConfig: tlsConfig,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
-	scheme := "http"
-	if tlsConfig != nil {
-		scheme = "https"
-	}
 	log.Info("serving", "addr", scheme+"://"+ln.Addr().String())
 	if m.Ready != nil {
 		m.Ready(ln.Addr().String())

@@ -49,7 +49,7 @@ func TestServeLoadsCountingElections(t *testing.T) {
 	}()
 	// The country, 20 regions, 2 districts and 600 precincts.
 	const want = `msg="election loaded" election=synth-600 areas=623`
-	for deadline := time.Now().Add(30 * time.Second); !strings.Contains(logs.String(), want); time.Sleep(20 * time.Millisecond) {
+	for deadline := time.Now().Add(2 * time.Minute); !strings.Contains(logs.String(), want); time.Sleep(20 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatalf("no %q in the server's log:\n%s", want, logs.String())
 		}

@@ -1,9 +1,14 @@
 package httpapi
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
+	"net/http"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -34,16 +39,73 @@ type resultsCache struct {
 }
 
 type resultsEntry struct {
-	body []byte
-	gen  uint64
-	at   time.Time
+	cachedJSON
+	gen uint64
+	at  time.Time
+}
+
+// cachedJSON is a JSON body and its gzip form, compressed once when it is
+// built rather than for every reader (a national answer is about 250 KB of
+// JSON and a tenth of that compressed).
+type cachedJSON struct {
+	body, gz []byte
+}
+
+func (a cachedJSON) size() int64 { return int64(len(a.body) + len(a.gz)) }
+
+// write sends the answer, compressed when the reader accepts gzip.
+func (a cachedJSON) write(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", "public, max-age=1")
+	body := a.body
+	if a.gz != nil {
+		h.Set("Vary", "Accept-Encoding")
+		if acceptsGzip(r) {
+			h.Set("Content-Encoding", "gzip")
+			body = a.gz
+		}
+	}
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	if r.Method == http.MethodHead {
+		return
+	}
+	w.Write(body)
+}
+
+// acceptsGzip reports whether the request's Accept-Encoding allows gzip.
+func acceptsGzip(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+		name, q, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(strings.TrimSpace(name), "gzip") && strings.ReplaceAll(strings.TrimSpace(q), " ", "") != "q=0" {
+			return true
+		}
+	}
+	return false
+}
+
+// compress returns the gzip form of body, or nil when it would not be
+// smaller (short bodies).
+func compress(body []byte) []byte {
+	if len(body) <= 1024 {
+		return nil
+	}
+	var b bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&b, gzip.DefaultCompression)
+	zw.Write(body)
+	zw.Close()
+	if b.Len() >= len(body) {
+		return nil
+	}
+	return b.Bytes()
 }
 
 // resultsCall is a computation that readers of the same key wait for.
 type resultsCall struct {
 	done chan struct{}
 	gen  uint64
-	body []byte
+	ans  cachedJSON
 	err  error
 }
 
@@ -72,7 +134,7 @@ func (c *resultsCache) changed(election string) {
 
 // get returns the cached body for the election and key, or builds it. The
 // caller has checked that the election and what key names exist.
-func (c *resultsCache) get(ctx context.Context, now time.Time, election, key string, build func(context.Context) (any, error)) ([]byte, error) {
+func (c *resultsCache) get(ctx context.Context, now time.Time, election, key string, build func(context.Context) (any, error)) (cachedJSON, error) {
 	k := election + "\x00" + key
 	for {
 		c.mu.Lock()
@@ -80,7 +142,7 @@ func (c *resultsCache) get(ctx context.Context, now time.Time, election, key str
 		if e := c.entries[k]; e != nil && e.gen == gen && now.Sub(e.at) < resultsTTL {
 			c.mu.Unlock()
 			c.counted(true)
-			return e.body, nil
+			return e.cachedJSON, nil
 		}
 		if cl := c.inflight[k]; cl != nil && cl.gen == gen {
 			c.mu.Unlock()
@@ -88,32 +150,32 @@ func (c *resultsCache) get(ctx context.Context, now time.Time, election, key str
 			select {
 			case <-cl.done:
 			case <-ctx.Done():
-				return nil, ctx.Err()
+				return cachedJSON{}, ctx.Err()
 			}
 			// The reader who computed it went away: compute it again
 			// for this one.
 			if errors.Is(cl.err, context.Canceled) && ctx.Err() == nil {
 				continue
 			}
-			return cl.body, cl.err
+			return cl.ans, cl.err
 		}
 		cl := &resultsCall{done: make(chan struct{}), gen: gen}
 		c.inflight[k] = cl
 		c.mu.Unlock()
 		c.counted(false)
 
-		cl.body, cl.err = marshalResults(ctx, build)
+		cl.ans, cl.err = marshalResults(ctx, build)
 
 		c.mu.Lock()
 		if c.inflight[k] == cl {
 			delete(c.inflight, k)
 		}
 		if cl.err == nil {
-			c.store(k, &resultsEntry{body: cl.body, gen: gen, at: now})
+			c.store(k, &resultsEntry{cachedJSON: cl.ans, gen: gen, at: now})
 		}
 		c.mu.Unlock()
 		close(cl.done)
-		return cl.body, cl.err
+		return cl.ans, cl.err
 	}
 }
 
@@ -123,26 +185,27 @@ func (c *resultsCache) counted(hit bool) {
 	}
 }
 
-func marshalResults(ctx context.Context, build func(context.Context) (any, error)) ([]byte, error) {
+func marshalResults(ctx context.Context, build func(context.Context) (any, error)) (cachedJSON, error) {
 	v, err := build(ctx)
 	if err != nil {
-		return nil, err
+		return cachedJSON{}, err
 	}
 	body, err := json.MarshalIndent(v, "", " ")
 	if err != nil {
-		return nil, err
+		return cachedJSON{}, err
 	}
-	return append(body, '\n'), nil
+	body = append(body, '\n')
+	return cachedJSON{body: body, gz: compress(body)}, nil
 }
 
 // store keeps an entry within the bounds; c.mu is held. An answer larger
 // than a quarter of the byte bound is served but not kept.
 func (c *resultsCache) store(k string, e *resultsEntry) {
 	if old := c.entries[k]; old != nil {
-		c.bytes -= int64(len(old.body))
+		c.bytes -= old.size()
 		delete(c.entries, k)
 	}
-	size := int64(len(e.body))
+	size := e.size()
 	if size > c.maxBytes/4 {
 		return
 	}
@@ -150,7 +213,7 @@ func (c *resultsCache) store(k string, e *resultsEntry) {
 		if len(c.entries) < c.maxEntries && c.bytes+size <= c.maxBytes {
 			break
 		}
-		c.bytes -= int64(len(c.entries[k].body))
+		c.bytes -= c.entries[k].size()
 		delete(c.entries, k)
 	}
 	c.entries[k] = e

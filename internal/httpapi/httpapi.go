@@ -296,17 +296,14 @@ func (s *Server) results(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	body, err := s.cache.get(r.Context(), s.cfg.Now(), election, "results\x00"+area, func(ctx context.Context) (any, error) {
+	ans, err := s.cache.get(r.Context(), s.cfg.Now(), election, "results\x00"+area, func(ctx context.Context) (any, error) {
 		return s.cfg.Tally.Area(ctx, election, area)
 	})
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.Header().Set("Cache-Control", "public, max-age=1")
-	w.Write(body)
+	ans.write(w, r)
 }
 
 func (s *Server) progress(w http.ResponseWriter, r *http.Request) {

@@ -126,14 +126,12 @@ func (s *Server) turnout(w http.ResponseWriter, r *http.Request) {
 		}
 		area = e.Tree.Root()
 	}
-	body, err := s.cache.get(r.Context(), s.cfg.Now(), election, "turnout\x00"+area, func(ctx context.Context) (any, error) {
+	ans, err := s.cache.get(r.Context(), s.cfg.Now(), election, "turnout\x00"+area, func(ctx context.Context) (any, error) {
 		return s.cfg.Tally.Turnout(ctx, election, area)
 	})
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "public, max-age=1")
-	w.Write(body)
+	ans.write(w, r)
 }

@@ -197,7 +197,7 @@ func TestRun(t *testing.T) {
 	tlogtest.Submit(t, intake.New(s, nil), fix)
 	seq.Notify("an-election-without-a-log")
 	seq.Notify(tlogtest.FixtureID)
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(2 * time.Minute)
 	for {
 		latest, err := s.Checkpoint(t.Context(), tlogtest.FixtureID, -1)
 		if err == nil && latest.Size == cp.Size+1 {

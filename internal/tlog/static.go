@@ -24,30 +24,9 @@ func StaticDir(election string) string { return "log/" + Slug(election) }
 // versions not logged or entries not in a checkpoint yet: published
 // results must be those of the published log, so run Sync first.
 func WriteStatic(ctx context.Context, s Storage, election, dir string) error {
-	info, err := s.LogInfo(ctx, election)
+	info, cp, err := Current(ctx, s, election)
 	if err != nil {
 		return err
-	}
-	l := &Log{Storage: s}
-	cp, err := l.LatestCheckpoint(ctx, election)
-	if dauys.ErrorCode(err) == dauys.ENOTFOUND {
-		// The log exists but was never signed: publishing results without
-		// it would leave them unprovable.
-		return dauys.Errorf(dauys.ECONFLICT, "the log of %s has no checkpoint yet; run dauys log sync first", election)
-	}
-	if err != nil {
-		return err
-	}
-	size, err := s.LogSize(ctx, election)
-	if err != nil {
-		return err
-	}
-	pending, err := s.UnloggedProtocols(ctx, election, 1)
-	if err != nil {
-		return err
-	}
-	if size != cp.Size || len(pending) > 0 {
-		return dauys.Errorf(dauys.ECONFLICT, "the log of %s is behind the results (protocols not logged or not in a checkpoint yet); run dauys log sync first", election)
 	}
 	root := filepath.Join(dir, filepath.FromSlash(StaticDir(election)))
 	write := func(name string, b []byte) error {
@@ -89,4 +68,37 @@ func WriteStatic(ctx context.Context, s Storage, election, dir string) error {
 		}
 	}
 	return nil
+}
+
+// Current returns an election's log and its latest checkpoint when that
+// checkpoint covers every stored protocol: an error with code ENOTFOUND
+// when the election keeps no log, ECONFLICT when the log is behind its
+// results (never signed, protocols not logged yet, or logged but not in a
+// checkpoint). Publishing checks it before it renders anything.
+func Current(ctx context.Context, s Storage, election string) (*Info, *SignedCheckpoint, error) {
+	info, err := s.LogInfo(ctx, election)
+	if err != nil {
+		return nil, nil, err
+	}
+	cp, err := (&Log{Storage: s}).LatestCheckpoint(ctx, election)
+	if dauys.ErrorCode(err) == dauys.ENOTFOUND {
+		// The log exists but was never signed: publishing results without
+		// it would leave them unprovable.
+		return nil, nil, dauys.Errorf(dauys.ECONFLICT, "the log of %s has no checkpoint yet; run dauys log sync first", election)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	size, err := s.LogSize(ctx, election)
+	if err != nil {
+		return nil, nil, err
+	}
+	pending, err := s.UnloggedProtocols(ctx, election, 1)
+	if err != nil {
+		return nil, nil, err
+	}
+	if size != cp.Size || len(pending) > 0 {
+		return nil, nil, dauys.Errorf(dauys.ECONFLICT, "the log of %s is behind the results (protocols not logged or not in a checkpoint yet); run dauys log sync first", election)
+	}
+	return info, cp, nil
 }

@@ -72,10 +72,10 @@ func TestBrowserPollingDay(t *testing.T) {
 	b.checkConsole()
 }
 
-// waitVisible waits, up to twenty seconds, for an element to show.
+// waitVisible waits, up to waitBound, for an element to show.
 func (b *browser) waitVisible(sel string) {
 	b.t.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, 20*time.Second)
+	ctx, cancel := context.WithTimeout(b.ctx, waitBound)
 	defer cancel()
 	if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(sel))); err != nil {
 		b.t.Fatalf("%s did not show: %v", sel, err)

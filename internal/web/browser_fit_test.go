@@ -27,8 +27,9 @@ var viewports = []struct {
 
 // TestBrowserFits is the regression test of issue #18's phone defects: every
 // kind of page (the overview, a contest, a region, a district, a polling
-// station, the integrity page, the list of districts, and the overview with
-// its transparency log) in Kazakh, Russian and English fits the window's
+// station, the integrity page, the list of districts, the verification
+// page, a search, and the overview and the verification page with the
+// transparency log) in Kazakh, Russian and English fits the window's
 // width at 360 px and at 1366 px, no content being wider than the page, and
 // the headline outcome of the overview and the contest pages is on the
 // phone's first screen.
@@ -45,9 +46,21 @@ func TestBrowserFits(t *testing.T) {
 	defer srv.Close()
 	b := startBrowser(t, srv.URL)
 
+	// The Mazhilis as a whole: 69 seats by lists and 29 in districts, in
+	// one chart and table on the overview.
+	overview := get(t, api, "/en/e/kz-2023/index.html").Body.String()
+	for _, want := range []string{`<h2 id="body-mazhilis-h">The Mazhilis as a whole: 98 seats</h2>`,
+		`<tfoot><tr><th scope="row">Total</th><td class="num">69</td><td class="num">29</td><td class="num">98</td></tr></tfoot>`,
+		`class="chart hemicycle"`} {
+		if !strings.Contains(overview, want) {
+			t.Errorf("the overview lacks %q", want)
+		}
+	}
+
 	// The election's pages: one of each kind, found by following links.
 	e := "/e/kz-2023/"
-	pages := []string{e + "index.html", e + "c/mazhilis-list.html", e + "a/KZ-75.html", e + "integrity.html", e + "districts.html"}
+	pages := []string{e + "index.html", e + "c/mazhilis-list.html", e + "a/KZ-75.html", e + "integrity.html", e + "districts.html",
+		e + "verify.html", e + "search.html?q=105"}
 	b.must(chromedp.Do(b.ctx, chromedp.Navigate(srv.URL+"/kk"+e+"index.html")))
 	for _, h := range strings.Fields(b.eval(`Array.from(new Set(Array.from(document.querySelectorAll('a[href*="/c/"]')).map(a => a.pathname))).join(' ')`)) {
 		if p := e + h[strings.Index(h, "/c/")+1:]; !contains(pages, p) {
@@ -117,6 +130,11 @@ func TestBrowserFits(t *testing.T) {
 				t.Fatalf("the %s overview shows no log root", lang)
 			}
 			b.fits(lang + "/e/fx-2025/index.html with its log at " + v.name)
+			b.must(chromedp.Do(b.ctx, chromedp.Navigate(fxSrv.URL+"/"+lang+"/e/fx-2025/verify.html")))
+			if b.eval(`document.querySelector('[data-k="verify-command"]') !== null`) != "true" {
+				t.Fatalf("the %s verification page shows no command", lang)
+			}
+			b.fits(lang + "/e/fx-2025/verify.html with its log at " + v.name)
 		}
 	}
 	b.checkConsole()
@@ -130,10 +148,10 @@ const maxIntegrityHeight = 6000
 // waitSignals reloads an integrity page until its statistics are computed.
 func (b *browser) waitSignals(url string) {
 	b.t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(waitBound)
 	for b.eval(`document.querySelector('[data-k="signals-pending"]') !== null`) == "true" {
 		if time.Now().After(deadline) {
-			b.t.Fatalf("%s: the statistics were not computed in 30 s", url)
+			b.t.Fatalf("%s: the statistics were not computed in %v", url, waitBound)
 		}
 		time.Sleep(250 * time.Millisecond)
 		b.must(chromedp.Do(b.ctx, chromedp.Navigate(url)))
@@ -197,6 +215,7 @@ func contains(list []string, s string) bool {
 func (b *browser) fits(what string) {
 	b.t.Helper()
 	b.noSidewaysScroll(what)
+	b.wordsWhole(what)
 	cut := b.eval(`Array.from(document.querySelectorAll('main td.num, main td[data-k], main code')).filter(el => {
 		if (el.closest('details:not([open])') || el.closest('.sr-only') || el.classList.contains('detail')) return false;
 		const r = el.getBoundingClientRect();
@@ -209,6 +228,32 @@ func (b *browser) fits(what string) {
 	}).slice(0, 5).map(el => (el.closest('table') || el).className + ' ' + el.tagName + '.' + el.className + ' ' + el.textContent.trim().slice(0, 40)).join(' | ')`)
 	if cut != "" {
 		b.t.Errorf("%s cuts: %s", what, cut)
+	}
+}
+
+// wordsWhole checks that the names in the tables wrap between words,
+// never inside one: a word (letters between spaces, hyphens and slashes)
+// of a table's name cell lies on one line.
+func (b *browser) wordsWhole(what string) {
+	b.t.Helper()
+	broken := b.eval(`Array.from(document.querySelectorAll('main table tbody th, main table tbody td:not(.num)')).filter(el =>
+		!el.closest('details:not([open])') && !el.closest('.sr-only') && el.getBoundingClientRect().width > 0).flatMap(el => {
+		const out = [];
+		const walk = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+		for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+			if (n.parentElement.closest('code, .sr-only')) continue;
+			for (const m of n.textContent.matchAll(/[^\s\-‐–—\/]{2,}/gu)) {
+				const r = document.createRange();
+				r.setStart(n, m.index);
+				r.setEnd(n, m.index + m[0].length);
+				const tops = new Set(Array.from(r.getClientRects()).filter(q => q.width > 0).map(q => Math.round(q.top)));
+				if (tops.size > 1) out.push(m[0]);
+			}
+		}
+		return out;
+	}).slice(0, 5).join(' | ')`)
+	if broken != "" {
+		b.t.Errorf("%s: words broken across lines in tables: %s", what, broken)
 	}
 }
 

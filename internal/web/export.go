@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/dauys/dauys"
+	"github.com/dauys/dauys/decide"
 	"github.com/dauys/dauys/internal/csvsafe"
 	"github.com/dauys/dauys/internal/election"
 	"github.com/dauys/dauys/internal/rules"
@@ -23,12 +24,34 @@ import (
 // has one row per area and option, for the area and each of its children.
 
 func (s *Site) serveAreaData(w http.ResponseWriter, r *http.Request) {
+	s.serveData(w, r, false)
+}
+
+// serveExcelData serves /data/<election>/excel/<area>.csv: the CSV with a
+// UTF-8 byte order mark, without which Excel on Windows reads the Kazakh
+// and Russian names as another code page.
+func (s *Site) serveExcelData(w http.ResponseWriter, r *http.Request) {
+	if !strings.HasSuffix(r.PathValue("file"), ".csv") {
+		http.NotFound(w, r)
+		return
+	}
+	s.serveData(w, r, true)
+}
+
+// excelBOM starts the Excel variant of a CSV download.
+const excelBOM = "\ufeff"
+
+func (s *Site) serveData(w http.ResponseWriter, r *http.Request, excel bool) {
 	ctx := r.Context()
 	election, _ := tlog.Unslug(r.PathValue("id"))
 	file := r.PathValue("file")
 	ext := ".json"
 	if strings.HasSuffix(file, ".csv") {
 		ext = ".csv"
+	}
+	folder := "/a/"
+	if excel {
+		folder = "/excel/"
 	}
 	area, ok := unslugFile(file, ext)
 	if !ok {
@@ -51,7 +74,7 @@ func (s *Site) serveAreaData(w http.ResponseWriter, r *http.Request) {
 	}
 	// The key is the area's own name, however the address spelled it, and
 	// under a/, apart from status.json.
-	ent, err := s.cache.get("data/"+tlog.Slug(e.ID)+"/a/"+tlog.Slug(area)+ext, version, func() (*entry, error) {
+	ent, err := s.cache.get("data/"+tlog.Slug(e.ID)+folder+tlog.Slug(area)+ext, version, func() (*entry, error) {
 		if ext == ".csv" {
 			res, err := s.cfg.Tally.Area(ctx, e.ID, area)
 			if err != nil {
@@ -62,6 +85,9 @@ func (s *Site) serveAreaData(w http.ResponseWriter, r *http.Request) {
 			})
 			if err != nil {
 				return nil, err
+			}
+			if excel {
+				b = append([]byte(excelBOM), b...)
 			}
 			return newEntry(b, "text/csv; charset=utf-8", version), nil
 		}
@@ -76,7 +102,11 @@ func (s *Site) serveAreaData(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if ext == ".csv" {
-		w.Header().Set("Content-Disposition", `attachment; filename="`+tlog.Slug(e.ID)+"-"+tlog.Slug(area)+`.csv"`)
+		name := tlog.Slug(e.ID) + "-" + tlog.Slug(area)
+		if excel {
+			name += "-excel"
+		}
+		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.csv"`)
 	}
 	s.writeEntry(w, r, ent, cacheLive)
 }
@@ -115,9 +145,13 @@ func marshalJSON(v any) ([]byte, error) {
 // issued (the voters who received ballots, rules.Issued; 0 where the form
 // does not count them apart from took_part) lets a reader recompute the
 // CEC's turnout of an election, issued (else took_part) over registered.
+// seats is what the option won in the contest, on the row of the area
+// the contest is decided in (its seats for a list, 1 or 0 for a
+// candidate), and empty on other rows, on against all and invalid, and in
+// referendums.
 var csvHeader = []string{"election", "contest", "area", "level", "number", "name_kk", "name_ru", "name_en",
 	"option", "option_kk", "option_ru", "option_en", "votes", "registered", "took_part",
-	"precincts_reported", "precincts_expected", "issued"}
+	"precincts_reported", "precincts_expected", "issued", "seats"}
 
 // resultsCSV writes one row per area and option: the area itself, then
 // each of its children, for every contest that concerns the area.
@@ -137,19 +171,51 @@ func (s *Site) resultsCSV(e *election.Election, area string, res *tally.Results,
 			}
 			rows = append(rows, kids...)
 		}
-		for _, r := range rows {
+		seats := seatsOf(c, cr.Outcome)
+		for i, r := range rows {
 			a := e.Tree.Area(r.Area.ID)
 			for _, o := range csvOptions(c) {
+				won := ""
+				if n, ok := seats[o.id]; ok && i == 0 {
+					won = strconv.Itoa(n)
+				}
 				w.Write([]string{e.ID, c.ID, a.ID, a.Level, a.Number, a.Name.KK, a.Name.RU, a.Name.EN,
 					o.id, o.name.KK, o.name.RU, o.name.EN, strconv.FormatInt(r.Lines[o.line], 10),
 					strconv.FormatInt(r.Lines["registered"], 10), strconv.FormatInt(r.Lines["took_part"], 10),
 					strconv.FormatInt(r.Progress.Reported, 10), strconv.FormatInt(r.Progress.Expected, 10),
-					strconv.FormatInt(rules.Issued(r.Lines), 10)})
+					strconv.FormatInt(rules.Issued(r.Lines), 10), won})
 			}
 		}
 	}
 	w.Flush()
 	return b.Bytes(), w.Error()
+}
+
+// seatsOf returns the seats each option won in a contest decided here:
+// a list's seats, 1 for each elected candidate and 0 for the others; nil
+// for a referendum or where the contest is not decided.
+func seatsOf(c *dauys.Contest, o *decide.Outcome) map[string]int {
+	if o == nil || c.Kind == dauys.KindReferendum {
+		return nil
+	}
+	out := map[string]int{}
+	if len(o.Seats) > 0 {
+		for _, s := range o.Seats {
+			out[s.Option] = s.Seats
+		}
+		return out
+	}
+	for _, opt := range c.Options {
+		out[opt.ID] = 0
+	}
+	if len(o.Winners) > 0 {
+		for _, w := range o.Winners {
+			out[w] = 1
+		}
+	} else if o.Elected != nil {
+		out[*o.Elected] = 1
+	}
+	return out
 }
 
 type csvOption struct {

@@ -107,6 +107,7 @@ func TestGoldenPages(t *testing.T) {
 		{"integrity-ru", "/ru/e/fx-2025/integrity.html", 200},
 		{"integrity-en", "/en/e/fx-2025/integrity.html", 200},
 		{"integrity-referendum-en", "/en/e/fx-ref/integrity.html", 200},
+		{"verify-kk", "/kk/e/fx-2025/verify.html", 200},
 		{"notfound-en", "/en/e/fx-2025/a/NOPE.html", 404},
 	}
 	for _, tc := range cases {
@@ -136,6 +137,8 @@ func TestGoldenDownloads(t *testing.T) {
 	h := fx.site.Handler()
 	for _, tc := range []struct{ name, path, ctype string }{
 		{"data-FX-N.csv", "/data/fx-2025/a/FX-N.csv", "text/csv; charset=utf-8"},
+		{"data-FX.csv", "/data/fx-2025/a/FX.csv", "text/csv; charset=utf-8"},
+		{"excel-FX-N.csv", "/data/fx-2025/excel/FX-N.csv", "text/csv; charset=utf-8"},
 		{"data-FX-N-1-1.json", "/data/fx-2025/a/FX-N-1-1.json", "application/json"},
 		{"data-status.json", "/data/fx-2025/status.json", "application/json"},
 	} {

@@ -17,7 +17,7 @@ import (
 // computed: the first reader may be told that they are being computed.
 func waitSignals(t *testing.T, h http.Handler, path string) *httptest.ResponseRecorder {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(2 * time.Minute)
 	for {
 		rec := get(t, h, path)
 		if rec.Code != 200 || !strings.Contains(rec.Body.String(), `data-k="signals-pending"`) {

@@ -71,6 +71,7 @@ type areaPage struct {
 	Figures    *figures
 	Cards      []contestCard
 	SMD        *smdSummary
+	Bodies     []bodyView
 	Districts  []compactRow
 	Others     []compactRow
 	Children   *childTable
@@ -188,6 +189,7 @@ func (rc *renderCtx) area(id string) (*areaPage, error) {
 		p.Map, p.GeoMap, p.TurnoutMap = rc.maps(pc, kids)
 	}
 	if isRoot {
+		p.Bodies = rc.bodies()
 		if p.Log, err = rc.logView(); err != nil {
 			return nil, err
 		}
@@ -205,6 +207,7 @@ func (rc *renderCtx) area(id string) (*areaPage, error) {
 func (rc *renderCtx) downloads(area string) []link {
 	return []link{
 		{Text: rc.L.T("DownloadCSV"), Href: rc.dataHref(area, "csv")},
+		{Text: rc.L.T("DownloadExcel"), Href: rc.excelHref(area)},
 		{Text: rc.L.T("DownloadJSON"), Href: rc.dataHref(area, "json")},
 	}
 }

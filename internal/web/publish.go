@@ -269,6 +269,7 @@ func (p *publisher) run(ctx context.Context, workers int) error {
 		add(target{kind: pageOverview})
 		add(target{kind: pageSearch})
 		add(target{kind: pageIntegrity})
+		add(target{kind: pageVerify})
 		if hasDistricts {
 			add(target{kind: pageDistricts})
 		}
@@ -356,6 +357,9 @@ func (p *publisher) data(ctx context.Context, area string) error {
 	}
 	base := "data/" + tlog.Slug(p.e.ID) + "/a/" + tlog.Slug(area)
 	if err := p.write(base+".json", j); err != nil {
+		return err
+	}
+	if err := p.write("data/"+tlog.Slug(p.e.ID)+"/excel/"+tlog.Slug(area)+".csv", append([]byte(excelBOM), c...)); err != nil {
 		return err
 	}
 	return p.write(base+".csv", c)

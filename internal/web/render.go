@@ -166,6 +166,9 @@ func (s *Site) renderWith(ctx context.Context, t target, opts renderOpts) ([]byt
 	case pageIntegrity:
 		name = "integrity"
 		data, err = rc.integrity()
+	case pageVerify:
+		name = "verify"
+		data, err = rc.verify()
 	default:
 		return nil, errNotFound("page")
 	}
@@ -250,6 +253,11 @@ func (rc *renderCtx) dataHref(area, ext string) string {
 	return rc.root + "data/" + tlog.Slug(rc.e.ID) + "/a/" + tlog.Slug(area) + "." + ext
 }
 
+// excelHref is the CSV download with a byte order mark, for Excel.
+func (rc *renderCtx) excelHref(area string) string {
+	return rc.root + "data/" + tlog.Slug(rc.e.ID) + "/excel/" + tlog.Slug(area) + ".csv"
+}
+
 func (rc *renderCtx) chartID() string {
 	rc.charts++
 	return "chart" + strconv.Itoa(rc.charts)
@@ -281,6 +289,7 @@ type electionHead struct {
 	Overview, Search   string
 	Districts          string
 	Integrity          string
+	Verify             string
 	Links              []link
 	Reported, Expected int64
 	Counting           bool
@@ -347,6 +356,7 @@ func (rc *renderCtx) electionHead() *electionHead {
 		}
 	}
 	h.Integrity = rc.href(rc.electionPath() + "integrity.html")
+	h.Verify = rc.href(rc.electionPath() + "verify.html")
 	if rc.s.cfg.ElectionLinks != nil {
 		for _, l := range rc.s.cfg.ElectionLinks(e.Election) {
 			h.Links = append(h.Links, link{Text: rc.L.Name(l.Text), Href: rc.href(rc.electionPath() + l.Path)})

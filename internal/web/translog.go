@@ -22,6 +22,10 @@ type logView struct {
 	Checkpoint  string // link to the signed note
 	Key         string // link to the verifier key
 	VerifierKey string
+	// Command is the dauys verify command to copy, Guide the page that
+	// explains it.
+	Command string
+	Guide   string
 }
 
 // logOf returns the election's latest checkpoint, or nil when it keeps no
@@ -69,7 +73,8 @@ func (rc *renderCtx) logView() (*logView, error) {
 	dir := rc.root + tlog.StaticDir(rc.e.ID) + "/"
 	return &logView{Size: rc.L.N(cp.Size), RootHash: cp.Hash.String(),
 		At: rc.L.DateTime(cp.CreatedAt), AtISO: cp.CreatedAt.UTC().Format(time.RFC3339),
-		Checkpoint: dir + "checkpoint", Key: dir + "key", VerifierKey: info.VerifierKey}, nil
+		Checkpoint: dir + "checkpoint", Key: dir + "key", VerifierKey: info.VerifierKey,
+		Command: rc.verifyCommand(info.VerifierKey), Guide: rc.href(rc.electionPath() + "verify.html")}, nil
 }
 
 // protocolLog finds the log index of each protocol version: "" for a

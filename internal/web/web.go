@@ -81,6 +81,11 @@ type Config struct {
 	// the overview and the log index of each protocol version. Nil means
 	// a log over Store; elections without a log show nothing of it.
 	Log *tlog.Log
+	// PublicURL is the site's address as readers reach it
+	// ("http://127.0.0.1:8080/"), for the dauys verify command the pages
+	// give to copy; empty leaves a placeholder there. An exported site
+	// always has the placeholder: its address is the host's.
+	PublicURL string
 	// Forensics tunes the statistical signals of the integrity pages
 	// (zero: the published method, 1000 replicates, seed 0, as `dauys
 	// forensics` computes them).
@@ -221,9 +226,11 @@ func (s *Site) Register(mux *http.ServeMux) {
 		mux.HandleFunc(p+"e/{id}/districts.html", s.handle(lang, pageDistricts))
 		mux.HandleFunc(p+"e/{id}/search.html", s.handle(lang, pageSearch))
 		mux.HandleFunc(p+"e/{id}/integrity.html", s.handle(lang, pageIntegrity))
+		mux.HandleFunc(p+"e/{id}/verify.html", s.handle(lang, pageVerify))
 		mux.HandleFunc(p+"{rest...}", s.handle(lang, pageNotFound))
 	}
 	mux.HandleFunc("GET /data/{id}/a/{file}", s.serveAreaData)
+	mux.HandleFunc("GET /data/{id}/excel/{file}", s.serveExcelData)
 	mux.HandleFunc("GET /data/{id}/status.json", s.serveStatus)
 	mux.HandleFunc("GET /data/{id}/precincts.json", s.serveSearchIndex)
 	mux.HandleFunc("GET /static/{file}", s.serveAsset)
@@ -246,6 +253,7 @@ const (
 	pageDistricts = "districts"
 	pageSearch    = "search"
 	pageIntegrity = "integrity"
+	pageVerify    = "verify"
 	pageNotFound  = "notfound"
 )
 
@@ -276,6 +284,8 @@ func (t target) self() string {
 		return "e/" + tlog.Slug(t.election) + "/search.html"
 	case pageIntegrity:
 		return "e/" + tlog.Slug(t.election) + "/integrity.html"
+	case pageVerify:
+		return "e/" + tlog.Slug(t.election) + "/verify.html"
 	}
 	return "404.html"
 }
