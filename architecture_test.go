@@ -34,6 +34,8 @@ func TestArchitecture(t *testing.T) {
 			"the statistics are pure and depend on no other Dauys package"},
 		{"mod/internal/rla", []string{"mod", "mod/internal/...", "mod/cmd/..."},
 			"the risk-limiting audit mathematics is pure and depends on no other Dauys package"},
+		{"mod/internal/sigverify", []string{"mod", "mod/internal/...", "mod/cmd/..."},
+			"intake and the verifier share the one signature equation, which depends on no other Dauys package"},
 		{"mod/internal/election", join([]string{"mod/internal/intake", "mod/internal/tally", "mod/internal/integrity", "net/http"}, surfaces, stores),
 			"the loaded election is read by everyone, so it depends on none of them"},
 		{"mod/internal/intake", join([]string{"mod/internal/tally", "mod/internal/integrity", "mod/internal/verify"}, surfaces),
