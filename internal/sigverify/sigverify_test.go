@@ -102,3 +102,33 @@ func TestUsableKey(t *testing.T) {
 		t.Error("a key that does not decode is usable")
 	}
 }
+
+// TestBatchEquation holds the batch equation itself to the answers, since
+// VerifyBatch's search for bad signatures would otherwise hide a batch
+// equation that always fails: honest signatures and every vector ZIP-215
+// accepts pass as one batch, alone and mixed; any refused vector fails
+// the batch it is in.
+func TestBatchEquation(t *testing.T) {
+	honest := sigtest.Honest(300)
+	var accepted []sigverify.Item
+	for _, v := range sigtest.Vectors(t) {
+		if v.Accept {
+			accepted = append(accepted, v.Item)
+			if !sigverify.BatchValid([]sigverify.Item{v.Item}) {
+				t.Errorf("%s alone fails as a batch", v.Name)
+			}
+		} else if sigverify.BatchValid(append([]sigverify.Item{v.Item}, honest[:7]...)) {
+			t.Errorf("%s passes as a batch", v.Name)
+		}
+	}
+	for _, batch := range [][]sigverify.Item{honest, accepted, append(append([]sigverify.Item{}, honest[:100]...), accepted...)} {
+		if !sigverify.BatchValid(batch) {
+			t.Errorf("a batch of %d that verifies fails", len(batch))
+		}
+	}
+	bad := append([]sigverify.Item{}, honest...)
+	bad[150].Message = []byte("another protocol")
+	if sigverify.BatchValid(bad) {
+		t.Error("a batch with one tampered message passes")
+	}
+}
