@@ -1,6 +1,7 @@
 package intake_test
 
 import (
+	"sync"
 	"testing"
 
 	"github.com/dauys/dauys"
@@ -72,6 +73,54 @@ func TestBatchSignatureRefusedAlone(t *testing.T) {
 		for _, i := range []int{flipped, tampered} {
 			if _, err := s.Protocol(ctx, "synth", "list", subs[i].Area); dauys.ErrorCode(err) != dauys.ENOTFOUND {
 				t.Errorf("refused protocol %d stored: %v", i, err)
+			}
+		}
+	})
+}
+
+// TestPooledSignaturesRefusedAlone: commissions sending one protocol each,
+// all at once, have their signatures verified in shared batches; the one
+// bad signature among them is refused, alone, and every other protocol is
+// stored.
+func TestPooledSignaturesRefusedAlone(t *testing.T) {
+	teststores.Each(t, func(t *testing.T, s teststores.Store) {
+		const n, bad = 300, 77
+		ctx := t.Context()
+		e := synth.Election("synth", n)
+		e.Signed = true
+		priv, keys := synth.Keys(e, 2)
+		subs := synth.Protocols(e, 2, priv)
+		if err := s.CreateElection(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range keys {
+			if err := s.CreateKey(ctx, k); err != nil {
+				t.Fatal(err)
+			}
+		}
+		sig := append([]byte{}, subs[bad].Signature...)
+		sig[3] ^= 0x40
+		subs[bad].Signature = sig
+		in := intake.New(s, nil)
+		results := make([]intake.Result, n)
+		var wg sync.WaitGroup
+		for i := range subs {
+			wg.Go(func() {
+				res, err := in.Submit(ctx, "synth", subs[i:i+1])
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				results[i] = res[0]
+			})
+		}
+		wg.Wait()
+		for i, r := range results {
+			switch {
+			case i == bad && dauys.ErrorMessage(r.Err) != "the signature does not match the protocol":
+				t.Errorf("the bad signature: %v", r.Err)
+			case i != bad && (r.Err != nil || r.Outcome != dauys.OutcomeAccepted):
+				t.Errorf("%d: %s, %v", i, r.Outcome, r.Err)
 			}
 		}
 	})

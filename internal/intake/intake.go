@@ -30,6 +30,7 @@ type Service struct {
 	elections *election.Loader
 	now       func() time.Time
 	group     *groupCommit
+	sigs      signaturePool
 
 	mu      sync.Mutex
 	stored  []func(election string)
@@ -164,7 +165,7 @@ func (s *Service) Submit(ctx context.Context, election string, subs []Submission
 		p.SupersedesVersion, p.SupersedesHash = sub.SupersedesVersion, sub.SupersedesHash
 		prepared[i] = p
 	})
-	verifySignatures(e.ID, subs, items, prepared, results)
+	s.verifySignatures(e.ID, subs, items, prepared, results)
 	for i := range subs {
 		sub := &subs[i]
 		p := prepared[i]

@@ -85,10 +85,11 @@ func (s *Service) signatureToVerify(ctx context.Context, e *election.Election, s
 }
 
 // verifySignatures verifies the signatures items holds for subs (a zero
-// Item where there is none to verify), in batches, and refuses each
-// submission whose signature does not verify, alone: its result gets the
-// reason and its prepared protocol is dropped.
-func verifySignatures(election string, subs []Submission, items []sigverify.Item, prepared []*dauys.Protocol, results []Result) {
+// Item where there is none to verify), in batches shared with concurrent
+// submissions (signaturePool), and refuses each submission whose signature
+// does not verify, alone: its result gets the reason and its prepared
+// protocol is dropped.
+func (s *Service) verifySignatures(election string, subs []Submission, items []sigverify.Item, prepared []*dauys.Protocol, results []Result) {
 	var at []int
 	var batch []sigverify.Item
 	for i, it := range items {
@@ -96,7 +97,7 @@ func verifySignatures(election string, subs []Submission, items []sigverify.Item
 			at, batch = append(at, i), append(batch, it)
 		}
 	}
-	for j, ok := range checkSignatures(batch) {
+	for j, ok := range s.sigs.verify(batch) {
 		if !ok {
 			i := at[j]
 			results[i].Err, prepared[i] = explainMismatch(items[i].PublicKey, election, &subs[i]), nil
