@@ -39,6 +39,8 @@ func TestArchitecture(t *testing.T) {
 			"the risk-limiting audit mathematics is pure and depends on no other Dauys package"},
 		{"mod/internal/metrics", []string{"mod", "mod/internal/...", "mod/cmd/..."},
 			"the metrics depend on no other Dauys package: the services report to them through interfaces of their own"},
+		{"mod/internal/sigverify", []string{"mod", "mod/internal/...", "mod/cmd/..."},
+			"intake and the verifier share the one signature equation, which depends on no other Dauys package"},
 		{"mod/internal/election", join([]string{"mod/internal/intake", "mod/internal/tally", "mod/internal/integrity", "net/http"}, surfaces, stores, telemetry),
 			"the loaded election is read by everyone, so it depends on none of them"},
 		{"mod/internal/intake", join([]string{"mod/internal/tally", "mod/internal/integrity", "mod/internal/verify"}, surfaces, telemetry),

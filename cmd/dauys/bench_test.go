@@ -22,6 +22,7 @@ func TestBenchGenerateAndIngest(t *testing.T) {
 		Seconds     float64 `json:"seconds"`
 		Rate        float64 `json:"protocols_per_second"`
 		Verify      float64 `json:"ed25519_verify_per_second"`
+		BatchVerify float64 `json:"ed25519_batch_verify_per_second"`
 		AllAccepted bool    `json:"all_accepted"`
 		RSS         int64   `json:"peak_rss_bytes"`
 		Logged      bool    `json:"logged"`
@@ -46,7 +47,7 @@ func TestBenchGenerateAndIngest(t *testing.T) {
 		}
 		var sums map[string]any
 		json.Unmarshal([]byte(raw), &sums)
-		if rep.Protocols != 1500 || !rep.AllAccepted || rep.Rate <= 0 || rep.Verify <= 0 || rep.RSS <= 0 ||
+		if rep.Protocols != 1500 || !rep.AllAccepted || rep.Rate <= 0 || rep.Verify <= 0 || rep.BatchVerify <= 0 || rep.RSS <= 0 ||
 			sums["national_took_part"] != sums["sum_of_protocols_took_part"] || !rep.Logged || rep.LogSize != logSize {
 			t.Errorf("ingest report: %s", raw)
 		}

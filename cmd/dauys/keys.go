@@ -12,6 +12,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/dauys/dauys"
+	"github.com/dauys/dauys/internal/sigverify"
 )
 
 // runKeys manages commission keys: generate (by a commission, offline),
@@ -84,6 +85,9 @@ func (m *Main) runKeysRegister(ctx context.Context, args []string) error {
 	pub, err := base64.StdEncoding.DecodeString(*public)
 	if err != nil || len(pub) != ed25519.PublicKeySize {
 		return dauys.Errorf(dauys.EINVALID, "--public-key is not a base64 Ed25519 public key")
+	}
+	if !sigverify.UsableKey(pub) {
+		return dauys.Errorf(dauys.EINVALID, "--public-key is not a point of the curve, or is of small order, under which any protocol would verify: generate a key with dauys keys generate")
 	}
 	s, err := m.open(ctx, *db)
 	if err != nil {

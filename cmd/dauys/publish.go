@@ -22,6 +22,10 @@ import (
 // goes on (docs/site.md). One publish at a time writes to DIR; each removes
 // the temporary folders that interrupted ones left, and --keep removes only
 // versions publish wrote (they hold its marker file), never other folders.
+// A run writes only the files whose content changed since the current
+// export and hard-links the others from it; each version's
+// .dauys-manifest.json lists its files with their SHA-256, and which
+// version wrote them, so that a CDN sync moves only the change.
 func (m *Main) runPublish(ctx context.Context, args []string) error {
 	fs, db := m.flags("publish")
 	election := fs.String("election", "", "election id")
@@ -77,8 +81,8 @@ func (m *Main) runPublish(ctx context.Context, args []string) error {
 			return fmt.Errorf("--metrics-file: %w", err)
 		}
 	}
-	fmt.Fprintf(m.Stdout, "published %s version %s: %d files, %.1f MB in %s\n%s/current.json points to %s\n",
-		*election, res.Version, res.Files, float64(res.Bytes)/1e6, res.Took.Round(1e7), *out, res.Path)
+	fmt.Fprintf(m.Stdout, "published %s version %s: %d files, %.1f MB in %s; wrote %d files (%.1f MB, gzip variants and the log included), shared %d unchanged with the previous export\n%s/current.json points to %s\n",
+		*election, res.Version, res.Files, float64(res.Bytes)/1e6, res.Took.Round(1e7), res.Written, float64(res.WrittenBytes)/1e6, res.Shared, *out, res.Path)
 	return nil
 }
 

@@ -19,6 +19,7 @@ import (
 
 	"github.com/dauys/dauys"
 	"github.com/dauys/dauys/internal/election"
+	"github.com/dauys/dauys/internal/sigverify"
 )
 
 // Service is the intake of protocols. It checks submissions against the
@@ -30,6 +31,7 @@ type Service struct {
 	now       func() time.Time
 	group     *groupCommit
 	metrics   Metrics
+	sigs      signaturePool
 
 	mu      sync.Mutex
 	stored  []func(election string)
@@ -147,14 +149,15 @@ func (s *Service) Submit(ctx context.Context, election string, subs []Submission
 	}
 	// Checking and signature verification take most of the time of a
 	// large batch and need no store but for keys: they run on every
-	// processor.
+	// processor, the signatures last, all together, in batches.
 	prepared := make([]*dauys.Protocol, len(subs))
+	items := make([]sigverify.Item, len(subs))
 	keys := &keyCache{store: s.store, keys: map[string]keyLookup{}}
 	parallel(len(subs), func(i int) {
 		sub := &subs[i]
 		p, err := check(e, sub, now)
 		if err == nil {
-			err = s.verifySignature(ctx, e, sub, keys)
+			items[i], err = s.signatureToVerify(ctx, e, sub, keys)
 		}
 		if err != nil {
 			results[i].Err = err
@@ -164,6 +167,7 @@ func (s *Service) Submit(ctx context.Context, election string, subs []Submission
 		p.SupersedesVersion, p.SupersedesHash = sub.SupersedesVersion, sub.SupersedesHash
 		prepared[i] = p
 	})
+	s.verifySignatures(e.ID, subs, items, prepared, results)
 	for i := range subs {
 		sub := &subs[i]
 		p := prepared[i]

@@ -24,24 +24,32 @@ func StaticDir(election string) string { return "log/" + Slug(election) }
 // versions not logged or entries not in a checkpoint yet: published
 // results must be those of the published log, so run Sync first.
 func WriteStatic(ctx context.Context, s Storage, election, dir string) error {
-	info, cp, err := Current(ctx, s, election)
-	if err != nil {
-		return err
-	}
-	root := filepath.Join(dir, filepath.FromSlash(StaticDir(election)))
-	write := func(name string, b []byte) error {
-		p := filepath.Join(root, filepath.FromSlash(name))
+	return WriteStaticFunc(ctx, s, election, func(name string, b []byte) error {
+		p := filepath.Join(dir, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			return err
 		}
 		return os.WriteFile(p, b, 0o644)
+	})
+}
+
+// WriteStaticFunc is WriteStatic with write doing the writing: it gets each
+// file's path under the site's root (StaticDir(election) + "/" + the tile
+// path or file name) and its bytes, in the order WriteStatic writes them.
+// Publish writes through it to share the files an earlier export already
+// holds.
+func WriteStaticFunc(ctx context.Context, s Storage, election string, write func(name string, b []byte) error) error {
+	info, cp, err := Current(ctx, s, election)
+	if err != nil {
+		return err
 	}
+	root := StaticDir(election) + "/"
 	for _, t := range Tiles(cp.Size) {
 		b, err := tileData(ctx, s, election, t, cp.Size)
 		if err != nil {
 			return fmt.Errorf("tlog: write %s: %w", StaticPath(t), err)
 		}
-		if err := write(StaticPath(t), b); err != nil {
+		if err := write(root+StaticPath(t), b); err != nil {
 			return fmt.Errorf("tlog: write static log: %w", err)
 		}
 	}
@@ -63,7 +71,7 @@ func WriteStatic(ctx context.Context, s Storage, election, dir string) error {
 		{"key", []byte(info.VerifierKey + "\n")},
 		{"checkpoint", cp.Note},
 	} {
-		if err := write(f.name, f.data); err != nil {
+		if err := write(root+f.name, f.data); err != nil {
 			return fmt.Errorf("tlog: write static log: %w", err)
 		}
 	}

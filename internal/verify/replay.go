@@ -1,7 +1,6 @@
 package verify
 
 import (
-	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -16,6 +15,7 @@ import (
 	"github.com/dauys/dauys/decide"
 	"github.com/dauys/dauys/internal/definition"
 	"github.com/dauys/dauys/internal/rules"
+	"github.com/dauys/dauys/internal/sigverify"
 	"github.com/dauys/dauys/internal/tlog"
 )
 
@@ -45,8 +45,16 @@ type version struct {
 type pkey struct{ contest, area string }
 
 // replay reads the log's records in order and checks each against what
-// came before it.
+// came before it; the signatures are verified in batches along the way
+// (signatures.go).
 func (v *verifier) replay() error {
+	v.sigs = &signatures{}
+	err := v.replayRecords()
+	v.sigs.flush(v.report)
+	return err
+}
+
+func (v *verifier) replayRecords() error {
 	l, r := v.log, v.report
 	var (
 		long      []byte
@@ -222,8 +230,10 @@ func (v *verifier) start(where string, def, areas *tlog.Record) error {
 func (v *verifier) addKey(where string, at int64, rec *tlog.Record) {
 	r, e := v.report, v.count.e
 	switch {
-	case len(rec.PublicKey) != ed25519.PublicKeySize:
+	case len(rec.PublicKey) != sigverify.PublicKeySize:
 		r.add(where, "key %s is not an Ed25519 public key", rec.KeyID)
+	case !sigverify.UsableKey(rec.PublicKey):
+		r.add(where, "key %s is not a point of the curve, or is of small order, under which any signature verifies", rec.KeyID)
 	case dauys.KeyID(rec.PublicKey) != rec.KeyID:
 		r.add(where, "key %s: its id should be %s, the start of its SHA-256", rec.KeyID, dauys.KeyID(rec.PublicKey))
 	case e.keys[rec.KeyID] != nil:
@@ -359,26 +369,39 @@ func (v *verifier) checkSignature(where string, rec *tlog.Record, prev *version,
 		h := sha256.Sum256(prev.rec.Content)
 		signed.SupersedesVersion, signed.SupersedesHash = prev.rec.Version, hex.EncodeToString(h[:])
 	}
-	// verifies reports whether the signature covers the bytes enc makes of
-	// the lines, stored or as sent.
-	verifies := func(enc func(lines map[string]int64) []byte) bool {
-		return ed25519.Verify(k.PublicKey, enc(lines), rec.Signature) || ed25519.Verify(k.PublicKey, enc(sent), rec.Signature)
-	}
 	bound := func(l map[string]int64) []byte { s := signed; s.Lines = l; return s.Bytes() }
 	legacy := func(l map[string]int64) []byte {
 		return (&dauys.Protocol{Election: rec.Election, Contest: rec.Contest, Area: rec.Area, Lines: l}).CanonicalBytes()
 	}
-	original := func(l map[string]int64) []byte { return dauys.SignedBytes(rec.Election, rec.Contest, rec.Area, l) }
-	switch {
-	case verifies(bound), prev == nil && verifies(legacy):
-		r.Signed++
-	case prev != nil && verifies(original):
-		r.add(where, "carries key %s's signature of an original protocol, not of an amendment of version %d: a signed protocol sent again as an amendment",
-			k.ID, prev.rec.Version)
-	case prev != nil && verifies(legacy):
-		r.add(where, "is an amendment signed with key %s in the old format (dauys-protocol-v1), which does not say which version it replaces nor why",
-			k.ID)
-	default:
-		r.add(where, "its signature does not verify with key %s over its lines, the version it replaces and its reason", k.ID)
+	// What a signature may cover, most likely first: the lines as the
+	// commission sent them (without the derived lines), or as stored;
+	// on a first version, in the format before amendments were bound.
+	accept := [][]byte{bound(sent)}
+	if len(sent) != len(lines) {
+		accept = append(accept, bound(lines))
 	}
+	if prev == nil {
+		accept = append(accept, legacy(sent))
+		if len(sent) != len(lines) {
+			accept = append(accept, legacy(lines))
+		}
+	}
+	v.sigs.add(r, &pendingSignature{key: k.PublicKey, sig: rec.Signature, accept: accept, refused: func() {
+		// verifies reports whether the signature covers the bytes enc
+		// makes of the lines, stored or as sent.
+		verifies := func(enc func(lines map[string]int64) []byte) bool {
+			return sigverify.Verify(k.PublicKey, enc(lines), rec.Signature) || sigverify.Verify(k.PublicKey, enc(sent), rec.Signature)
+		}
+		original := func(l map[string]int64) []byte { return dauys.SignedBytes(rec.Election, rec.Contest, rec.Area, l) }
+		switch {
+		case prev != nil && verifies(original):
+			r.add(where, "carries key %s's signature of an original protocol, not of an amendment of version %d: a signed protocol sent again as an amendment",
+				k.ID, prev.rec.Version)
+		case prev != nil && verifies(legacy):
+			r.add(where, "is an amendment signed with key %s in the old format (dauys-protocol-v1), which does not say which version it replaces nor why",
+				k.ID)
+		default:
+			r.add(where, "its signature does not verify with key %s over its lines, the version it replaces and its reason", k.ID)
+		}
+	}})
 }

@@ -183,6 +183,7 @@ type verifier struct {
 	report *Report
 	log    *logState
 	count  *count
+	sigs   *signatures
 }
 
 func (v *verifier) run(ctx context.Context) error {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -42,9 +43,16 @@ type PublishOptions struct {
 type PublishResult struct {
 	Version string
 	Path    string // Dir/v/<version>
-	Files   int64
-	Bytes   int64
-	Took    time.Duration
+	// Files and Bytes are the site's pages, downloads and assets (not
+	// their gzip variants nor the log's files), written or shared.
+	Files int64
+	Bytes int64
+	// Written and WrittenBytes count every file this export wrote, gzip
+	// variants and the log's files included; Shared and SharedBytes those
+	// it hard-linked from the previous export, their content unchanged.
+	Written, WrittenBytes int64
+	Shared, SharedBytes   int64
+	Took                  time.Duration
 }
 
 // Pointer is the content of current.json: the version a reader should see
@@ -112,7 +120,11 @@ func (s *Site) Publish(ctx context.Context, opt PublishOptions) (*PublishResult,
 		return nil, fmt.Errorf("web: publish: %w", err)
 	}
 
-	p := &publisher{s: s, e: e, dir: tmp, version: opt.Version,
+	// What the current export holds unchanged is shared with it, not
+	// written again.
+	out := &output{dir: tmp, version: opt.Version, files: map[string]ManifestFile{}}
+	out.prev, out.prevDir = readPrevious(opt.Dir, versions, e.ID)
+	p := &publisher{s: s, e: e, out: out, version: opt.Version, now: now,
 		memo: &resultsMemo{areas: map[string]*tally.Results{}, lists: map[string][]tally.AreaResult{}}}
 	if err := p.prefetch(ctx); err != nil {
 		return nil, err
@@ -122,12 +134,15 @@ func (s *Site) Publish(ctx context.Context, opt PublishOptions) (*PublishResult,
 	}
 	// The transparency log goes beside the results it proves, so that the
 	// bundle can be verified with no live server (docs/verification.md).
-	switch err := tlog.WriteStatic(ctx, s.cfg.Store, e.ID, tmp); dauys.ErrorCode(err) {
+	switch err := tlog.WriteStaticFunc(ctx, s.cfg.Store, e.ID, func(name string, b []byte) error { return out.put(name, b, nil) }); dauys.ErrorCode(err) {
 	case "", dauys.ENOTFOUND: // published, or the election keeps no log
 	case dauys.ECONFLICT:
 		return nil, dauys.Errorf(dauys.ECONFLICT, "the transparency log of %s is behind its results: run `dauys log sync --election %s --key FILE` (with --db as here; FILE is the log's private key from `dauys log init --key-out`), or serve with --log-key FILE, and publish again", e.ID, e.ID)
 	default:
 		return nil, fmt.Errorf("web: publish the transparency log: %w", err)
+	}
+	if err := out.writeManifest(e.ID); err != nil {
+		return nil, err
 	}
 	if err := os.Rename(tmp, final); err != nil {
 		return nil, fmt.Errorf("web: publish: %w", err)
@@ -148,7 +163,9 @@ func (s *Site) Publish(ctx context.Context, opt PublishOptions) (*PublishResult,
 			return nil, err
 		}
 	}
-	return &PublishResult{Version: opt.Version, Path: final, Files: p.files.Load(), Bytes: p.bytes.Load(), Took: time.Since(start)}, nil
+	return &PublishResult{Version: opt.Version, Path: final, Files: p.files.Load(), Bytes: p.bytes.Load(),
+		Written: out.written.Load(), WrittenBytes: out.writtenBytes.Load(), Shared: out.shared.Load(), SharedBytes: out.sharedBytes.Load(),
+		Took: time.Since(start)}, nil
 }
 
 // headersFile gives static hosts that read a _headers file (Netlify,
@@ -176,12 +193,12 @@ func redirectPage(to string) []byte {
 type publisher struct {
 	s       *Site
 	e       *election.Election
-	dir     string
+	out     *output
 	version string
+	now     time.Time
 	pre     map[string]map[string]*dauys.Protocol
 	memo    *resultsMemo
 	signals *signals
-	dirs    sync.Map
 	files   atomic.Int64
 	bytes   atomic.Int64
 }
@@ -201,19 +218,13 @@ func (p *publisher) prefetch(ctx context.Context) error {
 	})
 }
 
+// write puts a file of the site (not a page) into the export.
 func (p *publisher) write(rel string, b []byte) error {
-	path := filepath.Join(p.dir, filepath.FromSlash(rel))
-	// Folders are made once, not stat'ed again for each of the thousands
-	// of files they hold.
-	if dir := filepath.Dir(path); dir != p.dir {
-		if _, made := p.dirs.Load(dir); !made {
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				return err
-			}
-			p.dirs.Store(dir, true)
-		}
-	}
-	if err := os.WriteFile(path, b, 0o644); err != nil {
+	return p.put(rel, b, nil)
+}
+
+func (p *publisher) put(rel string, b []byte, stamp func([]byte) []byte) error {
+	if err := p.out.put(rel, b, stamp); err != nil {
 		return err
 	}
 	p.files.Add(1)
@@ -221,13 +232,19 @@ func (p *publisher) write(rel string, b []byte) error {
 	return nil
 }
 
+// page renders a page with marks for the export's time and version, which
+// the page gets when it is written: a page whose content is the previous
+// export's is shared with it, and says when it last changed.
 func (p *publisher) page(ctx context.Context, t target) error {
 	opts := renderOpts{version: p.version, static: true, elections: []string{p.e.ID}, prefetch: p.pre, memo: p.memo, signals: p.signals}
 	b, err := p.s.renderWith(ctx, t, opts)
 	if err != nil {
 		return fmt.Errorf("web: publish %s/%s: %w", t.lang, t.self(), err)
 	}
-	return p.write(t.lang+"/"+t.self(), b)
+	updated, version := []byte(p.s.locales[t.lang].DateTime(p.now)), []byte(p.version)
+	return p.put(t.lang+"/"+t.self(), b, func(b []byte) []byte {
+		return bytes.ReplaceAll(bytes.ReplaceAll(b, []byte(updatedMark), updated), []byte(versionMark), version)
+	})
 }
 
 // run renders everything with a pool of workers.

@@ -326,13 +326,19 @@ func (rc *renderCtx) base(title string, crumbs []link) basePage {
 	for _, lang := range dauys.Languages {
 		p.Langs = append(p.Langs, langLink{Code: lang, Name: languageNames[lang], Href: rc.root + lang + "/" + self, Current: lang == rc.L.Lang})
 	}
+	if rc.opts.static {
+		p.Updated = updatedMark
+	}
 	if rc.e != nil {
 		p.Election = rc.electionHead()
 		p.Live = &liveInfo{Version: rc.opts.version, Every: int(rc.s.cfg.PollEvery / time.Second), Page: rc.full, Static: rc.opts.static}
 		if rc.opts.static {
 			// The exported site lives in v/<version>/; the pointer file is
-			// next to v/.
+			// next to v/. Its pages carry marks for the export's time and
+			// version, which publish puts in when it writes a page whose
+			// content changed (publish_files.go).
 			p.Live.Poll = rc.root + "../../current.json"
+			p.Live.Version = versionMark
 		} else {
 			p.Live.Poll = rc.root + "data/" + tlog.Slug(rc.e.ID) + "/status.json"
 		}

@@ -9,6 +9,12 @@
   var page = body.getAttribute('data-page');
   var isStatic = body.hasAttribute('data-static');
   var every = Math.max(1, parseInt(body.getAttribute('data-every'), 10) || 15) * 1000;
+  if (isStatic) {
+    // An exported page whose content did not change is shared, as it was,
+    // by the exports after it: its version is the folder it is read from.
+    var folder = /\/v\/([^\/]+)\/(?:kk|ru|en)\//.exec(location.pathname);
+    if (folder) { version = decodeURIComponent(folder[1]); }
+  }
 
   function schedule() {
     // A little jitter keeps many readers from asking at the same moment.

@@ -1,0 +1,240 @@
+package web
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+)
+
+// manifestName is the file in each version folder that lists its files
+// with their hashes (Manifest).
+const manifestName = ".dauys-manifest.json"
+
+// Manifest lists the files of an export: what a CDN sync needs to move
+// only the change. A file whose Since is an earlier version holds the same
+// bytes as v/<Since>/<path> (publish hard-links it there): a sync copies
+// it on the server side, or skips it, instead of uploading it again.
+type Manifest struct {
+	Election string                  `json:"election"`
+	Version  string                  `json:"version"`
+	Previous string                  `json:"previous,omitempty"`
+	Files    map[string]ManifestFile `json:"files"`
+}
+
+// ManifestFile is one file of an export.
+type ManifestFile struct {
+	// SHA256 and Size are the file's own.
+	SHA256 string `json:"sha256"`
+	Size   int64  `json:"size"`
+	// Content, when set, is the hash publish compares between exports:
+	// of the page with the export's time and version left out, which
+	// alone would make every page new. Unset, it is SHA256.
+	Content string `json:"content,omitempty"`
+	// Since is the version that wrote these bytes.
+	Since string `json:"since"`
+}
+
+func (f ManifestFile) content() string {
+	if f.Content != "" {
+		return f.Content
+	}
+	return f.SHA256
+}
+
+// Marks that stand in the rendered pages of an export for the export's
+// time and version until a page is written: they are left out of the
+// content compared with the previous export, so that a page whose numbers
+// did not change is shared, with the time it last changed.
+const (
+	updatedMark = "dauys-export-updated-c01f"
+	versionMark = "dauys-export-version-c01f"
+)
+
+// output writes the files of an export into its folder, sharing what the
+// previous export already holds: a file whose content is unchanged is
+// hard-linked from the previous version's folder, not written again, and
+// pages, JSON and CSV get a gzip variant beside them (path + ".gz") for
+// hosts that serve precompressed files.
+type output struct {
+	dir, version string
+	// prev is the previous export's manifest and prevDir its folder; nil
+	// when there is none to share from.
+	prev    *Manifest
+	prevDir string
+
+	dirs  sync.Map
+	mu    sync.Mutex
+	files map[string]ManifestFile
+	// written and shared count files and bytes.
+	written, writtenBytes, shared, sharedBytes atomic.Int64
+}
+
+// readPrevious reads the manifest of the version current.json in dir
+// names, if it is of this election; nil if there is none to share from.
+func readPrevious(dir, versions, election string) (*Manifest, string) {
+	b, err := os.ReadFile(filepath.Join(dir, "current.json"))
+	if err != nil {
+		return nil, ""
+	}
+	var ptr Pointer
+	if json.Unmarshal(b, &ptr) != nil || ptr.Election != election || ptr.Version == "" || filepath.Base(ptr.Version) != ptr.Version {
+		return nil, ""
+	}
+	prevDir := filepath.Join(versions, ptr.Version)
+	if b, err = os.ReadFile(filepath.Join(prevDir, manifestName)); err != nil {
+		return nil, ""
+	}
+	var m Manifest
+	if json.Unmarshal(b, &m) != nil || m.Election != election || m.Version != ptr.Version {
+		return nil, ""
+	}
+	return &m, prevDir
+}
+
+// put writes the file rel with content, or shares the previous export's
+// when its content is the same. stamp, when not nil, makes the bytes to
+// write of the content (putting the export's time and version in place of
+// their marks).
+func (o *output) put(rel string, content []byte, stamp func([]byte) []byte) error {
+	sum := sha256.Sum256(content)
+	key := hex.EncodeToString(sum[:])
+	if o.prev != nil {
+		if old, ok := o.prev.Files[rel]; ok && old.content() == key && o.link(rel, old) == nil {
+			if gz, ok := o.prev.Files[rel+".gz"]; ok && o.link(rel+".gz", gz) == nil {
+				return nil
+			}
+			// The shared file's own bytes, with the time it last changed.
+			b, err := os.ReadFile(filepath.Join(o.dir, filepath.FromSlash(rel)))
+			if err != nil {
+				return err
+			}
+			return o.compressed(rel, b)
+		}
+	}
+	b := o.stamped(content, stamp)
+	f := ManifestFile{SHA256: key, Size: int64(len(b)), Since: o.version}
+	if stamp != nil {
+		s := sha256.Sum256(b)
+		f.SHA256, f.Content = hex.EncodeToString(s[:]), key
+	}
+	if err := o.write(rel, b, f); err != nil {
+		return err
+	}
+	return o.compressed(rel, b)
+}
+
+func (o *output) stamped(content []byte, stamp func([]byte) []byte) []byte {
+	if stamp == nil {
+		return content
+	}
+	return stamp(content)
+}
+
+// compressible names the files that get a gzip variant: pages, JSON and
+// CSV.
+func compressible(rel string) bool {
+	switch path.Ext(rel) {
+	case ".html", ".json", ".csv":
+		return true
+	}
+	return false
+}
+
+var gzipWriters = sync.Pool{New: func() any { w, _ := gzip.NewWriterLevel(nil, gzip.DefaultCompression); return w }}
+
+// compressed writes rel's gzip variant, when rel is compressible.
+func (o *output) compressed(rel string, b []byte) error {
+	if !compressible(rel) {
+		return nil
+	}
+	var buf bytes.Buffer
+	buf.Grow(len(b)/4 + 64)
+	zw := gzipWriters.Get().(*gzip.Writer)
+	zw.Reset(&buf)
+	if _, err := zw.Write(b); err != nil {
+		return err
+	}
+	if err := zw.Close(); err != nil {
+		return err
+	}
+	gzipWriters.Put(zw)
+	sum := sha256.Sum256(buf.Bytes())
+	return o.write(rel+".gz", buf.Bytes(), ManifestFile{SHA256: hex.EncodeToString(sum[:]), Size: int64(buf.Len()), Since: o.version})
+}
+
+func (o *output) mkdir(p string) error {
+	dir := filepath.Dir(p)
+	if dir == o.dir {
+		return nil
+	}
+	// Folders are made once, not stat'ed again for each of the
+	// thousands of files they hold.
+	if _, made := o.dirs.Load(dir); made {
+		return nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	o.dirs.Store(dir, true)
+	return nil
+}
+
+func (o *output) write(rel string, b []byte, f ManifestFile) error {
+	p := filepath.Join(o.dir, filepath.FromSlash(rel))
+	if err := o.mkdir(p); err != nil {
+		return err
+	}
+	if err := os.WriteFile(p, b, 0o644); err != nil {
+		return err
+	}
+	o.written.Add(1)
+	o.writtenBytes.Add(int64(len(b)))
+	o.record(rel, f)
+	return nil
+}
+
+// link shares the previous export's file rel: a hard link, so that the
+// bytes exist once on disk and are not written again.
+func (o *output) link(rel string, f ManifestFile) error {
+	p := filepath.Join(o.dir, filepath.FromSlash(rel))
+	if err := o.mkdir(p); err != nil {
+		return err
+	}
+	if err := os.Link(filepath.Join(o.prevDir, filepath.FromSlash(rel)), p); err != nil {
+		return err
+	}
+	o.shared.Add(1)
+	o.sharedBytes.Add(f.Size)
+	o.record(rel, f)
+	return nil
+}
+
+func (o *output) record(rel string, f ManifestFile) {
+	o.mu.Lock()
+	o.files[rel] = f
+	o.mu.Unlock()
+}
+
+// writeManifest writes the manifest of what was put, last.
+func (o *output) writeManifest(election string) error {
+	m := Manifest{Election: election, Version: o.version, Files: o.files}
+	if o.prev != nil {
+		m.Previous = o.prev.Version
+	}
+	b, err := json.MarshalIndent(m, "", " ")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(o.dir, manifestName), append(b, '\n'), 0o644); err != nil {
+		return fmt.Errorf("web: publish the manifest: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,155 @@
+package web_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dauys/dauys/internal/web"
+)
+
+// TestPublishIncremental publishes, publishes again with nothing changed,
+// then amends one precinct's protocol and publishes a third time: each
+// export after the first writes only the files whose content changed and
+// hard-links the others from the export before it; its manifest says
+// which, with every file's hash; pages, JSON and CSV have gzip variants.
+func TestPublishIncremental(t *testing.T) {
+	fx := mustFixture(t, nil)
+	ctx := context.Background()
+	dir := t.TempDir()
+	publish := func(version string) *web.PublishResult {
+		t.Helper()
+		fx.clock.Set(fx.clock.Now().Add(10 * time.Minute))
+		res, err := fx.site.Publish(ctx, web.PublishOptions{Election: "fx-2025", Dir: dir, Version: version, Workers: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkManifest(t, filepath.Join(dir, "v", version))
+		return res
+	}
+	full := publish("v1")
+	if full.Shared != 0 || full.Written < 2*full.Files-10 {
+		t.Errorf("first export: %+v, want every file written, with its gzip variant", full)
+	}
+
+	// Nothing changed: only the status, which names the version, is new.
+	same := publish("v2")
+	if got := changed(t, dir, "v2"); strings.Join(got, " ") != "data/fx-2025/status.json data/fx-2025/status.json.gz" {
+		t.Errorf("an export with nothing changed wrote %v", got)
+	}
+	if same.Files != full.Files || same.Shared != full.Written-2 {
+		t.Errorf("second export: %+v, first %+v", same, full)
+	}
+	shared := filepath.Join("en", "e", "fx-2025", "a", "FX-S-2-1.html")
+	a, _ := os.Stat(filepath.Join(dir, "v", "v1", shared))
+	b, _ := os.Stat(filepath.Join(dir, "v", "v2", shared))
+	if a == nil || b == nil || !os.SameFile(a, b) {
+		t.Errorf("%s is not shared between v1 and v2", shared)
+	}
+
+	// One amendment: its precinct, the areas above it, the election's
+	// summaries and their downloads change; no other area's files do.
+	amended := sub("parliament-list", "FX-S-2-1", "registered=600 took_part=420 invalid=5 against_all=15 option:alpha=140 option:beta=110 option:gamma=130 option:delta=20")
+	amended.Amendment, amended.Reason = true, "Recount"
+	fx.submit(t, "fx-2025", amended)
+	res := publish("v3")
+	got := changed(t, dir, "v3")
+	for _, want := range []string{"en/e/fx-2025/a/FX-S-2-1.html", "kk/e/fx-2025/a/FX-S-2.html", "ru/e/fx-2025/a/FX-S.html",
+		"en/e/fx-2025/a/FX-S-2-1.html.gz", "data/fx-2025/a/FX-S-2-1.json", "data/fx-2025/a/FX.csv", "data/fx-2025/a/FX.csv.gz"} {
+		if !slices.Contains(got, want) {
+			t.Errorf("the amendment did not rewrite %s", want)
+		}
+	}
+	for _, f := range got {
+		for _, other := range []string{"FX-N", "FX-C", "FX-S-1", "FX-S-2-2", "static/"} {
+			if strings.Contains(f, other) {
+				t.Errorf("the amendment rewrote %s, which it does not change", f)
+			}
+		}
+	}
+	// The fixture is small: its summaries are a third of its bytes
+	// (BenchmarkRepublish measures the demo election's share).
+	if res.WrittenBytes*2 > full.WrittenBytes || res.Written+res.Shared < full.Written {
+		t.Errorf("after one amendment: %+v, first export %+v", res, full)
+	}
+	// A rewritten page carries its export's version; a shared one keeps
+	// the one it was written in, which the script reads from the URL.
+	page, _ := os.ReadFile(filepath.Join(dir, "v", "v3", "en", "e", "fx-2025", "a", "FX-S-2-1.html"))
+	if !bytes.Contains(page, []byte(`data-version="v3"`)) || bytes.Contains(page, []byte("dauys-export-")) {
+		t.Errorf("the rewritten page does not carry v3:\n%s", page)
+	}
+	page, _ = os.ReadFile(filepath.Join(dir, "v", "v3", "en", "e", "fx-2025", "a", "FX-N-1-1.html"))
+	if !bytes.Contains(page, []byte(`data-version="v1"`)) {
+		t.Errorf("the shared page does not carry v1")
+	}
+}
+
+// changed returns the files the export wrote itself, as its manifest
+// lists them.
+func changed(t *testing.T, dir, version string) []string {
+	t.Helper()
+	var m web.Manifest
+	readJSON(t, filepath.Join(dir, "v", version, ".dauys-manifest.json"), &m)
+	var out []string
+	for name, f := range m.Files {
+		if f.Since == version {
+			out = append(out, name)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// checkManifest checks that the manifest lists every file of the export
+// with its hash and size, and that each gzip variant holds its file.
+func checkManifest(t *testing.T, root string) {
+	t.Helper()
+	var m web.Manifest
+	readJSON(t, filepath.Join(root, ".dauys-manifest.json"), &m)
+	n := 0
+	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || strings.HasPrefix(d.Name(), ".dauys-") {
+			return err
+		}
+		n++
+		rel, _ := filepath.Rel(root, p)
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(b)
+		f, ok := m.Files[filepath.ToSlash(rel)]
+		if !ok || f.SHA256 != hex.EncodeToString(sum[:]) || f.Size != int64(len(b)) {
+			t.Errorf("%s: manifest %+v, file of %d bytes", rel, f, len(b))
+		}
+		if gz, ok := strings.CutSuffix(p, ".gz"); ok {
+			zr, err := gzip.NewReader(bytes.NewReader(b))
+			if err != nil {
+				return err
+			}
+			plain, err := io.ReadAll(zr)
+			if err != nil {
+				return err
+			}
+			if orig, _ := os.ReadFile(gz); !bytes.Equal(plain, orig) {
+				t.Errorf("%s does not hold %s", rel, filepath.Base(gz))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != len(m.Files) {
+		t.Errorf("%d files, the manifest lists %d", n, len(m.Files))
+	}
+}
