@@ -10,6 +10,9 @@ import "context"
 // comments promise.
 type Store interface {
 	KeyStore
+	// ObservationStore keeps observers' copies of protocols, which never
+	// change a count.
+	ObservationStore
 
 	// CreateElection stores a definition with its areas; ECONFLICT when the
 	// id exists, EINVALID when it has no id or an area has none or is

@@ -66,6 +66,7 @@ func Run(t *testing.T, open func(t *testing.T) dauys.Store) {
 		{"Sessions", testSessions},
 		{"LoginThrottle", testLoginThrottle},
 		{"Audit", testAudit},
+		{"Observations", testObservations},
 	} {
 		t.Run(test.name, func(t *testing.T) { test.run(t, fresh) })
 	}
