@@ -60,13 +60,18 @@ type Observation struct {
 // ObservationImage is one photo or scan of an observed copy, stored
 // content-addressed under its SHA-256 after its metadata was stripped.
 type ObservationImage struct {
-	Election    string    `json:"-"`
-	Observation string    `json:"observation"`
-	SHA256      string    `json:"sha256"`
-	MediaType   string    `json:"media_type"`
-	Size        int64     `json:"size"`
-	Uploader    string    `json:"-"`
-	ReceivedAt  time.Time `json:"received_at"`
+	Election    string `json:"-"`
+	Observation string `json:"observation"`
+	// Contest, Area and Org are those of the observation; the store sets
+	// them when it reads the image.
+	Contest    string    `json:"-"`
+	Area       string    `json:"-"`
+	Org        string    `json:"-"`
+	SHA256     string    `json:"sha256"`
+	MediaType  string    `json:"media_type"`
+	Size       int64     `json:"size"`
+	Uploader   string    `json:"-"`
+	ReceivedAt time.Time `json:"received_at"`
 }
 
 // ObservationStore keeps observer organisations, observations and their

@@ -189,7 +189,7 @@ func attachImages(ctx context.Context, tx *sql.Tx, election, area string, obs []
 	for _, o := range obs {
 		byID[o.ID] = o
 	}
-	q := `SELECT i.observation_id, i.sha256, i.media_type, i.size, i.uploader, i.received_at
+	q := `SELECT i.observation_id, o.contest_id, o.area_id, o.org, i.sha256, i.media_type, i.size, i.uploader, i.received_at
 		FROM observation_images i JOIN observations o ON o.id = i.observation_id WHERE i.election_id = ?`
 	args := []any{election}
 	if area != "" {
@@ -220,7 +220,7 @@ func scanImages(ctx context.Context, tx *sql.Tx, q string, args ...any) ([]*dauy
 		img := &dauys.ObservationImage{}
 		var obs int64
 		var at sql.NullInt64
-		if err := rows.Scan(&obs, &img.SHA256, &img.MediaType, &img.Size, &img.Uploader, &at); err != nil {
+		if err := rows.Scan(&obs, &img.Contest, &img.Area, &img.Org, &img.SHA256, &img.MediaType, &img.Size, &img.Uploader, &at); err != nil {
 			return nil, err
 		}
 		img.Observation, img.ReceivedAt = dauys.ObservationID(obs), timeOf(at)
@@ -260,8 +260,8 @@ func (s *Store) ObservationImages(ctx context.Context, election string) ([]*dauy
 			return err
 		}
 		var err error
-		out, err = scanImages(ctx, tx, `SELECT observation_id, sha256, media_type, size, uploader, received_at
-			FROM observation_images WHERE election_id = ? ORDER BY seq`, election)
+		out, err = scanImages(ctx, tx, `SELECT i.observation_id, o.contest_id, o.area_id, o.org, i.sha256, i.media_type, i.size, i.uploader, i.received_at
+			FROM observation_images i JOIN observations o ON o.id = i.observation_id WHERE i.election_id = ? ORDER BY i.seq`, election)
 		return err
 	})
 	if err != nil {

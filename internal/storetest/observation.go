@@ -127,7 +127,8 @@ func testObservations(t *testing.T, fresh func(*testing.T) dauys.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(imgs) != 2 || imgs[0].Observation != o1.ID || imgs[1].Observation != o3.ID || imgs[0].Election != id {
+	if len(imgs) != 2 || imgs[0].Observation != o1.ID || imgs[1].Observation != o3.ID || imgs[0].Election != id ||
+		imgs[1].Area != "p3" || imgs[1].Contest != contestRef || imgs[1].Org != "Adal" {
 		t.Errorf("images %+v", imgs)
 	}
 }
