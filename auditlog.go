@@ -36,6 +36,10 @@ const (
 	AuditTurnout         = "turnout"        // a turnout report submitted
 	AuditTurnoutImport   = "turnout-import" // dauys turnout import
 	AuditElectionStatus  = "election-status"
+	AuditObserve         = "observe"        // an observer's copy of a protocol
+	AuditObserveImage    = "observe-image"  // a photo or scan of a copy
+	AuditObserveImport   = "observe-import" // dauys observations import
+	AuditOrgRegister     = "org-register"   // an observer organisation registered
 )
 
 // AuditOK is the outcome of an action that succeeded; a refused one

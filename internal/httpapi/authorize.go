@@ -21,11 +21,12 @@ const (
 	ActionManageKeys  Action = "manage-keys" // register and revoke commission keys
 	ActionManageUsers Action = "manage-users"
 	ActionReadAudit   Action = "read-audit" // the audit trail and the refused submissions
+	ActionObserve     Action = "observe"    // send a copy of a precinct's protocol, in an organisation's name
 )
 
 // Actions lists every action.
 func Actions() []Action {
-	return []Action{ActionSubmit, ActionAmend, ActionAcknowledge, ActionResolve, ActionManageKeys, ActionManageUsers, ActionReadAudit}
+	return []Action{ActionSubmit, ActionAmend, ActionAcknowledge, ActionResolve, ActionManageKeys, ActionManageUsers, ActionReadAudit, ActionObserve}
 }
 
 // grants is what each role may do, within its scope:
@@ -36,13 +37,15 @@ func Actions() []Action {
 //     area (intake lets nobody resolve a dispute they made an entry in);
 //   - a precinct commission submits its own protocols; amending one or
 //     accepting its warnings is for the territorial commission above it;
-//   - an observer writes nothing, and reads the audit trail and the
-//     refusals besides the public results, warnings and amendments.
+//   - an observer writes only observations (copies of the protocols of the
+//     precincts in its scope, in its organisation's name) and reads the
+//     audit trail and the refusals besides the public results, warnings
+//     and amendments.
 var grants = map[string][]Action{
 	dauys.RoleAdmin:    Actions(),
 	dauys.RoleOperator: {ActionSubmit, ActionAmend, ActionAcknowledge, ActionResolve},
 	dauys.RolePrecinct: {ActionSubmit},
-	dauys.RoleObserver: {ActionReadAudit},
+	dauys.RoleObserver: {ActionObserve, ActionReadAudit},
 }
 
 // Authorize is the one place that decides whether a principal may perform

@@ -35,11 +35,12 @@ func TestAuthorize(t *testing.T) {
 		keys     = httpapi.ActionManageKeys
 		users    = httpapi.ActionManageUsers
 		readLogs = httpapi.ActionReadAudit
+		observe  = httpapi.ActionObserve
 	)
 	principal := func(role, election, area string) *dauys.Principal {
 		return &dauys.Principal{Subject: role + "@" + area, Role: role, Election: election, Area: area}
 	}
-	everything := map[httpapi.Action][]string{submit: all, amend: all, ack: all, resolve: all, keys: all, users: all, readLogs: all}
+	everything := map[httpapi.Action][]string{submit: all, amend: all, ack: all, resolve: all, keys: all, users: all, readLogs: all, observe: all}
 	writeAll := map[httpapi.Action][]string{submit: all, amend: all, ack: all, resolve: all}
 	tests := []struct {
 		name string
@@ -52,7 +53,7 @@ func TestAuthorize(t *testing.T) {
 		{"CEC admin", principal(dauys.RoleAdmin, "", ""), everything, everything},
 		{"admin of election e", principal(dauys.RoleAdmin, "e", ""), everything, nil},
 		{"admin of region r1", principal(dauys.RoleAdmin, "e", "r1"),
-			map[httpapi.Action][]string{submit: {"r1", "p1", "zz"}, amend: {"r1", "p1", "zz"}, ack: {"r1", "p1", "zz"}, resolve: {"r1", "p1", "zz"}, keys: {"r1", "p1", "zz"}, users: {"r1", "p1", "zz"}, readLogs: {"r1", "p1", "zz"}}, nil},
+			map[httpapi.Action][]string{submit: {"r1", "p1", "zz"}, amend: {"r1", "p1", "zz"}, ack: {"r1", "p1", "zz"}, resolve: {"r1", "p1", "zz"}, keys: {"r1", "p1", "zz"}, users: {"r1", "p1", "zz"}, readLogs: {"r1", "p1", "zz"}, observe: {"r1", "p1", "zz"}}, nil},
 		{"operator of r1", principal(dauys.RoleOperator, "e", "r1"),
 			map[httpapi.Action][]string{submit: {"r1", "p1", "zz"}, amend: {"r1", "p1", "zz"}, ack: {"r1", "p1", "zz"}, resolve: {"r1", "p1", "zz"}}, nil},
 		{"operator of the whole of e", principal(dauys.RoleOperator, "e", ""), writeAll, nil},
@@ -63,8 +64,9 @@ func TestAuthorize(t *testing.T) {
 		{"precinct p1", principal(dauys.RolePrecinct, "e", "p1"), map[httpapi.Action][]string{submit: {"p1"}}, nil},
 		{"precinct commission given a region", principal(dauys.RolePrecinct, "e", "r1"), map[httpapi.Action][]string{submit: {"r1"}}, nil},
 		{"precinct without area", principal(dauys.RolePrecinct, "e", ""), nil, nil},
-		{"observer of e", principal(dauys.RoleObserver, "e", ""), map[httpapi.Action][]string{readLogs: all}, nil},
-		{"observer of r2", principal(dauys.RoleObserver, "e", "r2"), map[httpapi.Action][]string{readLogs: {"r2", "p2", "zz"}}, nil},
+		{"observer of e", principal(dauys.RoleObserver, "e", ""), map[httpapi.Action][]string{readLogs: all, observe: all}, nil},
+		{"observer of r2", principal(dauys.RoleObserver, "e", "r2"), map[httpapi.Action][]string{readLogs: {"r2", "p2", "zz"}, observe: {"r2", "p2", "zz"}}, nil},
+		{"observer at p1", principal(dauys.RoleObserver, "e", "p1"), map[httpapi.Action][]string{readLogs: {"p1", "zz"}, observe: {"p1", "zz"}}, nil},
 		{"unknown role", principal("root", "", ""), nil, nil},
 		{"no role", principal("", "", ""), nil, nil},
 	}

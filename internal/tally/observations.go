@@ -1,0 +1,130 @@
+package tally
+
+import (
+	"context"
+
+	"github.com/dauys/dauys"
+)
+
+// Checks is what observers' copies say of an area: every line on which a
+// copy differs from the current official version, and how many precincts
+// at or below the area were observed and how many of those match.
+//
+// A precinct is observed when at least one copy of one of its protocols
+// was sent; it matches when every copy sent has an official version to be
+// compared with and differs from it on no line. A copy of a protocol
+// that has not arrived yet keeps its precinct from matching: nothing was
+// compared.
+type Checks struct {
+	Discrepancies []dauys.Discrepancy `json:"discrepancies"`
+	Observed      int                 `json:"precincts_observed"`
+	Matching      int                 `json:"precincts_matching"`
+	// Precincts holds each observed precinct's copies with their
+	// comparison, by precinct id; it is for the pages, not the API.
+	Precincts map[string][]CheckedCopy `json:"-"`
+}
+
+// CheckedCopy is one observation compared with the official version of
+// its protocol; Official is nil while there is none.
+type CheckedCopy struct {
+	Observation   *dauys.Observation
+	Official      *dauys.Protocol
+	Discrepancies []dauys.Discrepancy
+}
+
+// Matches reports whether the copy was compared and differs on no line.
+func (c *CheckedCopy) Matches() bool { return c.Official != nil && len(c.Discrepancies) == 0 }
+
+// Checks compares every observation of the precincts at or below area
+// ("" for the whole election) with the current official version of the
+// same protocol, line by line.
+func (t *Tally) Checks(ctx context.Context, election, area string) (*Checks, error) {
+	e, err := t.elections.Load(ctx, election)
+	if err != nil {
+		return nil, err
+	}
+	if area == "" {
+		area = e.Tree.Root()
+	}
+	if e.Tree.Area(area) == nil {
+		return nil, dauys.Errorf(dauys.ENOTFOUND, "election %s has no such area", e.ID)
+	}
+	only := ""
+	if e.Tree.IsLeaf(area) {
+		only = area
+	}
+	obs, err := t.store.Observations(ctx, e.ID, only)
+	if err != nil {
+		return nil, err
+	}
+	out := &Checks{Discrepancies: []dauys.Discrepancy{}, Precincts: map[string][]CheckedCopy{}}
+	type key struct{ contest, area string }
+	official := map[key]*dauys.Protocol{}
+	for _, o := range obs {
+		if !e.Tree.Within(o.Area, area) {
+			continue
+		}
+		k := key{o.Contest, o.Area}
+		p, seen := official[k]
+		if !seen {
+			p, err = t.store.Protocol(ctx, e.ID, o.Contest, o.Area)
+			if dauys.ErrorCode(err) == dauys.ENOTFOUND {
+				p, err = nil, nil
+			}
+			if err != nil {
+				return nil, err
+			}
+			official[k] = p
+		}
+		c := CheckedCopy{Observation: o, Official: p}
+		if p != nil {
+			c.Discrepancies = dauys.CompareObservation(o, p)
+			out.Discrepancies = append(out.Discrepancies, c.Discrepancies...)
+		}
+		out.Precincts[o.Area] = append(out.Precincts[o.Area], c)
+	}
+	for _, copies := range out.Precincts {
+		out.Observed++
+		matching := true
+		for i := range copies {
+			matching = matching && copies[i].Matches()
+		}
+		if matching {
+			out.Matching++
+		}
+	}
+	// The store lists observations by precinct, contest and id, and
+	// CompareObservation lines by name: the discrepancies are in that order.
+	return out, nil
+}
+
+// Count returns how many precincts at or below area the checks found
+// observed and matching; area must be within the area they were made for.
+func (c *Checks) Count(tree interface{ Within(id, other string) bool }, area string) (observed, matching int) {
+	for p, copies := range c.Precincts {
+		if !tree.Within(p, area) {
+			continue
+		}
+		observed++
+		ok := true
+		for i := range copies {
+			ok = ok && copies[i].Matches()
+		}
+		if ok {
+			matching++
+		}
+	}
+	return observed, matching
+}
+
+// ObservationsVersion changes whenever an observation or image of the
+// election is added, for the pages' versions.
+func (t *Tally) ObservationsVersion(ctx context.Context, election string) (int64, error) {
+	return t.store.ObservationsVersion(ctx, election)
+}
+
+// Observation returns one observation with its images; ENOTFOUND when
+// there is none.
+func (t *Tally) Observation(ctx context.Context, election, id string) (*dauys.Observation, error) {
+	return t.store.Observation(ctx, election, id)
+}
