@@ -71,6 +71,9 @@ Usage:
   dauys turnout [--db ...] --election ID [--area ID] [--json]
   dauys tally [--db ...] --election ID [--area ID] [--json]
   dauys token create [--db ...] --role operator --area ID --election ID [--ttl 720h]
+  dauys token create [--db ...] --role observer --org NAME --area PRECINCT --election ID
+  dauys org register|list [--db ...] --election ID [--name NAME --kind party|ngo|candidate]
+  dauys observations import [--db ...] --election ID --org NAME FILE.csv   (protocol columns + observer)
   dauys token revoke [--db ...] [--id ID]   (without --id: the token on standard input)
   dauys user add [--db ...] --name N --role R [--election ID [--area ID]]   (password on standard input)
   dauys user list|disable|unlock [--db ...] [--name N] [--json]
@@ -131,6 +134,13 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		}
 	case "tally":
 		err = m.runTally(ctx, rest)
+	case "org":
+		err = m.runOrg(ctx, rest)
+	case "observations":
+		if len(rest) == 0 || rest[0] != "import" {
+			return m.usageError("usage: dauys observations import --election ID --org NAME FILE.csv")
+		}
+		err = m.runObservationsImport(ctx, rest[1:])
 	case "token":
 		switch {
 		case len(rest) > 0 && rest[0] == "create":
@@ -260,6 +270,8 @@ type store struct {
 	intake    *intake.Service
 	elections *election.Loader
 	tally     *tally.Tally
+	// images keeps observers' photos and scans (imagesFor).
+	images dauys.ImageStore
 }
 
 func (m *Main) open(ctx context.Context, db string) (*store, error) {
@@ -268,7 +280,7 @@ func (m *Main) open(ctx context.Context, db string) (*store, error) {
 		return nil, err
 	}
 	in := intake.New(b, m.Now)
-	return &store{Backend: b, intake: in, elections: in.Elections(), tally: tally.New(b, in.Elections())}, nil
+	return &store{Backend: b, intake: in, elections: in.Elections(), tally: tally.New(b, in.Elections()), images: imagesFor(db)}, nil
 }
 
 func (m *Main) logger() *slog.Logger {

@@ -76,7 +76,7 @@ func (m *Main) serveWith(ctx context.Context, s *store, o serveOptions) error {
 			"use --tls-cert and --tls-key, or a TLS proxy with --trust-proxy (docs/security.md)")
 	}
 	api := httpapi.New(httpapi.Config{Store: s, Tokens: s, Users: s, Audit: s, Intake: s.intake, Tally: s.tally,
-		Logger: log, Now: m.Now, TrustedProxies: proxies})
+		Images: s.images, Logger: log, Now: m.Now, TrustedProxies: proxies})
 	registerPages(api, s, log)
 	watchChanges(ctx, s, log)
 	warmElections(ctx, s, log)

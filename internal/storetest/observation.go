@@ -131,4 +131,13 @@ func testObservations(t *testing.T, fresh func(*testing.T) dauys.Store) {
 		imgs[1].Area != "p3" || imgs[1].Contest != contestRef || imgs[1].Org != "Adal" {
 		t.Errorf("images %+v", imgs)
 	}
+
+	// A user acts for an organisation as a token does.
+	if us, ok := s.(dauys.UserStore); ok {
+		mustCreateUser(t, us, &dauys.User{Name: "aigerim", Role: dauys.RoleObserver, Election: id, Area: "p1", Org: "Adal", PasswordHash: "x", CreatedAt: at(4)})
+		u, err := us.User(ctx, "aigerim")
+		if err != nil || u.Org != "Adal" || u.Principal().Org != "Adal" {
+			t.Errorf("user with an organisation: %+v, %v", u, err)
+		}
+	}
 }

@@ -35,3 +35,6 @@ CREATE TABLE observation_images (
 	UNIQUE (observation_id, sha256)
 ) STRICT;
 CREATE INDEX observation_images_election ON observation_images (election_id, seq);
+
+-- A user may act for an observer organisation, as a token may.
+ALTER TABLE users ADD COLUMN org TEXT NOT NULL DEFAULT '';

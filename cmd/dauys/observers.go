@@ -1,0 +1,106 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/dauys/dauys"
+	"github.com/dauys/dauys/internal/backend"
+	"github.com/dauys/dauys/internal/imagestore"
+	"github.com/dauys/dauys/internal/intake"
+)
+
+// runOrg registers observer organisations and lists them: `dauys org
+// register|list`.
+func (m *Main) runOrg(ctx context.Context, args []string) error {
+	if len(args) == 0 || (args[0] != "register" && args[0] != "list") {
+		return usageErr{"usage: dauys org register --election ID --name NAME [--kind party|ngo|candidate], or dauys org list --election ID"}
+	}
+	fs, db := m.flags("org " + args[0])
+	election := fs.String("election", "", "election id")
+	name := fs.String("name", "", "the organisation's name, as its observers' copies are published under")
+	kind := fs.String("kind", "", "party, ngo, candidate or commission")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if _, err := parse(fs, args[1:]); err != nil {
+		return err
+	}
+	if *election == "" {
+		return usageErr{"org " + args[0] + " takes --election ID"}
+	}
+	s, err := m.open(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if args[0] == "register" {
+		o := &dauys.Organisation{Election: *election, Name: *name, Kind: *kind, CreatedAt: m.Now().UTC()}
+		if err := s.RegisterOrganisation(ctx, o); err != nil {
+			return err
+		}
+		fmt.Fprintf(m.Stdout, "registered %s for election %s; its observers get tokens with dauys token create --role observer --org %q --area PRECINCT --election %s\n",
+			o.Name, o.Election, o.Name, o.Election)
+		return nil
+	}
+	orgs, err := s.Organisations(ctx, *election)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return writeJSON(m.Stdout, orgs)
+	}
+	for _, o := range orgs {
+		fmt.Fprintf(m.Stdout, "%s\t%s\t%s\n", o.Name, o.Kind, o.CreatedAt.Format("2006-01-02 15:04"))
+	}
+	return nil
+}
+
+// runObservationsImport reads an observer group's spreadsheet of protocol
+// copies: `dauys observations import --election ID --org NAME FILE.csv`.
+func (m *Main) runObservationsImport(ctx context.Context, args []string) error {
+	fs, db := m.flags("observations import")
+	election := fs.String("election", "", "election id")
+	org := fs.String("org", "", "the registered organisation whose copies the file holds")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if *election == "" || *org == "" || len(pos) != 1 {
+		return usageErr{"observations import takes --election ID --org NAME and one CSV or zip file"}
+	}
+	f, _, s, err := m.startImport(ctx, "observations import", *db, pos[0], args)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	defer s.Close()
+	rep, err := s.intake.ImportObservations(ctx, *election, *org, f, pos[0], cliActor(), func(re intake.RowError) {
+		fmt.Fprintf(m.Stderr, "rejected: %s\n", re.Reason)
+	})
+	if rep != nil {
+		m.importCounts = fmt.Sprintf("rows %d: stored %d, rejected %d", rep.Rows, rep.Stored, rep.Rejected)
+		fmt.Fprintln(m.Stdout, m.importCounts)
+	}
+	if err != nil {
+		return err
+	}
+	if rep.Rejected > 0 {
+		return errRejected
+	}
+	return nil
+}
+
+// imagesFor is where observers' images are kept for a --db value: the
+// folder "images" beside a SQLite file, or in the working folder for
+// PostgreSQL. Images are content-addressed, so databases that share the
+// folder share identical images and nothing else.
+func imagesFor(db string) *imagestore.Folder {
+	if env := os.Getenv("DAUYS_IMAGES"); env != "" {
+		return &imagestore.Folder{Dir: env}
+	}
+	if backend.IsPostgres(db) {
+		return &imagestore.Folder{Dir: "images"}
+	}
+	return &imagestore.Folder{Dir: filepath.Join(filepath.Dir(db), "images")}
+}

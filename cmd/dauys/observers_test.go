@@ -1,0 +1,72 @@
+package main_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestObserverCommands registers an organisation, gives its observer a
+// token and imports its spreadsheet of copies on SQLite and PostgreSQL:
+// good rows are stored, a row for a precinct that does not exist and a
+// row that does not add up are refused with their line, and the import is
+// in the audit trail.
+func TestObserverCommands(t *testing.T) {
+	dbs := map[string]string{"sqlite": filepath.Join(t.TempDir(), "d.db")}
+	if url := postgresURL(t); url != "" {
+		dbs["postgres"] = url
+	}
+	const id = "kz-referendum-2022"
+	csvPath, _ := nightCSV(t, id, func(i int) bool { return i < 3 })
+	data, err := os.ReadFile(csvPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := strings.Split(strings.TrimSpace(string(data)), "\n")
+	var b strings.Builder
+	b.WriteString(rows[0] + ",observer\n")
+	b.WriteString(rows[1] + ",Aigerim\n")
+	b.WriteString(rows[2] + ",\n")
+	b.WriteString(strings.Replace(rows[1], "KZ-", "XX-", 1) + ",Bolat\n")
+	fields := strings.Split(rows[1], ",")
+	fields[len(fields)-1] = "999999"
+	b.WriteString(strings.Join(fields, ",") + ",Bolat\n")
+	copies := filepath.Join(t.TempDir(), "copies.csv")
+	os.WriteFile(copies, []byte(b.String()), 0o644)
+
+	for name, db := range dbs {
+		t.Run(name, func(t *testing.T) {
+			mustRun(t, "election", "import", "--db", db, "../../examples/"+id)
+			mustRun(t, "protocols", "import", "--db", db, "--election", id, csvPath)
+			if code, _, errs := run(t, "token", "create", "--db", db, "--role", "observer", "--org", "Adal", "--area", "KZ-11", "--election", id); code == 0 || !strings.Contains(errs, "not registered") {
+				t.Errorf("token for an unregistered organisation: exit %d, %s", code, errs)
+			}
+			if out := mustRun(t, "org", "register", "--db", db, "--election", id, "--name", "Adal", "--kind", "ngo"); !strings.Contains(out, "registered Adal") {
+				t.Errorf("org register: %s", out)
+			}
+			if out := mustRun(t, "org", "list", "--db", db, "--election", id); !strings.Contains(out, "Adal\tngo") {
+				t.Errorf("org list: %s", out)
+			}
+			if tok := mustRun(t, "token", "create", "--db", db, "--role", "observer", "--org", "Adal", "--area", "KZ-11", "--election", id); len(strings.TrimSpace(tok)) < 20 {
+				t.Errorf("token: %q", tok)
+			}
+			code, out, errs := run(t, "observations", "import", "--db", db, "--election", id, "--org", "Adal", copies)
+			if code != 1 || !strings.Contains(out, "rows 4: stored 2, rejected 2") {
+				t.Errorf("observations import: exit %d\n%s%s", code, out, errs)
+			}
+			if !strings.Contains(errs, "copies.csv:4:") || !strings.Contains(errs, "copies.csv:5:") {
+				t.Errorf("refused rows are not named by their line:\n%s", errs)
+			}
+			if code, _, errs := run(t, "observations", "import", "--db", db, "--election", id, "--org", "Nobody", copies); code != 2 || !strings.Contains(errs, "not registered") {
+				t.Errorf("import for an unregistered organisation: exit %d, %s", code, errs)
+			}
+			trail := mustRun(t, "audit-log", "--db", db, "--election", id)
+			for _, w := range []string{"org-register", "observe-import", "token-create"} {
+				if !strings.Contains(trail, w) {
+					t.Errorf("audit trail lacks %s:\n%s", w, trail)
+				}
+			}
+		})
+	}
+}
