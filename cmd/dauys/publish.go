@@ -49,7 +49,7 @@ func (m *Main) runPublish(ctx context.Context, args []string) error {
 		return err
 	}
 	defer s.Close()
-	cfg.Store, cfg.Tally = s.Backend, s.tally
+	cfg.Store, cfg.Tally, cfg.Images = s.Backend, s.tally, s.images
 	site, err := web.New(cfg)
 	if err != nil {
 		return err

@@ -128,3 +128,22 @@ func (t *Tally) ObservationsVersion(ctx context.Context, election string) (int64
 func (t *Tally) Observation(ctx context.Context, election, id string) (*dauys.Observation, error) {
 	return t.store.Observation(ctx, election, id)
 }
+
+// Within returns the checks of the precincts at or below area, out of
+// checks made for an area that contains it: what a page of that area
+// shows, without asking the store again.
+func (c *Checks) Within(tree interface{ Within(id, other string) bool }, area string) *Checks {
+	out := &Checks{Discrepancies: []dauys.Discrepancy{}, Precincts: map[string][]CheckedCopy{}}
+	for _, d := range c.Discrepancies {
+		if tree.Within(d.Area, area) {
+			out.Discrepancies = append(out.Discrepancies, d)
+		}
+	}
+	for p, copies := range c.Precincts {
+		if tree.Within(p, area) {
+			out.Precincts[p] = copies
+		}
+	}
+	out.Observed, out.Matching = c.Count(tree, area)
+	return out
+}

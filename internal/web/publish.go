@@ -120,6 +120,9 @@ func (s *Site) Publish(ctx context.Context, opt PublishOptions) (*PublishResult,
 	if err := p.run(ctx, opt.Workers); err != nil {
 		return nil, err
 	}
+	if err := p.publishImages(ctx); err != nil {
+		return nil, err
+	}
 	// The transparency log goes beside the results it proves, so that the
 	// bundle can be verified with no live server (docs/verification.md).
 	switch err := tlog.WriteStatic(ctx, s.cfg.Store, e.ID, tmp); dauys.ErrorCode(err) {
@@ -179,6 +182,7 @@ type publisher struct {
 	dir     string
 	version string
 	pre     map[string]map[string]*dauys.Protocol
+	checks  *tally.Checks
 	memo    *resultsMemo
 	signals *signals
 	dirs    sync.Map
@@ -189,6 +193,10 @@ type publisher struct {
 // prefetch reads every current protocol in one pass, so that the ten
 // thousand precinct pages do not each ask the store.
 func (p *publisher) prefetch(ctx context.Context) error {
+	var err error
+	if p.checks, err = p.s.cfg.Tally.Checks(ctx, p.e.ID, ""); err != nil {
+		return err
+	}
 	p.pre = map[string]map[string]*dauys.Protocol{}
 	return p.s.cfg.Tally.EachProtocol(ctx, p.e.ID, "", func(pr *dauys.Protocol) error {
 		m := p.pre[pr.Area]
@@ -222,7 +230,7 @@ func (p *publisher) write(rel string, b []byte) error {
 }
 
 func (p *publisher) page(ctx context.Context, t target) error {
-	opts := renderOpts{version: p.version, static: true, elections: []string{p.e.ID}, prefetch: p.pre, memo: p.memo, signals: p.signals}
+	opts := renderOpts{version: p.version, static: true, elections: []string{p.e.ID}, prefetch: p.pre, memo: p.memo, signals: p.signals, checks: p.checks}
 	b, err := p.s.renderWith(ctx, t, opts)
 	if err != nil {
 		return fmt.Errorf("web: publish %s/%s: %w", t.lang, t.self(), err)
@@ -334,7 +342,7 @@ func (p *publisher) run(ctx context.Context, workers int) error {
 // data writes an area's JSON and CSV downloads.
 func (p *publisher) data(ctx context.Context, area string) error {
 	rc, err := p.s.newRenderCtx(ctx, target{kind: pageArea, lang: dauys.Languages[0], election: p.e.ID, id: area},
-		renderOpts{version: p.version, static: true, prefetch: p.pre, memo: p.memo})
+		renderOpts{version: p.version, static: true, prefetch: p.pre, memo: p.memo, checks: p.checks})
 	if err != nil {
 		return err
 	}

@@ -52,6 +52,9 @@ type renderOpts struct {
 	// signals are the integrity page's statistics, computed once for an
 	// export.
 	signals *signals
+	// checks are the observers' copies of the whole election compared
+	// with the official protocols, computed once for an export.
+	checks *tally.Checks
 }
 
 // resultsMemo remembers results by area, and by contest and area list.

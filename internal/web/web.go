@@ -81,6 +81,9 @@ type Config struct {
 	// the overview and the log index of each protocol version. Nil means
 	// a log over Store; elections without a log show nothing of it.
 	Log *tlog.Log
+	// Images keeps observers' photos of protocol copies; with it the
+	// export (Publish) carries them under images/<sha256>.
+	Images dauys.ImageStore
 	// Forensics tunes the statistical signals of the integrity pages
 	// (zero: the published method, 1000 replicates, seed 0, as `dauys
 	// forensics` computes them).

@@ -1,0 +1,159 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"time"
+
+	"github.com/dauys/dauys"
+	"github.com/dauys/dauys/internal/tally"
+)
+
+// What observers' copies of the protocols say: on an area's page, how
+// many precincts were observed and how many copies match, area by area;
+// on a precinct's page, each copy beside the official protocol, with its
+// images and the lines that differ.
+
+type observersView struct {
+	Observed, Matching int
+	Summary            string
+	Rows               []observedRow
+	// CSV links to every discrepancy below the area; the exported site,
+	// which has no API, shows none.
+	CSV string
+}
+
+type observedRow struct {
+	Name, Href         string
+	Observed, Matching int
+}
+
+type copyView struct {
+	Org, At, AtISO string
+	ID             string
+	Matches        bool
+	Status         string
+	Differences    []differenceView
+	Images         []imageView
+}
+
+type differenceView struct {
+	Line, Title        string
+	Official, Observed string
+}
+
+type imageView struct {
+	Href, SHA256 string
+}
+
+// checks compares the observers' copies at or below an area with the
+// official protocols.
+func (rc *renderCtx) checks(area string) (*tally.Checks, error) {
+	if c := rc.opts.checks; c != nil {
+		return c.Within(rc.e.Tree, area), nil
+	}
+	return rc.s.cfg.Tally.Checks(rc.ctx, rc.e.ID, area)
+}
+
+// publishImages writes the images of every observer's copy into the
+// export, under images/<sha256> (verify.ImagePath), where the pages link
+// them and where `dauys verify` compares them with the hashes the log
+// holds. Without an image store the pages link images that are not there.
+func (p *publisher) publishImages(ctx context.Context) error {
+	if p.s.cfg.Images == nil {
+		return nil
+	}
+	seen := map[string]bool{}
+	for _, copies := range p.checks.Precincts {
+		for _, cp := range copies {
+			for _, img := range cp.Observation.Images {
+				if seen[img.SHA256] {
+					continue
+				}
+				seen[img.SHA256] = true
+				b, err := p.s.cfg.Images.Get(ctx, img.SHA256)
+				if err != nil {
+					return fmt.Errorf("web: publish image %s: %w", img.SHA256, err)
+				}
+				if err := p.write("images/"+img.SHA256, b); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// observersView summarises the checks of an area, with a row for each of
+// its children where any precinct was observed; nil when no precinct at
+// or below it was.
+func (rc *renderCtx) observersView(c *tally.Checks, area string) *observersView {
+	if c.Observed == 0 {
+		return nil
+	}
+	v := &observersView{Observed: c.Observed, Matching: c.Matching,
+		Summary: rc.L.T("ObservedSummary", "Observed", c.Observed, "Matching", c.Matching, "Differing", c.Observed-c.Matching)}
+	if !rc.opts.static {
+		v.CSV = rc.root + "api/v1/elections/" + url.PathEscape(rc.e.ID) + "/discrepancies.csv"
+		if area != rc.e.Tree.Root() {
+			v.CSV += "?area=" + url.QueryEscape(area)
+		}
+	}
+	if rc.e.Tree.IsLeaf(area) {
+		return v
+	}
+	for _, child := range rc.e.Tree.Children(area) {
+		observed, matching := c.Count(rc.e.Tree, child)
+		if observed == 0 {
+			continue
+		}
+		v.Rows = append(v.Rows, observedRow{Name: rc.areaName(rc.e.Tree.Area(child)), Href: rc.areaHref(child),
+			Observed: observed, Matching: matching})
+	}
+	return v
+}
+
+// copyViews shows the copies of one contest's protocol at a precinct.
+func (rc *renderCtx) copyViews(c *dauys.Contest, copies []tally.CheckedCopy) []copyView {
+	L := rc.L
+	var titles map[string]string
+	var out []copyView
+	for i := range copies {
+		cp := &copies[i]
+		o := cp.Observation
+		if o.Contest != c.ID {
+			continue
+		}
+		if titles == nil {
+			titles = rc.lineTitles(c)
+		}
+		v := copyView{Org: o.Org, ID: o.ID, At: L.DateTime(o.ReceivedAt), AtISO: o.ReceivedAt.UTC().Format(time.RFC3339), Matches: cp.Matches()}
+		switch {
+		case cp.Official == nil:
+			v.Status = L.T("CopyNoOfficial")
+		case v.Matches:
+			v.Status = L.T("CopyMatches")
+		default:
+			v.Status = L.T("CopyDiffers", "Lines", len(cp.Discrepancies))
+		}
+		num := func(p *int64) string {
+			if p == nil {
+				return "–"
+			}
+			return L.N(*p)
+		}
+		for _, d := range cp.Discrepancies {
+			t := titles[d.Line]
+			if t == "" {
+				t = d.Line
+			}
+			v.Differences = append(v.Differences, differenceView{Line: d.Line, Title: t, Official: num(d.Official), Observed: num(d.Observed)})
+		}
+		for _, img := range o.Images {
+			v.Images = append(v.Images, imageView{Href: rc.root + "images/" + img.SHA256, SHA256: img.SHA256})
+		}
+		out = append(out, v)
+	}
+	return out
+}

@@ -1,0 +1,65 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"image"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/dauys/dauys"
+	"github.com/dauys/dauys/internal/imagestore"
+	"github.com/dauys/dauys/internal/intake"
+	"github.com/dauys/dauys/internal/web"
+)
+
+// TestPublishObserverCopies: the export carries observers' copies on the
+// precinct pages, their images under images/<sha256> where the pages link
+// them, and no link to the live API.
+func TestPublishObserverCopies(t *testing.T) {
+	images := &imagestore.Folder{Dir: t.TempDir()}
+	fx := mustFixture(t, func(c *web.Config) { c.Images = images })
+	ctx := context.Background()
+	if err := fx.store.RegisterOrganisation(ctx, &dauys.Organisation{Election: "fx-ref", Name: "Adal"}); err != nil {
+		t.Fatal(err)
+	}
+	o, err := fx.intake.Observe(ctx, "fx-ref", "Adal", intake.Submission{Contest: "constitution", Area: "RF-A-1",
+		Lines: lines("registered=1000 took_part=700 yes=510 no=160 both_marked=10 invalid=20")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pic bytes.Buffer
+	png.Encode(&pic, image.NewGray(image.Rect(0, 0, 3, 3)))
+	img, err := fx.intake.AddImage(ctx, images, "fx-ref", o.ID, "Adal", "image/png", pic.Bytes(), "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if _, err := fx.site.Publish(ctx, web.PublishOptions{Election: "fx-ref", Dir: dir, Version: "v1"}); err != nil {
+		t.Fatal(err)
+	}
+	root := filepath.Join(dir, "v", "v1")
+	want, _ := images.Get(ctx, img.SHA256)
+	if got, err := os.ReadFile(filepath.Join(root, "images", img.SHA256)); err != nil || !bytes.Equal(got, want) {
+		t.Fatalf("the exported image: %v", err)
+	}
+	page, err := os.ReadFile(filepath.Join(root, "en", "e", "fx-ref", "a", "RF-A-1.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []string{`data-k="copy"`, `data-line="yes"`, "510", `src="../../../../images/` + img.SHA256 + `"`} {
+		if !strings.Contains(string(page), w) {
+			t.Errorf("the exported precinct page lacks %s", w)
+		}
+	}
+	region, err := os.ReadFile(filepath.Join(root, "kk", "e", "fx-ref", "a", "RF-A.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(region), "Байқалған учаскелер: 1") || strings.Contains(string(region), "api/v1") {
+		t.Errorf("the exported region page: observed summary missing or a link to the API")
+	}
+}
