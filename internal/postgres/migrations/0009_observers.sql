@@ -38,3 +38,38 @@ CREATE INDEX observation_images_election ON observation_images (election_id, seq
 
 -- A user may act for an observer organisation, as a token may.
 ALTER TABLE users ADD COLUMN org text NOT NULL DEFAULT '';
+
+-- Complaints about a precinct and the commission's decisions on them; the
+-- complainant is kept for the commission, never published.
+CREATE TABLE complaints (
+	id          bigserial PRIMARY KEY,
+	election_id text COLLATE "C" NOT NULL REFERENCES elections (id),
+	area_id     text COLLATE "C" NOT NULL,
+	contest_id  text COLLATE "C" NOT NULL,
+	text        text NOT NULL,
+	complainant text NOT NULL,
+	filed_at    bigint,
+	status      text NOT NULL,
+	decision    text NOT NULL DEFAULT '',
+	decided_by  text NOT NULL DEFAULT '',
+	decided_at  bigint,
+	recount_id  bigint
+);
+CREATE INDEX complaints_area ON complaints (election_id, area_id);
+
+-- Recount orders; version is the protocol version the recount produced.
+CREATE TABLE recounts (
+	id           bigserial PRIMARY KEY,
+	election_id  text COLLATE "C" NOT NULL REFERENCES elections (id),
+	area_id      text COLLATE "C" NOT NULL,
+	contest_id   text COLLATE "C" NOT NULL,
+	reason       text NOT NULL,
+	complaint_id bigint,
+	ordered_by   text NOT NULL,
+	ordered_at   bigint,
+	version      integer NOT NULL DEFAULT 0,
+	done_at      bigint
+);
+CREATE INDEX recounts_area ON recounts (election_id, area_id);
+-- One open recount per precinct and contest.
+CREATE UNIQUE INDEX recounts_open ON recounts (election_id, area_id, contest_id) WHERE version = 0;

@@ -38,3 +38,38 @@ CREATE INDEX observation_images_election ON observation_images (election_id, seq
 
 -- A user may act for an observer organisation, as a token may.
 ALTER TABLE users ADD COLUMN org TEXT NOT NULL DEFAULT '';
+
+-- Complaints about a precinct and the commission's decisions on them; the
+-- complainant is kept for the commission, never published.
+CREATE TABLE complaints (
+	id          INTEGER PRIMARY KEY AUTOINCREMENT,
+	election_id TEXT NOT NULL REFERENCES elections (id),
+	area_id     TEXT NOT NULL,
+	contest_id  TEXT NOT NULL,
+	text        TEXT NOT NULL,
+	complainant TEXT NOT NULL,
+	filed_at    INTEGER,
+	status      TEXT NOT NULL,
+	decision    TEXT NOT NULL DEFAULT '',
+	decided_by  TEXT NOT NULL DEFAULT '',
+	decided_at  INTEGER,
+	recount_id  INTEGER
+) STRICT;
+CREATE INDEX complaints_area ON complaints (election_id, area_id);
+
+-- Recount orders; version is the protocol version the recount produced.
+CREATE TABLE recounts (
+	id           INTEGER PRIMARY KEY AUTOINCREMENT,
+	election_id  TEXT NOT NULL REFERENCES elections (id),
+	area_id      TEXT NOT NULL,
+	contest_id   TEXT NOT NULL,
+	reason       TEXT NOT NULL,
+	complaint_id INTEGER,
+	ordered_by   TEXT NOT NULL,
+	ordered_at   INTEGER,
+	version      INTEGER NOT NULL DEFAULT 0,
+	done_at      INTEGER
+) STRICT;
+CREATE INDEX recounts_area ON recounts (election_id, area_id);
+-- One open recount per precinct and contest.
+CREATE UNIQUE INDEX recounts_open ON recounts (election_id, area_id, contest_id) WHERE version = 0;
