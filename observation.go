@@ -105,8 +105,9 @@ type ObservationStore interface {
 	// they were added: what the transparency log appends.
 	ObservationImages(ctx context.Context, election string) ([]*ObservationImage, error)
 	// ObservationsVersion changes whenever an observation or an image of
-	// the election is added: the pages that show them use it in their
-	// version.
+	// the election is added, and whenever a complaint or a recount is
+	// filed, decided, ordered or closed (ComplaintStore): the pages that
+	// show them use it in their version.
 	ObservationsVersion(ctx context.Context, election string) (int64, error)
 }
 

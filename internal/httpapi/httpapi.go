@@ -170,6 +170,10 @@ func New(cfg Config) *Server {
 	s.mux.HandleFunc("GET /api/v1/elections/{id}/discrepancies", s.discrepancies)
 	s.mux.HandleFunc("GET /api/v1/elections/{id}/discrepancies.csv", s.discrepanciesCSV)
 	s.mux.HandleFunc("GET /images/{sha256}", s.image)
+	s.mux.HandleFunc("POST /api/v1/elections/{id}/complaints", s.fileComplaint)
+	s.mux.HandleFunc("GET /api/v1/elections/{id}/complaints", s.complaints)
+	s.mux.HandleFunc("POST /api/v1/elections/{id}/complaints/{complaint}/decision", s.decideComplaint)
+	s.mux.HandleFunc("POST /api/v1/elections/{id}/recounts", s.orderRecount)
 	s.mux.HandleFunc("GET /api/v1/me", s.me)
 	if cfg.Users != nil {
 		s.mux.HandleFunc("POST /api/v1/login", s.login)

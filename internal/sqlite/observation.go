@@ -273,11 +273,15 @@ func (s *Store) ObservationImages(ctx context.Context, election string) ([]*dauy
 	return out, nil
 }
 
-// ObservationsVersion is the count of the election's observations and
-// images: rows are never deleted, so it grows with every one added.
+// ObservationsVersion counts the election's observations, images,
+// complaints and recounts, and the decisions and counts that closed them:
+// rows are never deleted and a decision is made once, so it grows with
+// every change the pages show.
 func (s *Store) ObservationsVersion(ctx context.Context, election string) (int64, error) {
 	var n int64
-	err := s.read.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM observations WHERE election_id = ?)
-		+ (SELECT COUNT(*) FROM observation_images WHERE election_id = ?)`, election, election).Scan(&n)
+	err := s.read.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM observations WHERE election_id = ?1)
+		+ (SELECT COUNT(*) FROM observation_images WHERE election_id = ?1)
+		+ (SELECT COUNT(*) + COUNT(decided_at) FROM complaints WHERE election_id = ?1)
+		+ (SELECT COUNT(*) + COUNT(done_at) FROM recounts WHERE election_id = ?1)`, election).Scan(&n)
 	return n, wrap("observations version", err)
 }

@@ -34,11 +34,15 @@ func testComplaints(t *testing.T, fresh func(*testing.T) dauys.Store) {
 	if c1.ID == "" || c1.ID == c2.ID || c1.Status != dauys.ComplaintFiled {
 		t.Fatalf("complaints %+v %+v", c1, c2)
 	}
+	v0, err := s.ObservationsVersion(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	decide := func(c, status, text string) (*dauys.Recount, error) {
 		return s.DecideComplaint(ctx, &dauys.ComplaintDecision{Election: id, Complaint: c, Status: status, Decision: text, DecidedBy: "tec-1", DecidedAt: at(2)})
 	}
-	_, err := decide(c2.ID, "maybe", "x")
+	_, err = decide(c2.ID, "maybe", "x")
 	checkCode(t, "unknown decision", err, dauys.EINVALID)
 	_, err = decide(c2.ID, dauys.ComplaintRejected, "")
 	checkCode(t, "decision without reasons", err, dauys.EINVALID)
@@ -91,4 +95,7 @@ func testComplaints(t *testing.T, fresh func(*testing.T) dauys.Store) {
 	}
 	_, err = s.Complaints(ctx, "nope", "")
 	checkCode(t, "complaints of a missing election", err, dauys.ENOTFOUND)
+	if v1, err := s.ObservationsVersion(ctx, id); err != nil || v1 <= v0 {
+		t.Errorf("version %d (%v) after decisions and recounts, was %d", v1, err, v0)
+	}
 }

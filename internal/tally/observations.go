@@ -147,3 +147,14 @@ func (c *Checks) Within(tree interface{ Within(id, other string) bool }, area st
 	out.Observed, out.Matching = c.Count(tree, area)
 	return out
 }
+
+// Complaints lists the complaints about a precinct ("" for all), oldest
+// first.
+func (t *Tally) Complaints(ctx context.Context, election, area string) ([]*dauys.Complaint, error) {
+	return t.store.Complaints(ctx, election, area)
+}
+
+// Recounts lists the recounts of a precinct ("" for all), oldest first.
+func (t *Tally) Recounts(ctx context.Context, election, area string) ([]*dauys.Recount, error) {
+	return t.store.Recounts(ctx, election, area)
+}
