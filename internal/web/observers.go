@@ -157,3 +157,75 @@ func (rc *renderCtx) copyViews(c *dauys.Contest, copies []tally.CheckedCopy) []c
 	}
 	return out
 }
+
+// Complaints about a precinct and recounts ordered there, as the precinct
+// page shows them: statuses and decisions, never who complained.
+
+type disputesView struct {
+	Complaints []complaintView
+	Recounts   []recountView
+}
+
+type complaintView struct {
+	ID, Contest, Text    string
+	Filed, FiledISO      string
+	Status, StatusText   string
+	Decision, DecidedAt  string
+	DecidedBy, RecountID string
+}
+
+type recountView struct {
+	ID, Contest, Reason string
+	Ordered, OrderedISO string
+	Complaint           string
+	Open                bool
+	Text                string
+}
+
+// disputes returns the complaints and recounts of a precinct, and which
+// contests are in recount; nil when there are none.
+func (rc *renderCtx) disputes(area string) (*disputesView, map[string]bool, error) {
+	cs, err := rc.s.cfg.Tally.Complaints(rc.ctx, rc.e.ID, area)
+	if err != nil {
+		return nil, nil, err
+	}
+	rs, err := rc.s.cfg.Tally.Recounts(rc.ctx, rc.e.ID, area)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(cs) == 0 && len(rs) == 0 {
+		return nil, nil, nil
+	}
+	L := rc.L
+	contest := func(id string) string {
+		if c := rc.e.Contest(id); c != nil {
+			return L.Name(c.Name)
+		}
+		return id
+	}
+	v := &disputesView{}
+	for _, c := range cs {
+		cv := complaintView{ID: c.ID, Text: c.Text, Filed: L.DateTime(c.FiledAt), FiledISO: c.FiledAt.UTC().Format(time.RFC3339),
+			Status: c.Status, StatusText: L.T("Complaint_" + c.Status), Decision: c.Decision, DecidedBy: c.DecidedBy, RecountID: c.Recount}
+		if c.Contest != "" {
+			cv.Contest = contest(c.Contest)
+		}
+		if !c.DecidedAt.IsZero() {
+			cv.DecidedAt = L.DateTime(c.DecidedAt)
+		}
+		v.Complaints = append(v.Complaints, cv)
+	}
+	open := map[string]bool{}
+	for _, r := range rs {
+		rv := recountView{ID: r.ID, Contest: contest(r.Contest), Reason: r.Reason, Ordered: L.DateTime(r.OrderedAt),
+			OrderedISO: r.OrderedAt.UTC().Format(time.RFC3339), Complaint: r.Complaint, Open: r.Open()}
+		if r.Open() {
+			open[r.Contest] = true
+			rv.Text = L.T("RecountOpen")
+		} else {
+			rv.Text = L.T("RecountDone", "Version", r.Version, "At", L.DateTime(r.DoneAt))
+		}
+		v.Recounts = append(v.Recounts, rv)
+	}
+	return v, open, nil
+}

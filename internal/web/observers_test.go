@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dauys/dauys"
 	"github.com/dauys/dauys/internal/imagestore"
@@ -61,5 +62,48 @@ func TestPublishObserverCopies(t *testing.T) {
 	}
 	if !strings.Contains(string(region), "Байқалған учаскелер: 1") || strings.Contains(string(region), "api/v1") {
 		t.Errorf("the exported region page: observed summary missing or a link to the API")
+	}
+}
+
+// TestPrecinctComplaintsAndRecount: the precinct page shows a complaint's
+// status and the commission's decision (not who complained), the protocol
+// in recount while the order is open, and, once the new count arrives,
+// the recount closed with the lines it changed.
+func TestPrecinctComplaintsAndRecount(t *testing.T) {
+	fx := mustFixture(t, func(c *web.Config) { c.Now, c.Freshness = time.Now, time.Nanosecond })
+	ctx := context.Background()
+	h := fx.site.Handler()
+	c := &dauys.Complaint{Election: "fx-ref", Area: "RF-A-1", Contest: "constitution", Text: "The count was done behind closed doors", Complainant: "Secret Voter"}
+	if err := fx.intake.FileComplaint(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	page := func() string {
+		t.Helper()
+		return get(t, h, "/en/e/fx-ref/a/RF-A-1.html").Body.String()
+	}
+	if p := page(); !strings.Contains(p, "awaiting the commission") || !strings.Contains(p, c.Text) || strings.Contains(p, "Secret Voter") {
+		t.Fatalf("the filed complaint:\n%s", p)
+	}
+	rc, err := fx.intake.DecideComplaint(ctx, &dauys.ComplaintDecision{Election: "fx-ref", Complaint: c.ID, Status: dauys.ComplaintRecountOrdered,
+		Decision: "The doors were closed: the ballots are counted again in public", DecidedBy: "tec"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := page()
+	for _, w := range []string{"upheld: recount ordered", "counted again in public", `status-recount`, "Recount in progress"} {
+		if !strings.Contains(p, w) {
+			t.Errorf("in recount, the page lacks %q", w)
+		}
+	}
+	fx.submit(t, "fx-ref", intake.Submission{Contest: "constitution", Area: "RF-A-1", Recount: rc.ID,
+		Lines: lines("registered=1000 took_part=700 yes=495 no=175 both_marked=10 invalid=20")})
+	p = page()
+	for _, w := range []string{"Counted again: version 2", "Recount ordered (order " + rc.ID + ")", "500", "495"} {
+		if !strings.Contains(p, w) {
+			t.Errorf("after the recount, the page lacks %q", w)
+		}
+	}
+	if strings.Contains(p, "status-recount") {
+		t.Error("the protocol is still in recount after its new count")
 	}
 }

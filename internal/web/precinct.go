@@ -23,7 +23,13 @@ type precinctPage struct {
 	Turnout *precinctTurnout
 	// Observers says whether observers' copies match (observers.go).
 	Observers *observersView
+	// Disputes are the complaints and recounts of the precinct.
+	Disputes *disputesView
 }
+
+// protocolRecount is the status of a protocol whose precinct was ordered
+// to count again: the published count stands until the new one arrives.
+const protocolRecount = "recount"
 
 type protocolView struct {
 	Contest, Href string
@@ -80,6 +86,10 @@ func (rc *renderCtx) precinct(id string) (*precinctPage, error) {
 		return nil, err
 	}
 	p.Observers = rc.observersView(checks, id)
+	var recount map[string]bool
+	if p.Disputes, recount, err = rc.disputes(id); err != nil {
+		return nil, err
+	}
 	for i := range e.Contests {
 		c := &e.Contests[i]
 		if !e.Tree.InContest(id, c) {
@@ -101,6 +111,9 @@ func (rc *renderCtx) precinct(id string) (*precinctPage, error) {
 		}
 		pv := rc.protocolView(c, cur, versions)
 		pv.Copies = rc.copyViews(c, checks.Precincts[id])
+		if recount[c.ID] {
+			pv.Status, pv.StatusText = protocolRecount, rc.L.T("ProtocolRecount")
+		}
 		if pl != nil {
 			for j, v := range versions {
 				if pv.Versions[j].Log, err = rc.logIndexText(pl, v); err != nil {
