@@ -17,8 +17,12 @@ import (
 	"github.com/dauys/dauys/internal/rules"
 )
 
-// demoElection is the example the demo plays.
-const demoElection = "kz-2023"
+// demoElection is the example the demo plays, and demoObservedContest
+// the contest whose protocols its observers copy.
+const (
+	demoElection        = "kz-2023"
+	demoObservedContest = "mazhilis-list"
+)
 
 // demoBaseline follows the official 2023 Mazhilis list result (CEC,
 // 19 March 2023: AMANAT 53.90%, Auyl 10.90%, Respublica 8.59%, Ak Zhol
@@ -87,6 +91,12 @@ func (m *Main) runDemo(ctx context.Context, args []string) error {
 			return dayStats, st, err
 		}
 		log.Info("night over", "submitted", st.Submitted, "accepted", st.Accepted, "amended", st.Amended, "refused", st.Refused)
+		// Observer groups hand in their copies after the count.
+		obs := &demo.Observers{Intake: s.intake, Protocols: s.EachProtocol, Images: s.images, Seed: *seed,
+			Log: func(f string, a ...any) { log.Info(fmt.Sprintf(f, a...)) }}
+		if _, err := obs.Play(ctx, demoElection, demoObservedContest); err != nil {
+			return dayStats, st, err
+		}
 		return dayStats, st, setStatus(dauys.StatusComplete)
 	}
 	if *noServe {

@@ -36,7 +36,7 @@ func (m *Main) runOrg(ctx context.Context, args []string) error {
 	defer s.Close()
 	if args[0] == "register" {
 		o := &dauys.Organisation{Election: *election, Name: *name, Kind: *kind, CreatedAt: m.Now().UTC()}
-		if err := s.RegisterOrganisation(ctx, o); err != nil {
+		if err := s.intake.RegisterOrganisation(ctx, o); err != nil {
 			return err
 		}
 		fmt.Fprintf(m.Stdout, "registered %s for election %s; its observers get tokens with dauys token create --role observer --org %q --area PRECINCT --election %s\n",

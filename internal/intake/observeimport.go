@@ -92,3 +92,11 @@ func (s *Service) organisation(ctx context.Context, election, name string) (*dau
 func (s *Service) Organisation(ctx context.Context, election, name string) (*dauys.Organisation, error) {
 	return s.organisation(ctx, election, name)
 }
+
+// RegisterOrganisation registers an observer organisation for an election.
+func (s *Service) RegisterOrganisation(ctx context.Context, o *dauys.Organisation) error {
+	if o.CreatedAt.IsZero() {
+		o.CreatedAt = s.now().UTC()
+	}
+	return s.store.RegisterOrganisation(ctx, o)
+}
