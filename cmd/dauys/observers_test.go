@@ -1,10 +1,20 @@
 package main_test
 
 import (
+	"bytes"
+	"context"
+	"image"
+	"image/png"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/dauys/dauys"
+	"github.com/dauys/dauys/internal/imagestore"
+	"github.com/dauys/dauys/internal/intake"
 )
 
 // TestObserverCommands registers an organisation, gives its observer a
@@ -69,4 +79,35 @@ func TestObserverCommands(t *testing.T) {
 			}
 		})
 	}
+}
+
+// observeWithPhoto sends, through intake, a copy of the first protocol of
+// an election in a SQLite file with a photo kept in images, and returns
+// the photo's SHA-256.
+func observeWithPhoto(t *testing.T, db, election, org, images string) string {
+	t.Helper()
+	s, _ := mustOpenElection(t, db, election)
+	defer s.Close()
+	ctx := context.Background()
+	var first *dauys.Protocol
+	if err := s.EachProtocol(ctx, election, "", func(p *dauys.Protocol) error {
+		if first == nil {
+			first = p
+		}
+		return nil
+	}); err != nil || first == nil {
+		t.Fatalf("no protocol to copy: %v", err)
+	}
+	in := intake.New(s, time.Now)
+	o, err := in.Observe(ctx, election, org, intake.Submission{Contest: first.Contest, Area: first.Area, Lines: maps.Clone(first.Lines)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pic bytes.Buffer
+	png.Encode(&pic, image.NewGray(image.Rect(0, 0, 8, 6)))
+	img, err := in.AddImage(ctx, &imagestore.Folder{Dir: images}, election, o.ID, org, dauys.MediaPNG, pic.Bytes(), "observer")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img.SHA256
 }

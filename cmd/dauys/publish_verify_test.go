@@ -28,11 +28,26 @@ func TestPublishAndVerify(t *testing.T) {
 	if code, _, errs := run(t, "publish", "--db", db, "--election", "kz-referendum-2022", "--out", site); code == 0 || !strings.Contains(errs, "log sync") {
 		t.Errorf("publish with the log behind the results: exit %d, %s", code, errs)
 	}
+	// An observer's copy with a photo, kept in the images folder beside
+	// the database, where the commands look for it.
+	mustRun(t, "org", "register", "--db", db, "--election", "kz-referendum-2022", "--name", "Adal")
+	sha := observeWithPhoto(t, db, "kz-referendum-2022", "Adal", filepath.Join(dir, "images"))
 	mustRun(t, "log", "sync", "--db", db, "--election", "kz-referendum-2022", "--key", key)
 	mustRun(t, "publish", "--db", db, "--election", "kz-referendum-2022", "--out", site)
-	if out := mustRun(t, "verify", "--key", vkey, site); !strings.Contains(out, "VERIFIED") {
+	if out := mustRun(t, "verify", "--key", vkey, site); !strings.Contains(out, "VERIFIED") || !strings.Contains(out, "images: 1 logged, 1 published and matching") {
 		t.Fatalf("verify: %s", out)
 	}
+	// A swapped photo is found.
+	photos, _ := filepath.Glob(filepath.Join(site, "v", "*", "images", sha))
+	if len(photos) != 1 {
+		t.Fatalf("the published photo: %v", photos)
+	}
+	original, _ := os.ReadFile(photos[0])
+	os.WriteFile(photos[0], append(append([]byte{}, original...), 0), 0o644)
+	if code, out, errs := run(t, "verify", "--key", vkey, site); code == 0 || !strings.Contains(out+errs, "changed after it was logged") {
+		t.Errorf("a swapped photo verified: exit %d\n%s%s", code, out, errs)
+	}
+	os.WriteFile(photos[0], original, 0o644)
 
 	// Change one published number: the verifier names it.
 	results, _ := filepath.Glob(filepath.Join(site, "v", "*", "data", "kz-referendum-2022", "a", "KZ.json"))

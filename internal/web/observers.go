@@ -185,13 +185,18 @@ type recountView struct {
 // disputes returns the complaints and recounts of a precinct, and which
 // contests are in recount; nil when there are none.
 func (rc *renderCtx) disputes(area string) (*disputesView, map[string]bool, error) {
-	cs, err := rc.s.cfg.Tally.Complaints(rc.ctx, rc.e.ID, area)
-	if err != nil {
-		return nil, nil, err
-	}
-	rs, err := rc.s.cfg.Tally.Recounts(rc.ctx, rc.e.ID, area)
-	if err != nil {
-		return nil, nil, err
+	var cs []*dauys.Complaint
+	var rs []*dauys.Recount
+	if d := rc.opts.disputes; d != nil {
+		cs, rs = d.complaints[area], d.recounts[area]
+	} else {
+		var err error
+		if cs, err = rc.s.cfg.Tally.Complaints(rc.ctx, rc.e.ID, area); err != nil {
+			return nil, nil, err
+		}
+		if rs, err = rc.s.cfg.Tally.Recounts(rc.ctx, rc.e.ID, area); err != nil {
+			return nil, nil, err
+		}
 	}
 	if len(cs) == 0 && len(rs) == 0 {
 		return nil, nil, nil
@@ -228,4 +233,31 @@ func (rc *renderCtx) disputes(area string) (*disputesView, map[string]bool, erro
 		v.Recounts = append(v.Recounts, rv)
 	}
 	return v, open, nil
+}
+
+// disputes are an election's complaints and recounts by precinct.
+type disputes struct {
+	complaints map[string][]*dauys.Complaint
+	recounts   map[string][]*dauys.Recount
+}
+
+// readDisputes reads every complaint and recount of an election once, for
+// an export.
+func readDisputes(ctx context.Context, t *tally.Tally, election string) (*disputes, error) {
+	cs, err := t.Complaints(ctx, election, "")
+	if err != nil {
+		return nil, err
+	}
+	rs, err := t.Recounts(ctx, election, "")
+	if err != nil {
+		return nil, err
+	}
+	d := &disputes{complaints: map[string][]*dauys.Complaint{}, recounts: map[string][]*dauys.Recount{}}
+	for _, c := range cs {
+		d.complaints[c.Area] = append(d.complaints[c.Area], c)
+	}
+	for _, r := range rs {
+		d.recounts[r.Area] = append(d.recounts[r.Area], r)
+	}
+	return d, nil
 }

@@ -38,6 +38,9 @@ func TestPublishObserverCopies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := fx.intake.FileComplaint(ctx, &dauys.Complaint{Election: "fx-ref", Area: "RF-A-1", Text: "Observers were kept away from the table"}); err != nil {
+		t.Fatal(err)
+	}
 	dir := t.TempDir()
 	if _, err := fx.site.Publish(ctx, web.PublishOptions{Election: "fx-ref", Dir: dir, Version: "v1"}); err != nil {
 		t.Fatal(err)
@@ -51,7 +54,7 @@ func TestPublishObserverCopies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, w := range []string{`data-k="copy"`, `data-line="yes"`, "510", `src="../../../../images/` + img.SHA256 + `"`} {
+	for _, w := range []string{`data-k="copy"`, `data-line="yes"`, "510", `src="../../../../images/` + img.SHA256 + `"`, "kept away from the table"} {
 		if !strings.Contains(string(page), w) {
 			t.Errorf("the exported precinct page lacks %s", w)
 		}

@@ -183,6 +183,7 @@ type publisher struct {
 	version string
 	pre     map[string]map[string]*dauys.Protocol
 	checks  *tally.Checks
+	disp    *disputes
 	memo    *resultsMemo
 	signals *signals
 	dirs    sync.Map
@@ -195,6 +196,9 @@ type publisher struct {
 func (p *publisher) prefetch(ctx context.Context) error {
 	var err error
 	if p.checks, err = p.s.cfg.Tally.Checks(ctx, p.e.ID, ""); err != nil {
+		return err
+	}
+	if p.disp, err = readDisputes(ctx, p.s.cfg.Tally, p.e.ID); err != nil {
 		return err
 	}
 	p.pre = map[string]map[string]*dauys.Protocol{}
@@ -230,7 +234,7 @@ func (p *publisher) write(rel string, b []byte) error {
 }
 
 func (p *publisher) page(ctx context.Context, t target) error {
-	opts := renderOpts{version: p.version, static: true, elections: []string{p.e.ID}, prefetch: p.pre, memo: p.memo, signals: p.signals, checks: p.checks}
+	opts := renderOpts{version: p.version, static: true, elections: []string{p.e.ID}, prefetch: p.pre, memo: p.memo, signals: p.signals, checks: p.checks, disputes: p.disp}
 	b, err := p.s.renderWith(ctx, t, opts)
 	if err != nil {
 		return fmt.Errorf("web: publish %s/%s: %w", t.lang, t.self(), err)
@@ -342,7 +346,7 @@ func (p *publisher) run(ctx context.Context, workers int) error {
 // data writes an area's JSON and CSV downloads.
 func (p *publisher) data(ctx context.Context, area string) error {
 	rc, err := p.s.newRenderCtx(ctx, target{kind: pageArea, lang: dauys.Languages[0], election: p.e.ID, id: area},
-		renderOpts{version: p.version, static: true, prefetch: p.pre, memo: p.memo, checks: p.checks})
+		renderOpts{version: p.version, static: true, prefetch: p.pre, memo: p.memo, checks: p.checks, disputes: p.disp})
 	if err != nil {
 		return err
 	}
