@@ -35,6 +35,10 @@ type CheckedCopy struct {
 // Matches reports whether the copy was compared and differs on no line.
 func (c *CheckedCopy) Matches() bool { return c.Official != nil && len(c.Discrepancies) == 0 }
 
+// manyCopies is how many copies Checks compares with one query each
+// before it reads every protocol in one pass instead.
+const manyCopies = 64
+
 // Checks compares every observation of the precincts at or below area
 // ("" for the whole election) with the current official version of the
 // same protocol, line by line.
@@ -60,6 +64,27 @@ func (t *Tally) Checks(ctx context.Context, election, area string) (*Checks, err
 	out := &Checks{Discrepancies: []dauys.Discrepancy{}, Precincts: map[string][]CheckedCopy{}}
 	type key struct{ contest, area string }
 	official := map[key]*dauys.Protocol{}
+	// Many copies are compared in one pass over the protocols rather than
+	// one query each; a precinct's few copies ask for their own.
+	if len(obs) > manyCopies {
+		wanted := map[key]bool{}
+		for _, o := range obs {
+			wanted[key{o.Contest, o.Area}] = true
+		}
+		if err := t.store.EachProtocol(ctx, e.ID, "", func(p *dauys.Protocol) error {
+			if k := (key{p.Contest, p.Area}); wanted[k] {
+				official[k] = p
+			}
+			return nil
+		}); err != nil {
+			return nil, err
+		}
+		for k := range wanted {
+			if _, ok := official[k]; !ok {
+				official[k] = nil
+			}
+		}
+	}
 	for _, o := range obs {
 		if !e.Tree.Within(o.Area, area) {
 			continue

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"sync"
 	"time"
 
 	"github.com/dauys/dauys"
@@ -49,11 +50,51 @@ type imageView struct {
 
 // checks compares the observers' copies at or below an area with the
 // official protocols.
+// A precinct's page compares its own few copies; the other pages share
+// the checks of the whole election, made once per version of its pages.
 func (rc *renderCtx) checks(area string) (*tally.Checks, error) {
 	if c := rc.opts.checks; c != nil {
 		return c.Within(rc.e.Tree, area), nil
 	}
-	return rc.s.cfg.Tally.Checks(rc.ctx, rc.e.ID, area)
+	if rc.e.Tree.IsLeaf(area) || rc.opts.version == "" {
+		return rc.s.cfg.Tally.Checks(rc.ctx, rc.e.ID, area)
+	}
+	c, err := rc.s.checksCache.get(rc.e.ID, rc.opts.version, func() (*tally.Checks, error) {
+		return rc.s.cfg.Tally.Checks(rc.ctx, rc.e.ID, "")
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c.Within(rc.e.Tree, area), nil
+}
+
+// checksCache keeps the checks of each election for one version of its
+// pages: every area page of that version filters them.
+type checksCache struct {
+	mu sync.Mutex
+	m  map[string]checksAt
+}
+
+type checksAt struct {
+	version string
+	checks  *tally.Checks
+}
+
+func (c *checksCache) get(election, version string, compute func() (*tally.Checks, error)) (*tally.Checks, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if x, ok := c.m[election]; ok && x.version == version {
+		return x.checks, nil
+	}
+	checks, err := compute()
+	if err != nil {
+		return nil, err
+	}
+	if c.m == nil {
+		c.m = map[string]checksAt{}
+	}
+	c.m[election] = checksAt{version, checks}
+	return checks, nil
 }
 
 // publishImages writes the images of every observer's copy into the

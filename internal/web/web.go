@@ -114,6 +114,9 @@ type Site struct {
 	history   historyCache
 	search    searchCache
 	signals   signalCache
+	// checksCache keeps the observers' checks of each election for its
+	// current version (observers.go).
+	checksCache checksCache
 }
 
 // New loads the catalogs and templates; an error means the binary itself is
