@@ -38,6 +38,10 @@ type Complaint struct {
 	DecidedAt   time.Time `json:"decided_at,omitzero"`
 	// Recount is the id of the recount the decision ordered.
 	Recount string `json:"recount,omitempty"`
+	// Images are the SHA-256 of the photos attached to the complaint,
+	// stripped of their metadata, oldest first; they are published with
+	// it.
+	Images []string `json:"images,omitempty"`
 }
 
 // Validate checks a complaint before it is filed.
@@ -135,6 +139,10 @@ type ComplaintStore interface {
 	// Recounts lists the recounts of a precinct (every one of the election
 	// for area ""), oldest first.
 	Recounts(ctx context.Context, election, area string) ([]*Recount, error)
+	// AddComplaintImage attaches a photo, already stored under its
+	// SHA-256 in an ImageStore, to a complaint; the same photo twice is
+	// stored once. ENOTFOUND when the complaint is missing.
+	AddComplaintImage(ctx context.Context, election, complaint, sha256 string, at time.Time) error
 	// CompleteRecount records the protocol version an open recount
 	// produced. ENOTFOUND when the recount is missing, ECONFLICT when it is
 	// closed already.

@@ -43,6 +43,44 @@ func (s *Server) fileComplaint(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, c)
 }
 
+// complaintImage attaches a photo to a complaint, from who filed it: a
+// JPEG or PNG, checked and stripped of its metadata as an observer's is.
+func (s *Server) complaintImage(w http.ResponseWriter, r *http.Request) {
+	who, err := s.authenticate(r)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	e, err := s.cfg.Tally.Election(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	id := r.PathValue("complaint")
+	object := "complaint/" + dauys.ClipText(id, 32) + "/image"
+	c, err := s.complaintOf(r, e.ID, id)
+	if err == nil {
+		err = Authorize(&who.principal, ActionComplain, e, c.Area)
+	}
+	if err != nil {
+		s.refuseWrite(w, r, who, e.ID, "", object, err)
+		return
+	}
+	if s.cfg.Images == nil {
+		s.Error(w, r, dauys.Errorf(dauys.EINVALID, "this server keeps no images"))
+		return
+	}
+	body, ok := s.readImage(w, r)
+	if !ok {
+		return
+	}
+	sum, err := s.cfg.Intake.AddComplaintImage(r.Context(), s.cfg.Images, e.ID, c.ID, r.Header.Get("Content-Type"), body, who.principal.Subject)
+	if !s.recorded(w, r, who, dauys.AuditComplaint, e.ID, c.Area, object, "sha256 "+sum, err) {
+		return
+	}
+	writeJSON(w, http.StatusCreated, map[string]string{"sha256": sum})
+}
+
 // decisionRequest is the body of POST .../complaints/{c}/decision.
 type decisionRequest struct {
 	Status   string `json:"status"`
@@ -65,16 +103,7 @@ func (s *Server) decideComplaint(w http.ResponseWriter, r *http.Request) {
 	}
 	id := r.PathValue("complaint")
 	object := "complaint/" + dauys.ClipText(id, 32)
-	var c *dauys.Complaint
-	cs, err := s.cfg.Tally.Complaints(r.Context(), e.ID, "")
-	for _, x := range cs {
-		if x.ID == id {
-			c = x
-		}
-	}
-	if err == nil && c == nil {
-		err = dauys.Errorf(dauys.ENOTFOUND, "election %s has no complaint %s", e.ID, dauys.QuotePrefix(id))
-	}
+	c, err := s.complaintOf(r, e.ID, id)
 	if err == nil {
 		err = Authorize(&who.principal, ActionDecide, e, c.Area)
 	}
@@ -92,6 +121,20 @@ func (s *Server) decideComplaint(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"complaint": c.ID, "status": d.Status, "decision": d.Decision, "recount": rc})
+}
+
+// complaintOf returns a complaint of an election; ENOTFOUND when none.
+func (s *Server) complaintOf(r *http.Request, election, id string) (*dauys.Complaint, error) {
+	cs, err := s.cfg.Tally.Complaints(r.Context(), election, "")
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range cs {
+		if c.ID == id {
+			return c, nil
+		}
+	}
+	return nil, dauys.Errorf(dauys.ENOTFOUND, "election %s has no complaint %s", election, dauys.QuotePrefix(id))
 }
 
 // recountRequest is the body of POST .../recounts.

@@ -1,7 +1,10 @@
 package httpapi_test
 
 import (
+	"bytes"
 	"encoding/json"
+	"image"
+	"image/png"
 	"net/http"
 	"strings"
 	"testing"
@@ -42,6 +45,19 @@ func TestComplaintsAndRecounts(t *testing.T) {
 		}
 		other := do("/complaints", "aqjol", `{"area":"p2","text":"The ballot box was not sealed"}`, http.StatusCreated)
 
+		// Photos, from who filed the complaint only.
+		var pic bytes.Buffer
+		png.Encode(&pic, image.NewGray(image.Rect(0, 0, 5, 5)))
+		if resp, body := sendTyped(t, "POST", base+"/complaints/"+id+"/images", tok["adal-p1"], "image/png", pic.Bytes()); resp.StatusCode != http.StatusCreated {
+			t.Fatalf("complaint photo: %d %s", resp.StatusCode, body)
+		}
+		if resp, _ := sendTyped(t, "POST", base+"/complaints/"+id+"/images", tok["aqjol"], "image/png", pic.Bytes()); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("a photo on someone else's complaint: %d", resp.StatusCode)
+		}
+		if resp, _ := sendTyped(t, "POST", base+"/complaints/"+id+"/images", tok["adal-p1"], "image/png", []byte("<svg/>")); resp.StatusCode != http.StatusUnprocessableEntity {
+			t.Errorf("a complaint photo that is no image: %d", resp.StatusCode)
+		}
+
 		do("/complaints/"+id+"/decision", "adal-p1", `{"status":"rejected","decision":"no"}`, http.StatusForbidden)
 		do("/complaints/999/decision", "operator", `{"status":"rejected","decision":"no"}`, http.StatusNotFound)
 		do("/complaints/"+id+"/decision", "operator", `{"status":"rejected","decision":""}`, http.StatusUnprocessableEntity)
@@ -81,7 +97,7 @@ func TestComplaintsAndRecounts(t *testing.T) {
 		if err := json.Unmarshal(body, &list); err != nil || resp.StatusCode != 200 {
 			t.Fatalf("complaints: %d %s", resp.StatusCode, body)
 		}
-		if len(list.Complaints) != 1 || list.Complaints[0].Status != dauys.ComplaintRecountOrdered || list.Complaints[0].Decision == "" ||
+		if len(list.Complaints) != 1 || list.Complaints[0].Status != dauys.ComplaintRecountOrdered || list.Complaints[0].Decision == "" || len(list.Complaints[0].Images) != 1 ||
 			len(list.Recounts) != 1 || list.Recounts[0].Version != 2 {
 			t.Errorf("complaints of r1: %s", body)
 		}

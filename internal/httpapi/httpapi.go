@@ -173,6 +173,7 @@ func New(cfg Config) *Server {
 	s.mux.HandleFunc("POST /api/v1/elections/{id}/complaints", s.fileComplaint)
 	s.mux.HandleFunc("GET /api/v1/elections/{id}/complaints", s.complaints)
 	s.mux.HandleFunc("POST /api/v1/elections/{id}/complaints/{complaint}/decision", s.decideComplaint)
+	s.mux.HandleFunc("POST /api/v1/elections/{id}/complaints/{complaint}/images", s.complaintImage)
 	s.mux.HandleFunc("POST /api/v1/elections/{id}/recounts", s.orderRecount)
 	s.mux.HandleFunc("GET /api/v1/me", s.me)
 	if cfg.Users != nil {

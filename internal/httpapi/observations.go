@@ -93,15 +93,8 @@ func (s *Server) observeImage(w http.ResponseWriter, r *http.Request) {
 		s.refuseWrite(w, r, who, e.ID, "", object, err)
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, dauys.MaxImageBytes))
-	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) {
-		writeProblem(w, problem{Type: "https://dauys.kz/problems/invalid", Title: http.StatusText(http.StatusRequestEntityTooLarge),
-			Status: http.StatusRequestEntityTooLarge, Code: dauys.EINVALID,
-			Detail: fmt.Sprintf("an image is at most %d bytes", mbe.Limit)})
-		return
-	} else if err != nil {
-		s.Error(w, r, dauys.Errorf(dauys.EINVALID, "bad request body: %v", err))
+	body, ok := s.readImage(w, r)
+	if !ok {
 		return
 	}
 	img, err := s.cfg.Intake.AddImage(r.Context(), s.cfg.Images, e.ID, o.ID, who.principal.Org, r.Header.Get("Content-Type"), body, who.principal.Subject)
@@ -121,6 +114,23 @@ func (s *Server) observeImage(w http.ResponseWriter, r *http.Request) {
 	}
 	s.cache.changed(e.ID)
 	writeJSON(w, http.StatusCreated, map[string]any{"sha256": img.SHA256, "media_type": img.MediaType, "size": img.Size})
+}
+
+// readImage reads an image's body within dauys.MaxImageBytes, answering
+// 413 beyond it.
+func (s *Server) readImage(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, dauys.MaxImageBytes))
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		writeProblem(w, problem{Type: "https://dauys.kz/problems/invalid", Title: http.StatusText(http.StatusRequestEntityTooLarge),
+			Status: http.StatusRequestEntityTooLarge, Code: dauys.EINVALID,
+			Detail: fmt.Sprintf("an image is at most %d bytes", mbe.Limit)})
+		return nil, false
+	} else if err != nil {
+		s.Error(w, r, dauys.Errorf(dauys.EINVALID, "bad request body: %v", err))
+		return nil, false
+	}
+	return body, true
 }
 
 // observations lists the copies observers sent for an area, with their

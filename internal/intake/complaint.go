@@ -2,6 +2,8 @@ package intake
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 
 	"github.com/dauys/dauys"
@@ -27,6 +29,47 @@ func (s *Service) FileComplaint(ctx context.Context, c *dauys.Complaint) error {
 	s.notifyStored(e.ID)
 	return nil
 }
+
+// AddComplaintImage attaches a photo to a complaint, for its complainant
+// only: checked, stripped of its metadata and stored content-addressed as
+// an observer's photo is (CleanImage). It returns the photo's SHA-256.
+func (s *Service) AddComplaintImage(ctx context.Context, images dauys.ImageStore, election, complaint, mediaType string, data []byte, who string) (string, error) {
+	cs, err := s.store.Complaints(ctx, election, "")
+	if err != nil {
+		return "", err
+	}
+	var c *dauys.Complaint
+	for _, x := range cs {
+		if x.ID == complaint {
+			c = x
+		}
+	}
+	switch {
+	case c == nil:
+		return "", dauys.Errorf(dauys.ENOTFOUND, "election %s has no complaint %s", election, dauys.QuotePrefix(complaint))
+	case c.Complainant != who:
+		return "", dauys.Errorf(dauys.EFORBIDDEN, "only who filed complaint %s adds photos to it", c.ID)
+	case len(c.Images) >= MaxComplaintImages:
+		return "", dauys.Errorf(dauys.EINVALID, "complaint %s has %d photos, the most it takes", c.ID, MaxComplaintImages)
+	}
+	clean, _, err := CleanImage(mediaType, data)
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(clean)
+	hash := hex.EncodeToString(sum[:])
+	if err := images.Put(ctx, hash, clean); err != nil {
+		return "", err
+	}
+	if err := s.store.AddComplaintImage(ctx, election, c.ID, hash, s.now().UTC()); err != nil {
+		return "", err
+	}
+	s.notifyStored(election)
+	return hash, nil
+}
+
+// MaxComplaintImages bounds the photos of one complaint.
+const MaxComplaintImages = 20
 
 // DecideComplaint records the commission's decision on a complaint; a
 // decision to recount orders the recount, which it returns.

@@ -116,9 +116,11 @@ func (s *Store) Complaints(ctx context.Context, election, area string) ([]*dauys
 			return err
 		}
 		var err error
-		out, err = scanComplaints(ctx, tx, `SELECT `+complaintColumns+` FROM complaints WHERE election_id = $1 AND ($2 = '' OR area_id = $3) ORDER BY id`,
-			election, area, area)
-		return err
+		if out, err = scanComplaints(ctx, tx, `SELECT `+complaintColumns+` FROM complaints WHERE election_id = $1 AND ($2 = '' OR area_id = $3) ORDER BY id`,
+			election, area, area); err != nil {
+			return err
+		}
+		return attachComplaintImages(ctx, tx, out)
 	})
 	if err != nil {
 		return nil, wrap("complaints", err)
@@ -211,4 +213,54 @@ func (s *Store) CompleteRecount(ctx context.Context, election, id string, versio
 		return err
 	})
 	return wrap("complete recount", err)
+}
+
+// attachComplaintImages reads the photos of the complaints.
+func attachComplaintImages(ctx context.Context, tx pgx.Tx, cs []*dauys.Complaint) error {
+	if len(cs) == 0 {
+		return nil
+	}
+	byID := make(map[int64]*dauys.Complaint, len(cs))
+	lo, hi := idNumber(cs[0].ID), idNumber(cs[0].ID)
+	for _, c := range cs {
+		n := idNumber(c.ID)
+		byID[n] = c
+		lo, hi = min(lo, n), max(hi, n)
+	}
+	rows, err := tx.Query(ctx, `SELECT complaint_id, sha256 FROM complaint_images WHERE complaint_id BETWEEN $1 AND $2 ORDER BY seq`, lo, hi)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var sum string
+		if err := rows.Scan(&id, &sum); err != nil {
+			return err
+		}
+		if c := byID[id]; c != nil {
+			c.Images = append(c.Images, sum)
+		}
+	}
+	return rows.Err()
+}
+
+// AddComplaintImage attaches a photo to a complaint, once.
+func (s *Store) AddComplaintImage(ctx context.Context, election, complaint, sha256 string, at time.Time) error {
+	if !dauys.ValidSHA256(sha256) {
+		return dauys.Errorf(dauys.EINVALID, "an image is named by the hex SHA-256 of its bytes")
+	}
+	err := s.writeTx(ctx, func(tx pgx.Tx) error {
+		var one int
+		err := tx.QueryRow(ctx, `SELECT 1 FROM complaints WHERE election_id = $1 AND id = $2`, election, idNumber(complaint)).Scan(&one)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return dauys.Errorf(dauys.ENOTFOUND, "election %s has no complaint %s", dauys.QuotePrefix(election), dauys.QuotePrefix(complaint))
+		} else if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO complaint_images (complaint_id, sha256, received_at) VALUES ($1, $2, $3)
+			ON CONFLICT (complaint_id, sha256) DO NOTHING`, idNumber(complaint), sha256, nanos(at))
+		return err
+	})
+	return wrap("add complaint image", err)
 }

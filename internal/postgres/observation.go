@@ -279,6 +279,7 @@ func (s *Store) ObservationsVersion(ctx context.Context, election string) (int64
 	err := s.pool.QueryRow(ctx, `SELECT (SELECT COUNT(*) FROM observations WHERE election_id = $1)
 		+ (SELECT COUNT(*) FROM observation_images WHERE election_id = $1)
 		+ (SELECT COUNT(*) + COUNT(decided_at) FROM complaints WHERE election_id = $1)
-		+ (SELECT COUNT(*) + COUNT(done_at) FROM recounts WHERE election_id = $1)`, election).Scan(&n)
+		+ (SELECT COUNT(*) + COUNT(done_at) FROM recounts WHERE election_id = $1)
+		+ (SELECT COUNT(*) FROM complaint_images i JOIN complaints c ON c.id = i.complaint_id WHERE c.election_id = $1)`, election).Scan(&n)
 	return n, wrap("observations version", err)
 }

@@ -118,9 +118,11 @@ func (s *Store) Complaints(ctx context.Context, election, area string) ([]*dauys
 			return err
 		}
 		var err error
-		out, err = scanComplaints(ctx, tx, `SELECT `+complaintColumns+` FROM complaints WHERE election_id = ? AND (? = '' OR area_id = ?) ORDER BY id`,
-			election, area, area)
-		return err
+		if out, err = scanComplaints(ctx, tx, `SELECT `+complaintColumns+` FROM complaints WHERE election_id = ? AND (? = '' OR area_id = ?) ORDER BY id`,
+			election, area, area); err != nil {
+			return err
+		}
+		return attachComplaintImages(ctx, tx, out)
 	})
 	if err != nil {
 		return nil, wrap("complaints", err)
@@ -215,4 +217,54 @@ func (s *Store) CompleteRecount(ctx context.Context, election, id string, versio
 		return err
 	})
 	return wrap("complete recount", err)
+}
+
+// attachComplaintImages reads the photos of the complaints.
+func attachComplaintImages(ctx context.Context, tx *sql.Tx, cs []*dauys.Complaint) error {
+	if len(cs) == 0 {
+		return nil
+	}
+	byID := make(map[int64]*dauys.Complaint, len(cs))
+	lo, hi := idNumber(cs[0].ID), idNumber(cs[0].ID)
+	for _, c := range cs {
+		n := idNumber(c.ID)
+		byID[n] = c
+		lo, hi = min(lo, n), max(hi, n)
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT complaint_id, sha256 FROM complaint_images WHERE complaint_id BETWEEN ? AND ? ORDER BY seq`, lo, hi)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var sum string
+		if err := rows.Scan(&id, &sum); err != nil {
+			return err
+		}
+		if c := byID[id]; c != nil {
+			c.Images = append(c.Images, sum)
+		}
+	}
+	return rows.Err()
+}
+
+// AddComplaintImage attaches a photo to a complaint, once.
+func (s *Store) AddComplaintImage(ctx context.Context, election, complaint, sha256 string, at time.Time) error {
+	if !dauys.ValidSHA256(sha256) {
+		return dauys.Errorf(dauys.EINVALID, "an image is named by the hex SHA-256 of its bytes")
+	}
+	err := s.writeTx(ctx, func(tx *sql.Tx) error {
+		var one int
+		err := tx.QueryRowContext(ctx, `SELECT 1 FROM complaints WHERE election_id = ? AND id = ?`, election, idNumber(complaint)).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			return dauys.Errorf(dauys.ENOTFOUND, "election %s has no complaint %s", dauys.QuotePrefix(election), dauys.QuotePrefix(complaint))
+		} else if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO complaint_images (complaint_id, sha256, received_at) VALUES (?, ?, ?)
+			ON CONFLICT (complaint_id, sha256) DO NOTHING`, idNumber(complaint), sha256, nanos(at))
+		return err
+	})
+	return wrap("add complaint image", err)
 }

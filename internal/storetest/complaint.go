@@ -72,6 +72,13 @@ func testComplaints(t *testing.T, fresh func(*testing.T) dauys.Store) {
 	checkCode(t, "complete twice", s.CompleteRecount(ctx, id, r.ID, 3, at(5)), dauys.ECONFLICT)
 	checkCode(t, "a new recount once the first is closed", s.OrderRecount(ctx, &dauys.Recount{Election: id, Area: "p1", Contest: contestRef, Reason: "second", OrderedBy: "tec"}), "")
 
+	sha := strings.Repeat("c0", 32)
+	checkCode(t, "complaint image", s.AddComplaintImage(ctx, id, c1.ID, sha, at(5)), "")
+	checkCode(t, "same complaint image", s.AddComplaintImage(ctx, id, c1.ID, sha, at(6)), "")
+	checkCode(t, "image of a missing complaint", s.AddComplaintImage(ctx, id, "999999", sha, at(5)), dauys.ENOTFOUND)
+	checkCode(t, "image of another election's complaint", s.AddComplaintImage(ctx, "nope", c1.ID, sha, at(5)), dauys.ENOTFOUND)
+	checkCode(t, "image with a bad hash", s.AddComplaintImage(ctx, id, c1.ID, "x", at(5)), dauys.EINVALID)
+
 	cs, err := s.Complaints(ctx, id, "p1")
 	if err != nil || len(cs) != 2 {
 		t.Fatalf("complaints of p1: %+v, %v", cs, err)
@@ -79,6 +86,9 @@ func testComplaints(t *testing.T, fresh func(*testing.T) dauys.Store) {
 	if got := cs[0]; got.Status != dauys.ComplaintRecountOrdered || got.Recount != r.ID || got.DecidedBy != "tec-1" || !got.DecidedAt.Equal(at(2)) ||
 		got.Complainant != "voter-1" || !got.FiledAt.Equal(at(1)) || got.Text != c1.Text {
 		t.Errorf("complaint %+v", got)
+	}
+	if len(cs[0].Images) != 1 || cs[0].Images[0] != sha || len(cs[1].Images) != 0 {
+		t.Errorf("complaint images: %v, %v", cs[0].Images, cs[1].Images)
 	}
 	if cs[1].Status != dauys.ComplaintRejected || cs[1].Recount != "" {
 		t.Errorf("rejected complaint %+v", cs[1])

@@ -97,30 +97,39 @@ func (c *checksCache) get(election, version string, compute func() (*tally.Check
 	return checks, nil
 }
 
-// publishImages writes the images of every observer's copy into the
-// export, under images/<sha256> (verify.ImagePath), where the pages link
+// publishImages writes the images of every observer's copy and every
+// complaint into the export, under images/<sha256> (verify.ImagePath), where the pages link
 // them and where `dauys verify` compares them with the hashes the log
 // holds. Without an image store the pages link images that are not there.
 func (p *publisher) publishImages(ctx context.Context) error {
 	if p.s.cfg.Images == nil {
 		return nil
 	}
-	seen := map[string]bool{}
+	var sums []string
 	for _, copies := range p.checks.Precincts {
 		for _, cp := range copies {
 			for _, img := range cp.Observation.Images {
-				if seen[img.SHA256] {
-					continue
-				}
-				seen[img.SHA256] = true
-				b, err := p.s.cfg.Images.Get(ctx, img.SHA256)
-				if err != nil {
-					return fmt.Errorf("web: publish image %s: %w", img.SHA256, err)
-				}
-				if err := p.write("images/"+img.SHA256, b); err != nil {
-					return err
-				}
+				sums = append(sums, img.SHA256)
 			}
+		}
+	}
+	for _, cs := range p.disp.complaints {
+		for _, c := range cs {
+			sums = append(sums, c.Images...)
+		}
+	}
+	seen := map[string]bool{}
+	for _, sum := range sums {
+		if seen[sum] {
+			continue
+		}
+		seen[sum] = true
+		b, err := p.s.cfg.Images.Get(ctx, sum)
+		if err != nil {
+			return fmt.Errorf("web: publish image %s: %w", sum, err)
+		}
+		if err := p.write("images/"+sum, b); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -213,6 +222,7 @@ type complaintView struct {
 	Status, StatusText   string
 	Decision, DecidedAt  string
 	DecidedBy, RecountID string
+	Images               []imageView
 }
 
 type recountView struct {
@@ -255,6 +265,9 @@ func (rc *renderCtx) disputes(area string) (*disputesView, map[string]bool, erro
 			Status: c.Status, StatusText: L.T("Complaint_" + c.Status), Decision: c.Decision, DecidedBy: c.DecidedBy, RecountID: c.Recount}
 		if c.Contest != "" {
 			cv.Contest = contest(c.Contest)
+		}
+		for _, sum := range c.Images {
+			cv.Images = append(cv.Images, imageView{Href: rc.root + "images/" + sum, SHA256: sum})
 		}
 		if !c.DecidedAt.IsZero() {
 			cv.DecidedAt = L.DateTime(c.DecidedAt)

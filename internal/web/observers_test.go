@@ -38,7 +38,14 @@ func TestPublishObserverCopies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := fx.intake.FileComplaint(ctx, &dauys.Complaint{Election: "fx-ref", Area: "RF-A-1", Text: "Observers were kept away from the table"}); err != nil {
+	complaint := &dauys.Complaint{Election: "fx-ref", Area: "RF-A-1", Text: "Observers were kept away from the table", Complainant: "someone"}
+	if err := fx.intake.FileComplaint(ctx, complaint); err != nil {
+		t.Fatal(err)
+	}
+	var pic2 bytes.Buffer
+	png.Encode(&pic2, image.NewGray(image.Rect(0, 0, 4, 2)))
+	complaintPhoto, err := fx.intake.AddComplaintImage(ctx, images, "fx-ref", complaint.ID, "image/png", pic2.Bytes(), "someone")
+	if err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
@@ -50,11 +57,14 @@ func TestPublishObserverCopies(t *testing.T) {
 	if got, err := os.ReadFile(filepath.Join(root, "images", img.SHA256)); err != nil || !bytes.Equal(got, want) {
 		t.Fatalf("the exported image: %v", err)
 	}
+	if _, err := os.Stat(filepath.Join(root, "images", complaintPhoto)); err != nil {
+		t.Errorf("the complaint's photo is not exported: %v", err)
+	}
 	page, err := os.ReadFile(filepath.Join(root, "en", "e", "fx-ref", "a", "RF-A-1.html"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, w := range []string{`data-k="copy"`, `data-line="yes"`, "510", `src="../../../../images/` + img.SHA256 + `"`, "kept away from the table"} {
+	for _, w := range []string{`data-k="copy"`, `data-line="yes"`, "510", `src="../../../../images/` + img.SHA256 + `"`, "kept away from the table", `src="../../../../images/` + complaintPhoto + `"`} {
 		if !strings.Contains(string(page), w) {
 			t.Errorf("the exported precinct page lacks %s", w)
 		}

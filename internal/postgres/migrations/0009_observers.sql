@@ -73,3 +73,13 @@ CREATE TABLE recounts (
 CREATE INDEX recounts_area ON recounts (election_id, area_id);
 -- One open recount per precinct and contest.
 CREATE UNIQUE INDEX recounts_open ON recounts (election_id, area_id, contest_id) WHERE version = 0;
+
+-- Photos attached to complaints, by the SHA-256 the image store keeps them
+-- under.
+CREATE TABLE complaint_images (
+	seq          bigserial PRIMARY KEY,
+	complaint_id bigint NOT NULL REFERENCES complaints (id),
+	sha256       text COLLATE "C" NOT NULL,
+	received_at  bigint,
+	UNIQUE (complaint_id, sha256)
+);
