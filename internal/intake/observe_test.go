@@ -209,3 +209,29 @@ func TestCleanImage(t *testing.T) {
 		})
 	}
 }
+
+// FuzzCleanImage: whatever bytes come as an image, CleanImage never
+// panics, refuses with EINVALID, or returns an image of the type it says
+// that decodes again and that it would clean to the same type.
+func FuzzCleanImage(f *testing.F) {
+	f.Add("image/jpeg", testJPEG(f, true))
+	f.Add("image/png", pngWithText(f))
+	f.Add("", pngClaiming(1<<20, 1<<20))
+	f.Add("image/png", []byte("\x89PNG\r\n\x1a\n"))
+	f.Add("image/jpeg", []byte("\xff\xd8\xff\xe0"))
+	f.Fuzz(func(t *testing.T, mediaType string, data []byte) {
+		out, kind, err := intake.CleanImage(mediaType, data)
+		if err != nil {
+			if code := dauys.ErrorCode(err); code != dauys.EINVALID {
+				t.Fatalf("refused with %s: %v", code, err)
+			}
+			return
+		}
+		if _, format, err := image.Decode(bytes.NewReader(out)); err != nil || "image/"+format != kind {
+			t.Fatalf("cleaned to %s, decodes as %s: %v", kind, format, err)
+		}
+		if _, again, err := intake.CleanImage("", out); err != nil || again != kind {
+			t.Fatalf("the clean image does not clean again: %s, %v", again, err)
+		}
+	})
+}
