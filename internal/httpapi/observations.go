@@ -3,6 +3,7 @@ package httpapi
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -167,13 +168,18 @@ func (s *Server) discrepancies(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	c, err := s.cfg.Tally.Checks(r.Context(), election, area)
+	// Kept in the results cache, which a stored protocol, copy or photo
+	// empties: on election night every reader asks the same question.
+	body, err := s.cache.get(r.Context(), s.cfg.Now(), election, "discrepancies\x00"+area, func(ctx context.Context) (any, error) {
+		return s.cfg.Tally.Checks(ctx, election, area)
+	})
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
+	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "public, max-age=1")
-	writeJSON(w, http.StatusOK, c)
+	w.Write(body)
 }
 
 // DiscrepancyColumns is the header of the discrepancies CSV download.

@@ -116,6 +116,12 @@ func TestObservations(t *testing.T) {
 			t.Errorf("a copy that does not add up: %d %s", resp.StatusCode, body)
 		}
 
+		// Asked before any copy, the answer is empty; the copies below
+		// must not be hidden by that answer kept in the cache.
+		if _, body := sendTyped(t, "GET", base+"/discrepancies", "", "", nil); !strings.Contains(string(body), `"precincts_observed": 0`) {
+			t.Errorf("discrepancies before any copy: %s", body)
+		}
+
 		// Adal's copy differs on two lines; Aq Jol's matches.
 		resp, body = sendTyped(t, "POST", base+"/observations", tok["adal-p1"], "application/json", []byte(copyOf("p1", 410)))
 		var created struct {
