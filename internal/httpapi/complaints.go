@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/dauys/dauys"
+	"github.com/dauys/dauys/internal/election"
 )
 
 // complaintRequest is the body of POST .../complaints.
@@ -18,22 +19,16 @@ type complaintRequest struct {
 // the audit trail, and never published.
 func (s *Server) fileComplaint(w http.ResponseWriter, r *http.Request) {
 	var req complaintRequest
-	who, ok := s.readWrite(w, r, &req)
+	object := ""
+	who, e, ok := s.authorizedWrite(w, r, &req, ActionComplain, func() (string, string) {
+		object = "complaint/" + dauys.ClipText(req.Area, 64)
+		return req.Area, object
+	})
 	if !ok {
 		return
 	}
-	e, err := s.cfg.Tally.Election(r.Context(), r.PathValue("id"))
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	object := "complaint/" + dauys.ClipText(req.Area, 64)
-	if err := Authorize(&who.principal, ActionComplain, e, req.Area); err != nil {
-		s.refuseWrite(w, r, who, e.ID, req.Area, object, err)
-		return
-	}
 	c := &dauys.Complaint{Election: e.ID, Area: req.Area, Contest: req.Contest, Text: req.Text, Complainant: who.principal.Subject}
-	err = s.cfg.Intake.FileComplaint(r.Context(), c)
+	err := s.cfg.Intake.FileComplaint(r.Context(), c)
 	if err == nil {
 		object += "/" + c.ID
 	}
@@ -147,26 +142,43 @@ type recountRequest struct {
 // orderRecount orders a recount of the commission's own motion.
 func (s *Server) orderRecount(w http.ResponseWriter, r *http.Request) {
 	var req recountRequest
-	who, ok := s.readWrite(w, r, &req)
+	object := ""
+	who, e, ok := s.authorizedWrite(w, r, &req, ActionDecide, func() (string, string) {
+		object = "recount/" + dauys.ClipText(req.Contest, 64) + "/" + dauys.ClipText(req.Area, 64)
+		return req.Area, object
+	})
 	if !ok {
 		return
 	}
-	e, err := s.cfg.Tally.Election(r.Context(), r.PathValue("id"))
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	object := "recount/" + dauys.ClipText(req.Contest, 64) + "/" + dauys.ClipText(req.Area, 64)
-	if err := Authorize(&who.principal, ActionDecide, e, req.Area); err != nil {
-		s.refuseWrite(w, r, who, e.ID, req.Area, object, err)
-		return
-	}
 	rc := &dauys.Recount{Election: e.ID, Area: req.Area, Contest: req.Contest, Reason: req.Reason, OrderedBy: who.principal.Subject}
-	err = s.cfg.Intake.OrderRecount(r.Context(), rc)
+	err := s.cfg.Intake.OrderRecount(r.Context(), rc)
 	if !s.recorded(w, r, who, dauys.AuditRecount, e.ID, req.Area, object, rc.ID, err) {
 		return
 	}
 	writeJSON(w, http.StatusCreated, rc)
+}
+
+// authorizedWrite authenticates a write, reads its body strictly into
+// req, loads the election and authorizes the action on the area that
+// target names once the body is read (with the object the audit trail
+// records a refusal under); it answers the problem and reports false
+// when any of these fails.
+func (s *Server) authorizedWrite(w http.ResponseWriter, r *http.Request, req any, action Action, target func() (area, object string)) (*identity, *election.Election, bool) {
+	who, ok := s.readWrite(w, r, req)
+	if !ok {
+		return nil, nil, false
+	}
+	e, err := s.cfg.Tally.Election(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.Error(w, r, err)
+		return nil, nil, false
+	}
+	area, object := target()
+	if err := Authorize(&who.principal, action, e, area); err != nil {
+		s.refuseWrite(w, r, who, e.ID, area, object, err)
+		return nil, nil, false
+	}
+	return who, e, true
 }
 
 // recorded appends a write's event to the audit trail and, when the write

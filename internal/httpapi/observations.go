@@ -30,39 +30,24 @@ type observationRequest struct {
 // never changes a count.
 func (s *Server) observe(w http.ResponseWriter, r *http.Request) {
 	var req observationRequest
-	who, ok := s.readWrite(w, r, &req)
+	object := ""
+	who, e, ok := s.authorizedWrite(w, r, &req, ActionObserve, func() (string, string) {
+		object = "observation/" + dauys.ClipText(req.Contest, 64) + "/" + dauys.ClipText(req.Area, 64)
+		return req.Area, object
+	})
 	if !ok {
-		return
-	}
-	e, err := s.cfg.Tally.Election(r.Context(), r.PathValue("id"))
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	object := "observation/" + dauys.ClipText(req.Contest, 64) + "/" + dauys.ClipText(req.Area, 64)
-	if err := Authorize(&who.principal, ActionObserve, e, req.Area); err != nil {
-		s.refuseWrite(w, r, who, e.ID, req.Area, object, err)
 		return
 	}
 	sub := intake.Submission{Contest: req.Contest, Area: req.Area, Lines: req.Lines,
 		Submitter: who.principal.Subject, Source: "api " + s.clientAddr(r)}
 	o, err := s.cfg.Intake.Observe(r.Context(), e.ID, who.principal.Org, sub)
-	ev := s.event(r, who, dauys.AuditObserve, outcomeOf(err))
-	ev.Election, ev.Area, ev.Object = e.ID, req.Area, object
-	if err != nil {
-		ev.Detail = dauys.ErrorMessage(err)
-	} else {
-		ev.Object += "/" + o.ID
-		ev.Detail = "organisation " + o.Org
+	detail := ""
+	if err == nil {
+		object, detail = object+"/"+o.ID, "organisation "+o.Org
 	}
-	if rerr := s.audit.record(r.Context(), ev); rerr != nil {
-		err = rerr
-	}
-	if err != nil {
-		s.Error(w, r, err)
+	if !s.recorded(w, r, who, dauys.AuditObserve, e.ID, req.Area, object, detail, err) {
 		return
 	}
-	s.cache.changed(e.ID)
 	writeJSON(w, http.StatusCreated, map[string]any{"id": o.ID, "org": o.Org, "contest": o.Contest, "area": o.Area, "lines": o.Lines})
 }
 
@@ -99,21 +84,13 @@ func (s *Server) observeImage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	img, err := s.cfg.Intake.AddImage(r.Context(), s.cfg.Images, e.ID, o.ID, who.principal.Org, r.Header.Get("Content-Type"), body, who.principal.Subject)
-	ev := s.event(r, who, dauys.AuditObserveImage, outcomeOf(err))
-	ev.Election, ev.Area, ev.Object = e.ID, o.Area, object
-	if err != nil {
-		ev.Detail = dauys.ErrorMessage(err)
-	} else {
-		ev.Detail = "sha256 " + img.SHA256
+	detail := ""
+	if err == nil {
+		detail = "sha256 " + img.SHA256
 	}
-	if rerr := s.audit.record(r.Context(), ev); rerr != nil {
-		err = rerr
-	}
-	if err != nil {
-		s.Error(w, r, err)
+	if !s.recorded(w, r, who, dauys.AuditObserveImage, e.ID, o.Area, object, detail, err) {
 		return
 	}
-	s.cache.changed(e.ID)
 	writeJSON(w, http.StatusCreated, map[string]any{"sha256": img.SHA256, "media_type": img.MediaType, "size": img.Size})
 }
 
