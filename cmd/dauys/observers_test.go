@@ -61,6 +61,18 @@ func TestObserverCommands(t *testing.T) {
 			if tok := mustRun(t, "token", "create", "--db", db, "--role", "observer", "--org", "Adal", "--area", "KZ-11", "--election", id); len(strings.TrimSpace(tok)) < 20 {
 				t.Errorf("token: %q", tok)
 			}
+			// An account acts for an organisation as a token does.
+			if code, _, errs := runIn(t, "a long enough password\n", "user", "add", "--db", db, "--name", "aigerim-"+name, "--role", "observer",
+				"--org", "Nobody", "--election", id); code == 0 || !strings.Contains(errs, "not registered") {
+				t.Errorf("user of an unregistered organisation: exit %d, %s", code, errs)
+			}
+			if code, out, errs := runIn(t, "a long enough password\n", "user", "add", "--db", db, "--name", "aigerim-"+name, "--role", "observer",
+				"--org", "Adal", "--election", id, "--area", "KZ-11"); code != 0 {
+				t.Fatalf("user add --org: exit %d\n%s%s", code, out, errs)
+			}
+			if out := mustRun(t, "user", "list", "--db", db, "--json"); !strings.Contains(out, `"org": "Adal"`) {
+				t.Errorf("user list: %s", out)
+			}
 			code, out, errs := run(t, "observations", "import", "--db", db, "--election", id, "--org", "Adal", copies)
 			if code != 1 || !strings.Contains(out, "rows 4: stored 2, rejected 2") {
 				t.Errorf("observations import: exit %d\n%s%s", code, out, errs)
