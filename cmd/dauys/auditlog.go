@@ -101,6 +101,8 @@ var commandActions = map[string]struct{ action, object string }{
 	"restore":             {dauys.AuditRestore, "from"},
 	"org register":        {dauys.AuditOrgRegister, "name"},
 	"observations import": {dauys.AuditObserveImport, "org"},
+	"complaints decide":   {dauys.AuditDecision, "id"},
+	"recount order":       {dauys.AuditRecount, "area"},
 }
 
 // recordCommand appends a command that changed (or tried to change) a
@@ -232,7 +234,7 @@ func commandName(args []string) (string, []string) {
 		return "", nil
 	}
 	switch args[0] {
-	case "election", "protocols", "cdf", "token", "keys", "user", "org", "observations":
+	case "election", "protocols", "cdf", "token", "keys", "user", "org", "observations", "complaints", "recount":
 		if len(args) > 1 {
 			return args[0] + " " + args[1], args[2:]
 		}

@@ -5,9 +5,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 
 	"github.com/dauys/dauys"
 	"github.com/dauys/dauys/internal/backend"
+	"github.com/dauys/dauys/internal/csvsafe"
+	"github.com/dauys/dauys/internal/httpapi"
 	"github.com/dauys/dauys/internal/imagestore"
 	"github.com/dauys/dauys/internal/intake"
 )
@@ -103,4 +106,98 @@ func imagesFor(db string) *imagestore.Folder {
 		return &imagestore.Folder{Dir: "images"}
 	}
 	return &imagestore.Folder{Dir: filepath.Join(filepath.Dir(db), "images")}
+}
+
+// runDiscrepancies prints every line on which an observer's copy differs
+// from the official protocol: `dauys discrepancies`.
+func (m *Main) runDiscrepancies(ctx context.Context, args []string) error {
+	fs, db := m.flags("discrepancies")
+	election := fs.String("election", "", "election id")
+	area := fs.String("area", "", "an area: the precincts at or below it (default: all)")
+	asJSON := fs.Bool("json", false, "print JSON, as GET /api/v1/elections/{id}/discrepancies answers")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	if *election == "" {
+		return usageErr{"discrepancies takes --election ID"}
+	}
+	s, err := m.open(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	c, err := s.tally.Checks(ctx, *election, *area)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return writeJSON(m.Stdout, c)
+	}
+	w := csvsafe.NewWriter(m.Stdout)
+	w.Write(httpapi.DiscrepancyColumns)
+	num := func(p *int64) string {
+		if p == nil {
+			return ""
+		}
+		return strconv.FormatInt(*p, 10)
+	}
+	for _, d := range c.Discrepancies {
+		w.Write([]string{d.Area, d.Contest, d.Line, num(d.Official), num(d.Observed), d.Org, d.Observation})
+	}
+	w.Flush()
+	fmt.Fprintf(m.Stderr, "%d precincts observed, %d matching, %d discrepancies\n", c.Observed, c.Matching, len(c.Discrepancies))
+	return w.Error()
+}
+
+// runComplaints lists and decides complaints and orders recounts, for the
+// commission at the command line: `dauys complaints list|decide` and
+// `dauys recount order`.
+func (m *Main) runComplaints(ctx context.Context, sub string, args []string) error {
+	fs, db := m.flags(sub)
+	election := fs.String("election", "", "election id")
+	area := fs.String("area", "", "a precinct (list: default all; recount order: required)")
+	id := fs.String("id", "", "decide: the complaint's id")
+	status := fs.String("status", "", "decide: rejected, upheld or recount-ordered")
+	text := fs.String("decision", "", "decide: the commission's reasoned decision")
+	contest := fs.String("contest", "", "recount order: the contest")
+	reason := fs.String("reason", "", "recount order: why")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	if *election == "" {
+		return usageErr{sub + " takes --election ID"}
+	}
+	s, err := m.open(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	switch sub {
+	case "complaints decide":
+		rc, err := s.intake.DecideComplaint(ctx, &dauys.ComplaintDecision{Election: *election, Complaint: *id, Status: *status,
+			Decision: *text, DecidedBy: cliActor()})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(m.Stdout, "complaint %s: %s\n", *id, *status)
+		if rc != nil {
+			fmt.Fprintf(m.Stdout, "recount %s ordered: send the new count with \"recount\": %q\n", rc.ID, rc.ID)
+		}
+		return nil
+	case "recount order":
+		rc := &dauys.Recount{Election: *election, Area: *area, Contest: *contest, Reason: *reason, OrderedBy: cliActor()}
+		if err := s.intake.OrderRecount(ctx, rc); err != nil {
+			return err
+		}
+		fmt.Fprintf(m.Stdout, "recount %s ordered: send the new count with \"recount\": %q\n", rc.ID, rc.ID)
+		return nil
+	}
+	cs, err := s.Complaints(ctx, *election, *area)
+	if err != nil {
+		return err
+	}
+	if cs == nil {
+		cs = []*dauys.Complaint{}
+	}
+	return writeJSON(m.Stdout, cs)
 }

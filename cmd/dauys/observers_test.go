@@ -83,8 +83,27 @@ func TestObserverCommands(t *testing.T) {
 			if code, _, errs := run(t, "observations", "import", "--db", db, "--election", id, "--org", "Nobody", copies); code != 2 || !strings.Contains(errs, "not registered") {
 				t.Errorf("import for an unregistered organisation: exit %d, %s", code, errs)
 			}
+			// The copies match the protocols they copy.
+			code, out, errs = run(t, "discrepancies", "--db", db, "--election", id)
+			if code != 0 || !strings.HasPrefix(out, "area,contest,line,official,observed,org,observation\n") || !strings.Contains(errs, "2 precincts observed, 2 matching, 0 discrepancies") {
+				t.Errorf("discrepancies: exit %d\n%s%s", code, out, errs)
+			}
+			// The commission at the command line.
+			first := strings.Split(rows[1], ",")
+			if out := mustRun(t, "recount", "order", "--db", db, "--election", id, "--area", first[0], "--contest", first[1], "--reason", "Ballots found after the count"); !strings.Contains(out, "recount 1 ordered") {
+				t.Errorf("recount order: %s", out)
+			}
+			if code, _, errs := run(t, "recount", "order", "--db", db, "--election", id, "--area", first[0], "--contest", first[1], "--reason", "again"); code != 2 || !strings.Contains(errs, "open already") {
+				t.Errorf("a second open recount: exit %d, %s", code, errs)
+			}
+			if code, _, errs := run(t, "complaints", "decide", "--db", db, "--election", id, "--id", "999", "--status", "rejected", "--decision", "no"); code != 2 || !strings.Contains(errs, "no complaint") {
+				t.Errorf("decide a missing complaint: exit %d, %s", code, errs)
+			}
+			if out := mustRun(t, "complaints", "list", "--db", db, "--election", id); strings.TrimSpace(out) != "[]" {
+				t.Errorf("complaints list: %s", out)
+			}
 			trail := mustRun(t, "audit-log", "--db", db, "--election", id)
-			for _, w := range []string{"org-register", "observe-import", "token-create"} {
+			for _, w := range []string{"org-register", "observe-import", "token-create", "recount-order"} {
 				if !strings.Contains(trail, w) {
 					t.Errorf("audit trail lacks %s:\n%s", w, trail)
 				}
