@@ -27,6 +27,7 @@ type User struct {
 	Role         string    `json:"role"`
 	Election     string    `json:"election,omitempty"` // "" means every election
 	Area         string    `json:"area,omitempty"`     // "" means the whole tree
+	Org          string    `json:"org,omitempty"`      // an observer's organisation
 	PasswordHash string    `json:"-"`                  // HashPassword's encoding
 	CreatedAt    time.Time `json:"created_at"`
 	DisabledAt   time.Time `json:"disabled_at,omitzero"`
@@ -34,7 +35,7 @@ type User struct {
 
 // Principal returns who the user acts as.
 func (u *User) Principal() Principal {
-	return Principal{Subject: u.Name, Role: u.Role, Election: u.Election, Area: u.Area}
+	return Principal{Subject: u.Name, Role: u.Role, Election: u.Election, Area: u.Area, Org: u.Org}
 }
 
 // Validate checks a user before it is stored: a name people can type and
@@ -55,6 +56,10 @@ func (u *User) Validate() error {
 		return Errorf(EINVALID, "user %s: an area scope needs an election", u.Name)
 	case u.Role == RolePrecinct && u.Area == "":
 		return Errorf(EINVALID, "user %s: a precinct commission needs its area", u.Name)
+	case u.Org != "" && u.Election == "":
+		return Errorf(EINVALID, "user %s: an organisation is registered for an election", u.Name)
+	case len(u.Org) > MaxOrgName:
+		return Errorf(EINVALID, "user %s: an organisation's name has at most %d bytes", u.Name, MaxOrgName)
 	}
 	return nil
 }

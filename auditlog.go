@@ -36,7 +36,14 @@ const (
 	AuditTurnout         = "turnout"        // a turnout report submitted
 	AuditTurnoutImport   = "turnout-import" // dauys turnout import
 	AuditElectionStatus  = "election-status"
-	AuditSeatsAssign     = "seats-assign" // a party's decision naming who takes its list seats
+	AuditSeatsAssign     = "seats-assign"     // a party's decision naming who takes its list seats
+	AuditObserve         = "observe"          // an observer's copy of a protocol
+	AuditObserveImage    = "observe-image"    // a photo or scan of a copy
+	AuditObserveImport   = "observe-import"   // dauys observations import
+	AuditOrgRegister     = "org-register"     // an observer organisation registered
+	AuditComplaint       = "complaint"        // a complaint filed
+	AuditDecision        = "complaint-decide" // the commission's decision on a complaint
+	AuditRecount         = "recount-order"    // a recount ordered of the commission's own motion
 )
 
 // AuditOK is the outcome of an action that succeeded; a refused one

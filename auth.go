@@ -12,7 +12,7 @@ const (
 	RoleAdmin    = "admin"    // CEC administrator: everything
 	RoleOperator = "operator" // territorial commission operator: writes protocols in its area
 	RolePrecinct = "precinct" // precinct commission: writes its own protocols
-	RoleObserver = "observer" // reads everything, including warnings and amendments
+	RoleObserver = "observer" // reads everything; writes only its organisation's observations
 )
 
 // Principal is who is acting: the subject of a token or session, with the
@@ -22,6 +22,9 @@ type Principal struct {
 	Role     string `json:"role"`
 	Election string `json:"election,omitempty"` // "" means every election
 	Area     string `json:"area,omitempty"`     // "" means the whole tree
+	// Org is the observer organisation the principal acts for: what its
+	// observations are published under.
+	Org string `json:"org,omitempty"`
 }
 
 // Token is an API token for machines. Only its hash is stored.

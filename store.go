@@ -11,6 +11,11 @@ import "context"
 type Store interface {
 	KeyStore
 	SeatStore
+	// ObservationStore keeps observers' copies of protocols, which never
+	// change a count.
+	ObservationStore
+	// ComplaintStore keeps complaints, decisions and recount orders.
+	ComplaintStore
 
 	// CreateElection stores a definition with its areas; ECONFLICT when the
 	// id exists, EINVALID when it has no id or an area has none or is

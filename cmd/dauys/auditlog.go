@@ -85,21 +85,25 @@ func (m *Main) writeAuditJSON(ctx context.Context, al dauys.AuditLog, election s
 // commandActions are the commands that change what a database holds,
 // with the audit action each records, and the flag naming what it acts on.
 var commandActions = map[string]struct{ action, object string }{
-	"election import":  {dauys.AuditElectionImport, ""},
-	"protocols import": {dauys.AuditProtocolsImport, ""},
-	"turnout import":   {dauys.AuditTurnoutImport, ""},
-	"election status":  {dauys.AuditElectionStatus, "set"},
-	"seats assign":     {dauys.AuditSeatsAssign, "party"},
-	"cdf import":       {dauys.AuditProtocolsImport, ""},
-	"token create":     {dauys.AuditTokenCreate, "subject"},
-	"token revoke":     {dauys.AuditTokenRevoke, "id"},
-	"keys register":    {dauys.AuditKeyRegister, "public-key"},
-	"keys revoke":      {dauys.AuditKeyRevoke, "id"},
-	"user add":         {dauys.AuditUserAdd, "name"},
-	"user disable":     {dauys.AuditUserDisable, "name"},
-	"user unlock":      {dauys.AuditUserUnlock, "name"},
-	"backup":           {dauys.AuditBackup, "out"},
-	"restore":          {dauys.AuditRestore, "from"},
+	"election import":     {dauys.AuditElectionImport, ""},
+	"protocols import":    {dauys.AuditProtocolsImport, ""},
+	"turnout import":      {dauys.AuditTurnoutImport, ""},
+	"election status":     {dauys.AuditElectionStatus, "set"},
+	"seats assign":        {dauys.AuditSeatsAssign, "party"},
+	"cdf import":          {dauys.AuditProtocolsImport, ""},
+	"token create":        {dauys.AuditTokenCreate, "subject"},
+	"token revoke":        {dauys.AuditTokenRevoke, "id"},
+	"keys register":       {dauys.AuditKeyRegister, "public-key"},
+	"keys revoke":         {dauys.AuditKeyRevoke, "id"},
+	"user add":            {dauys.AuditUserAdd, "name"},
+	"user disable":        {dauys.AuditUserDisable, "name"},
+	"user unlock":         {dauys.AuditUserUnlock, "name"},
+	"backup":              {dauys.AuditBackup, "out"},
+	"restore":             {dauys.AuditRestore, "from"},
+	"org register":        {dauys.AuditOrgRegister, "name"},
+	"observations import": {dauys.AuditObserveImport, "org"},
+	"complaints decide":   {dauys.AuditDecision, "id"},
+	"recount order":       {dauys.AuditRecount, "area"},
 }
 
 // recordCommand appends a command that changed (or tried to change) a
@@ -231,7 +235,7 @@ func commandName(args []string) (string, []string) {
 		return "", nil
 	}
 	switch args[0] {
-	case "election", "protocols", "cdf", "token", "keys", "user", "seats":
+	case "election", "protocols", "cdf", "token", "keys", "user", "seats", "org", "observations", "complaints", "recount":
 		if len(args) > 1 {
 			return args[0] + " " + args[1], args[2:]
 		}

@@ -15,6 +15,15 @@ import (
 	"github.com/dauys/dauys/internal/rules"
 )
 
+// The demo's observers copy the protocols of a contest of a replay none
+// of whose figures was published (the winner of single-member district
+// No. 2 was not found, so all its figures are simulated): their one
+// recount changes a count, which must not move an official total.
+const (
+	demoObservedElection = "kz-2023"
+	demoObservedContest  = "mazhilis-smd-02"
+)
+
 func (m *Main) runDemo(ctx context.Context, args []string) error {
 	fs := m.flagSet("demo")
 	db := fs.String("db", "", "SQLite file or postgres:// URL (default: a new file in a temporary folder)")
@@ -50,7 +59,13 @@ func (m *Main) runDemo(ctx context.Context, args []string) error {
 	log.Info("demo", "db", *db, "replays", len(demoReplays), "live", liveReplay)
 	logf := func(f string, a ...any) { log.Info(fmt.Sprintf(f, a...)) }
 	play := func(live *demo.Player) (day, night demo.Stats, err error) {
-		return playReplays(ctx, s, *seed, live, log)
+		if day, night, err = playReplays(ctx, s, *seed, live, log); err != nil {
+			return day, night, err
+		}
+		// Observer groups hand in their copies after the count.
+		obs := &demo.Observers{Intake: s.intake, Protocols: s.EachProtocol, Images: s.images, Seed: *seed, Log: logf}
+		_, err = obs.Play(ctx, demoObservedElection, demoObservedContest)
+		return day, night, err
 	}
 	live := &demo.Player{Intake: s.intake, SubmitTurnout: demoTurnout(s), Log: logf}
 	if *noServe {

@@ -172,7 +172,7 @@ func (m *Main) runLogSync(ctx context.Context, args []string) error {
 		return err
 	}
 	defer s.Close()
-	seq := &tlog.Sequencer{Storage: s, Signers: []note.Signer{signer}, Now: m.Now, Keys: s.Keys}
+	seq := &tlog.Sequencer{Storage: s, Signers: []note.Signer{signer}, Now: m.Now, Keys: s.Keys, Images: s}
 	cp, err := seq.Sync(ctx, *election)
 	if err != nil {
 		return err

@@ -73,6 +73,12 @@ Usage:
   dauys seats assign [--db ...] --election ID --contest C --party P --candidates 1,2,5 [--decision TEXT]
   dauys seats list [--db ...] --election ID [--contest C] [--json]
   dauys token create [--db ...] --role operator --area ID --election ID [--ttl 720h]
+  dauys token create [--db ...] --role observer --org NAME --area PRECINCT --election ID
+  dauys org register|list [--db ...] --election ID [--name NAME --kind party|ngo|candidate]
+  dauys observations import [--db ...] --election ID --org NAME FILE.csv   (protocol columns + observer)
+  dauys discrepancies [--db ...] --election ID [--area ID] [--json]   (observers' copies against the protocols)
+  dauys complaints list|decide [--db ...] --election ID [--id N --status rejected|upheld|recount-ordered --decision TEXT]
+  dauys recount order [--db ...] --election ID --area PRECINCT --contest ID --reason TEXT
   dauys token revoke [--db ...] [--id ID]   (without --id: the token on standard input)
   dauys user add [--db ...] --name N --role R [--election ID [--area ID]]   (password on standard input)
   dauys user list|disable|unlock [--db ...] [--name N] [--json]
@@ -136,6 +142,24 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		err = m.runTally(ctx, rest)
 	case "seats":
 		err = m.runSeats(ctx, rest)
+	case "org":
+		err = m.runOrg(ctx, rest)
+	case "discrepancies":
+		err = m.runDiscrepancies(ctx, rest)
+	case "complaints", "recount":
+		sub := cmd
+		if len(rest) > 0 {
+			sub += " " + rest[0]
+		}
+		if sub != "complaints list" && sub != "complaints decide" && sub != "recount order" {
+			return m.usageError("usage: dauys complaints list|decide ..., or dauys recount order ...")
+		}
+		err = m.runComplaints(ctx, sub, rest[1:])
+	case "observations":
+		if len(rest) == 0 || rest[0] != "import" {
+			return m.usageError("usage: dauys observations import --election ID --org NAME FILE.csv")
+		}
+		err = m.runObservationsImport(ctx, rest[1:])
 	case "token":
 		switch {
 		case len(rest) > 0 && rest[0] == "create":
@@ -265,6 +289,8 @@ type store struct {
 	intake    *intake.Service
 	elections *election.Loader
 	tally     *tally.Tally
+	// images keeps observers' photos and scans (imagesFor).
+	images dauys.ImageStore
 }
 
 func (m *Main) open(ctx context.Context, db string) (*store, error) {
@@ -273,7 +299,7 @@ func (m *Main) open(ctx context.Context, db string) (*store, error) {
 		return nil, err
 	}
 	in := intake.New(b, m.Now)
-	return &store{Backend: b, intake: in, elections: in.Elections(), tally: tally.New(b, in.Elections())}, nil
+	return &store{Backend: b, intake: in, elections: in.Elections(), tally: tally.New(b, in.Elections()), images: imagesFor(db)}, nil
 }
 
 func (m *Main) logger() *slog.Logger {

@@ -14,7 +14,7 @@ import (
 // to the Kazakh pages, /kk/, /ru/ and /en/ hold the site, /data/ its
 // downloads and /static/ its stylesheet and script.
 func registerPages(api *httpapi.Server, s *store, log *slog.Logger, met web.Metrics, publicURL string) {
-	site, err := web.New(web.Config{Store: s.Backend, Tally: s.tally, Logger: log,
+	site, err := web.New(web.Config{Store: s.Backend, Tally: s.tally, Images: s.images, Logger: log,
 		Boundaries: definitionBoundaries(s, log), Metrics: met, PublicURL: publicURL})
 	if err != nil {
 		// The templates and catalogs are embedded: only a broken build

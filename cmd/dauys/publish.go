@@ -65,7 +65,7 @@ func (m *Main) runPublish(ctx context.Context, args []string) error {
 	if err := m.logCurrent(ctx, s, *election, *db, *logKey); err != nil {
 		return err
 	}
-	cfg.Store, cfg.Tally = s.Backend, s.tally
+	cfg.Store, cfg.Tally, cfg.Images = s.Backend, s.tally, s.images
 	site, err := web.New(cfg)
 	if err != nil {
 		return err

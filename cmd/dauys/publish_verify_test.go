@@ -34,14 +34,28 @@ func TestPublishAndVerify(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(site, "v")); !os.IsNotExist(err) {
 		t.Errorf("publish with the log behind the results wrote %s/v (%v)", site, err)
 	}
-	// publish --log-key syncs the log, then publishes.
+	// An observer's copy with a photo, kept in the images folder beside
+	// the database, where the commands look for it.
+	mustRun(t, "org", "register", "--db", db, "--election", "kz-referendum-2022", "--name", "Adal")
+	sha := observeWithPhoto(t, db, "kz-referendum-2022", "Adal", filepath.Join(dir, "images"))
+	// publish --log-key syncs the log (the photo's hash too), then publishes.
 	if out := mustRun(t, "publish", "--db", db, "--election", "kz-referendum-2022", "--out", site, "--log-key", key); !strings.Contains(out, "log of kz-referendum-2022: ") {
 		t.Errorf("publish --log-key did not sync the log: %s", out)
 	}
-	out = mustRun(t, "verify", "--key", vkey, site)
-	if !strings.Contains(out, "VERIFIED") {
+	if out := mustRun(t, "verify", "--key", vkey, site); !strings.Contains(out, "VERIFIED") || !strings.Contains(out, "images: 1 logged, 1 published and matching") {
 		t.Fatalf("verify: %s", out)
 	}
+	// A swapped photo is found.
+	photos, _ := filepath.Glob(filepath.Join(site, "v", "*", "images", sha))
+	if len(photos) != 1 {
+		t.Fatalf("the published photo: %v", photos)
+	}
+	original, _ := os.ReadFile(photos[0])
+	os.WriteFile(photos[0], append(append([]byte{}, original...), 0), 0o644)
+	if code, out, errs := run(t, "verify", "--log-only", "--key", vkey, site); code == 0 || !strings.Contains(out+errs, "changed after it was logged") {
+		t.Errorf("a swapped photo verified: exit %d\n%s%s", code, out, errs)
+	}
+	os.WriteFile(photos[0], original, 0o644)
 
 	// Change one published number: the verifier names it.
 	results, _ := filepath.Glob(filepath.Join(site, "v", "*", "data", "kz-referendum-2022", "a", "KZ.json"))

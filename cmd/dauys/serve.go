@@ -93,7 +93,7 @@ func (m *Main) serveWith(ctx context.Context, s *store, o serveOptions) error {
 	met := metrics.New()
 	s.intake.SetMetrics(met)
 	api := httpapi.New(httpapi.Config{Store: s, Tokens: s, Users: s, Audit: s, Intake: s.intake, Tally: s.tally,
-		Logger: log, Now: m.Now, TrustedProxies: proxies, Metrics: met})
+		Images: s.images, Logger: log, Now: m.Now, TrustedProxies: proxies, Metrics: met})
 	ln := o.Listener
 	if ln == nil {
 		if ln, err = listen(o.Addr); err != nil {

@@ -17,6 +17,7 @@ func (m *Main) runTokenCreate(ctx context.Context, args []string) error {
 	area := fs.String("area", "", "area id the token may write in (default: all)")
 	election := fs.String("election", "", "election id")
 	subject := fs.String("subject", "", "who the token is for (default: role@area)")
+	org := fs.String("org", "", "for an observer: the registered organisation (dauys org register) whose copies of protocols it sends; an observer without one only reads")
 	ttl := fs.Duration("ttl", 30*24*time.Hour, "how long the token is valid")
 	if _, err := parse(fs, args); err != nil {
 		return err
@@ -41,8 +42,16 @@ func (m *Main) runTokenCreate(ctx context.Context, args []string) error {
 	if *area != "" && e.Tree.Area(*area) == nil {
 		return dauys.Errorf(dauys.ENOTFOUND, "area %q does not exist in election %s", *area, *election)
 	}
+	if *org != "" {
+		if _, err := s.intake.Organisation(ctx, *election, *org); err != nil {
+			return err
+		}
+	}
 	if *subject == "" {
 		*subject = *role + "@" + *area
+		if *org != "" {
+			*subject = *role + "@" + *org + "@" + *area
+		}
 	}
 	secret, err := newSecret()
 	if err != nil {
@@ -54,7 +63,7 @@ func (m *Main) runTokenCreate(ctx context.Context, args []string) error {
 	}
 	now := m.Now().UTC()
 	t := &dauys.Token{ID: id[:12], Hash: dauys.HashToken(secret), CreatedAt: now, ExpiresAt: now.Add(*ttl),
-		Principal: dauys.Principal{Subject: *subject, Role: *role, Election: *election, Area: *area}}
+		Principal: dauys.Principal{Subject: *subject, Role: *role, Election: *election, Area: *area, Org: *org}}
 	if err := s.CreateToken(ctx, t); err != nil {
 		return err
 	}

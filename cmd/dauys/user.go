@@ -42,6 +42,7 @@ func (m *Main) runUserAdd(ctx context.Context, args []string) error {
 	role := fs.String("role", "", "admin, operator, precinct or observer")
 	area := fs.String("area", "", "the area subtree the user acts in (a precinct commission's precinct); default the whole election")
 	election := fs.String("election", "", "the election the user acts in; default every election")
+	org := fs.String("org", "", "for an observer: the registered organisation whose copies of protocols the user sends")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
@@ -51,7 +52,7 @@ func (m *Main) runUserAdd(ctx context.Context, args []string) error {
 	if *area != "" && *election == "" {
 		return usageErr{"--area needs --election: areas belong to an election"}
 	}
-	u := &dauys.User{Name: *name, Role: *role, Election: *election, Area: *area, PasswordHash: "-"}
+	u := &dauys.User{Name: *name, Role: *role, Election: *election, Area: *area, Org: *org, PasswordHash: "-"}
 	if err := u.Validate(); err != nil {
 		return err
 	}
@@ -75,6 +76,11 @@ func (m *Main) runUserAdd(ctx context.Context, args []string) error {
 		}
 		if *area != "" && e.Tree.Area(*area) == nil {
 			return dauys.Errorf(dauys.ENOTFOUND, "area %q does not exist in election %s", *area, *election)
+		}
+		if *org != "" {
+			if _, err := s.intake.Organisation(ctx, *election, *org); err != nil {
+				return err
+			}
 		}
 	}
 	u.PasswordHash, u.CreatedAt = dauys.HashPassword(password, dauys.DefaultPasswordParams()), m.Now().UTC()

@@ -21,11 +21,14 @@ const (
 	ActionManageKeys  Action = "manage-keys" // register and revoke commission keys
 	ActionManageUsers Action = "manage-users"
 	ActionReadAudit   Action = "read-audit" // the audit trail and the refused submissions
+	ActionObserve     Action = "observe"    // send a copy of a precinct's protocol, in an organisation's name
+	ActionComplain    Action = "complain"   // file a complaint about a precinct
+	ActionDecide      Action = "decide"     // decide complaints and order recounts, as the competent commission
 )
 
 // Actions lists every action.
 func Actions() []Action {
-	return []Action{ActionSubmit, ActionAmend, ActionAcknowledge, ActionResolve, ActionManageKeys, ActionManageUsers, ActionReadAudit}
+	return []Action{ActionSubmit, ActionAmend, ActionAcknowledge, ActionResolve, ActionManageKeys, ActionManageUsers, ActionReadAudit, ActionObserve, ActionComplain, ActionDecide}
 }
 
 // grants is what each role may do, within its scope:
@@ -33,16 +36,22 @@ func Actions() []Action {
 //   - the CEC administrator does everything;
 //   - a territorial commission's operator submits, amends, acknowledges
 //     warnings and resolves double-entry disputes for the precincts of its
-//     area (intake lets nobody resolve a dispute they made an entry in);
+//     area (intake lets nobody resolve a dispute they made an entry in),
+//     and, as the competent commission, decides complaints about them and
+//     orders recounts;
 //   - a precinct commission submits its own protocols; amending one or
 //     accepting its warnings is for the territorial commission above it;
-//   - an observer writes nothing, and reads the audit trail and the
-//     refusals besides the public results, warnings and amendments.
+//   - anyone with an account files complaints about the precincts of its
+//     scope;
+//   - an observer writes only observations (copies of the protocols of the
+//     precincts in its scope, in its organisation's name) and reads the
+//     audit trail and the refusals besides the public results, warnings
+//     and amendments.
 var grants = map[string][]Action{
 	dauys.RoleAdmin:    Actions(),
-	dauys.RoleOperator: {ActionSubmit, ActionAmend, ActionAcknowledge, ActionResolve},
-	dauys.RolePrecinct: {ActionSubmit},
-	dauys.RoleObserver: {ActionReadAudit},
+	dauys.RoleOperator: {ActionSubmit, ActionAmend, ActionAcknowledge, ActionResolve, ActionComplain, ActionDecide},
+	dauys.RolePrecinct: {ActionSubmit, ActionComplain},
+	dauys.RoleObserver: {ActionObserve, ActionReadAudit, ActionComplain},
 }
 
 // Authorize is the one place that decides whether a principal may perform
@@ -94,7 +103,7 @@ func Authorize(p *dauys.Principal, action Action, e *election.Election, area str
 // it says it has seen them, and to resolve a dispute when it is entry 3.
 func authorizeSubmission(p *dauys.Principal, e *election.Election, sub *intake.Submission) error {
 	actions := []Action{ActionSubmit}
-	if sub.Amendment {
+	if sub.Amendment || sub.Recount != "" {
 		actions = append(actions, ActionAmend)
 	}
 	if sub.AcknowledgeWarnings {

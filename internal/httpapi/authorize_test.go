@@ -35,12 +35,15 @@ func TestAuthorize(t *testing.T) {
 		keys     = httpapi.ActionManageKeys
 		users    = httpapi.ActionManageUsers
 		readLogs = httpapi.ActionReadAudit
+		observe  = httpapi.ActionObserve
+		complain = httpapi.ActionComplain
+		decideA  = httpapi.ActionDecide
 	)
 	principal := func(role, election, area string) *dauys.Principal {
 		return &dauys.Principal{Subject: role + "@" + area, Role: role, Election: election, Area: area}
 	}
-	everything := map[httpapi.Action][]string{submit: all, amend: all, ack: all, resolve: all, keys: all, users: all, readLogs: all}
-	writeAll := map[httpapi.Action][]string{submit: all, amend: all, ack: all, resolve: all}
+	everything := map[httpapi.Action][]string{submit: all, amend: all, ack: all, resolve: all, keys: all, users: all, readLogs: all, observe: all, complain: all, decideA: all}
+	writeAll := map[httpapi.Action][]string{submit: all, amend: all, ack: all, resolve: all, complain: all, decideA: all}
 	tests := []struct {
 		name string
 		p    *dauys.Principal
@@ -52,19 +55,20 @@ func TestAuthorize(t *testing.T) {
 		{"CEC admin", principal(dauys.RoleAdmin, "", ""), everything, everything},
 		{"admin of election e", principal(dauys.RoleAdmin, "e", ""), everything, nil},
 		{"admin of region r1", principal(dauys.RoleAdmin, "e", "r1"),
-			map[httpapi.Action][]string{submit: {"r1", "p1", "zz"}, amend: {"r1", "p1", "zz"}, ack: {"r1", "p1", "zz"}, resolve: {"r1", "p1", "zz"}, keys: {"r1", "p1", "zz"}, users: {"r1", "p1", "zz"}, readLogs: {"r1", "p1", "zz"}}, nil},
+			map[httpapi.Action][]string{submit: {"r1", "p1", "zz"}, amend: {"r1", "p1", "zz"}, ack: {"r1", "p1", "zz"}, resolve: {"r1", "p1", "zz"}, keys: {"r1", "p1", "zz"}, users: {"r1", "p1", "zz"}, readLogs: {"r1", "p1", "zz"}, observe: {"r1", "p1", "zz"}, complain: {"r1", "p1", "zz"}, decideA: {"r1", "p1", "zz"}}, nil},
 		{"operator of r1", principal(dauys.RoleOperator, "e", "r1"),
-			map[httpapi.Action][]string{submit: {"r1", "p1", "zz"}, amend: {"r1", "p1", "zz"}, ack: {"r1", "p1", "zz"}, resolve: {"r1", "p1", "zz"}}, nil},
+			map[httpapi.Action][]string{submit: {"r1", "p1", "zz"}, amend: {"r1", "p1", "zz"}, ack: {"r1", "p1", "zz"}, resolve: {"r1", "p1", "zz"}, complain: {"r1", "p1", "zz"}, decideA: {"r1", "p1", "zz"}}, nil},
 		{"operator of the whole of e", principal(dauys.RoleOperator, "e", ""), writeAll, nil},
 		{"operator of every election", principal(dauys.RoleOperator, "", ""), writeAll, writeAll},
 		{"operator of election x", principal(dauys.RoleOperator, "x", ""), nil, writeAll},
 		{"operator of the country", principal(dauys.RoleOperator, "e", "kz"),
-			map[httpapi.Action][]string{submit: {"kz", "r1", "p1", "r2", "p2", "zz"}, amend: {"kz", "r1", "p1", "r2", "p2", "zz"}, ack: {"kz", "r1", "p1", "r2", "p2", "zz"}, resolve: {"kz", "r1", "p1", "r2", "p2", "zz"}}, nil},
-		{"precinct p1", principal(dauys.RolePrecinct, "e", "p1"), map[httpapi.Action][]string{submit: {"p1"}}, nil},
-		{"precinct commission given a region", principal(dauys.RolePrecinct, "e", "r1"), map[httpapi.Action][]string{submit: {"r1"}}, nil},
+			map[httpapi.Action][]string{submit: {"kz", "r1", "p1", "r2", "p2", "zz"}, amend: {"kz", "r1", "p1", "r2", "p2", "zz"}, ack: {"kz", "r1", "p1", "r2", "p2", "zz"}, resolve: {"kz", "r1", "p1", "r2", "p2", "zz"}, complain: {"kz", "r1", "p1", "r2", "p2", "zz"}, decideA: {"kz", "r1", "p1", "r2", "p2", "zz"}}, nil},
+		{"precinct p1", principal(dauys.RolePrecinct, "e", "p1"), map[httpapi.Action][]string{submit: {"p1"}, complain: {"p1"}}, nil},
+		{"precinct commission given a region", principal(dauys.RolePrecinct, "e", "r1"), map[httpapi.Action][]string{submit: {"r1"}, complain: {"r1"}}, nil},
 		{"precinct without area", principal(dauys.RolePrecinct, "e", ""), nil, nil},
-		{"observer of e", principal(dauys.RoleObserver, "e", ""), map[httpapi.Action][]string{readLogs: all}, nil},
-		{"observer of r2", principal(dauys.RoleObserver, "e", "r2"), map[httpapi.Action][]string{readLogs: {"r2", "p2", "zz"}}, nil},
+		{"observer of e", principal(dauys.RoleObserver, "e", ""), map[httpapi.Action][]string{readLogs: all, observe: all, complain: all}, nil},
+		{"observer of r2", principal(dauys.RoleObserver, "e", "r2"), map[httpapi.Action][]string{readLogs: {"r2", "p2", "zz"}, observe: {"r2", "p2", "zz"}, complain: {"r2", "p2", "zz"}}, nil},
+		{"observer at p1", principal(dauys.RoleObserver, "e", "p1"), map[httpapi.Action][]string{readLogs: {"p1", "zz"}, observe: {"p1", "zz"}, complain: {"p1", "zz"}}, nil},
 		{"unknown role", principal("root", "", ""), nil, nil},
 		{"no role", principal("", "", ""), nil, nil},
 	}

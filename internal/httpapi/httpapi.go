@@ -52,6 +52,9 @@ type Config struct {
 	Tally  *tally.Tally
 	Logger *slog.Logger
 	Now    func() time.Time
+	// Images keeps observers' photos and scans of protocol copies;
+	// without it images are refused and none is served.
+	Images dauys.ImageStore
 	// Rand makes session secrets (default crypto/rand).
 	Rand io.Reader
 	// MaxBody bounds a request body in bytes (default 1 MiB).
@@ -172,6 +175,17 @@ func New(cfg Config) *Server {
 	s.mux.HandleFunc("GET /api/v1/elections/{id}/entries/{contest}/{area}", s.entries)
 	s.mux.HandleFunc("GET /api/v1/elections/{id}/audit-log", s.auditLog)
 	s.mux.HandleFunc("GET /api/v1/elections/{id}/refusals", s.refusals)
+	s.mux.HandleFunc("POST /api/v1/elections/{id}/observations", s.postObservation)
+	s.mux.HandleFunc("GET /api/v1/elections/{id}/observations", s.observations)
+	s.mux.HandleFunc("POST /api/v1/elections/{id}/observations/{obs}/images", s.observeImage)
+	s.mux.HandleFunc("GET /api/v1/elections/{id}/discrepancies", s.discrepancies)
+	s.mux.HandleFunc("GET /api/v1/elections/{id}/discrepancies.csv", s.discrepanciesCSV)
+	s.mux.HandleFunc("GET /images/{sha256}", s.image)
+	s.mux.HandleFunc("POST /api/v1/elections/{id}/complaints", s.fileComplaint)
+	s.mux.HandleFunc("GET /api/v1/elections/{id}/complaints", s.complaints)
+	s.mux.HandleFunc("POST /api/v1/elections/{id}/complaints/{complaint}/decision", s.decideComplaint)
+	s.mux.HandleFunc("POST /api/v1/elections/{id}/complaints/{complaint}/images", s.complaintImage)
+	s.mux.HandleFunc("POST /api/v1/elections/{id}/recounts", s.orderRecount)
 	s.mux.HandleFunc("GET /api/v1/me", s.me)
 	if cfg.Users != nil {
 		s.mux.HandleFunc("POST /api/v1/login", s.login)

@@ -161,11 +161,7 @@ func (s *Service) ImportCSV(ctx context.Context, election string, r io.Reader, n
 	if opt.BatchSize <= 0 {
 		opt.BatchSize = 1000
 	}
-	file, err := openCSV(ctx, r, name)
-	if err != nil {
-		return nil, err
-	}
-	m, err := newMapping(e, file.header, name)
+	file, m, err := openProtocolCSV(ctx, e, r, name)
 	if err != nil {
 		return nil, err
 	}
@@ -218,6 +214,20 @@ func (s *Service) ImportCSV(ctx context.Context, election string, r io.Reader, n
 		return nil
 	})
 	return rep, err
+}
+
+// openProtocolCSV opens a CSV file in the protocol format of an election
+// and maps its columns.
+func openProtocolCSV(ctx context.Context, e *election.Election, r io.Reader, name string) (*csvRows, *mapping, error) {
+	file, err := openCSV(ctx, r, name)
+	if err != nil {
+		return nil, nil, err
+	}
+	m, err := newMapping(e, file.header, name)
+	if err != nil {
+		return nil, nil, err
+	}
+	return file, m, nil
 }
 
 // mapping is the resolved correspondence of a file's columns.

@@ -99,6 +99,10 @@ type Submission struct {
 	// Signed(election).Bytes(), with the key KeyID.
 	Signature []byte `json:"signature,omitempty"`
 	KeyID     string `json:"key_id,omitempty"`
+	// Recount names the open recount order this protocol is the new count
+	// of: it is sent as an amendment of the current version, and closes
+	// the order.
+	Recount string `json:"recount,omitempty"`
 
 	Submitter string `json:"-"`
 	Source    string `json:"-"`
@@ -153,8 +157,14 @@ func (s *Service) Submit(ctx context.Context, election string, subs []Submission
 	prepared := make([]*dauys.Protocol, len(subs))
 	items := make([]sigverify.Item, len(subs))
 	keys := &keyCache{store: s.store, keys: map[string]keyLookup{}}
+	if err := s.prepareRecounts(ctx, e, subs, results); err != nil {
+		return nil, err
+	}
 	parallel(len(subs), func(i int) {
 		sub := &subs[i]
+		if results[i].Err != nil {
+			return // refused as a recount already
+		}
 		p, err := check(e, sub, now)
 		if err == nil {
 			items[i], err = s.signatureToVerify(ctx, e, sub, keys)
@@ -200,6 +210,9 @@ func (s *Service) Submit(ctx context.Context, election string, subs []Submission
 			i := at[j]
 			results[i].Outcome, results[i].Protocol, results[i].Err = r.Outcome, r.Protocol, r.Err
 			stored = stored || r.Outcome == dauys.OutcomeAccepted || r.Outcome == dauys.OutcomeAmended
+		}
+		if err := s.completeRecounts(ctx, election, subs, results); err != nil {
+			return nil, err
 		}
 		if stored {
 			s.notifyStored(election)

@@ -25,8 +25,8 @@ func (s *Store) CreateUser(ctx context.Context, u *dauys.User) error {
 				return err
 			}
 		}
-		_, err := tx.Exec(ctx, `INSERT INTO users (name, role, election_id, area_id, password_hash, created_at, disabled_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)`, u.Name, u.Role, u.Election, u.Area, u.PasswordHash, u.CreatedAt.UnixNano(), nanos(u.DisabledAt))
+		_, err := tx.Exec(ctx, `INSERT INTO users (name, role, election_id, area_id, password_hash, created_at, disabled_at, org)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, u.Name, u.Role, u.Election, u.Area, u.PasswordHash, u.CreatedAt.UnixNano(), nanos(u.DisabledAt), u.Org)
 		if isUniqueViolation(err) {
 			return dauys.Errorf(dauys.ECONFLICT, "user %s exists", u.Name)
 		}
@@ -42,13 +42,13 @@ func isUniqueViolation(err error) bool {
 	return errors.As(err, &pe) && pe.Code == "23505"
 }
 
-const userColumns = `name, role, election_id, area_id, password_hash, created_at, disabled_at`
+const userColumns = `name, role, election_id, area_id, password_hash, created_at, disabled_at, org`
 
 func scanUser(row pgx.Row) (*dauys.User, error) {
 	var u dauys.User
 	var created int64
 	var disabled *int64
-	if err := row.Scan(&u.Name, &u.Role, &u.Election, &u.Area, &u.PasswordHash, &created, &disabled); err != nil {
+	if err := row.Scan(&u.Name, &u.Role, &u.Election, &u.Area, &u.PasswordHash, &created, &disabled, &u.Org); err != nil {
 		return nil, err
 	}
 	u.CreatedAt, u.DisabledAt = time.Unix(0, created).UTC(), timeOf(disabled)

@@ -23,8 +23,8 @@ func (s *Store) CreateUser(ctx context.Context, u *dauys.User) error {
 				return err
 			}
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO users (name, role, election_id, area_id, password_hash, created_at, disabled_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, u.Name, u.Role, u.Election, u.Area, u.PasswordHash, u.CreatedAt.UnixNano(), nanos(u.DisabledAt))
+		_, err := tx.ExecContext(ctx, `INSERT INTO users (name, role, election_id, area_id, password_hash, created_at, disabled_at, org)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, u.Name, u.Role, u.Election, u.Area, u.PasswordHash, u.CreatedAt.UnixNano(), nanos(u.DisabledAt), u.Org)
 		if isUniqueViolation(err) {
 			return dauys.Errorf(dauys.ECONFLICT, "user %s exists", u.Name)
 		}
@@ -33,13 +33,13 @@ func (s *Store) CreateUser(ctx context.Context, u *dauys.User) error {
 	return wrap("create user", err)
 }
 
-const userColumns = `name, role, election_id, area_id, password_hash, created_at, disabled_at`
+const userColumns = `name, role, election_id, area_id, password_hash, created_at, disabled_at, org`
 
 func scanUser(row scanner) (*dauys.User, error) {
 	var u dauys.User
 	var created int64
 	var disabled sql.NullInt64
-	if err := row.Scan(&u.Name, &u.Role, &u.Election, &u.Area, &u.PasswordHash, &created, &disabled); err != nil {
+	if err := row.Scan(&u.Name, &u.Role, &u.Election, &u.Area, &u.PasswordHash, &created, &disabled, &u.Org); err != nil {
 		return nil, err
 	}
 	u.CreatedAt, u.DisabledAt = time.Unix(0, created).UTC(), timeOf(disabled)

@@ -67,6 +67,8 @@ func Run(t *testing.T, open func(t *testing.T) dauys.Store) {
 		{"LoginThrottle", testLoginThrottle},
 		{"Audit", testAudit},
 		{"SeatAssignments", testSeatAssignments},
+		{"Observations", testObservations},
+		{"Complaints", testComplaints},
 	} {
 		t.Run(test.name, func(t *testing.T) { test.run(t, fresh) })
 	}

@@ -29,6 +29,9 @@ const (
 	KindRevocation = "key-revocation"
 	// KindProtocol is one accepted version of a precinct's protocol.
 	KindProtocol = "protocol"
+	// KindImage is the SHA-256 of a photo or scan of an observer's copy of
+	// a protocol, logged so that the image cannot be swapped later.
+	KindImage = "image"
 )
 
 // recordMagic starts every record; partMagic starts every part of a record
@@ -78,6 +81,14 @@ type Record struct {
 	PublicKey ed25519.PublicKey
 	At        time.Time
 
+	// Observation, Org, SHA256, MediaType and Size describe an image of
+	// an observation (with Contest, Area and ReceivedAt).
+	Observation string
+	Org         string
+	SHA256      string
+	MediaType   string
+	Size        int64
+
 	// Content is the definition file, the areas CSV or the protocol's
 	// dauys.Protocol.CanonicalBytes.
 	Content []byte
@@ -116,6 +127,11 @@ func (r *Record) fields() ([]field, error) {
 			field{"version", strconv.Itoa(r.Version)}, field{"kind", quoted(r.ProtocolKind)},
 			field{"reason", quoted(r.Reason)}, field{"received_at", quotedTime(r.ReceivedAt)},
 			field{"key_id", quoted(r.KeyID)}, field{"signature", quotedBytes(r.Signature)})
+	case KindImage:
+		f = append(f, field{"observation", quoted(r.Observation)}, field{"contest", quoted(r.Contest)},
+			field{"area", quoted(r.Area)}, field{"org", quoted(r.Org)}, field{"sha256", quoted(r.SHA256)},
+			field{"media_type", quoted(r.MediaType)}, field{"size", strconv.FormatInt(r.Size, 10)},
+			field{"received_at", quotedTime(r.ReceivedAt)})
 	default:
 		return nil, fmt.Errorf("unknown record kind %q", r.Kind)
 	}
@@ -321,6 +337,16 @@ func (r *Record) set(name, value string, rest []byte) error {
 		r.KeyID, err = unquote()
 	case "holder":
 		r.Holder, err = unquote()
+	case "observation":
+		r.Observation, err = unquote()
+	case "org":
+		r.Org, err = unquote()
+	case "sha256":
+		r.SHA256, err = unquote()
+	case "media_type":
+		r.MediaType, err = unquote()
+	case "size":
+		r.Size, err = strconv.ParseInt(value, 10, 64)
 	case "version":
 		r.Version, err = strconv.Atoi(value)
 	case "received_at", "created_at", "revoked_at":
@@ -388,8 +414,22 @@ func (r *Record) Ref() string {
 		return "key " + quoted(r.KeyID)
 	case KindRevocation:
 		return "revocation " + quoted(r.KeyID)
+	case KindImage:
+		return ImageRef(r.Observation, r.SHA256)
 	}
 	return ""
+}
+
+// ImageRef is the Ref of an image record: an image is logged once per
+// observation it belongs to.
+func ImageRef(observation, sha256 string) string {
+	return "image " + quoted(observation) + " " + quoted(sha256)
+}
+
+// ImageRecord is the record of an image of an observation.
+func ImageRecord(img *dauys.ObservationImage) *Record {
+	return &Record{Kind: KindImage, Election: img.Election, Observation: img.Observation, Contest: img.Contest,
+		Area: img.Area, Org: img.Org, SHA256: img.SHA256, MediaType: img.MediaType, Size: img.Size, ReceivedAt: img.ReceivedAt}
 }
 
 // ProtocolRef is the Ref of a protocol version's record.

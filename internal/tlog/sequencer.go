@@ -42,6 +42,10 @@ type Sequencer struct {
 	// are logged before the protocols they sign, and logged again when
 	// revoked.
 	Keys func(ctx context.Context, election string) ([]*dauys.Key, error)
+	// Images, when set, gives the hashes of observers' images, which are
+	// logged after the protocols of each Sync so that an image cannot be
+	// swapped once published.
+	Images ImageSource
 	// Now stamps the checkpoints as they are stored; nil means time.Now.
 	Now func() time.Time
 	// Logger, when set, is told of each checkpoint and of errors in Run.
@@ -52,6 +56,7 @@ type Sequencer struct {
 
 	mu      sync.Mutex // one Sync at a time
 	keys    map[string]*keyState
+	images  map[string]int64 // the ObservationsVersion last logged, per election
 	wakeMu  sync.Mutex
 	wake    chan struct{}
 	pending map[string]bool
@@ -68,6 +73,7 @@ func (s *Sequencer) Sync(ctx context.Context, election string) (Checkpoint, erro
 	if err != nil {
 		// What it took for logged may not be: look again next time.
 		delete(s.keys, election)
+		delete(s.images, election)
 	}
 	return c, err
 }
@@ -109,6 +115,13 @@ func (s *Sequencer) sync(ctx context.Context, election string) (Checkpoint, erro
 		if !more {
 			break
 		}
+	}
+	if s.Images != nil {
+		n, err := s.appendImages(ctx, r, election, size)
+		if err != nil {
+			return Checkpoint{}, fmt.Errorf("tlog: sync %s: %w", election, err)
+		}
+		size += n
 	}
 	var last *Checkpoint
 	switch stored, err := s.Storage.Checkpoint(ctx, election, -1); {
@@ -533,4 +546,69 @@ func (s *Sequencer) Run(ctx context.Context, interval time.Duration, elections .
 			}
 		}
 	}
+}
+
+// ImageSource is what the sequencer reads of observers' images; both
+// stores have it (dauys.ObservationStore).
+type ImageSource interface {
+	ObservationsVersion(ctx context.Context, election string) (int64, error)
+	ObservationImages(ctx context.Context, election string) ([]*dauys.ObservationImage, error)
+}
+
+// appendImages appends the records of the images not logged yet at size
+// and returns how many entries it appended. It reads the images only when
+// the store's ObservationsVersion moved since it last looked, so that a
+// night of protocols costs one small query per round.
+func (s *Sequencer) appendImages(ctx context.Context, r *hashReader, election string, size int64) (int64, error) {
+	v, err := s.Images.ObservationsVersion(ctx, election)
+	if err != nil {
+		return 0, err
+	}
+	if seen, ok := s.images[election]; ok && seen == v {
+		return 0, nil
+	}
+	imgs, err := s.Images.ObservationImages(ctx, election)
+	if err != nil {
+		return 0, err
+	}
+	refs, err := s.Storage.LoggedRefs(ctx, election, KindImage)
+	if err != nil {
+		return 0, err
+	}
+	logged := make(map[string]bool, len(refs))
+	for _, ref := range refs {
+		logged[ref] = true
+	}
+	var entries []Entry
+	for _, img := range imgs {
+		rec := ImageRecord(img)
+		if rec.Election != election || logged[rec.Ref()] {
+			continue
+		}
+		es, err := rec.Entries()
+		if err != nil {
+			return 0, err
+		}
+		for i, e := range es {
+			en := Entry{Kind: rec.Kind, Seq: -1, Data: e}
+			if i == 0 {
+				en.Ref = rec.Ref()
+			}
+			entries = append(entries, en)
+		}
+	}
+	if len(entries) > 0 {
+		hashes, err := storedHashes(r, size, entries)
+		if err != nil {
+			return 0, err
+		}
+		if err := s.Storage.AppendLog(ctx, election, size, entries, hashes); err != nil {
+			return 0, err
+		}
+	}
+	if s.images == nil {
+		s.images = map[string]int64{}
+	}
+	s.images[election] = v
+	return int64(len(entries)), nil
 }

@@ -163,6 +163,8 @@ func (v *verifier) apply(at int64, rec *tlog.Record) error {
 		}
 	case tlog.KindProtocol:
 		v.addProtocol(where, at, rec)
+	case tlog.KindImage:
+		v.addImage(where, rec)
 	default:
 		r.add(where, "unknown record kind %q", rec.Kind)
 	}

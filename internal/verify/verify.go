@@ -97,6 +97,12 @@ type Report struct {
 	Precincts  int `json:"protocols"`
 	Keys       int `json:"keys"`
 	Areas      int `json:"areas"`
+	// Images counts the observers' images the log holds, ImagesChecked
+	// those published and found to hash as logged, ImagesMissing those
+	// the source does not publish.
+	Images        int `json:"images"`
+	ImagesChecked int `json:"images_checked"`
+	ImagesMissing int `json:"images_missing"`
 	// Results counts the results files compared, Outcomes the contest
 	// outcomes recomputed and compared.
 	Results  int `json:"results_files"`
@@ -133,6 +139,9 @@ func (r *Report) Summary() string {
 	fmt.Fprintf(&b, "; %d earlier checkpoint(s) consistent\n", r.Checkpoints)
 	fmt.Fprintf(&b, "replayed: %d areas, %d keys, %d protocol versions (%d amendments, %d signed) of %d protocols\n",
 		r.Areas, r.Keys, r.Versions, r.Amendments, r.Signed, r.Precincts)
+	if r.Images > 0 {
+		fmt.Fprintf(&b, "images: %d logged, %d published and matching their hashes, %d not published\n", r.Images, r.ImagesChecked, r.ImagesMissing)
+	}
 	if r.Results > 0 {
 		fmt.Fprintf(&b, "recomputed: %d results files and %d outcomes compared\n", r.Results, r.Outcomes)
 	}
@@ -184,6 +193,7 @@ type verifier struct {
 	log    *logState
 	count  *count
 	sigs   *signatures
+	images []loggedImage
 }
 
 func (v *verifier) run(ctx context.Context) error {
@@ -210,6 +220,12 @@ func (v *verifier) run(ctx context.Context) error {
 	v.cfg.Progress("adding up %d protocols", v.report.Precincts)
 	if err := v.count.total(); err != nil {
 		v.report.add("totals", "%v", err)
+	}
+	if len(v.images) > 0 {
+		v.cfg.Progress("comparing %d images with their logged hashes", len(v.images))
+		if err := v.checkImages(ctx); err != nil {
+			return err
+		}
 	}
 	if v.cfg.LogOnly {
 		return nil

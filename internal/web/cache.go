@@ -289,6 +289,15 @@ func (s *Site) electionVersion(ctx context.Context, e *election.Election) (strin
 	for _, a := range seats {
 		fmt.Fprintf(h, "seats\x00%s\x00%s\x00%v\x00%s\x00%d\x00", a.Contest, a.Party, a.Candidates, a.Decision, a.At.UnixNano())
 	}
+	// Observers' copies and their images show on the area and precinct
+	// pages.
+	observed, err := s.cfg.Tally.ObservationsVersion(ctx, e.ID)
+	if err != nil {
+		return "", err
+	}
+	if observed > 0 {
+		fmt.Fprintf(h, "observed\x00%d\x00", observed)
+	}
 	// A new checkpoint of the transparency log changes the overview and
 	// the precinct pages; an election without a log hashes as before.
 	size, err := s.logSize(ctx, e.ID)

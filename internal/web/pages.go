@@ -84,6 +84,9 @@ type areaPage struct {
 	// why no results are shown while the polls are open.
 	Turnout *turnoutView
 	Closed  string
+	// Observers says how many precincts below were observed and how many
+	// copies match (observers.go).
+	Observers *observersView
 }
 
 type areaView struct {
@@ -188,6 +191,11 @@ func (rc *renderCtx) area(id string) (*areaPage, error) {
 		p.Children = rc.childTable(pc, kids)
 		p.Map, p.GeoMap, p.TurnoutMap = rc.maps(pc, kids)
 	}
+	checks, err := rc.checks(id)
+	if err != nil {
+		return nil, err
+	}
+	p.Observers = rc.observersView(checks, id)
 	if isRoot {
 		p.Bodies = rc.bodies()
 		if p.Log, err = rc.logView(); err != nil {

@@ -21,7 +21,15 @@ type precinctPage struct {
 	Protocols []protocolView
 	// Turnout lists the precinct's turnout reports (day.go).
 	Turnout *precinctTurnout
+	// Observers says whether observers' copies match (observers.go).
+	Observers *observersView
+	// Disputes are the complaints and recounts of the precinct.
+	Disputes *disputesView
 }
+
+// protocolRecount is the status of a protocol whose precinct was ordered
+// to count again: the published count stands until the new one arrives.
+const protocolRecount = "recount"
 
 type protocolView struct {
 	Contest, Href string
@@ -33,6 +41,8 @@ type protocolView struct {
 	Hash          string
 	Received      string
 	Missing       bool
+	// Copies are the observers' copies of this protocol (observers.go).
+	Copies []copyView
 }
 
 type lineView struct {
@@ -71,6 +81,15 @@ func (rc *renderCtx) precinct(id string) (*precinctPage, error) {
 	if err != nil {
 		return nil, err
 	}
+	checks, err := rc.checks(id)
+	if err != nil {
+		return nil, err
+	}
+	p.Observers = rc.observersView(checks, id)
+	var recount map[string]bool
+	if p.Disputes, recount, err = rc.disputes(id); err != nil {
+		return nil, err
+	}
 	for i := range e.Contests {
 		c := &e.Contests[i]
 		if !e.Tree.InContest(id, c) {
@@ -91,6 +110,10 @@ func (rc *renderCtx) precinct(id string) (*precinctPage, error) {
 			}
 		}
 		pv := rc.protocolView(c, cur, versions)
+		pv.Copies = rc.copyViews(c, checks.Precincts[id])
+		if recount[c.ID] {
+			pv.Status, pv.StatusText = protocolRecount, rc.L.T("ProtocolRecount")
+		}
 		if pl != nil {
 			for j, v := range versions {
 				if pv.Versions[j].Log, err = rc.logIndexText(pl, v); err != nil {
@@ -142,23 +165,7 @@ func (rc *renderCtx) protocolView(c *dauys.Contest, cur *dauys.Protocol, version
 		v.Status, v.StatusText = dauys.ProtocolAccepted, L.T("ProtocolAccepted")
 	}
 	changed := map[string]bool{}
-	titles := map[string]string{}
-	if val := rc.e.Validator(c.ID); val != nil {
-		for _, l := range val.Lines() {
-			title := L.Name(l.Title)
-			if title == "" {
-				title = l.Name
-			}
-			if strings.HasPrefix(l.Name, dauys.OptionLinePrefix) {
-				o := rc.option(c, strings.TrimPrefix(l.Name, dauys.OptionLinePrefix))
-				title = L.Name(o.Name)
-				if o.Party != "" {
-					title += " (" + rc.partyName(o.Party) + ")"
-				}
-			}
-			titles[l.Name] = title
-		}
-	}
+	titles := rc.lineTitles(c)
 	for i, pv := range versions {
 		vv := versionView{Version: pv.Version, At: L.DateTime(pv.ReceivedAt), Reason: pv.Reason, Hash: pv.Hash,
 			Amendment: pv.Kind == dauys.ProtocolAmendment, ReceivedAtISO: pv.ReceivedAt.UTC().Format(time.RFC3339)}
@@ -210,6 +217,30 @@ func (rc *renderCtx) protocolView(c *dauys.Contest, cur *dauys.Protocol, version
 		}
 	}
 	return v
+}
+
+// lineTitles returns the title of each line of a contest's form in the
+// page's language: an option's line is titled with the option's name.
+func (rc *renderCtx) lineTitles(c *dauys.Contest) map[string]string {
+	L := rc.L
+	titles := map[string]string{}
+	if val := rc.e.Validator(c.ID); val != nil {
+		for _, l := range val.Lines() {
+			title := L.Name(l.Title)
+			if title == "" {
+				title = l.Name
+			}
+			if strings.HasPrefix(l.Name, dauys.OptionLinePrefix) {
+				o := rc.option(c, strings.TrimPrefix(l.Name, dauys.OptionLinePrefix))
+				title = L.Name(o.Name)
+				if o.Party != "" {
+					title += " (" + rc.partyName(o.Party) + ")"
+				}
+			}
+			titles[l.Name] = title
+		}
+	}
+	return titles
 }
 
 // The single-member districts of an election: every district with its

@@ -132,6 +132,9 @@ func (s *Site) Publish(ctx context.Context, opt PublishOptions) (*PublishResult,
 	if err := p.run(ctx, opt.Workers); err != nil {
 		return nil, err
 	}
+	if err := p.publishImages(ctx); err != nil {
+		return nil, err
+	}
 	// The transparency log goes beside the results it proves, so that the
 	// bundle can be verified with no live server (docs/verification.md).
 	switch err := tlog.WriteStaticFunc(ctx, s.cfg.Store, e.ID, func(name string, b []byte) error { return out.put(name, b, nil) }); dauys.ErrorCode(err) {
@@ -197,6 +200,8 @@ type publisher struct {
 	version string
 	now     time.Time
 	pre     map[string]map[string]*dauys.Protocol
+	checks  *tally.Checks
+	disp    *disputes
 	memo    *resultsMemo
 	signals *signals
 	files   atomic.Int64
@@ -206,6 +211,13 @@ type publisher struct {
 // prefetch reads every current protocol in one pass, so that the ten
 // thousand precinct pages do not each ask the store.
 func (p *publisher) prefetch(ctx context.Context) error {
+	var err error
+	if p.checks, err = p.s.cfg.Tally.Checks(ctx, p.e.ID, ""); err != nil {
+		return err
+	}
+	if p.disp, err = readDisputes(ctx, p.s.cfg.Tally, p.e.ID); err != nil {
+		return err
+	}
 	p.pre = map[string]map[string]*dauys.Protocol{}
 	return p.s.cfg.Tally.EachProtocol(ctx, p.e.ID, "", func(pr *dauys.Protocol) error {
 		m := p.pre[pr.Area]
@@ -236,7 +248,7 @@ func (p *publisher) put(rel string, b []byte, stamp func([]byte) []byte) error {
 // the page gets when it is written: a page whose content is the previous
 // export's is shared with it, and says when it last changed.
 func (p *publisher) page(ctx context.Context, t target) error {
-	opts := renderOpts{version: p.version, static: true, elections: []string{p.e.ID}, prefetch: p.pre, memo: p.memo, signals: p.signals}
+	opts := renderOpts{version: p.version, static: true, elections: []string{p.e.ID}, prefetch: p.pre, memo: p.memo, signals: p.signals, checks: p.checks, disputes: p.disp}
 	b, err := p.s.renderWith(ctx, t, opts)
 	if err != nil {
 		return fmt.Errorf("web: publish %s/%s: %w", t.lang, t.self(), err)
@@ -352,7 +364,7 @@ func (p *publisher) run(ctx context.Context, workers int) error {
 // data writes an area's JSON and CSV downloads.
 func (p *publisher) data(ctx context.Context, area string) error {
 	rc, err := p.s.newRenderCtx(ctx, target{kind: pageArea, lang: dauys.Languages[0], election: p.e.ID, id: area},
-		renderOpts{version: p.version, static: true, prefetch: p.pre, memo: p.memo})
+		renderOpts{version: p.version, static: true, prefetch: p.pre, memo: p.memo, checks: p.checks, disputes: p.disp})
 	if err != nil {
 		return err
 	}

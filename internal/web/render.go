@@ -52,6 +52,11 @@ type renderOpts struct {
 	// signals are the integrity page's statistics, computed once for an
 	// export.
 	signals *signals
+	// checks are the observers' copies of the whole election compared
+	// with the official protocols, and disputes its complaints and
+	// recounts by precinct, read once for an export.
+	checks   *tally.Checks
+	disputes *disputes
 }
 
 // resultsMemo remembers results by area, and by contest and area list.

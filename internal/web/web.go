@@ -86,6 +86,9 @@ type Config struct {
 	// give to copy; empty leaves a placeholder there. An exported site
 	// always has the placeholder: its address is the host's.
 	PublicURL string
+	// Images keeps observers' photos of protocol copies; with it the
+	// export (Publish) carries them under images/<sha256>.
+	Images dauys.ImageStore
 	// Forensics tunes the statistical signals of the integrity pages
 	// (zero: the published method, 1000 replicates, seed 0, as `dauys
 	// forensics` computes them).
@@ -126,6 +129,9 @@ type Site struct {
 	history   historyCache
 	search    searchCache
 	signals   signalCache
+	// checksCache keeps the observers' checks of each election for its
+	// current version (observers.go).
+	checksCache checksCache
 }
 
 // New loads the catalogs and templates; an error means the binary itself is

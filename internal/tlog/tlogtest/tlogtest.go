@@ -158,6 +158,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"CatchUp", testCatchUp},
 		{"RefusesToSignAFork", testRefusesToSignAFork},
 		{"NotFound", testNotFound},
+		{"Images", testImages},
 	} {
 		t.Run(test.name, func(t *testing.T) { test.run(t, fresh(t)) })
 	}
