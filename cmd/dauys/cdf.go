@@ -15,31 +15,6 @@ import (
 	"github.com/dauys/dauys/internal/intake"
 )
 
-const cdfUsage = `usage:
-  dauys cdf import [--db ...] [--id ID] [--lenient] [--entry 1|2] FILE.json
-  dauys cdf import [--db ...] --format csv --election ID [--acknowledge-warnings] [--entry 1|2] FILE.csv
-  dauys cdf export [--db ...] --election ID [--level precinct|summary] [--format json|csv] [--out FILE]
-
-The JSON format is NIST SP 1500-100 v2 election results (docs/cdf.md).`
-
-// runCDF imports and exports NIST SP 1500-100 v2 results reports and the
-// flat CSV layout.
-func (m *Main) runCDF(ctx context.Context, args []string) error {
-	if len(args) == 0 {
-		return usageErr{cdfUsage}
-	}
-	switch args[0] {
-	case "import":
-		return m.runCDFImport(ctx, args[1:])
-	case "export":
-		return m.runCDFExport(ctx, args[1:])
-	case "help", "-h", "--help":
-		fmt.Fprintln(m.Stdout, cdfUsage)
-		return nil
-	}
-	return usageErr{fmt.Sprintf("unknown cdf command %q\n%s", args[0], cdfUsage)}
-}
-
 func (m *Main) runCDFImport(ctx context.Context, args []string) error {
 	fs, db := m.flags("cdf import")
 	id := fs.String("id", "", "id of the new election (default: the id an export recorded, or one made of the name and date)")
@@ -53,7 +28,7 @@ func (m *Main) runCDFImport(ctx context.Context, args []string) error {
 		return err
 	}
 	if len(pos) != 1 {
-		return usageErr{"cdf import takes one file\n" + cdfUsage}
+		return usageErr{"cdf import takes one file"}
 	}
 	if *format == "" {
 		*format = "json"
@@ -192,7 +167,7 @@ func (m *Main) runCDFExport(ctx context.Context, args []string) error {
 		return err
 	}
 	if *election == "" {
-		return usageErr{"cdf export takes --election ID\n" + cdfUsage}
+		return usageErr{"cdf export takes --election ID"}
 	}
 	if *level != cdf.LevelPrecinct && *level != cdf.LevelSummary {
 		return usageErr{fmt.Sprintf("unknown level %q (precinct or summary)", *level)}

@@ -13,31 +13,9 @@ import (
 	"github.com/dauys/dauys/internal/tlog"
 )
 
-// runLog manages an election's transparency log.
-func (m *Main) runLog(ctx context.Context, args []string) error {
-	if len(args) == 0 {
-		return usageErr{"usage: dauys log keygen|init|sync|checkpoint|proof|publish"}
-	}
-	switch args[0] {
-	case "keygen":
-		return m.runLogKeygen(args[1:])
-	case "init":
-		return m.runLogInit(ctx, args[1:])
-	case "sync":
-		return m.runLogSync(ctx, args[1:])
-	case "checkpoint":
-		return m.runLogCheckpoint(ctx, args[1:])
-	case "proof":
-		return m.runLogProof(ctx, args[1:])
-	case "publish":
-		return m.runLogPublish(ctx, args[1:])
-	}
-	return usageErr{fmt.Sprintf("unknown log command %q", args[0])}
-}
-
 // runLogKeygen makes a log key pair, for a CEC that keeps its log key on
 // a machine other than the results server's.
-func (m *Main) runLogKeygen(args []string) error {
+func (m *Main) runLogKeygen(_ context.Context, args []string) error {
 	fs := m.flagSet("log keygen")
 	origin := fs.String("origin", "", "the log's name, e.g. results.cec.example/log/kz-2026")
 	out := fs.String("out", "", "file to write the private key to (mode 0600)")

@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strings"
 
@@ -73,7 +75,9 @@ func (m *Main) runProtocolsImport(ctx context.Context, args []string) error {
 // closes both.
 func (m *Main) startImport(ctx context.Context, name, db, path string, args []string) (io.ReadCloser, int64, *store, error) {
 	f, size, err := intake.OpenProtocolFile(path)
-	if dauys.ErrorCode(err) == dauys.EINTERNAL {
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, 0, nil, dauys.Errorf(dauys.ENOTFOUND, "%v", err)
+	} else if dauys.ErrorCode(err) == dauys.EINTERNAL {
 		return nil, 0, nil, dauys.Errorf(dauys.EINVALID, "%v", err)
 	} else if err != nil {
 		return nil, 0, nil, err

@@ -20,7 +20,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	fs.StringVar(&o.TLSCert, "tls-cert", "", "serve HTTPS with this PEM certificate (chain) file")
 	fs.StringVar(&o.TLSKey, "tls-key", "", "the PEM private key of --tls-cert (mode 0600)")
 	fs.StringVar(&o.TrustProxy, "trust-proxy", "", "addresses or networks of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto to believe, comma separated")
-	fs.Func("log-key", "the CEC's transparency-log key file (from `dauys log keygen`); repeat for each; with it the server appends protocols to the log and signs checkpoints", func(v string) error {
+	fs.Func("log-key", "the CEC's transparency-log key `FILE` (made by dauys log keygen); repeat for each; with it the server appends protocols to the log and signs checkpoints", func(v string) error {
 		o.LogKeys = append(o.LogKeys, v)
 		return nil
 	})

@@ -13,7 +13,7 @@ import (
 
 // runTurnoutImport stores turnout reports from a CSV file (area, time,
 // voters): `dauys turnout import`. Refused rows are printed with their
-// line and reason, and make the exit status 1.
+// line and reason, and make the exit status 4.
 func (m *Main) runTurnoutImport(ctx context.Context, args []string) error {
 	fs, db := m.flags("turnout import")
 	election := fs.String("election", "", "election id")

@@ -18,24 +18,6 @@ import (
 // are throttled, so length, not composition rules, is what counts.
 const minPasswordLength = 12
 
-// runUser manages the people who sign in: add, list, disable, unlock.
-func (m *Main) runUser(ctx context.Context, args []string) error {
-	if len(args) == 0 {
-		return usageErr{"usage: dauys user add|list|disable|unlock"}
-	}
-	switch args[0] {
-	case "add":
-		return m.runUserAdd(ctx, args[1:])
-	case "list":
-		return m.runUserList(ctx, args[1:])
-	case "disable":
-		return m.runUserDisable(ctx, args[1:])
-	case "unlock":
-		return m.runUserUnlock(ctx, args[1:])
-	}
-	return usageErr{fmt.Sprintf("unknown user command %q", args[0])}
-}
-
 func (m *Main) runUserAdd(ctx context.Context, args []string) error {
 	fs, db := m.flags("user add")
 	name := fs.String("name", "", "the name the user signs in with")
