@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestMain lets tests run the real program: the test binary started with
@@ -92,5 +93,31 @@ func TestFlagUsageNames(t *testing.T) {
 	}
 	if fl := commandFlags(context.Background())["protocols import"]; len(fl) < 4 {
 		t.Errorf("protocols import has flags %v", fl)
+	}
+}
+
+// TestProgressLine draws a progress line and checks that it says how
+// far, how fast and how long is left; a nil progress (no terminal) draws
+// nothing and does not panic.
+func TestProgressLine(t *testing.T) {
+	var b bytes.Buffer
+	p := &progress{w: &b, unit: "rows", total: 1000, start: time.Now().Add(-10 * time.Second)}
+	p.update(250, 5000)
+	line := b.String()
+	for _, want := range []string{"25.0%", "5000 rows", "/s", "30s left"} {
+		if !strings.Contains(line, want) {
+			t.Errorf("the line %q lacks %q", line, want)
+		}
+	}
+	p.clear()
+	if !strings.HasSuffix(b.String(), "\r\033[K") {
+		t.Errorf("clear wrote %q", b.String())
+	}
+	var none *progress
+	none.update(1, 1)
+	none.clear()
+	m := &Main{Stderr: &b}
+	if m.newProgress(10, "rows") != nil {
+		t.Error("progress drawn on a buffer, not a terminal")
 	}
 }

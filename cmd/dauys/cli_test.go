@@ -178,3 +178,60 @@ func TestCompletion(t *testing.T) {
 		t.Errorf("an unknown shell: exit %d", code)
 	}
 }
+
+// TestJSONOutputs runs the commands a script reads with --json: each
+// prints one JSON document on standard output, refusals included.
+func TestJSONOutputs(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "dauys.db")
+	decode := func(t *testing.T, out string) map[string]any {
+		t.Helper()
+		var v map[string]any
+		if err := json.Unmarshal([]byte(out), &v); err != nil {
+			t.Fatalf("not one JSON document: %v\n%s", err, out)
+		}
+		return v
+	}
+	if v := decode(t, mustRun(t, "cdf", "import", "--db", db, "--id", "example", "--json", minimalReport)); v["election"] != "example" || v["report"].(map[string]any)["accepted"] != 4.0 {
+		t.Errorf("cdf import: %v", v)
+	}
+	if v := decode(t, mustRun(t, "election", "import", "--db", db, "--json", "../../examples/kz-referendum-2022")); v["election"] != "kz-referendum-2022" {
+		t.Errorf("election import: %v", v)
+	}
+	csvPath, _ := nightCSV(t, "kz-referendum-2022", func(i int) bool { return i < 5 })
+	data, _ := os.ReadFile(csvPath)
+	lines := strings.SplitN(string(data), "\n", 3)
+	fields := strings.Split(lines[1], ",")
+	fields[len(fields)-1] = "-5"
+	bad := filepath.Join(dir, "bad.csv")
+	os.WriteFile(bad, []byte(string(data)+strings.Join(fields, ",")+"\n"), 0o644)
+	code, out, errs := run(t, "protocols", "import", "--db", db, "--election", "kz-referendum-2022", "--json", bad)
+	v := decode(t, out)
+	rejected, _ := v["rejected_rows"].([]any)
+	if code != 4 || len(rejected) != 1 || v["report"].(map[string]any)["rejected"] != 1.0 || !strings.Contains(errs, "rejected:") {
+		t.Errorf("protocols import: exit %d, %v\n%s", code, v, errs)
+	}
+	if v := decode(t, mustRun(t, "token", "create", "--db", db, "--election", "example", "--json")); v["token"] == "" || v["id"] == "" || v["role"] != "operator" {
+		t.Errorf("token create: %v", v)
+	}
+	key := filepath.Join(dir, "log.key")
+	if v := decode(t, mustRun(t, "log", "init", "--db", db, "--election", "example", "--key-out", key, "--json")); !strings.HasPrefix(v["verifier_key"].(string), "dauys/example+") {
+		t.Errorf("log init: %v", v)
+	}
+	if v := decode(t, mustRun(t, "log", "sync", "--db", db, "--election", "example", "--key", key, "--json")); v["size"] != 6.0 {
+		t.Errorf("log sync: %v", v)
+	}
+	if v := decode(t, mustRun(t, "log", "checkpoint", "--db", db, "--election", "example", "--json")); v["size"] != 6.0 || !strings.HasPrefix(v["note"].(string), "dauys/example\n6\n") {
+		t.Errorf("log checkpoint: %v", v)
+	}
+	decode(t, mustRun(t, "log", "proof", "--db", db, "--election", "example", "--index", "0", "--json"))
+	if v := decode(t, mustRun(t, "log", "publish", "--db", db, "--election", "example", "--out", filepath.Join(dir, "logsite"), "--json")); v["dir"] == "" {
+		t.Errorf("log publish: %v", v)
+	}
+	if v := decode(t, mustRun(t, "log", "keygen", "--origin", "example.org/log", "--out", filepath.Join(dir, "k2"), "--json")); v["origin"] != "example.org/log" {
+		t.Errorf("log keygen: %v", v)
+	}
+	if v := decode(t, mustRun(t, "publish", "--db", db, "--election", "example", "--out", filepath.Join(dir, "site"), "--json")); v["files"].(float64) < 10 || v["version"] == "" {
+		t.Errorf("publish: %v", v)
+	}
+}

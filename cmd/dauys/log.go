@@ -19,6 +19,7 @@ func (m *Main) runLogKeygen(_ context.Context, args []string) error {
 	fs := m.flagSet("log keygen")
 	origin := fs.String("origin", "", "the log's name, e.g. results.cec.example/log/kz-2026")
 	out := fs.String("out", "", "file to write the private key to (mode 0600)")
+	asJSON := fs.Bool("json", false, "print JSON")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
@@ -29,8 +30,7 @@ func (m *Main) runLogKeygen(_ context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(m.Stdout, vkey)
-	return nil
+	return m.result(*asJSON, vkey+"\n", map[string]string{"origin": *origin, "key_file": *out, "verifier_key": vkey})
 }
 
 func newKeyFile(name, path string) (string, error) {
@@ -52,6 +52,7 @@ func (m *Main) runLogInit(ctx context.Context, args []string) error {
 	origin := fs.String("origin", "", "the log's name (default dauys/<election>)")
 	keyOut := fs.String("key-out", "", "generate the log key and write its private key to this file (mode 0600)")
 	vkeyArg := fs.String("vkey", "", "the log's verifier key, or a file holding it, from dauys log keygen")
+	asJSON := fs.Bool("json", false, "print JSON")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
@@ -95,8 +96,8 @@ func (m *Main) runLogInit(ctx context.Context, args []string) error {
 	if err := s.CreateLog(ctx, &tlog.Info{Election: *election, Origin: *origin, VerifierKey: vkey, CreatedAt: m.Now().UTC()}); err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stdout, "log of %s started; its verifier key, to publish:\n%s\n", *election, vkey)
-	return nil
+	return m.result(*asJSON, fmt.Sprintf("log of %s started; its verifier key, to publish:\n%s\n", *election, vkey),
+		map[string]string{"election": *election, "origin": *origin, "verifier_key": vkey})
 }
 
 // readSigner reads the log's private key file.
@@ -119,6 +120,7 @@ func (m *Main) runLogSync(ctx context.Context, args []string) error {
 	fs, db := m.flags("log sync")
 	election := fs.String("election", "", "election id")
 	keyFile := fs.String("key", "", "the log's private key file")
+	asJSON := fs.Bool("json", false, "print JSON")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
@@ -139,13 +141,14 @@ func (m *Main) runLogSync(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stdout, "log of %s: %d entries, root %s\n", *election, cp.Size, cp.Hash)
-	return nil
+	return m.result(*asJSON, fmt.Sprintf("log of %s: %d entries, root %s\n", *election, cp.Size, cp.Hash),
+		map[string]any{"election": *election, "origin": cp.Origin, "size": cp.Size, "root": cp.Hash.String()})
 }
 
 func (m *Main) runLogCheckpoint(ctx context.Context, args []string) error {
 	fs, db := m.flags("log checkpoint")
 	election := fs.String("election", "", "election id")
+	asJSON := fs.Bool("json", false, "print JSON")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
@@ -161,8 +164,8 @@ func (m *Main) runLogCheckpoint(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	_, err = m.Stdout.Write(cp.Note)
-	return err
+	return m.result(*asJSON, string(cp.Note), map[string]any{"election": *election, "origin": cp.Origin, "size": cp.Size,
+		"root": cp.Hash.String(), "note": string(cp.Note), "created_at": cp.CreatedAt})
 }
 
 func (m *Main) runLogProof(ctx context.Context, args []string) error {
@@ -172,6 +175,7 @@ func (m *Main) runLogProof(ctx context.Context, args []string) error {
 	contest := fs.String("contest", "", "contest id of a protocol")
 	area := fs.String("area", "", "precinct id of a protocol")
 	version := fs.Int("version", 1, "version of the protocol")
+	fs.Bool("json", true, "print JSON (the proof is always JSON)")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
@@ -202,6 +206,7 @@ func (m *Main) runLogPublish(ctx context.Context, args []string) error {
 	fs, db := m.flags("log publish")
 	election := fs.String("election", "", "election id")
 	out := fs.String("out", "", "folder to write log/<election>/ into")
+	asJSON := fs.Bool("json", false, "print JSON")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
@@ -216,6 +221,6 @@ func (m *Main) runLogPublish(ctx context.Context, args []string) error {
 	if err := tlog.WriteStatic(ctx, s, *election, *out); err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stdout, "wrote %s/%s\n", strings.TrimSuffix(*out, "/"), tlog.StaticDir(*election))
-	return nil
+	dir := strings.TrimSuffix(*out, "/") + "/" + tlog.StaticDir(*election)
+	return m.result(*asJSON, "wrote "+dir+"\n", map[string]string{"election": *election, "dir": dir})
 }

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
-	"strings"
 
 	"github.com/dauys/dauys"
 	"github.com/dauys/dauys/internal/intake"
@@ -19,6 +17,7 @@ func (m *Main) runProtocolsImport(ctx context.Context, args []string) error {
 	ack := fs.Bool("acknowledge-warnings", false, "acknowledge the warnings rows raise (after checking them); without it such rows are refused")
 	batch := fs.Int("batch", 1000, "rows per transaction")
 	entry := fs.Int("entry", 0, "under double entry, which of the two independent entries this file is (1 or 2): required there, refused elsewhere")
+	asJSON := fs.Bool("json", false, "print the summary, with the refused rows, as JSON")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -36,30 +35,31 @@ func (m *Main) runProtocolsImport(ctx context.Context, args []string) error {
 	defer f.Close()
 	defer s.Close()
 	counter := &countingReader{r: f}
-	bar := m.progressBar(size, counter)
+	bar := m.newProgress(size, "rows")
+	sum := importSummary{Election: *election, File: pos[0]}
 	rep, err := s.intake.ImportCSV(ctx, *election, counter, pos[0], intake.ImportOptions{
 		AcknowledgeWarnings: *ack,
 		BatchSize:           *batch,
 		Entry:               *entry,
 		Submitter:           cliActor(),
-		Progress:            bar,
+		Progress:            func(rows int) { bar.update(counter.n, int64(rows)) },
 		Rejected: func(re intake.RowError) {
-			if bar != nil {
-				fmt.Fprint(m.Stderr, "\r\033[K")
-			}
+			bar.clear()
 			fmt.Fprintf(m.Stderr, "rejected: %s\n", re.Reason)
+			sum.reject(re)
 		},
 	})
-	if bar != nil {
-		fmt.Fprintln(m.Stderr)
-	}
+	bar.clear()
 	if rep != nil {
 		m.importCounts = fmt.Sprintf("rows %d: accepted %d, amended %d, duplicates %d, entered %d, disputed %d, rejected %d; areas added %d",
 			rep.Rows, rep.Accepted, rep.Amended, rep.Duplicates, rep.Entered, rep.Disputed, rep.Rejected, rep.AreasAdded)
-		fmt.Fprintln(m.Stdout, m.importCounts)
+		sum.Report = rep
 	}
 	if ctx.Err() != nil && err != nil {
-		return fmt.Errorf("the import was interrupted; the protocols counted above as accepted are stored, and running it again resumes it: %w", err)
+		err = fmt.Errorf("the import was interrupted; the protocols counted above as accepted are stored, and running it again resumes it: %w", err)
+	}
+	if err := m.printSummary(*asJSON, &sum, err); err != nil {
+		return err
 	}
 	if err != nil {
 		return err
@@ -104,22 +104,4 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += int64(n)
 	return n, err
-}
-
-// progressBar returns a progress callback drawing a bar on a terminal, or
-// nil when standard error is not one.
-func (m *Main) progressBar(size int64, c *countingReader) func(int) {
-	f, ok := m.Stderr.(*os.File)
-	if !ok {
-		return nil
-	}
-	st, err := f.Stat()
-	if err != nil || st.Mode()&os.ModeCharDevice == 0 || size <= 0 {
-		return nil
-	}
-	return func(rows int) {
-		pct := 100 * float64(c.n) / float64(size)
-		n := int(pct / 5)
-		fmt.Fprintf(m.Stderr, "\r[%-20s] %5.1f%%  %d rows", strings.Repeat("#", min(n, 20)), pct, rows)
-	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"github.com/dauys/dauys/internal/web"
 )
@@ -25,6 +26,7 @@ func (m *Main) runPublish(ctx context.Context, args []string) error {
 	keep := fs.Int("keep", 0, "keep only the newest N exports publish wrote, removing older ones (0 keeps all); other folders are never removed")
 	workers := fs.Int("workers", 0, "pages rendered in parallel (default: the number of CPUs)")
 	geojson := fs.String("geojson", "", "GeoJSON FeatureCollection of region boundaries (properties.id or properties.iso)")
+	asJSON := fs.Bool("json", false, "print what was published as JSON")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
@@ -54,11 +56,20 @@ func (m *Main) runPublish(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	res, err := site.Publish(ctx, web.PublishOptions{Election: *election, Dir: *out, Version: *version, Keep: *keep, Workers: *workers})
+	var bar *progress
+	res, err := site.Publish(ctx, web.PublishOptions{Election: *election, Dir: *out, Version: *version, Keep: *keep, Workers: *workers,
+		Progress: func(done, total int64) {
+			if bar == nil {
+				bar = m.newProgress(total, "files")
+			}
+			bar.update(done, done)
+		}})
+	bar.clear()
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stdout, "published %s version %s: %d files, %.1f MB in %s\n%s/current.json points to %s\n",
-		*election, res.Version, res.Files, float64(res.Bytes)/1e6, res.Took.Round(1e7), *out, res.Path)
-	return nil
+	return m.result(*asJSON, fmt.Sprintf("published %s version %s: %d files, %.1f MB in %s\n%s/current.json points to %s\n",
+		*election, res.Version, res.Files, float64(res.Bytes)/1e6, res.Took.Round(1e7), *out, res.Path),
+		map[string]any{"election": *election, "version": res.Version, "path": res.Path, "files": res.Files, "bytes": res.Bytes,
+			"seconds": res.Took.Seconds(), "current": filepath.Join(*out, "current.json")})
 }

@@ -18,6 +18,7 @@ func (m *Main) runTokenCreate(ctx context.Context, args []string) error {
 	election := fs.String("election", "", "election id")
 	subject := fs.String("subject", "", "who the token is for (default: role@area)")
 	ttl := fs.Duration("ttl", 30*24*time.Hour, "how long the token is valid")
+	asJSON := fs.Bool("json", false, "print the token and its id, subject, role and expiry as JSON")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
@@ -57,6 +58,10 @@ func (m *Main) runTokenCreate(ctx context.Context, args []string) error {
 		Principal: dauys.Principal{Subject: *subject, Role: *role, Election: *election, Area: *area}}
 	if err := s.CreateToken(ctx, t); err != nil {
 		return err
+	}
+	if *asJSON {
+		return writeJSON(m.Stdout, map[string]any{"token": secret, "id": t.ID, "subject": t.Principal.Subject, "role": t.Principal.Role,
+			"election": t.Principal.Election, "area": t.Principal.Area, "expires_at": t.ExpiresAt})
 	}
 	fmt.Fprintln(m.Stdout, secret)
 	fmt.Fprintf(m.Stderr, "token id %s for %s (%s), expires %s; revoke it with dauys token revoke --id %s\n",

@@ -18,6 +18,7 @@ func (m *Main) runTurnoutImport(ctx context.Context, args []string) error {
 	fs, db := m.flags("turnout import")
 	election := fs.String("election", "", "election id")
 	batch := fs.Int("batch", 1000, "rows per transaction")
+	asJSON := fs.Bool("json", false, "print the summary, with the refused rows, as JSON")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -31,18 +32,25 @@ func (m *Main) runTurnoutImport(ctx context.Context, args []string) error {
 	}
 	defer f.Close()
 	defer s.Close()
+	sum := importSummary{Election: *election, File: pos[0]}
 	rep, err := s.intake.ImportTurnoutCSV(ctx, *election, f, pos[0], intake.TurnoutImportOptions{
 		BatchSize: *batch,
 		Submitter: cliActor(),
-		Rejected:  func(re intake.RowError) { fmt.Fprintf(m.Stderr, "rejected: %s\n", re.Reason) },
+		Rejected: func(re intake.RowError) {
+			fmt.Fprintf(m.Stderr, "rejected: %s\n", re.Reason)
+			sum.reject(re)
+		},
 	})
 	if rep != nil {
 		m.importCounts = fmt.Sprintf("rows %d: accepted %d, amended %d, duplicates %d, rejected %d",
 			rep.Rows, rep.Accepted, rep.Amended, rep.Duplicates, rep.Rejected)
-		fmt.Fprintln(m.Stdout, m.importCounts)
+		sum.Report = rep
 	}
 	if ctx.Err() != nil && err != nil {
-		return fmt.Errorf("the import was interrupted; the reports counted above as accepted are stored, and running it again resumes it: %w", err)
+		err = fmt.Errorf("the import was interrupted; the reports counted above as accepted are stored, and running it again resumes it: %w", err)
+	}
+	if err := m.printSummary(*asJSON, &sum, err); err != nil {
+		return err
 	}
 	if err != nil {
 		return err

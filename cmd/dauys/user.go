@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/dauys/dauys"
+	"golang.org/x/term"
 )
 
 // minPasswordLength is the shortest password user add accepts. Sign-ins
@@ -83,23 +84,23 @@ func scopeOf(election, area string) string {
 // password is never taken from a flag, where ps and the shell's history
 // would show it.
 func (m *Main) readPassword(prompt string) (string, error) {
-	if f, ok := m.Stdin.(*os.File); ok && isTerminal(f) {
+	if f, ok := m.Stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		fmt.Fprint(m.Stderr, prompt)
-		first, err := readHidden(f)
+		first, err := term.ReadPassword(int(f.Fd()))
 		fmt.Fprintln(m.Stderr)
 		if err != nil {
 			return "", err
 		}
 		fmt.Fprint(m.Stderr, "Again: ")
-		again, err := readHidden(f)
+		again, err := term.ReadPassword(int(f.Fd()))
 		fmt.Fprintln(m.Stderr)
 		if err != nil {
 			return "", err
 		}
-		if first != again {
+		if string(first) != string(again) {
 			return "", dauys.Errorf(dauys.EINVALID, "the two passwords differ")
 		}
-		return first, nil
+		return string(first), nil
 	}
 	line, err := bufio.NewReader(m.Stdin).ReadString('\n')
 	if err != nil && !errors.Is(err, io.EOF) {

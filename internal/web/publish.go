@@ -36,6 +36,10 @@ type PublishOptions struct {
 	Workers int
 	// Keep, when positive, removes all but the newest Keep versions.
 	Keep int
+	// Progress, when set, is called as the pages and files are rendered,
+	// with the jobs done and their total; the workers call it one at a
+	// time.
+	Progress func(done, total int64)
 }
 
 // PublishResult describes an export.
@@ -117,7 +121,7 @@ func (s *Site) Publish(ctx context.Context, opt PublishOptions) (*PublishResult,
 	if err := p.prefetch(ctx); err != nil {
 		return nil, err
 	}
-	if err := p.run(ctx, opt.Workers); err != nil {
+	if err := p.run(ctx, opt.Workers, opt.Progress); err != nil {
 		return nil, err
 	}
 	// The transparency log goes beside the results it proves, so that the
@@ -231,7 +235,7 @@ func (p *publisher) page(ctx context.Context, t target) error {
 }
 
 // run renders everything with a pool of workers.
-func (p *publisher) run(ctx context.Context, workers int) error {
+func (p *publisher) run(ctx context.Context, workers int, progress func(done, total int64)) error {
 	e := p.e
 	// The summary of this version is computed once, before the workers
 	// start.
@@ -304,7 +308,8 @@ func (p *publisher) run(ctx context.Context, workers int) error {
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	var next atomic.Int64
+	var next, done atomic.Int64
+	var progressMu sync.Mutex
 	var wg sync.WaitGroup
 	var once sync.Once
 	var firstErr error
@@ -320,6 +325,11 @@ func (p *publisher) run(ctx context.Context, workers int) error {
 				if err := jobs[i](ctx); err != nil {
 					once.Do(func() { firstErr = err; cancel() })
 					return
+				}
+				if progress != nil {
+					progressMu.Lock()
+					progress(done.Add(1), int64(len(jobs)))
+					progressMu.Unlock()
 				}
 			}
 		}()
