@@ -18,6 +18,8 @@ func (m *Main) runProtocolsImport(ctx context.Context, args []string) error {
 	batch := fs.Int("batch", 1000, "rows per transaction")
 	entry := fs.Int("entry", 0, "under double entry, which of the two independent entries this file is (1 or 2): required there, refused elsewhere")
 	asJSON := fs.Bool("json", false, "print the summary, with the refused rows, as JSON")
+	encoding := fs.String("encoding", "auto", "the file's encoding: auto (UTF-8, or Windows-1251 when it is not UTF-8 and reads as Cyrillic), utf-8 or cp1251; commas or semicolons are read either way")
+	fs.String("member", "", "the CSV file to import from a zip archive holding several (its path in the archive, or its name)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -27,6 +29,10 @@ func (m *Main) runProtocolsImport(ctx context.Context, args []string) error {
 	}
 	if *entry < 0 || *entry > 2 {
 		return usageErr{"--entry is 1 or 2: which of the two independent entries of double entry the file is"}
+	}
+	enc, err := intake.ParseEncoding(*encoding)
+	if err != nil {
+		return usageErr{"--" + err.Error()}
 	}
 	f, size, s, err := m.startImport(ctx, "protocols import", *db, pos[0], args)
 	if err != nil {
@@ -41,6 +47,7 @@ func (m *Main) runProtocolsImport(ctx context.Context, args []string) error {
 		AcknowledgeWarnings: *ack,
 		BatchSize:           *batch,
 		Entry:               *entry,
+		Encoding:            enc,
 		Submitter:           cliActor(),
 		Progress:            func(rows int) { bar.update(counter.n, int64(rows)) },
 		Rejected: func(re intake.RowError) {
@@ -70,11 +77,12 @@ func (m *Main) runProtocolsImport(ctx context.Context, args []string) error {
 	return nil
 }
 
-// startImport opens an import's file (CSV, or the CSV in a zip) and its
-// database, and records the import's start in the audit trail; the caller
-// closes both.
+// startImport opens an import's file (CSV, or the CSV in a zip: the one
+// the command's --member names, if it has that flag) and its database,
+// and records the import's start in the audit trail; the caller closes
+// both.
 func (m *Main) startImport(ctx context.Context, name, db, path string, args []string) (io.ReadCloser, int64, *store, error) {
-	f, size, err := intake.OpenProtocolFile(path)
+	f, size, err := intake.OpenImportFile(path, m.flagValue("member"))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, 0, nil, dauys.Errorf(dauys.ENOTFOUND, "%v", err)
 	} else if dauys.ErrorCode(err) == dauys.EINTERNAL {

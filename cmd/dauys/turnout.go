@@ -19,12 +19,18 @@ func (m *Main) runTurnoutImport(ctx context.Context, args []string) error {
 	election := fs.String("election", "", "election id")
 	batch := fs.Int("batch", 1000, "rows per transaction")
 	asJSON := fs.Bool("json", false, "print the summary, with the refused rows, as JSON")
+	encoding := fs.String("encoding", "auto", "the file's encoding: auto (UTF-8, or Windows-1251 when it is not UTF-8 and reads as Cyrillic), utf-8 or cp1251; commas or semicolons are read either way")
+	fs.String("member", "", "the CSV file to import from a zip archive holding several (its path in the archive, or its name)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
 	if *election == "" || len(pos) != 1 {
 		return usageErr{"turnout import takes --election ID and one CSV or zip file"}
+	}
+	enc, err := intake.ParseEncoding(*encoding)
+	if err != nil {
+		return usageErr{"--" + err.Error()}
 	}
 	f, _, s, err := m.startImport(ctx, "turnout import", *db, pos[0], args)
 	if err != nil {
@@ -35,6 +41,7 @@ func (m *Main) runTurnoutImport(ctx context.Context, args []string) error {
 	sum := importSummary{Election: *election, File: pos[0]}
 	rep, err := s.intake.ImportTurnoutCSV(ctx, *election, f, pos[0], intake.TurnoutImportOptions{
 		BatchSize: *batch,
+		Encoding:  enc,
 		Submitter: cliActor(),
 		Rejected: func(re intake.RowError) {
 			fmt.Fprintf(m.Stderr, "rejected: %s\n", re.Reason)
