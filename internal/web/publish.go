@@ -287,7 +287,7 @@ func (p *publisher) run(ctx context.Context, workers int, progress func(done, to
 		a := a
 		jobs = append(jobs, func(ctx context.Context) error { return p.data(ctx, a) })
 	}
-	jobs = append(jobs, func(ctx context.Context) error {
+	jobs = append(jobs, p.precinctFiles, func(ctx context.Context) error {
 		b, err := p.s.statusJSON(ctx, e, p.version)
 		if err != nil {
 			return err

@@ -1,0 +1,116 @@
+package dataset_test
+
+import (
+	"bytes"
+	"encoding/csv"
+	"io"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/parquet-go/parquet-go"
+
+	"github.com/dauys/dauys"
+	"github.com/dauys/dauys/internal/dataset"
+)
+
+var rows = []dataset.Row{
+	{Election: "kz-2023", Area: "KZ-75-01-0001", AreaName: "№1 учаске", Level: "precinct", Parent: "KZ-75-01",
+		Contest: "mazhilis", ContestName: "Мәжіліс", Line: "option:amanat", Option: "amanat", OptionName: "AMANAT", CountType: "total", Count: 812},
+	{Election: "kz-2023", Area: "KZ-75-01-0001", AreaName: "=HYPERLINK(\"x\")", Level: "precinct", Parent: "KZ-75-01",
+		Contest: "mazhilis", ContestName: "Мәжіліс", Line: "took_part", CountType: "total", Count: 1500},
+}
+
+// TestCSV: the header is the layout's, a row is its cells, and a name a
+// spreadsheet would run as a formula is escaped.
+func TestCSV(t *testing.T) {
+	var b bytes.Buffer
+	w, err := dataset.NewCSVWriter(&b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		w.Write(r)
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(&b).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(recs[0], dataset.Columns) || recs[1][11] != "812" || strings.HasPrefix(recs[2][2], "=") {
+		t.Errorf("CSV %q", recs)
+	}
+}
+
+// TestParquet reads a written file back with the library's reader: the
+// same rows, the columns of the layout with their types, and the schema
+// version in the metadata.
+func TestParquet(t *testing.T) {
+	var b bytes.Buffer
+	w := dataset.NewParquetWriter(&b)
+	for _, r := range rows {
+		if err := w.Write(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f, err := parquet.OpenFile(bytes.NewReader(b.Bytes()), int64(b.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, ok := f.Lookup("dauys.schema"); !ok || v != dataset.Schema {
+		t.Errorf("dauys.schema = %q, %v", v, ok)
+	}
+	var names []string
+	for _, c := range f.Schema().Fields() {
+		names = append(names, c.Name())
+		want := parquet.String().Type()
+		if c.Name() == "count" {
+			want = parquet.Int(64).Type()
+		}
+		if c.Type().Kind() != want.Kind() {
+			t.Errorf("column %s is %v, want %v", c.Name(), c.Type(), want)
+		}
+	}
+	if !reflect.DeepEqual(names, dataset.Columns) {
+		t.Errorf("columns %v, want %v", names, dataset.Columns)
+	}
+	// A reader's own struct, matching columns by name.
+	type reading struct {
+		AreaName string `parquet:"area_name"`
+		Line     string `parquet:"line"`
+		Count    int64  `parquet:"count"`
+	}
+	r := parquet.NewGenericReader[reading](bytes.NewReader(b.Bytes()))
+	got := make([]reading, 4)
+	n, err := r.Read(got)
+	if err != nil && err != io.EOF {
+		t.Fatal(err)
+	}
+	want := []reading{{"№1 учаске", "option:amanat", 812}, {"=HYPERLINK(\"x\")", "took_part", 1500}}
+	if !reflect.DeepEqual(got[:n], want) {
+		t.Errorf("read back %v, want %v", got[:n], want)
+	}
+}
+
+// TestSplitLine reads lines as the flat layout states them.
+func TestSplitLine(t *testing.T) {
+	options := map[string]*dauys.Option{"amanat": {ID: "amanat"}, "smith": {ID: "smith"}}
+	for _, tt := range []struct{ line, option, typ string }{
+		{"option:amanat", "amanat", "total"},
+		{"option:smith.absentee", "smith", "absentee"},
+		{"option:smith.election_day", "smith", "election-day"},
+		{"option:smith.other_mail", "smith", "mail"},
+		{"took_part", "", "total"},
+		{"took_part.early", "", "early"},
+		{"option:nobody", "", "total"},
+	} {
+		if o, typ := dataset.SplitLine(tt.line, options); o != tt.option || typ != tt.typ {
+			t.Errorf("%s: %q %q, want %q %q", tt.line, o, typ, tt.option, tt.typ)
+		}
+	}
+}
