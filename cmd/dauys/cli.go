@@ -46,7 +46,7 @@ func (e usageErr) Error() string { return e.msg }
 // storeErr is a database that cannot be opened.
 type storeErr struct{ err error }
 
-func (e storeErr) Error() string { return "cannot open the database: " + dauys.ErrorMessage(e.err) }
+func (e storeErr) Error() string { return "cannot open the database: " + e.err.Error() }
 func (e storeErr) Unwrap() error { return e.err }
 
 // Run runs one command and returns the exit status.
@@ -239,8 +239,10 @@ func printUsage(w io.Writer, fs *flag.FlagSet) {
 	} else {
 		fmt.Fprintf(w, "Usage: dauys %s\n", name)
 	}
-	if group, _, ok := strings.Cut(name, " "); !ok && len(subcommands(group)) > 0 {
-		fmt.Fprintf(w, "\nAlso: dauys %s COMMAND (dauys %s --help)\n", group, group)
+	if _, _, ok := strings.Cut(name, " "); !ok {
+		for _, c := range subcommands(name) {
+			fmt.Fprintf(w, "\nAlso: dauys %s %s\n      %s (dauys %s --help)\n", c.name, c.args, c.summary, c.name)
+		}
 	}
 	fmt.Fprint(w, "\nFlags (also from $DAUYS_<FLAG> or the config file):\n")
 	var flags []*flag.Flag
