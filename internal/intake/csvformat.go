@@ -36,7 +36,7 @@ func ParseEncoding(s string) (string, error) {
 	return "", dauys.Errorf(dauys.EINVALID, "encoding %q: use auto, utf-8 or cp1251", s)
 }
 
-// sniffSize is how much of a file decides its encoding and separator.
+// sniffSize bounds how much of a file decides its encoding and separator.
 const sniffSize = 64 << 10
 
 // decodeCSV returns the file as UTF-8, decoding Windows-1251 when asked
@@ -44,8 +44,8 @@ const sniffSize = 64 << 10
 // more semicolons than commas, else ','.
 func decodeCSV(r io.Reader, name, encoding string) (io.Reader, rune, error) {
 	br := bufio.NewReaderSize(r, sniffSize)
-	head, err := br.Peek(sniffSize)
-	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+	head, err := sniff(br)
+	if err != nil {
 		return nil, 0, err
 	}
 	switch encoding {
@@ -65,6 +65,24 @@ func decodeCSV(r io.Reader, name, encoding string) (io.Reader, rune, error) {
 		out = transform.NewReader(br, charmap.Windows1251.NewDecoder())
 	}
 	return out, separator(head), nil
+}
+
+// sniff returns what the reader holds once it has the whole first line
+// (or sniffSize bytes, or the end of the file), without waiting for more:
+// an import from a pipe starts with its header, as it always did. A file
+// is read sniffSize bytes at a time, so its first 64 KiB decide.
+func sniff(br *bufio.Reader) ([]byte, error) {
+	for n := 1; ; {
+		_, err := br.Peek(n)
+		head, _ := br.Peek(br.Buffered())
+		switch {
+		case bytes.IndexByte(head, '\n') >= 0, errors.Is(err, io.EOF), errors.Is(err, bufio.ErrBufferFull):
+			return head, nil
+		case err != nil:
+			return nil, err
+		}
+		n = len(head) + 1
+	}
 }
 
 // separator counts the semicolons and commas of the first line outside

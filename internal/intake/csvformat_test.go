@@ -1,9 +1,11 @@
 package intake
 
 import (
+	"fmt"
 	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/text/encoding/charmap"
 )
@@ -75,5 +77,31 @@ func TestTrimPartialRune(t *testing.T) {
 		if b := trimPartialRune(s[:i]); !strings.HasPrefix("УИК №1", string(b)) || len(s[:i])-len(b) > 3 {
 			t.Errorf("%q -> %q", s[:i], b)
 		}
+	}
+}
+
+// TestDecodeCSVFromAPipe: an import from a pipe starts once the header
+// has come, without waiting for the 64 KiB that decide a file's encoding
+// (a regression: the first version waited, and an import from a FIFO
+// never started).
+func TestDecodeCSVFromAPipe(t *testing.T) {
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	go pw.Write([]byte(cp1251(t, "area;ДА\r\n")))
+	done := make(chan error, 1)
+	go func() {
+		_, comma, err := decodeCSV(pr, "pipe", EncodingAuto)
+		if err == nil && comma != ';' {
+			err = fmt.Errorf("separator %q", comma)
+		}
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("decodeCSV waits for more than the header of a pipe")
 	}
 }
