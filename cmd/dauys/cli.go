@@ -51,7 +51,7 @@ func (e storeErr) Unwrap() error { return e.err }
 
 // Run runs one command and returns the exit status.
 func (m *Main) Run(ctx context.Context, args []string) int {
-	m.importCounts, m.parsed, m.configPath = "", nil, ""
+	m.importCounts, m.parsed, m.configPath, m.command = "", nil, "", ""
 	args, err := m.globalFlags(args)
 	if err != nil {
 		return m.exit(ctx, err)
