@@ -1,11 +1,13 @@
 package intake
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/text/encoding/charmap"
 )
@@ -104,4 +106,30 @@ func TestDecodeCSVFromAPipe(t *testing.T) {
 	case <-time.After(time.Minute):
 		t.Fatal("decodeCSV waits for more than the header of a pipe")
 	}
+}
+
+// FuzzDecodeCSV: any bytes are read or refused, never a crash, and what
+// is read as Windows-1251 comes out as UTF-8.
+func FuzzDecodeCSV(f *testing.F) {
+	f.Add([]byte("area,contest,yes\nA,c,1\n"))
+	excel, _ := charmap.Windows1251.NewEncoder().String("район;ДА;НЕТ\r\nУИК №1;1;2\r\n")
+	f.Add([]byte(excel))
+	f.Add([]byte("\xef\xbb\xbf\"a;b\",c\n"))
+	f.Add([]byte{0xfc, 0xe8, 0x98, '\n'})
+	f.Fuzz(func(t *testing.T, in []byte) {
+		r, comma, err := decodeCSV(bytes.NewReader(in), "f.csv", EncodingAuto)
+		if err != nil {
+			return
+		}
+		if comma != ',' && comma != ';' {
+			t.Fatalf("separator %q", comma)
+		}
+		out, err := io.ReadAll(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !utf8.Valid(trimPartialRune(in)) && !utf8.Valid(out) {
+			t.Fatalf("%q decoded to %q, not UTF-8", in, out)
+		}
+	})
 }
