@@ -3,6 +3,7 @@ package dataset_test
 import (
 	"bytes"
 	"encoding/csv"
+	"fmt"
 	"io"
 	"reflect"
 	"strings"
@@ -72,8 +73,11 @@ func TestParquet(t *testing.T) {
 		if c.Name() == "count" {
 			want = parquet.Int(64).Type()
 		}
-		if c.Type().Kind() != want.Kind() {
-			t.Errorf("column %s is %v, want %v", c.Name(), c.Type(), want)
+		if c.Type().Kind() != want.Kind() || c.Optional() || c.Repeated() {
+			t.Errorf("column %s is %v, want %v, required", c.Name(), c.Type(), want)
+		}
+		if lt := c.Type().LogicalType(); c.Name() != "count" && (lt == nil || lt.String() != "STRING") {
+			t.Errorf("column %s has logical type %v, want STRING", c.Name(), lt)
 		}
 	}
 	if !reflect.DeepEqual(names, dataset.Columns) {
@@ -112,5 +116,56 @@ func TestSplitLine(t *testing.T) {
 		if o, typ := dataset.SplitLine(tt.line, options); o != tt.option || typ != tt.typ {
 			t.Errorf("%s: %q %q, want %q %q", tt.line, o, typ, tt.option, tt.typ)
 		}
+	}
+}
+
+// TestParquetRowGroups writes more rows than a row group holds and reads
+// every one back, in order.
+func TestParquetRowGroups(t *testing.T) {
+	const n = 150_000 // two full groups and part of a third
+	var b bytes.Buffer
+	w := dataset.NewParquetWriter(&b)
+	for i := range n {
+		r := rows[i%2]
+		r.Area, r.Count = fmt.Sprintf("KZ-%06d", i), int64(i)
+		if err := w.Write(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f, err := parquet.OpenFile(bytes.NewReader(b.Bytes()), int64(b.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.NumRows() != n || len(f.RowGroups()) != 3 {
+		t.Fatalf("%d rows in %d groups", f.NumRows(), len(f.RowGroups()))
+	}
+	type reading struct {
+		Area  string `parquet:"area"`
+		Line  string `parquet:"line"`
+		Count int64  `parquet:"count"`
+	}
+	r := parquet.NewGenericReader[reading](bytes.NewReader(b.Bytes()))
+	buf := make([]reading, 4096)
+	i := 0
+	for {
+		k, err := r.Read(buf)
+		for _, got := range buf[:k] {
+			if got.Count != int64(i) || got.Area != fmt.Sprintf("KZ-%06d", i) || got.Line != rows[i%2].Line {
+				t.Fatalf("row %d reads %+v", i, got)
+			}
+			i++
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if i != n {
+		t.Errorf("read %d rows, want %d", i, n)
 	}
 }
