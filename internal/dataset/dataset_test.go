@@ -49,20 +49,7 @@ func TestCSV(t *testing.T) {
 // same rows, the columns of the layout with their types, and the schema
 // version in the metadata.
 func TestParquet(t *testing.T) {
-	var b bytes.Buffer
-	w := dataset.NewParquetWriter(&b)
-	for _, r := range rows {
-		if err := w.Write(r); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	f, err := parquet.OpenFile(bytes.NewReader(b.Bytes()), int64(b.Len()))
-	if err != nil {
-		t.Fatal(err)
-	}
+	b, f := writeParquet(t, len(rows), func(i int) dataset.Row { return rows[i] })
 	if v, ok := f.Lookup("dauys.schema"); !ok || v != dataset.Schema {
 		t.Errorf("dauys.schema = %q, %v", v, ok)
 	}
@@ -89,7 +76,7 @@ func TestParquet(t *testing.T) {
 		Line     string `parquet:"line"`
 		Count    int64  `parquet:"count"`
 	}
-	r := parquet.NewGenericReader[reading](bytes.NewReader(b.Bytes()))
+	r := parquet.NewGenericReader[reading](bytes.NewReader(b))
 	got := make([]reading, 4)
 	n, err := r.Read(got)
 	if err != nil && err != io.EOF {
@@ -99,6 +86,26 @@ func TestParquet(t *testing.T) {
 	if !reflect.DeepEqual(got[:n], want) {
 		t.Errorf("read back %v, want %v", got[:n], want)
 	}
+}
+
+// writeParquet writes n rows and opens the file with parquet-go.
+func writeParquet(t *testing.T, n int, row func(int) dataset.Row) ([]byte, *parquet.File) {
+	t.Helper()
+	var b bytes.Buffer
+	w := dataset.NewParquetWriter(&b)
+	for i := range n {
+		if err := w.Write(row(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f, err := parquet.OpenFile(bytes.NewReader(b.Bytes()), int64(b.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes(), f
 }
 
 // TestSplitLine reads lines as the flat layout states them.
@@ -123,22 +130,11 @@ func TestSplitLine(t *testing.T) {
 // every one back, in order.
 func TestParquetRowGroups(t *testing.T) {
 	const n = 150_000 // two full groups and part of a third
-	var b bytes.Buffer
-	w := dataset.NewParquetWriter(&b)
-	for i := range n {
+	b, f := writeParquet(t, n, func(i int) dataset.Row {
 		r := rows[i%2]
 		r.Area, r.Count = fmt.Sprintf("KZ-%06d", i), int64(i)
-		if err := w.Write(r); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	f, err := parquet.OpenFile(bytes.NewReader(b.Bytes()), int64(b.Len()))
-	if err != nil {
-		t.Fatal(err)
-	}
+		return r
+	})
 	if f.NumRows() != n || len(f.RowGroups()) != 3 {
 		t.Fatalf("%d rows in %d groups", f.NumRows(), len(f.RowGroups()))
 	}
@@ -147,7 +143,7 @@ func TestParquetRowGroups(t *testing.T) {
 		Line  string `parquet:"line"`
 		Count int64  `parquet:"count"`
 	}
-	r := parquet.NewGenericReader[reading](bytes.NewReader(b.Bytes()))
+	r := parquet.NewGenericReader[reading](bytes.NewReader(b))
 	buf := make([]reading, 4096)
 	i := 0
 	for {
