@@ -100,6 +100,11 @@ func TestFlagSources(t *testing.T) {
 	if code, _, errs := runEnv(t, map[string]string{"DAUYS_BATCH": "many"}, "protocols", "import", "--election", "x", "f.csv"); code != 2 || !strings.Contains(errs, "$DAUYS_BATCH") {
 		t.Errorf("a bad value in the environment: exit %d, %s", code, errs)
 	}
+	open := filepath.Join(dir, "open.conf")
+	os.WriteFile(open, []byte("db = postgres://dauys:secret@127.0.0.1:1/x?connect_timeout=1\n"), 0o644)
+	if code, _, errs := run(t, "--config", open, "elections"); code != 5 || !strings.Contains(errs, "chmod 600") || strings.Contains(errs, "secret") {
+		t.Errorf("a password in a file others read: exit %d, %s", code, errs)
+	}
 	bad := filepath.Join(dir, "bad.conf")
 	os.WriteFile(bad, []byte("db "+dbs["conf"]+"\n"), 0o600)
 	if code, _, errs := run(t, "--config", bad, "elections"); code != 4 || !strings.Contains(errs, "bad.conf:1") {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net/url"
 	"os"
 	"strings"
 
@@ -119,8 +120,12 @@ func (m *Main) fillFlags(fs *flag.FlagSet, configPath string) error {
 	var config map[string]configValue
 	if configPath != "" {
 		var err error
-		if config, err = readConfig(configPath, strings.TrimPrefix(fs.Name(), "dauys ")); err != nil {
+		var shared bool
+		if config, shared, err = readConfig(configPath, strings.TrimPrefix(fs.Name(), "dauys ")); err != nil {
 			return err
+		}
+		if v, ok := config["db"]; ok && shared && hasPassword(v.value) {
+			fmt.Fprintf(m.Stderr, "dauys: warning: %s holds a database password and others may read it: chmod 600 %s\n", configPath, configPath)
 		}
 	}
 	var errs []error
@@ -166,22 +171,25 @@ const maxConfigSize = 1 << 20
 //	db = postgres://dauys@db.internal/dauys?sslmode=verify-full
 //	[serve]
 //	addr = 0.0.0.0:8443
-func readConfig(path, command string) (map[string]configValue, error) {
+//
+// shared says whether others than its owner may read the file.
+func readConfig(path, command string) (values map[string]configValue, shared bool, err error) {
 	f, err := os.Open(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
-			return nil, dauys.Errorf(dauys.ENOTFOUND, "config file %s does not exist", path)
+			return nil, false, dauys.Errorf(dauys.ENOTFOUND, "config file %s does not exist", path)
 		}
-		return nil, err
+		return nil, false, err
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if st.Size() > maxConfigSize {
-		return nil, dauys.Errorf(dauys.EINVALID, "config file %s is larger than %d bytes", path, maxConfigSize)
+		return nil, false, dauys.Errorf(dauys.EINVALID, "config file %s is larger than %d bytes", path, maxConfigSize)
 	}
+	shared = st.Mode().Perm()&0o077 != 0
 	global, own := map[string]configValue{}, map[string]configValue{}
 	section := ""
 	sc := bufio.NewScanner(f)
@@ -196,7 +204,7 @@ func readConfig(path, command string) (map[string]configValue, error) {
 		}
 		key, value, ok := strings.Cut(line, "=")
 		if !ok {
-			return nil, dauys.Errorf(dauys.EINVALID, "%s:%d: want key = value, or [command]", path, n)
+			return nil, false, dauys.Errorf(dauys.EINVALID, "%s:%d: want key = value, or [command]", path, n)
 		}
 		key, value = strings.TrimSpace(key), unquote(strings.TrimSpace(value))
 		switch section {
@@ -207,12 +215,22 @@ func readConfig(path, command string) (map[string]configValue, error) {
 		}
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, false, fmt.Errorf("%s: %w", path, err)
 	}
 	for k, v := range own {
 		global[k] = v
 	}
-	return global, nil
+	return global, shared, nil
+}
+
+// hasPassword reports whether a database URL holds a password.
+func hasPassword(db string) bool {
+	u, err := url.Parse(db)
+	if err != nil || u.User == nil {
+		return false
+	}
+	_, ok := u.User.Password()
+	return ok
 }
 
 // unquote removes one pair of matching quotes around a value.
