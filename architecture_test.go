@@ -53,6 +53,8 @@ func TestArchitecture(t *testing.T) {
 			"the site reads through tally and never submits"},
 		{"mod/internal/httpapi", join([]string{"mod/internal/web", "mod/internal/cdf", "mod/cmd/..."}, stores, telemetry),
 			"the API submits through intake and reads through tally, over any store"},
+		{"mod/internal/dataset", join([]string{"mod/internal/intake", "mod/internal/tally", "mod/internal/integrity"}, surfaces, stores, telemetry),
+			"the data files' layout is written from a loaded election by the surfaces, and depends on none of them"},
 		{"mod/internal/verify", join([]string{"mod/internal/intake", "mod/internal/election", "mod/internal/tally", "mod/internal/integrity"}, surfaces, stores, telemetry),
 			"the verifier reads only what publish wrote, with its own code"},
 	}

@@ -108,27 +108,29 @@ var commandActions = map[string]struct{ action, object string }{
 
 // recordCommand appends a command that changed (or tried to change) a
 // database to that database's audit trail, as cli:$USER from this host.
+// It records the flags as the command parsed them (from the command line,
+// the environment or the config file), never a second reading of args.
 // Commands refused before they reached a database, and databases that do
 // not exist, are not recorded. The command has run by now: a failure to
-// record it is reported, and turns a success into exit status 1.
-func (m *Main) recordCommand(ctx context.Context, args []string, cmdErr error) error {
+// record it is reported, and turns a success into an internal error.
+func (m *Main) recordCommand(ctx context.Context, _ []string, cmdErr error) error {
 	// A command stopped by SIGINT or its timeout is recorded all the same:
 	// the record must not share the fate of the context that was cancelled.
 	interrupted := ctx.Err() != nil && cmdErr != nil
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), auditTimeout)
 	defer cancel()
-	name, rest := commandName(args)
+	name := m.command
 	what, ok := commandActions[name]
-	if name == "election status" && flagValue(rest, "set") == "" {
+	if name == "election status" && m.flagValue("set") == "" {
 		ok = false // it only printed the status
 	}
 	var ue usageErr
-	if !ok || errors.Is(cmdErr, flag.ErrHelp) || errors.As(cmdErr, &ue) || errors.Is(cmdErr, errFlags) {
+	if !ok || m.parsed == nil || errors.Is(cmdErr, flag.ErrHelp) || errors.As(cmdErr, &ue) || errors.Is(cmdErr, errFlags) {
 		return cmdErr
 	}
-	db := flagValue(rest, "db")
+	db := m.flagValue("db")
 	if db == "" {
-		db = "dauys.db"
+		return cmdErr
 	}
 	if !backend.IsPostgres(db) {
 		if _, err := os.Stat(db); err != nil {
@@ -138,7 +140,7 @@ func (m *Main) recordCommand(ctx context.Context, args []string, cmdErr error) e
 	s, err := m.open(ctx, db)
 	if err == nil {
 		defer s.Close()
-		e := m.commandEvent(name, what.action, what.object, rest, cmdErr)
+		e := m.commandEvent(name, what.action, what.object, cmdErr)
 		if interrupted || errors.Is(cmdErr, context.Canceled) || errors.Is(cmdErr, context.DeadlineExceeded) {
 			e.Outcome, e.Detail = dauys.AuditInterrupted, "interrupted; "+strings.TrimPrefix(e.Detail, "Internal error.; ")
 		}
@@ -159,23 +161,22 @@ func (m *Main) recordCommand(ctx context.Context, args []string, cmdErr error) e
 // context of its own.
 const auditTimeout = 30 * time.Second
 
-// commandEvent describes a command for the audit trail.
-func (m *Main) commandEvent(name, action, objectFlag string, args []string, cmdErr error) *dauys.AuditEvent {
+// commandEvent describes the running command for the audit trail, from
+// the flags and arguments it parsed.
+func (m *Main) commandEvent(name, action, objectFlag string, cmdErr error) *dauys.AuditEvent {
 	host, _ := os.Hostname()
 	e := &dauys.AuditEvent{At: m.Now().UTC(), Actor: cliActor(), Credential: "cli", Action: action,
-		Election: flagValue(args, "election"), Area: flagValue(args, "area"), Client: "cli@" + host}
+		Election: m.flagValue("election"), Area: m.flagValue("area"), Client: "cli@" + host}
 	switch {
 	case objectFlag == "public-key":
-		if pub := flagValue(args, objectFlag); pub != "" {
+		if pub := m.flagValue(objectFlag); pub != "" {
 			e.Object = keyIDOf(pub)
 		}
 	case objectFlag != "":
-		e.Object = flagValue(args, objectFlag)
+		e.Object = m.flagValue(objectFlag)
 	}
-	if e.Object == "" {
-		if pos := positional(args); len(pos) > 0 {
-			e.Object = pos[len(pos)-1]
-		}
+	if e.Object == "" && m.parsed != nil && len(m.parsed.args) > 0 {
+		e.Object = m.parsed.args[len(m.parsed.args)-1]
 	}
 	switch {
 	case cmdErr == nil:
@@ -190,9 +191,55 @@ func (m *Main) commandEvent(name, action, objectFlag string, args []string, cmdE
 	if m.importCounts != "" {
 		e.Detail += m.importCounts + "; "
 	}
-	e.Detail += "dauys " + name + " " + strings.Join(withoutDB(args), " ")
+	e.Detail += "dauys " + name + " " + strings.Join(m.parsedArgs(), " ")
 	e.Detail = strings.TrimSpace(e.Detail)
 	return e
+}
+
+// flagValue returns the value of the running command's flag, as parsed,
+// or "" if it has no such flag.
+func (m *Main) flagValue(name string) string {
+	if m.parsed == nil {
+		return ""
+	}
+	f := m.parsed.flags.Lookup(name)
+	if f == nil {
+		return ""
+	}
+	return f.Value.String()
+}
+
+// parsedArgs spells out the command's flags that are set (but --db, which
+// may be a URL with a password, and --config) and its arguments, as
+// --name=value, quoted where a shell would need it.
+func (m *Main) parsedArgs() []string {
+	if m.parsed == nil {
+		return nil
+	}
+	var out []string
+	m.parsed.flags.Visit(func(f *flag.Flag) {
+		if f.Name == "db" || f.Name == "config" {
+			return
+		}
+		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() && f.Value.String() == "true" {
+			out = append(out, "--"+f.Name)
+			return
+		}
+		out = append(out, "--"+f.Name+"="+shellQuote(f.Value.String()))
+	})
+	for _, a := range m.parsed.args {
+		out = append(out, shellQuote(a))
+	}
+	return out
+}
+
+// shellQuote quotes a word that holds anything but letters, digits and
+// the punctuation of paths and ids.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:,=+@%") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // cliActor names the person at the command line: the login name ($USER
@@ -216,88 +263,17 @@ func cliActor() string {
 }
 
 // recordImportStart records that an import command is about to store
-// protocols, before it stores the first: if the process is then killed,
+// protocols, before it stores the first (args is unused: the parsed flags
+// are recorded): if the process is then killed,
 // the trail still shows that it ran, who ran it and on what. An import
 // that cannot record its start does not run.
 func (m *Main) recordImportStart(ctx context.Context, s *store, name string, args []string) error {
-	e := m.commandEvent(name, commandActions[name].action, commandActions[name].object, args, nil)
+	e := m.commandEvent(name, commandActions[name].action, commandActions[name].object, nil)
 	e.Outcome = dauys.AuditStarted
 	if err := s.RecordAudit(ctx, e); err != nil {
 		return fmt.Errorf("the audit trail could not record the start of %q, so it does not run: %w", "dauys "+name, err)
 	}
 	return nil
-}
-
-// commandName splits the command (one word, or two for commands with
-// subcommands) from its arguments.
-func commandName(args []string) (string, []string) {
-	if len(args) == 0 {
-		return "", nil
-	}
-	switch args[0] {
-	case "election", "protocols", "cdf", "token", "keys", "user", "seats", "org", "observations", "complaints", "recount":
-		if len(args) > 1 {
-			return args[0] + " " + args[1], args[2:]
-		}
-	case "turnout":
-		if len(args) > 1 && args[1] == "import" {
-			return "turnout import", args[2:]
-		}
-	}
-	return args[0], args[1:]
-}
-
-// flagValue returns the value of --name (or -name) in args, as given.
-func flagValue(args []string, name string) string {
-	for i, a := range args {
-		trimmed := strings.TrimLeft(a, "-")
-		if len(a)-len(trimmed) == 0 || len(a)-len(trimmed) > 2 {
-			continue
-		}
-		if v, ok := strings.CutPrefix(trimmed, name+"="); ok {
-			return v
-		}
-		if trimmed == name && i+1 < len(args) {
-			return args[i+1]
-		}
-	}
-	return ""
-}
-
-// positional returns the arguments that are neither flags nor their
-// values, for the flags that take one.
-func positional(args []string) []string {
-	var out []string
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		if strings.HasPrefix(a, "-") {
-			if !strings.Contains(a, "=") && !booleanFlags[strings.TrimLeft(a, "-")] {
-				i++
-			}
-			continue
-		}
-		out = append(out, a)
-	}
-	return out
-}
-
-// booleanFlags are the flags of the recorded commands that take no value.
-var booleanFlags = map[string]bool{"acknowledge-warnings": true, "force": true, "json": true}
-
-// withoutDB drops --db and its value, which may be a URL with a password.
-func withoutDB(args []string) []string {
-	var out []string
-	for i := 0; i < len(args); i++ {
-		a := strings.TrimLeft(args[i], "-")
-		if len(args[i]) > len(a) && (a == "db" || strings.HasPrefix(a, "db=")) {
-			if a == "db" {
-				i++
-			}
-			continue
-		}
-		out = append(out, args[i])
-	}
-	return out
 }
 
 // keyIDOf returns the id of a base64 public key, or the text as it is

@@ -16,12 +16,6 @@ import (
 	"github.com/dauys/dauys/internal/loadtest"
 )
 
-const benchUsage = `usage:
-  dauys bench generate --precincts N --out DIR [--seed S]
-  dauys bench ingest --precincts N [--db PATH|URL] [--seed S] [--json]
-  dauys bench load [--submitters N] [--duration D] [--db PATH|URL] [--json]
-  dauys bench read [--connections 256] [--duration 10s] [--json]`
-
 // benchElection is the example the load and read measurements use: the
 // 2023 elections, three contests in every precinct.
 const benchElection = "kz-2023"
@@ -35,24 +29,6 @@ var benchBaseline = demo.Baseline{
 	},
 	AgainstAll: 3.90,
 	Invalid:    1.2,
-}
-
-// runBench runs the documented measurements.
-func (m *Main) runBench(ctx context.Context, args []string) error {
-	if len(args) == 0 {
-		return usageErr{benchUsage}
-	}
-	switch args[0] {
-	case "load":
-		return m.runBenchLoad(ctx, args[1:])
-	case "generate":
-		return m.runBenchGenerate(args[1:])
-	case "ingest":
-		return m.runBenchIngest(ctx, args[1:])
-	case "read":
-		return m.runBenchRead(ctx, args[1:])
-	}
-	return usageErr{fmt.Sprintf("unknown bench command %q", args[0])}
 }
 
 // runBenchLoad starts a server on a loopback port over a fresh database
@@ -120,7 +96,7 @@ func (m *Main) runBenchLoad(ctx context.Context, args []string) error {
 // definition (election.yaml and areas.csv, loadable by `dauys election
 // import`), its commission keys and its signed protocols, one JSON
 // submission a line.
-func (m *Main) runBenchGenerate(args []string) error {
+func (m *Main) runBenchGenerate(_ context.Context, args []string) error {
 	fs := m.flagSet("bench generate")
 	n := fs.Int("precincts", 10000, "number of precincts")
 	out := fs.String("out", "", "folder to write")
@@ -129,7 +105,7 @@ func (m *Main) runBenchGenerate(args []string) error {
 		return err
 	}
 	if *out == "" || *n < 1 {
-		return usageErr{benchUsage}
+		return usageErr{"bench generate takes --precincts N (at least 1) and --out DIR"}
 	}
 	g, err := bench.Generate(*out, *n, *seed)
 	if err != nil {
@@ -153,7 +129,7 @@ func (m *Main) runBenchIngest(ctx context.Context, args []string) error {
 	seed := fs.Uint64("seed", 1, "seed")
 	batch := fs.Int("batch", 1000, "protocols per submission")
 	senders := fs.Int("senders", 4*runtime.GOMAXPROCS(0), "concurrent senders, as commissions submitting at once")
-	withLog := fs.Bool("log", true, "append to the transparency log and sign a checkpoint, as `serve --log-key` does")
+	withLog := fs.Bool("log", true, "append to the transparency log and sign a checkpoint, as serve --log-key does")
 	asJSON := fs.Bool("json", false, "print JSON")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the timed part to this file (go tool pprof)")
 	memProfile := fs.String("memprofile", "", "write heap profiles at the start (FILE.base) and the end of the timed part (go tool pprof -base FILE.base FILE)")
@@ -161,7 +137,7 @@ func (m *Main) runBenchIngest(ctx context.Context, args []string) error {
 		return err
 	}
 	if *n < 1 || *batch < 1 || *senders < 1 {
-		return usageErr{benchUsage}
+		return usageErr{"bench ingest takes --precincts N, and a positive --batch and --senders"}
 	}
 	if *db == "" {
 		dir, err := os.MkdirTemp("", "dauys-ingest-")

@@ -15,31 +15,6 @@ import (
 	"github.com/dauys/dauys/internal/intake"
 )
 
-const cdfUsage = `usage:
-  dauys cdf import [--db ...] [--id ID] [--lenient] [--entry 1|2] FILE.json
-  dauys cdf import [--db ...] --format csv --election ID [--acknowledge-warnings] [--entry 1|2] FILE.csv
-  dauys cdf export [--db ...] --election ID [--level precinct|summary] [--format json|csv] [--out FILE]
-
-The JSON format is NIST SP 1500-100 v2 election results (docs/cdf.md).`
-
-// runCDF imports and exports NIST SP 1500-100 v2 results reports and the
-// flat CSV layout.
-func (m *Main) runCDF(ctx context.Context, args []string) error {
-	if len(args) == 0 {
-		return usageErr{cdfUsage}
-	}
-	switch args[0] {
-	case "import":
-		return m.runCDFImport(ctx, args[1:])
-	case "export":
-		return m.runCDFExport(ctx, args[1:])
-	case "help", "-h", "--help":
-		fmt.Fprintln(m.Stdout, cdfUsage)
-		return nil
-	}
-	return usageErr{fmt.Sprintf("unknown cdf command %q\n%s", args[0], cdfUsage)}
-}
-
 func (m *Main) runCDFImport(ctx context.Context, args []string) error {
 	fs, db := m.flags("cdf import")
 	id := fs.String("id", "", "id of the new election (default: the id an export recorded, or one made of the name and date)")
@@ -48,12 +23,13 @@ func (m *Main) runCDFImport(ctx context.Context, args []string) error {
 	lenient := fs.Bool("lenient", false, "do not check the report against the schema (references and counts are still checked)")
 	ack := fs.Bool("acknowledge-warnings", false, "with --format csv: acknowledge the warnings protocols raise (after checking them)")
 	entry := fs.Int("entry", 0, "under double entry, which of the two independent entries the file is (1 or 2): required there, refused elsewhere")
+	asJSON := fs.Bool("json", false, "print the summary as JSON")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) != 1 {
-		return usageErr{"cdf import takes one file\n" + cdfUsage}
+		return usageErr{"cdf import takes one file"}
 	}
 	if *format == "" {
 		*format = "json"
@@ -70,8 +46,10 @@ func (m *Main) runCDFImport(ctx context.Context, args []string) error {
 		if *election != "" {
 			return usageErr{"--election is for --format csv; a JSON report creates its election (name it with --id)"}
 		}
-		return m.cdfImportJSON(ctx, *db, args, data, cdf.ImportOptions{ID: *id, Lenient: *lenient, Source: filepath.Base(pos[0]), Now: m.Now().UTC(),
+		sum := importSummary{File: pos[0]}
+		err := m.cdfImportJSON(ctx, *db, args, data, &sum, cdf.ImportOptions{ID: *id, Lenient: *lenient, Source: filepath.Base(pos[0]), Now: m.Now().UTC(),
 			Entry: *entry, Submitter: cliActor()})
+		return m.summaryOnce(*asJSON, &sum, err)
 	case "csv":
 		if *id != "" || *lenient {
 			return usageErr{"--id and --lenient are for a JSON report; CSV rows go into an existing election (--election)"}
@@ -79,12 +57,14 @@ func (m *Main) runCDFImport(ctx context.Context, args []string) error {
 		if *election == "" {
 			return usageErr{"cdf import --format csv takes --election ID: the rows' election must exist"}
 		}
-		return m.cdfImportCSV(ctx, *db, args, *election, data, filepath.Base(pos[0]), *ack, *entry)
+		sum := importSummary{Election: *election, File: pos[0]}
+		err := m.cdfImportCSV(ctx, *db, args, *election, data, &sum, *ack, *entry)
+		return m.summaryOnce(*asJSON, &sum, err)
 	}
 	return usageErr{fmt.Sprintf("unknown format %q (json or csv)", *format)}
 }
 
-func (m *Main) cdfImportJSON(ctx context.Context, db string, args []string, data []byte, opt cdf.ImportOptions) error {
+func (m *Main) cdfImportJSON(ctx context.Context, db string, args []string, data []byte, sum *importSummary, opt cdf.ImportOptions) error {
 	// The report is read and checked before the store is touched, so that
 	// a bad file leaves nothing behind.
 	im, err := cdf.Decode(data, opt)
@@ -106,12 +86,13 @@ func (m *Main) cdfImportJSON(ctx context.Context, db string, args []string, data
 	if rep != nil {
 		m.importCounts = fmt.Sprintf("imported election %s: %d areas, %d contests, %d protocols (accepted %d, refused %d, entered %d, disputed %d; %d with acknowledged warnings); %d notes",
 			rep.Election, rep.Areas, rep.Contests, rep.Protocols, rep.Accepted, rep.Refused, rep.Entered, rep.Disputed, rep.Warnings, len(rep.Notes))
-		fmt.Fprintln(m.Stdout, m.importCounts)
+		sum.Election, sum.Report = rep.Election, rep
 	}
 	return err
 }
 
-func (m *Main) cdfImportCSV(ctx context.Context, db string, args []string, election string, data []byte, source string, ack bool, entry int) error {
+func (m *Main) cdfImportCSV(ctx context.Context, db string, args []string, election string, data []byte, sum *importSummary, ack bool, entry int) error {
+	source := filepath.Base(sum.File)
 	rows, err := cdf.ReadCSV(bytes.NewReader(data))
 	if err != nil {
 		return err
@@ -143,11 +124,14 @@ func (m *Main) cdfImportCSV(ctx context.Context, db string, args []string, elect
 		subs[i].Submitter = actor
 		subs[i].Source = source
 	}
-	var accepted, amended, duplicates, entered, disputed, refused int
+	rep := &intake.ImportReport{Rows: len(subs)}
+	sum.Report = rep
 	counts := func() string {
 		return fmt.Sprintf("protocols %d: accepted %d, amended %d, duplicates %d, rejected %d, entered %d, disputed %d",
-			len(subs), accepted, amended, duplicates, refused, entered, disputed)
+			len(subs), rep.Accepted, rep.Amended, rep.Duplicates, rep.Rejected, rep.Entered, rep.Disputed)
 	}
+	bar := m.newProgress(int64(len(subs)), "protocols")
+	defer bar.clear()
 	for lo := 0; lo < len(subs); lo += 1000 {
 		res, err := s.intake.Submit(ctx, election, subs[lo:min(lo+1000, len(subs))])
 		if err != nil {
@@ -158,24 +142,27 @@ func (m *Main) cdfImportCSV(ctx context.Context, db string, args []string, elect
 			sub := subs[lo+j]
 			switch {
 			case r.Err != nil:
-				refused++
+				rep.Rejected++
+				bar.clear()
 				fmt.Fprintf(m.Stderr, "rejected: contest %s, area %s: %s\n", sub.Contest, sub.Area, dauys.ErrorMessage(r.Err))
+				sum.reject(intake.RowError{Contest: sub.Contest, Area: sub.Area, Reason: dauys.ErrorMessage(r.Err)})
 			case r.Outcome == dauys.OutcomeDuplicate:
-				duplicates++
+				rep.Duplicates++
 			case r.Outcome == dauys.OutcomeAmended:
-				amended++
+				rep.Amended++
 			case r.Outcome == intake.OutcomeEntered:
-				entered++
+				rep.Entered++
 			case r.Outcome == intake.OutcomeDisputed:
-				disputed++
+				rep.Disputed++
 			default:
-				accepted++
+				rep.Accepted++
 			}
 		}
+		done := int64(min(lo+1000, len(subs)))
+		bar.update(done, done)
 	}
 	m.importCounts = counts()
-	fmt.Fprintln(m.Stdout, m.importCounts)
-	if refused > 0 {
+	if rep.Rejected > 0 {
 		return errRejected
 	}
 	return nil
@@ -192,7 +179,7 @@ func (m *Main) runCDFExport(ctx context.Context, args []string) error {
 		return err
 	}
 	if *election == "" {
-		return usageErr{"cdf export takes --election ID\n" + cdfUsage}
+		return usageErr{"cdf export takes --election ID"}
 	}
 	if *level != cdf.LevelPrecinct && *level != cdf.LevelSummary {
 		return usageErr{fmt.Sprintf("unknown level %q (precinct or summary)", *level)}
@@ -202,7 +189,14 @@ func (m *Main) runCDFExport(ctx context.Context, args []string) error {
 		return err
 	}
 	defer s.Close()
-	opt := cdf.ExportOptions{Level: *level, Now: m.Now()}
+	var bar *progress
+	opt := cdf.ExportOptions{Level: *level, Now: m.Now(), Progress: func(read, estimate int64) {
+		if bar == nil {
+			bar = m.newProgress(estimate, "protocols")
+		}
+		bar.update(read, read)
+	}}
+	defer func() { bar.clear() }()
 	var data []byte
 	switch *format {
 	case "json":
@@ -227,11 +221,18 @@ func (m *Main) runCDFExport(ctx context.Context, args []string) error {
 	default:
 		return usageErr{fmt.Sprintf("unknown format %q (json or csv)", *format)}
 	}
+	bar.clear()
+	// The summary goes to standard error, which is not the report.
 	if *out == "" {
 		_, err := m.Stdout.Write(data)
+		fmt.Fprintf(m.Stderr, "exported %s (%s, %s level): %d bytes\n", *election, *format, *level, len(data))
 		return err
 	}
-	return writeFileAtomic(*out, data)
+	if err := writeFileAtomic(*out, data); err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stderr, "exported %s (%s, %s level) to %s: %d bytes\n", *election, *format, *level, *out, len(data))
+	return nil
 }
 
 // writeFileAtomic writes through a temporary file in the same directory,

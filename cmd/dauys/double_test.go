@@ -102,7 +102,7 @@ func TestProtocolsImportDoubleEntry(t *testing.T) {
 			if resp.StatusCode != http.StatusUnprocessableEntity {
 				t.Errorf("entry 2 by the CLI's user through the API: %s", resp.Status)
 			}
-			if code, out, _ := run(t, "cdf", "import", "--db", db, "--format", "csv", "--election", election, "--entry", "2", flat); code != 1 ||
+			if code, out, _ := run(t, "cdf", "import", "--db", db, "--format", "csv", "--election", election, "--entry", "2", flat); code != 4 ||
 				!strings.Contains(out, "accepted 0,") {
 				t.Errorf("entry 2 by the same OS user: exit %d, %s", code, out)
 			}

@@ -12,6 +12,7 @@ import (
 
 func (m *Main) runElectionImport(ctx context.Context, args []string) error {
 	fs, db := m.flags("election import")
+	asJSON := fs.Bool("json", false, "print JSON")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -33,8 +34,8 @@ func (m *Main) runElectionImport(ctx context.Context, args []string) error {
 	if err := s.CreateElection(ctx, e); err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stdout, "imported election %s: %d areas, %d contests\n", e.ID, len(e.Areas), len(e.Contests))
-	return nil
+	return m.result(*asJSON, fmt.Sprintf("imported election %s: %d areas, %d contests\n", e.ID, len(e.Areas), len(e.Contests)),
+		map[string]any{"election": e.ID, "areas": len(e.Areas), "contests": len(e.Contests)})
 }
 
 func (m *Main) runElections(ctx context.Context, args []string) error {

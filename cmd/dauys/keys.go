@@ -15,26 +15,7 @@ import (
 	"github.com/dauys/dauys/internal/sigverify"
 )
 
-// runKeys manages commission keys: generate (by a commission, offline),
-// register, list and revoke (by the CEC).
-func (m *Main) runKeys(ctx context.Context, args []string) error {
-	if len(args) == 0 {
-		return usageErr{"usage: dauys keys generate|register|list|revoke"}
-	}
-	switch args[0] {
-	case "generate":
-		return m.runKeysGenerate(args[1:])
-	case "register":
-		return m.runKeysRegister(ctx, args[1:])
-	case "list":
-		return m.runKeysList(ctx, args[1:])
-	case "revoke":
-		return m.runKeysRevoke(ctx, args[1:])
-	}
-	return usageErr{fmt.Sprintf("unknown keys command %q", args[0])}
-}
-
-func (m *Main) runKeysGenerate(args []string) error {
+func (m *Main) runKeysGenerate(_ context.Context, args []string) error {
 	fs := m.flagSet("keys generate")
 	out := fs.String("out", "", "file to write the private key to (PEM, PKCS #8, mode 0600; default commission.key in $DAUYS_KEYS or ~/.config/dauys/keys)")
 	if _, err := parse(fs, args); err != nil {
@@ -74,7 +55,7 @@ func (m *Main) runKeysRegister(ctx context.Context, args []string) error {
 	fs, db := m.flags("keys register")
 	election := fs.String("election", "", "election id")
 	area := fs.String("area", "", "the commission's area: its precinct, or the district of a territorial commission")
-	public := fs.String("public-key", "", "the public key, base64, as `dauys keys generate` printed it")
+	public := fs.String("public-key", "", "the public key, base64, as dauys keys generate printed it")
 	holder := fs.String("holder", "", "the commission holding the key")
 	if _, err := parse(fs, args); err != nil {
 		return err

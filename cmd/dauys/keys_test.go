@@ -35,7 +35,7 @@ func TestSignFlow(t *testing.T) {
 	if st, err := os.Stat(keyFile); err != nil || st.Mode().Perm() != 0o600 || pub == "" || id == "" {
 		t.Fatalf("generate: %q, %v", out, err)
 	}
-	if code, _, _ := run(t, "keys", "generate", "--out", keyFile); code != 2 {
+	if code, _, _ := run(t, "keys", "generate", "--out", keyFile); code != 4 {
 		t.Error("generate overwrote an existing key file")
 	}
 	// The identity point (y = 1) is of small order: under it, one
@@ -45,7 +45,7 @@ func TestSignFlow(t *testing.T) {
 		t.Errorf("register a small-order key: %d %s", code, errs)
 	}
 	mustRun(t, "keys", "register", "--db", db, "--election", "kz-referendum-2022", "--area", "KZ-75", "--public-key", pub, "--holder", "Almaty city TEC")
-	if code, _, errs := run(t, "keys", "register", "--db", db, "--election", "kz-referendum-2022", "--area", "KZ-75", "--public-key", pub); code != 2 || !strings.Contains(errs, "already registered") {
+	if code, _, errs := run(t, "keys", "register", "--db", db, "--election", "kz-referendum-2022", "--area", "KZ-75", "--public-key", pub); code != 6 || !strings.Contains(errs, "already registered") {
 		t.Errorf("second register: %d %s", code, errs)
 	}
 	list := mustRun(t, "keys", "list", "--db", db, "--election", "kz-referendum-2022")

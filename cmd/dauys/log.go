@@ -13,34 +13,13 @@ import (
 	"github.com/dauys/dauys/internal/tlog"
 )
 
-// runLog manages an election's transparency log.
-func (m *Main) runLog(ctx context.Context, args []string) error {
-	if len(args) == 0 {
-		return usageErr{"usage: dauys log keygen|init|sync|checkpoint|proof|publish"}
-	}
-	switch args[0] {
-	case "keygen":
-		return m.runLogKeygen(args[1:])
-	case "init":
-		return m.runLogInit(ctx, args[1:])
-	case "sync":
-		return m.runLogSync(ctx, args[1:])
-	case "checkpoint":
-		return m.runLogCheckpoint(ctx, args[1:])
-	case "proof":
-		return m.runLogProof(ctx, args[1:])
-	case "publish":
-		return m.runLogPublish(ctx, args[1:])
-	}
-	return usageErr{fmt.Sprintf("unknown log command %q", args[0])}
-}
-
 // runLogKeygen makes a log key pair, for a CEC that keeps its log key on
 // a machine other than the results server's.
-func (m *Main) runLogKeygen(args []string) error {
+func (m *Main) runLogKeygen(_ context.Context, args []string) error {
 	fs := m.flagSet("log keygen")
 	origin := fs.String("origin", "", "the log's name, e.g. results.cec.example/log/kz-2026")
 	out := fs.String("out", "", "file to write the private key to (mode 0600)")
+	asJSON := fs.Bool("json", false, "print JSON")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
@@ -51,8 +30,7 @@ func (m *Main) runLogKeygen(args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(m.Stdout, vkey)
-	return nil
+	return m.result(*asJSON, vkey+"\n", map[string]string{"origin": *origin, "key_file": *out, "verifier_key": vkey})
 }
 
 func newKeyFile(name, path string) (string, error) {
@@ -74,6 +52,7 @@ func (m *Main) runLogInit(ctx context.Context, args []string) error {
 	origin := fs.String("origin", "", "the log's name (default dauys/<election>)")
 	keyOut := fs.String("key-out", "", "generate the log key and write its private key to this file (mode 0600; default <election>-log.key in $DAUYS_KEYS or ~/.config/dauys/keys)")
 	vkeyArg := fs.String("vkey", "", "the log's verifier key, or a file holding it, from dauys log keygen")
+	asJSON := fs.Bool("json", false, "print JSON")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
@@ -124,11 +103,11 @@ func (m *Main) runLogInit(ctx context.Context, args []string) error {
 	if err := s.CreateLog(ctx, &tlog.Info{Election: *election, Origin: *origin, VerifierKey: vkey, CreatedAt: m.Now().UTC()}); err != nil {
 		return err
 	}
+	text := fmt.Sprintf("log of %s started; its verifier key, to publish:\n%s\n", *election, vkey)
 	if *keyOut != "" {
-		fmt.Fprintf(m.Stdout, "the log's private key is in %s: keep it secret, and off the results server if you can\n", *keyOut)
+		text = fmt.Sprintf("the log's private key is in %s: keep it secret, and off the results server if you can\n", *keyOut) + text
 	}
-	fmt.Fprintf(m.Stdout, "log of %s started; its verifier key, to publish:\n%s\n", *election, vkey)
-	return nil
+	return m.result(*asJSON, text, map[string]string{"election": *election, "origin": *origin, "verifier_key": vkey, "key_file": *keyOut})
 }
 
 // readSigner reads the log's private key file.
@@ -151,6 +130,7 @@ func (m *Main) runLogSync(ctx context.Context, args []string) error {
 	fs, db := m.flags("log sync")
 	election := fs.String("election", "", "election id")
 	keyFile := fs.String("key", "", "the log's private key file (default: the one dauys log init wrote to the keys folder)")
+	asJSON := fs.Bool("json", false, "print JSON")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
@@ -177,13 +157,14 @@ func (m *Main) runLogSync(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stdout, "log of %s: %d entries, root %s\n", *election, cp.Size, cp.Hash)
-	return nil
+	return m.result(*asJSON, fmt.Sprintf("log of %s: %d entries, root %s\n", *election, cp.Size, cp.Hash),
+		map[string]any{"election": *election, "origin": cp.Origin, "size": cp.Size, "root": cp.Hash.String()})
 }
 
 func (m *Main) runLogCheckpoint(ctx context.Context, args []string) error {
 	fs, db := m.flags("log checkpoint")
 	election := fs.String("election", "", "election id")
+	asJSON := fs.Bool("json", false, "print JSON")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
@@ -199,8 +180,8 @@ func (m *Main) runLogCheckpoint(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	_, err = m.Stdout.Write(cp.Note)
-	return err
+	return m.result(*asJSON, string(cp.Note), map[string]any{"election": *election, "origin": cp.Origin, "size": cp.Size,
+		"root": cp.Hash.String(), "note": string(cp.Note), "created_at": cp.CreatedAt})
 }
 
 func (m *Main) runLogProof(ctx context.Context, args []string) error {
@@ -210,6 +191,7 @@ func (m *Main) runLogProof(ctx context.Context, args []string) error {
 	contest := fs.String("contest", "", "contest id of a protocol")
 	area := fs.String("area", "", "precinct id of a protocol")
 	version := fs.Int("version", 1, "version of the protocol")
+	fs.Bool("json", true, "print JSON (the proof is always JSON)")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
@@ -240,6 +222,7 @@ func (m *Main) runLogPublish(ctx context.Context, args []string) error {
 	fs, db := m.flags("log publish")
 	election := fs.String("election", "", "election id")
 	out := fs.String("out", "", "folder to write log/<election>/ into")
+	asJSON := fs.Bool("json", false, "print JSON")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
@@ -254,6 +237,6 @@ func (m *Main) runLogPublish(ctx context.Context, args []string) error {
 	if err := tlog.WriteStatic(ctx, s, *election, *out); err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stdout, "wrote %s/%s\n", strings.TrimSuffix(*out, "/"), tlog.StaticDir(*election))
-	return nil
+	dir := strings.TrimSuffix(*out, "/") + "/" + tlog.StaticDir(*election)
+	return m.result(*asJSON, "wrote "+dir+"\n", map[string]string{"election": *election, "dir": dir})
 }

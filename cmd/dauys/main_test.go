@@ -115,7 +115,7 @@ func TestImportTallyAndServe(t *testing.T) {
 	if !strings.Contains(out, "imported election kz-referendum-2022") {
 		t.Errorf("import said %q", out)
 	}
-	if code, _, errs := run(t, "election", "import", "--db", db, "../../examples/kz-referendum-2022"); code != 2 || !strings.Contains(errs, "exists") {
+	if code, _, errs := run(t, "election", "import", "--db", db, "../../examples/kz-referendum-2022"); code != 6 || !strings.Contains(errs, "exists") {
 		t.Errorf("second import: exit %d, %s", code, errs)
 	}
 	var list struct {
@@ -164,7 +164,7 @@ func TestImportTallyAndServe(t *testing.T) {
 		t.Errorf("tally text lacks lines:\n%s", text)
 	}
 
-	// A file with a bad row: the good rows are stored, the bad one named, exit 1.
+	// A file with a bad row: the good rows are stored, the bad one named, exit 4.
 	bad := filepath.Join(t.TempDir(), "bad.csv")
 	data, _ := os.ReadFile(csvPath)
 	lines := strings.SplitN(string(data), "\n", 3)
@@ -172,7 +172,7 @@ func TestImportTallyAndServe(t *testing.T) {
 	fields[len(fields)-1] = "-5"
 	os.WriteFile(bad, []byte(lines[0]+"\n"+strings.Join(fields, ",")+"\n"), 0o644)
 	code, _, errs := run(t, "protocols", "import", "--db", db, "--election", "kz-referendum-2022", bad)
-	if code != 1 || !strings.Contains(errs, "bad.csv:2:") {
+	if code != 4 || !strings.Contains(errs, "bad.csv:2:") {
 		t.Errorf("bad row: exit %d, stderr %q", code, errs)
 	}
 

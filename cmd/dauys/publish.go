@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"github.com/dauys/dauys/internal/metrics"
 	"golang.org/x/mod/sumdb/note"
@@ -36,6 +37,7 @@ func (m *Main) runPublish(ctx context.Context, args []string) error {
 	metricsFile := fs.String("metrics-file", "", "write the publish duration and time to this file (Prometheus text format, for node_exporter's textfile collector)")
 	geojson := fs.String("geojson", "", "GeoJSON FeatureCollection of region boundaries (properties.id or properties.iso)")
 	logKey := fs.String("log-key", "", "the log's private key file: append what is not logged yet and sign a checkpoint (as dauys log sync) before publishing")
+	asJSON := fs.Bool("json", false, "print what was published as JSON")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
@@ -70,7 +72,15 @@ func (m *Main) runPublish(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	res, err := site.Publish(ctx, web.PublishOptions{Election: *election, Dir: *out, Version: *version, Keep: *keep, Workers: *workers})
+	var bar *progress
+	res, err := site.Publish(ctx, web.PublishOptions{Election: *election, Dir: *out, Version: *version, Keep: *keep, Workers: *workers,
+		Progress: func(done, total int64) {
+			if bar == nil {
+				bar = m.newProgress(total, "files")
+			}
+			bar.update(done, done)
+		}})
+	bar.clear()
 	if err != nil {
 		return err
 	}
@@ -81,9 +91,11 @@ func (m *Main) runPublish(ctx context.Context, args []string) error {
 			return fmt.Errorf("--metrics-file: %w", err)
 		}
 	}
-	fmt.Fprintf(m.Stdout, "published %s version %s: %d files, %.1f MB in %s; wrote %d files (%.1f MB, gzip variants and the log included), shared %d unchanged with the previous export\n%s/current.json points to %s\n",
-		*election, res.Version, res.Files, float64(res.Bytes)/1e6, res.Took.Round(1e7), res.Written, float64(res.WrittenBytes)/1e6, res.Shared, *out, res.Path)
-	return nil
+	return m.result(*asJSON, fmt.Sprintf("published %s version %s: %d files, %.1f MB in %s; wrote %d files (%.1f MB, gzip variants and the log included), shared %d unchanged with the previous export\n%s/current.json points to %s\n",
+		*election, res.Version, res.Files, float64(res.Bytes)/1e6, res.Took.Round(1e7), res.Written, float64(res.WrittenBytes)/1e6, res.Shared, *out, res.Path),
+		map[string]any{"election": *election, "version": res.Version, "path": res.Path, "files": res.Files, "bytes": res.Bytes,
+			"written": res.Written, "written_bytes": res.WrittenBytes, "shared": res.Shared,
+			"seconds": res.Took.Seconds(), "current": filepath.Join(*out, "current.json")})
 }
 
 // logCurrent makes sure the election's transparency log covers every

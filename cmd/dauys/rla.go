@@ -17,42 +17,6 @@ import (
 	"github.com/dauys/dauys/internal/rla"
 )
 
-const auditUsage = `dauys audit runs a risk-limiting audit of one contest, step by step. Its whole
-state is one JSON file (--state, default ./audit-<election>-<contest>.json) for
-the audit board to publish after every step.
-
-  dauys audit plan   [--db ...] --election ID --contest ID [--method bravo|macro]
-                     [--risk-limit 0.05] [--quantile 0.9] [--state FILE]
-  dauys audit sample --seed S [--n N] [--state FILE] [--json]
-  dauys audit record --batch PRECINCT --counts choice=N,... [--state FILE]
-  dauys audit record --file audited.csv [--state FILE]      (header: batch,choice,...)
-  dauys audit status [--state FILE] [--json]
-
-Without --state, sample, record and status take --election and --contest to
-find the default file. BRAVO records, per precinct, the choices on its sampled
-ballots; MACRO records the hand count of the whole precinct.
-`
-
-func (m *Main) runAudit(ctx context.Context, args []string) error {
-	if len(args) == 0 {
-		return usageErr{"audit takes plan, sample, record or status (dauys audit help)"}
-	}
-	switch args[0] {
-	case "plan":
-		return m.auditPlan(ctx, args[1:])
-	case "sample":
-		return m.auditSample(args[1:])
-	case "record":
-		return m.auditRecord(args[1:])
-	case "status":
-		return m.auditStatus(args[1:])
-	case "help", "-h", "--help":
-		fmt.Fprint(m.Stdout, auditUsage)
-		return nil
-	}
-	return usageErr{fmt.Sprintf("unknown audit step %q (want plan, sample, record or status)", args[0])}
-}
-
 // auditFlags adds the flags that locate the state file.
 type auditFlags struct {
 	state, election, contest *string
@@ -178,7 +142,7 @@ func (m *Main) auditPlan(ctx context.Context, args []string) error {
 	return nil
 }
 
-func (m *Main) auditSample(args []string) error {
+func (m *Main) runAuditSample(_ context.Context, args []string) error {
 	fs, af := m.auditFlagSet("sample")
 	seed := fs.String("seed", "", "the public seed (for example digits rolled with dice)")
 	n := fs.Int("n", 0, "sample size (default: the first round, or the escalation the status asks for)")
@@ -210,7 +174,7 @@ func (m *Main) auditSample(args []string) error {
 	return nil
 }
 
-func (m *Main) auditRecord(args []string) error {
+func (m *Main) runAuditRecord(_ context.Context, args []string) error {
 	fs, af := m.auditFlagSet("record")
 	batch := fs.String("batch", "", "precinct id of the batch")
 	counts := fs.String("counts", "", "what the auditors found: choice=N,choice=N,...")
@@ -270,7 +234,7 @@ func (m *Main) auditRecord(args []string) error {
 	return nil
 }
 
-func (m *Main) auditStatus(args []string) error {
+func (m *Main) runAuditStatus(_ context.Context, args []string) error {
 	fs, af := m.auditFlagSet("status")
 	asJSON := fs.Bool("json", false, "print the status as JSON")
 	if _, err := parse(fs, args); err != nil {

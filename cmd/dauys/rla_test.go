@@ -49,10 +49,10 @@ func TestAuditCommands(t *testing.T) {
 			t.Errorf("plan said %q", out)
 		}
 		if code, _, errs := run(t, "audit", "plan", "--db", db, "--election", "kz-referendum-2022", "--contest", "constitution",
-			"--method", "macro", "--state", state); code != 2 || !strings.Contains(errs, "exists") {
+			"--method", "macro", "--state", state); code != 6 || !strings.Contains(errs, "exists") {
 			t.Errorf("planning over a published plan: exit %d, %q", code, errs)
 		}
-		if code, _, errs := run(t, "audit", "status", "--state", state); code != 2 || !strings.Contains(errs, "no sample") {
+		if code, _, errs := run(t, "audit", "status", "--state", state); code != 4 || !strings.Contains(errs, "no sample") {
 			t.Errorf("status before the sample: exit %d, %q", code, errs)
 		}
 		out = mustRun(t, "audit", "sample", "--state", state, "--seed", "20220605")
@@ -154,7 +154,7 @@ func TestAuditCommands(t *testing.T) {
 		rows := strings.Split(csv.String(), "\n")
 		rows[1] = strings.Replace(rows[1], ",", ",x", 1)
 		os.WriteFile(bad, []byte(strings.Join(rows, "\n")), 0o644)
-		if code, _, errs := run(t, "audit", "record", "--state", state, "--file", bad); code != 2 || !strings.Contains(errs, "bad.csv:2") {
+		if code, _, errs := run(t, "audit", "record", "--state", state, "--file", bad); code != 4 || !strings.Contains(errs, "bad.csv:2") {
 			t.Errorf("bad file: exit %d, %q", code, errs)
 		}
 		if a := readAudit(t, state); len(a.Recorded) != 0 {
@@ -179,27 +179,28 @@ func TestAuditCommands(t *testing.T) {
 		batch := a.Sample.Ballots[0].Batch
 		for _, tt := range []struct {
 			args []string
+			code int
 			want string
 		}{
-			{[]string{"audit"}, "plan, sample, record or status"},
-			{[]string{"audit", "recount"}, "recount"},
-			{[]string{"audit", "plan", "--db", db, "--election", "kz-referendum-2022"}, "--contest"},
-			{[]string{"audit", "plan", "--db", db, "--election", "kz-referendum-2022", "--contest", "constitution", "--method", "hand", "--state", state + "2"}, "--method"},
-			{[]string{"audit", "plan", "--db", db, "--election", "kz-referendum-2022", "--contest", "constitution", "--risk-limit", "5", "--state", state + "2"}, "--risk-limit"},
-			{[]string{"audit", "plan", "--db", db, "--election", "kz-referendum-2022", "--contest", "nope", "--state", state + "2"}, "nope"},
-			{[]string{"audit", "sample", "--state", state}, "--seed"},
-			{[]string{"audit", "sample", "--state", state, "--seed", "2"}, "seed \"1\""},
-			{[]string{"audit", "sample", "--state", filepath.Join(dir, "none.json"), "--seed", "1"}, "no audit state"},
-			{[]string{"audit", "status"}, "--state"},
-			{[]string{"audit", "record", "--state", state, "--batch", batch}, "--counts"},
-			{[]string{"audit", "record", "--state", state, "--batch", batch, "--counts", "yes=abc"}, "yes=abc"},
-			{[]string{"audit", "record", "--state", state, "--batch", batch, "--counts", "maybe=1"}, "maybe"},
-			{[]string{"audit", "record", "--state", state, "--batch", "KZ-nowhere", "--counts", "yes=1"}, "KZ-nowhere"},
-			{[]string{"audit", "record", "--state", state, "--batch", batch, "--counts", "yes=1000"}, "drawn"},
+			{[]string{"audit"}, 2, "plan, sample, record, status"},
+			{[]string{"audit", "recount"}, 2, "recount"},
+			{[]string{"audit", "plan", "--db", db, "--election", "kz-referendum-2022"}, 2, "--contest"},
+			{[]string{"audit", "plan", "--db", db, "--election", "kz-referendum-2022", "--contest", "constitution", "--method", "hand", "--state", state + "2"}, 2, "--method"},
+			{[]string{"audit", "plan", "--db", db, "--election", "kz-referendum-2022", "--contest", "constitution", "--risk-limit", "5", "--state", state + "2"}, 2, "--risk-limit"},
+			{[]string{"audit", "plan", "--db", db, "--election", "kz-referendum-2022", "--contest", "nope", "--state", state + "2"}, 3, "nope"},
+			{[]string{"audit", "sample", "--state", state}, 2, "--seed"},
+			{[]string{"audit", "sample", "--state", state, "--seed", "2"}, 4, "seed \"1\""},
+			{[]string{"audit", "sample", "--state", filepath.Join(dir, "none.json"), "--seed", "1"}, 3, "no audit state"},
+			{[]string{"audit", "status"}, 2, "--state"},
+			{[]string{"audit", "record", "--state", state, "--batch", batch}, 2, "--counts"},
+			{[]string{"audit", "record", "--state", state, "--batch", batch, "--counts", "yes=abc"}, 4, "yes=abc"},
+			{[]string{"audit", "record", "--state", state, "--batch", batch, "--counts", "maybe=1"}, 4, "maybe"},
+			{[]string{"audit", "record", "--state", state, "--batch", "KZ-nowhere", "--counts", "yes=1"}, 4, "KZ-nowhere"},
+			{[]string{"audit", "record", "--state", state, "--batch", batch, "--counts", "yes=1000"}, 4, "drawn"},
 		} {
 			code, _, errs := run(t, tt.args...)
-			if code != 2 || !strings.Contains(errs, tt.want) {
-				t.Errorf("%v: exit %d, %q; want 2 naming %q", tt.args[1:], code, errs, tt.want)
+			if code != tt.code || !strings.Contains(errs, tt.want) {
+				t.Errorf("%v: exit %d, %q; want %d naming %q", tt.args[1:], code, errs, tt.code, tt.want)
 			}
 		}
 	})

@@ -10,18 +10,6 @@ import (
 	"github.com/dauys/dauys/internal/rules"
 )
 
-// runSeats records and lists the parties' decisions naming who takes their
-// list seats: `dauys seats assign|list`.
-func (m *Main) runSeats(ctx context.Context, args []string) error {
-	switch {
-	case len(args) > 0 && args[0] == "assign":
-		return m.runSeatsAssign(ctx, args[1:])
-	case len(args) > 0 && args[0] == "list":
-		return m.runSeatsList(ctx, args[1:])
-	}
-	return usageErr{"usage: dauys seats assign --election ID --contest C --party P --candidates 1,2,5 [--decision TEXT], or dauys seats list --election ID [--contest C] [--json]"}
-}
-
 // runSeatsAssign records a party's decision after the commission's: the
 // candidates, by their positions on the party's list, who take the seats
 // the rules engine allocated to it, with the law's checks.

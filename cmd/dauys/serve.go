@@ -25,7 +25,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	fs.StringVar(&o.LogFormat, "log-format", logText, "log lines as text or json")
 	fs.StringVar(&o.LogLevel, "log-level", "info", "least severe log lines written: debug, info, warn or error")
 	checkReady := fs.Bool("check-ready", false, "do not serve: ask the server on --addr for /readyz and exit 0 if it is ready, 1 if not (a container's health check)")
-	fs.Func("log-key", "the CEC's transparency-log key file (from `dauys log keygen`); repeat for each; with it the server appends protocols to the log and signs checkpoints", func(v string) error {
+	fs.Func("log-key", "the CEC's transparency-log key `FILE` (made by dauys log keygen); repeat for each; with it the server appends protocols to the log and signs checkpoints", func(v string) error {
 		o.LogKeys = append(o.LogKeys, v)
 		return nil
 	})

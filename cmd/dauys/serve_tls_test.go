@@ -107,7 +107,7 @@ func TestServeTLS(t *testing.T) {
 		t.Errorf("--tls-cert alone: %d %s", code, errs)
 	}
 	os.Chmod(keyFile, 0o644)
-	if code, _, errs := run(t, "serve", "--db", db, "--tls-cert", certFile, "--tls-key", keyFile); code != 2 || !strings.Contains(errs, "readable by everyone") {
+	if code, _, errs := run(t, "serve", "--db", db, "--tls-cert", certFile, "--tls-key", keyFile); code != 4 || !strings.Contains(errs, "readable by everyone") {
 		t.Errorf("a world-readable key: %d %s", code, errs)
 	}
 	os.Chmod(keyFile, 0o600)

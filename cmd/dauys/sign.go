@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/ed25519"
 	"crypto/sha256"
 	"crypto/x509"
@@ -21,7 +22,7 @@ import (
 // each protocol. It needs no database. An amendment's signature covers the
 // version it replaces and its reason (dauys.SignedProtocol), given by
 // flags for one protocol or in each protocol's JSON.
-func (m *Main) runSign(args []string) error {
+func (m *Main) runSign(_ context.Context, args []string) error {
 	fs := m.flagSet("sign")
 	keyFile := fs.String("key", "", "the commission's private key file")
 	election := fs.String("election", "", "election id")

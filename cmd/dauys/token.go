@@ -19,6 +19,7 @@ func (m *Main) runTokenCreate(ctx context.Context, args []string) error {
 	subject := fs.String("subject", "", "who the token is for (default: role@area)")
 	org := fs.String("org", "", "for an observer: the registered organisation (dauys org register) whose copies of protocols it sends; an observer without one only reads")
 	ttl := fs.Duration("ttl", 30*24*time.Hour, "how long the token is valid")
+	asJSON := fs.Bool("json", false, "print the token and its id, subject, role and expiry as JSON")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
@@ -66,6 +67,10 @@ func (m *Main) runTokenCreate(ctx context.Context, args []string) error {
 		Principal: dauys.Principal{Subject: *subject, Role: *role, Election: *election, Area: *area, Org: *org}}
 	if err := s.CreateToken(ctx, t); err != nil {
 		return err
+	}
+	if *asJSON {
+		return writeJSON(m.Stdout, map[string]any{"token": secret, "id": t.ID, "subject": t.Principal.Subject, "role": t.Principal.Role,
+			"election": t.Principal.Election, "area": t.Principal.Area, "expires_at": t.ExpiresAt})
 	}
 	fmt.Fprintln(m.Stdout, secret)
 	fmt.Fprintf(m.Stderr, "token id %s for %s (%s), expires %s; revoke it with dauys token revoke --id %s\n",

@@ -13,11 +13,14 @@ import (
 
 // runTurnoutImport stores turnout reports from a CSV file (area, time,
 // voters): `dauys turnout import`. Refused rows are printed with their
-// line and reason, and make the exit status 1.
+// line and reason, and make the exit status 4.
 func (m *Main) runTurnoutImport(ctx context.Context, args []string) error {
 	fs, db := m.flags("turnout import")
 	election := fs.String("election", "", "election id")
 	batch := fs.Int("batch", 1000, "rows per transaction")
+	asJSON := fs.Bool("json", false, "print the summary, with the refused rows, as JSON")
+	encoding := fs.String("encoding", "auto", "the file's encoding: auto (UTF-8, or Windows-1251 when it is not UTF-8 and reads as Cyrillic), utf-8 or cp1251; commas or semicolons are read either way")
+	fs.String("member", "", "the CSV file to import from a zip archive holding several (its path in the archive, or its name)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -25,24 +28,36 @@ func (m *Main) runTurnoutImport(ctx context.Context, args []string) error {
 	if *election == "" || len(pos) != 1 {
 		return usageErr{"turnout import takes --election ID and one CSV or zip file"}
 	}
+	enc, err := intake.ParseEncoding(*encoding)
+	if err != nil {
+		return usageErr{"--" + err.Error()}
+	}
 	f, _, s, err := m.startImport(ctx, "turnout import", *db, pos[0], args)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
 	defer s.Close()
+	sum := importSummary{Election: *election, File: pos[0]}
 	rep, err := s.intake.ImportTurnoutCSV(ctx, *election, f, pos[0], intake.TurnoutImportOptions{
 		BatchSize: *batch,
+		Encoding:  enc,
 		Submitter: cliActor(),
-		Rejected:  func(re intake.RowError) { fmt.Fprintf(m.Stderr, "rejected: %s\n", re.Reason) },
+		Rejected: func(re intake.RowError) {
+			fmt.Fprintf(m.Stderr, "rejected: %s\n", re.Reason)
+			sum.reject(re)
+		},
 	})
 	if rep != nil {
 		m.importCounts = fmt.Sprintf("rows %d: accepted %d, amended %d, duplicates %d, rejected %d",
 			rep.Rows, rep.Accepted, rep.Amended, rep.Duplicates, rep.Rejected)
-		fmt.Fprintln(m.Stdout, m.importCounts)
+		sum.Report = rep
 	}
 	if ctx.Err() != nil && err != nil {
-		return fmt.Errorf("the import was interrupted; the reports counted above as accepted are stored, and running it again resumes it: %w", err)
+		err = fmt.Errorf("the import was interrupted; the reports counted above as accepted are stored, and running it again resumes it: %w", err)
+	}
+	if err := m.printSummary(*asJSON, &sum, err); err != nil {
+		return err
 	}
 	if err != nil {
 		return err

@@ -60,7 +60,7 @@ func TestTurnoutAndStatusCommands(t *testing.T) {
 				"KZ-11-01-0002,10:00,ten\n"+ // 8: not a count
 				"KZ-11-01-0002,10:00,300\n"), 0o600) // 9
 			code, out, errs := run(t, "turnout", "import", "--db", db, "--election", id, file)
-			if code != 1 || !strings.Contains(out, "rows 8: accepted 3, amended 0, duplicates 0, rejected 5") {
+			if code != 4 || !strings.Contains(out, "rows 8: accepted 3, amended 0, duplicates 0, rejected 5") {
 				t.Errorf("turnout import: exit %d\n%s%s", code, out, errs)
 			}
 			for _, want := range []string{"turnout.csv:4: ", "650 is less than the 700 reported at 12:00", "turnout.csv:5: ", "1768 voters is more than the 1767",
@@ -101,14 +101,14 @@ func TestTurnoutAndStatusCommands(t *testing.T) {
 				code int
 				want string
 			}{
-				{[]string{"--set", "final", "--decision", "No. 12/345 of 2022-06-07"}, 2, "cannot move from voting to final"},
+				{[]string{"--set", "final", "--decision", "No. 12/345 of 2022-06-07"}, 6, "cannot move from voting to final"},
 				{[]string{"--set", "counting"}, 0, "voting -> counting"},
-				{[]string{"--set", "final"}, 2, "decision"},
-				{[]string{"--set", "final", "--decision", "twelve"}, 2, "No. NUMBER of YYYY-MM-DD"},
-				{[]string{"--set", "final", "--decision-number", "12/345", "--decision-date", "7 June"}, 2, "YYYY-MM-DD"},
+				{[]string{"--set", "final"}, 4, "decision"},
+				{[]string{"--set", "final", "--decision", "twelve"}, 4, "No. NUMBER of YYYY-MM-DD"},
+				{[]string{"--set", "final", "--decision-number", "12/345", "--decision-date", "7 June"}, 4, "YYYY-MM-DD"},
 				{[]string{"--set", "final", "--decision", "No. 12/345 of 2022-06-07"}, 0, "counting -> final"},
-				{[]string{"--set", "voting"}, 2, "cannot move from final to voting"},
-				{[]string{"--set", "counting"}, 2, "reason"},
+				{[]string{"--set", "voting"}, 6, "cannot move from final to voting"},
+				{[]string{"--set", "counting"}, 4, "reason"},
 			} {
 				code, out, errs := run(t, append([]string{"election", "status", "--db", db, "--election", id}, c.args...)...)
 				if code != c.code || !strings.Contains(out+errs, c.want) {
@@ -123,12 +123,12 @@ func TestTurnoutAndStatusCommands(t *testing.T) {
 				t.Errorf("elections when final:\n%s", out)
 			}
 			code, out, errs = run(t, "turnout", "import", "--db", db, "--election", id, file)
-			if code != 1 || !strings.Contains(errs, "the results are final") || !strings.Contains(out, "accepted 0") {
+			if code != 4 || !strings.Contains(errs, "the results are final") || !strings.Contains(out, "accepted 0") {
 				t.Errorf("turnout import after final: exit %d\n%s%s", code, out, errs)
 			}
 			mustRun(t, "election", "status", "--db", db, "--election", id, "--set", "counting", "--reason", "recount ordered by the court")
 			code, out, errs = run(t, "turnout", "import", "--db", db, "--election", id, file)
-			if code != 1 || !strings.Contains(out, "accepted 0, amended 0, duplicates 3, rejected 5") {
+			if code != 4 || !strings.Contains(out, "accepted 0, amended 0, duplicates 3, rejected 5") {
 				t.Errorf("turnout import after the reopening: exit %d\n%s%s", code, out, errs)
 			}
 

@@ -12,29 +12,12 @@ import (
 	"unicode/utf8"
 
 	"github.com/dauys/dauys"
+	"golang.org/x/term"
 )
 
 // minPasswordLength is the shortest password user add accepts. Sign-ins
 // are throttled, so length, not composition rules, is what counts.
 const minPasswordLength = 12
-
-// runUser manages the people who sign in: add, list, disable, unlock.
-func (m *Main) runUser(ctx context.Context, args []string) error {
-	if len(args) == 0 {
-		return usageErr{"usage: dauys user add|list|disable|unlock"}
-	}
-	switch args[0] {
-	case "add":
-		return m.runUserAdd(ctx, args[1:])
-	case "list":
-		return m.runUserList(ctx, args[1:])
-	case "disable":
-		return m.runUserDisable(ctx, args[1:])
-	case "unlock":
-		return m.runUserUnlock(ctx, args[1:])
-	}
-	return usageErr{fmt.Sprintf("unknown user command %q", args[0])}
-}
 
 func (m *Main) runUserAdd(ctx context.Context, args []string) error {
 	fs, db := m.flags("user add")
@@ -107,23 +90,23 @@ func scopeOf(election, area string) string {
 // password is never taken from a flag, where ps and the shell's history
 // would show it.
 func (m *Main) readPassword(prompt string) (string, error) {
-	if f, ok := m.Stdin.(*os.File); ok && isTerminal(f) {
+	if f, ok := m.Stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		fmt.Fprint(m.Stderr, prompt)
-		first, err := readHidden(f)
+		first, err := term.ReadPassword(int(f.Fd()))
 		fmt.Fprintln(m.Stderr)
 		if err != nil {
 			return "", err
 		}
 		fmt.Fprint(m.Stderr, "Again: ")
-		again, err := readHidden(f)
+		again, err := term.ReadPassword(int(f.Fd()))
 		fmt.Fprintln(m.Stderr)
 		if err != nil {
 			return "", err
 		}
-		if first != again {
+		if string(first) != string(again) {
 			return "", dauys.Errorf(dauys.EINVALID, "the two passwords differ")
 		}
-		return first, nil
+		return string(first), nil
 	}
 	line, err := bufio.NewReader(m.Stdin).ReadString('\n')
 	if err != nil && !errors.Is(err, io.EOF) {

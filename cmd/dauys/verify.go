@@ -113,7 +113,7 @@ func (m *Main) runVerify(ctx context.Context, args []string) error {
 		fmt.Fprint(m.Stdout, r.Summary())
 	}
 	if !r.OK() {
-		return errRejected
+		return errUnverified
 	}
 	return nil
 }

@@ -88,12 +88,12 @@ func TestLogAndVerifyCommands(t *testing.T) {
 		t.Errorf("verify with a witness printed\n%s", out)
 	}
 
-	// A changed total is reported with exit status 1.
+	// A changed total is reported with exit status 8.
 	p := filepath.Join(site, filepath.FromSlash(verify.ResultsPath(tlogtest.FixtureID, "R2")))
 	b, _ := os.ReadFile(p)
 	os.WriteFile(p, []byte(strings.Replace(string(b), `"yes": 500`, `"yes": 510`, 1)), 0o644)
 	code, out, _ := run(t, "verify", "--key", vkey, "--quiet", site)
-	if code != 1 || !strings.Contains(out, "results of R2 (South), contest ref: line yes: published 510, the log adds up to 500") {
+	if code != 8 || !strings.Contains(out, "results of R2 (South), contest ref: line yes: published 510, the log adds up to 500") {
 		t.Errorf("verify of a changed total: exit %d\n%s", code, out)
 	}
 

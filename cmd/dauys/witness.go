@@ -12,40 +12,31 @@ import (
 	"github.com/dauys/dauys/internal/verify"
 )
 
-// runWitness runs a witness: init makes its key, cosign cosigns a log's
+// runWitnessInit makes a witness's key; witness cosign cosigns a log's
 // checkpoint if it extends the last one the witness cosigned.
-func (m *Main) runWitness(ctx context.Context, args []string) error {
-	if len(args) == 0 {
-		return usageErr{"usage: dauys witness init|cosign"}
+func (m *Main) runWitnessInit(_ context.Context, args []string) error {
+	fs := m.flagSet("witness init")
+	name := fs.String("name", "", "the witness's name, e.g. witness.observers.example")
+	out := fs.String("out", "", "file to write the private key to (mode 0600)")
+	if _, err := parse(fs, args); err != nil {
+		return err
 	}
-	switch args[0] {
-	case "init":
-		fs := m.flagSet("witness init")
-		name := fs.String("name", "", "the witness's name, e.g. witness.observers.example")
-		out := fs.String("out", "", "file to write the private key to (mode 0600)")
-		if _, err := parse(fs, args[1:]); err != nil {
-			return err
-		}
-		if *name == "" || *out == "" {
-			return usageErr{"witness init takes --name NAME and --out FILE"}
-		}
-		if _, err := newKeyFile(*name, *out); err != nil {
-			return err
-		}
-		skey, err := tlog.ReadKeyFile(*out)
-		if err != nil {
-			return err
-		}
-		w, err := tlog.NewCosigner(skey, nil)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(m.Stdout, "witness %s; its cosignature key, to publish:\n%s\n", *name, w.VerifierKey())
-		return nil
-	case "cosign":
-		return m.runWitnessCosign(ctx, args[1:])
+	if *name == "" || *out == "" {
+		return usageErr{"witness init takes --name NAME and --out FILE"}
 	}
-	return usageErr{fmt.Sprintf("unknown witness command %q", args[0])}
+	if _, err := newKeyFile(*name, *out); err != nil {
+		return err
+	}
+	skey, err := tlog.ReadKeyFile(*out)
+	if err != nil {
+		return err
+	}
+	w, err := tlog.NewCosigner(skey, nil)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "witness %s; its cosignature key, to publish:\n%s\n", *name, w.VerifierKey())
+	return nil
 }
 
 func (m *Main) runWitnessCosign(ctx context.Context, args []string) error {

@@ -28,6 +28,7 @@ import (
 	"strings"
 
 	"github.com/dauys/dauys"
+	"github.com/dauys/dauys/internal/dataset"
 )
 
 // Report detail levels of the format.
@@ -90,13 +91,6 @@ const (
 	lineNo                 = "no"
 )
 
-// countTypes are the CountItemType values other than "total" and "seats",
-// which vote counts and ballot counts may be broken down by.
-var countTypes = []string{
-	"absentee", "absentee-fwab", "absentee-in-person", "absentee-mail", "early",
-	"election-day", "other", "provisional", "uocava", "write-in",
-}
-
 // typeSuffix turns a count type into the suffix of a line name:
 // "election-day" becomes "election_day", "other" with OtherType "Mail
 // ballots (late)" becomes "other_mail_ballots_late".
@@ -107,18 +101,9 @@ func typeSuffix(typ, otherType string) string {
 	return strings.ReplaceAll(typ, "-", "_")
 }
 
-// countType turns a line suffix back into a count type and its OtherType.
-func countType(suffix string) (typ, otherType string) {
-	for _, t := range countTypes {
-		if suffix == strings.ReplaceAll(t, "-", "_") {
-			return t, ""
-		}
-	}
-	if rest, ok := strings.CutPrefix(suffix, "other_"); ok {
-		return "other", rest
-	}
-	return "other", suffix
-}
+// countType turns a line suffix back into a count type and its OtherType
+// (dataset.CountType: the flat layout reads suffixes the same way).
+func countType(suffix string) (typ, otherType string) { return dataset.CountType(suffix) }
 
 // lineToken makes s usable inside a line name: lower-case letters, digits
 // and '_'.

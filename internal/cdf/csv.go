@@ -5,33 +5,23 @@ import (
 	"encoding/csv"
 	"errors"
 	"io"
-	"strconv"
 	"strings"
 
 	"github.com/dauys/dauys"
 	"github.com/dauys/dauys/internal/csvsafe"
+	"github.com/dauys/dauys/internal/dataset"
 	"github.com/dauys/dauys/internal/election"
 	"github.com/dauys/dauys/internal/intake"
 )
 
 // CSVHeader is the flat layout results analysts use: one row per area,
 // contest and line, where a line is an option's votes of one vote type or
-// another protocol line. docs/cdf.md describes the columns.
-var CSVHeader = []string{
-	"election", "area", "area_name", "area_level", "parent",
-	"contest", "contest_name", "line", "option", "option_name", "count_type", "count",
-}
+// another protocol line. It is the layout of every data file
+// (internal/dataset, docs/data.md).
+var CSVHeader = dataset.Columns
 
 // Row is one row of the flat layout.
-type Row struct {
-	Election, Area, AreaName, Level, Parent string
-	Contest, ContestName                    string
-	// Line is the protocol line; Option and CountType restate it for an
-	// option's votes ("option:amanat.absentee" is option amanat, count
-	// type absentee).
-	Line, Option, OptionName, CountType string
-	Count                               int64
-}
+type Row = dataset.Row
 
 // WriteCSV writes an election in the flat layout: at precinct level one row
 // per line of every precinct's protocol (no totals, so that a pivot table
@@ -57,69 +47,18 @@ func WriteCSV(ctx context.Context, w io.Writer, store dauys.Store, elections *el
 	if err := x.collect(); err != nil {
 		return err
 	}
-	// Names come from definitions and imported files: cells that a
-	// spreadsheet would run as formulas are escaped (ReadCSV undoes it).
-	cw := csvsafe.NewWriter(w)
-	if err := cw.Write(CSVHeader); err != nil {
+	cw, err := dataset.NewCSVWriter(w)
+	if err != nil {
 		return err
 	}
-	for i := range e.Contests {
-		c := &e.Contests[i]
-		options := map[string]*dauys.Option{}
-		for j := range c.Options {
-			options[c.Options[j].ID] = &c.Options[j]
-		}
-		order := e.Validator(c.ID).Lines()
-		for _, area := range x.unitOrder(c) {
-			if area == "" {
-				continue // the district's totals: a sum, not a row
-			}
-			lines := x.counts[c.ID][area]
-			a := e.Tree.Area(area)
-			for _, l := range order {
-				v, ok := lines[l.Name]
-				if !ok {
-					continue
-				}
-				row := Row{Election: e.ID, Area: a.ID, AreaName: a.Name.In(lang), Level: a.Level, Parent: a.Parent,
-					Contest: c.ID, ContestName: c.Name.In(lang), Line: l.Name, CountType: "total", Count: v}
-				row.Option, row.CountType = optionOf(l.Name, options)
-				if o := options[row.Option]; o != nil {
-					row.OptionName = o.Name.In(lang)
-				}
-				if err := cw.Write(row.record()); err != nil {
-					return err
-				}
-			}
-		}
+	err = dataset.Rows(e, lang, func(contest, area string) (map[string]int64, bool) {
+		lines, ok := x.counts[contest][area]
+		return lines, ok
+	}, cw.Write)
+	if err != nil {
+		return err
 	}
-	cw.Flush()
-	return cw.Error()
-}
-
-// optionOf splits an option line into its option and count type; other
-// lines have no option, and a count type when they are broken down by
-// one (took_part.absentee).
-func optionOf(line string, options map[string]*dauys.Option) (option, countTyp string) {
-	if id, ok := strings.CutPrefix(line, dauys.OptionLinePrefix); ok {
-		if options[id] != nil {
-			return id, "total"
-		}
-		if base, sfx, ok := cutSuffix(id); ok && options[base] != nil {
-			t, other := countType(sfx)
-			return base, cmpOr(other, t)
-		}
-	}
-	if _, sfx, ok := strings.Cut(line, "."); ok {
-		t, other := countType(sfx)
-		return "", cmpOr(other, t)
-	}
-	return "", "total"
-}
-
-func (r Row) record() []string {
-	return []string{r.Election, r.Area, r.AreaName, r.Level, r.Parent, r.Contest, r.ContestName,
-		r.Line, r.Option, r.OptionName, r.CountType, strconv.FormatInt(r.Count, 10)}
+	return cw.Flush()
 }
 
 // ReadCSV reads the flat layout. The columns may come in any order; area,

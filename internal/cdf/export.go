@@ -34,6 +34,10 @@ type ExportOptions struct {
 	Now time.Time
 	// Issuer names who publishes the report (default "Dauys").
 	Issuer, IssuerAbbreviation string
+	// Progress, when set, is called as protocols are read, with the
+	// number read and an estimate of the total (areas times contests,
+	// an upper bound).
+	Progress func(read, estimate int64)
 }
 
 // Export writes an election as an ERR v2 report. Notes name what the
@@ -107,9 +111,14 @@ func (x *exporter) collect() error {
 		x.counts[c.ID] = map[string]map[string]int64{}
 	}
 	if x.opt.Level == LevelPrecinct {
+		var read int64
+		estimate := int64(len(e.Areas)) * int64(len(e.Contests))
 		err := x.store.EachProtocol(x.ctx, e.ID, "", func(p *dauys.Protocol) error {
 			if m := x.counts[p.Contest]; m != nil {
 				m[p.Area] = p.Lines
+			}
+			if read++; x.opt.Progress != nil && read%256 == 0 {
+				x.opt.Progress(read, estimate)
 			}
 			return nil
 		})

@@ -12,6 +12,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"math/big"
 	"os"
 	"strings"
@@ -23,7 +24,11 @@ import (
 const (
 	exitOK    = 0
 	exitError = 1 // the output could not be written
-	exitUsage = 2 // bad flags, bad input or rules that cannot be applied
+	exitUsage = 2 // bad flags, or rules that cannot be applied
+	// exitNotFound and exitRejected are those of every dauys command
+	// (docs/cli.md).
+	exitNotFound = 3 // the FILE does not exist
+	exitRejected = 4 // the counts are refused
 )
 
 const usage = `usage: dauys decide --preset ID [--seats N] [--seed S] [--json] FILE
@@ -50,9 +55,10 @@ type options struct {
 }
 
 // Run executes `dauys decide` with args (not including "decide") and returns the exit status: 0 on
-// success, 2 for bad usage or bad input, 1 if the output cannot be written.
+// success, 2 for bad usage, 3 for a missing FILE, 4 for refused counts, 1 if the output cannot
+// be written.
 func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	opts, files, err := parseFlags(args, stderr)
+	opts, files, err := parseFlags(args, stdout, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return exitOK
 	}
@@ -75,12 +81,15 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	in, name, err := readInput(files[0], stdin)
 	if err != nil {
 		fmt.Fprintf(stderr, "decide: %v\n", err)
-		return exitUsage
+		if errors.Is(err, fs.ErrNotExist) {
+			return exitNotFound
+		}
+		return exitRejected
 	}
 	outcome, err := decide.Decide(rules, in)
 	if err != nil {
 		fmt.Fprintf(stderr, "decide: %s: %s\n", name, message(err))
-		return exitUsage
+		return exitRejected
 	}
 	if err := write(stdout, header, outcome, opts.asJSON); err != nil {
 		fmt.Fprintf(stderr, "decide: write output: %v\n", err)
@@ -89,13 +98,18 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-func parseFlags(args []string, stderr io.Writer) (options, []string, error) {
+// parseFlags parses the flags; --help prints the usage to stdout, bad
+// flags print it to stderr.
+func parseFlags(args []string, stdout, stderr io.Writer) (options, []string, error) {
 	var o options
 	fs := flag.NewFlagSet("decide", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, usage)
+	fs.Usage = func() {} // printed below, to the stream that fits
+	printUsage := func(w io.Writer) {
+		fmt.Fprint(w, usage)
+		fs.SetOutput(w)
 		fs.PrintDefaults()
+		fs.SetOutput(stderr)
 	}
 	fs.StringVar(&o.preset, "preset", "", "apply the versioned preset `ID` (see --list-presets)")
 	fs.StringVar(&o.method, "method", "", "allocate list seats by `METHOD` without a preset")
@@ -119,6 +133,11 @@ func parseFlags(args []string, stderr io.Writer) (options, []string, error) {
 	rest := args
 	for {
 		if err := fs.Parse(rest); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				printUsage(stdout)
+			} else {
+				printUsage(stderr)
+			}
 			return o, nil, err
 		}
 		left := fs.Args()

@@ -276,8 +276,15 @@ func TestBadInput(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			code, stdout, stderr := run(t, tc.stdin, tc.args...)
-			if code != 2 {
-				t.Errorf("exit %d, want 2 (stdout %q)", code, stdout)
+			want := 2 // usage
+			switch {
+			case strings.HasPrefix(tc.want, "decide: stdin"):
+				want = 4 // refused counts
+			case strings.HasPrefix(tc.want, "decide: open"):
+				want = 3 // not found
+			}
+			if code != want {
+				t.Errorf("exit %d, want %d (stdout %q)", code, want, stdout)
 			}
 			if !strings.Contains(stderr, tc.want) {
 				t.Errorf("stderr = %q, want it to contain %q", stderr, tc.want)
@@ -294,14 +301,20 @@ func TestBadInputNamesTheFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, _, stderr := run(t, "", "--preset", "kz-mazhilis-2021", path)
-	if want := "decide: " + path + `:7: count "-3" is negative` + "\n"; code != 2 || stderr != want {
-		t.Errorf("exit %d, stderr %q; want 2 and %q", code, stderr, want)
+	if want := "decide: " + path + `:7: count "-3" is negative` + "\n"; code != 4 || stderr != want {
+		t.Errorf("exit %d, stderr %q; want 4 and %q", code, stderr, want)
 	}
 }
 
 func TestHelp(t *testing.T) {
-	code, _, stderr := run(t, "", "--help")
-	if code != 0 || !strings.Contains(stderr, "usage: dauys decide") || !strings.Contains(stderr, "-threshold-base") {
-		t.Errorf("exit %d, stderr %q", code, stderr)
+	// Help asked for goes to standard output, for a pager; help after a
+	// mistake goes to standard error.
+	code, stdout, stderr := run(t, "", "--help")
+	if code != 0 || !strings.Contains(stdout, "usage: dauys decide") || !strings.Contains(stdout, "-threshold-base") || stderr != "" {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	code, stdout, stderr = run(t, "", "--no-such-flag")
+	if code != 2 || stdout != "" || !strings.Contains(stderr, "usage: dauys decide") {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
 }

@@ -7,8 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	pathpkg "path"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -32,6 +35,9 @@ type ImportOptions struct {
 	Progress func(rows int)
 	// Rejected, when set, is called for each refused row as it happens.
 	Rejected func(RowError)
+	// Encoding is the file's: EncodingAuto (the default), EncodingUTF8
+	// or EncodingCP1251.
+	Encoding string
 }
 
 // RowError is a refused row: its line in the file and the reason.
@@ -91,13 +97,27 @@ const (
 	MaxCellBytes = 4 << 10
 )
 
-// OpenProtocolFile opens a CSV file, or the first CSV file inside a zip
-// archive, and returns it with its size in bytes (for progress). An archive
-// whose members are larger than MaxZipMemberBytes each or MaxZipBytes
-// together is refused before anything is decompressed; the zip reader
-// refuses a member that decompresses to more than its directory declared.
+// OpenProtocolFile opens a CSV file, or the one CSV file inside a zip
+// archive, and returns it with its (uncompressed) size; OpenImportFile
+// names the member of an archive holding several.
 func OpenProtocolFile(path string) (io.ReadCloser, int64, error) {
+	return OpenImportFile(path, "")
+}
+
+// OpenImportFile opens a CSV file, or a CSV file inside a zip archive:
+// the member named (its path in the archive, or its base name), or else
+// the only CSV the archive holds. An archive of several CSVs and no
+// member named is refused, listing them: importing the first silently
+// would leave the others out unnoticed. The size is in bytes (for
+// progress). An archive whose members are larger than MaxZipMemberBytes
+// each or MaxZipBytes together is refused before anything is
+// decompressed; the zip reader refuses a member that decompresses to more
+// than its directory declared.
+func OpenImportFile(path, member string) (io.ReadCloser, int64, error) {
 	if !strings.EqualFold(filepath.Ext(path), ".zip") {
+		if member != "" {
+			return nil, 0, dauys.Errorf(dauys.EINVALID, "%s is not a zip archive: --member names a file inside one", path)
+		}
 		f, err := os.Open(path)
 		if err != nil {
 			return nil, 0, err
@@ -111,9 +131,13 @@ func OpenProtocolFile(path string) (io.ReadCloser, int64, error) {
 	}
 	z, err := zip.OpenReader(path)
 	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, 0, err
+		}
 		return nil, 0, fmt.Errorf("%s: %w", path, err)
 	}
 	var total uint64
+	var csvs []*zip.File
 	for _, f := range z.File {
 		total += f.UncompressedSize64
 		if f.UncompressedSize64 > MaxZipMemberBytes || total > MaxZipBytes {
@@ -121,19 +145,37 @@ func OpenProtocolFile(path string) (io.ReadCloser, int64, error) {
 			return nil, 0, dauys.Errorf(dauys.EINVALID, "%s: member %s decompresses to %d bytes (%d in all so far); an archive may hold at most %d bytes per member and %d in all",
 				path, dauys.QuotePrefix(f.Name), f.UncompressedSize64, total, MaxZipMemberBytes, MaxZipBytes)
 		}
-	}
-	for _, f := range z.File {
-		if strings.EqualFold(filepath.Ext(f.Name), ".csv") {
-			r, err := f.Open()
-			if err != nil {
-				z.Close()
-				return nil, 0, err
-			}
-			return zipFile{r, z}, int64(f.UncompressedSize64), nil
+		if member != "" && (f.Name == member || pathpkg.Base(f.Name) == member) {
+			csvs = append(csvs, f)
+		} else if member == "" && strings.EqualFold(filepath.Ext(f.Name), ".csv") && !strings.HasPrefix(pathpkg.Base(f.Name), ".") && !strings.HasPrefix(f.Name, "__MACOSX/") {
+			csvs = append(csvs, f)
 		}
 	}
-	z.Close()
-	return nil, 0, fmt.Errorf("%s: the archive holds no .csv file", path)
+	var names []string
+	for _, f := range csvs {
+		names = append(names, dauys.QuotePrefix(f.Name))
+	}
+	sort.Strings(names)
+	switch {
+	case len(csvs) == 0 && member != "":
+		z.Close()
+		return nil, 0, dauys.Errorf(dauys.ENOTFOUND, "%s holds no member %s", path, dauys.QuotePrefix(member))
+	case len(csvs) == 0:
+		z.Close()
+		return nil, 0, dauys.Errorf(dauys.EINVALID, "%s: the archive holds no .csv file", path)
+	case len(csvs) > 1 && member != "":
+		z.Close()
+		return nil, 0, dauys.Errorf(dauys.EINVALID, "%s holds several members named %s (%s): give the member's whole path", path, dauys.QuotePrefix(member), strings.Join(names, ", "))
+	case len(csvs) > 1:
+		z.Close()
+		return nil, 0, dauys.Errorf(dauys.EINVALID, "%s holds %d CSV files (%s): name the one to import with --member NAME", path, len(csvs), strings.Join(names, ", "))
+	}
+	r, err := csvs[0].Open()
+	if err != nil {
+		z.Close()
+		return nil, 0, err
+	}
+	return zipFile{r, z}, int64(csvs[0].UncompressedSize64), nil
 }
 
 type zipFile struct {
@@ -161,7 +203,7 @@ func (s *Service) ImportCSV(ctx context.Context, election string, r io.Reader, n
 	if opt.BatchSize <= 0 {
 		opt.BatchSize = 1000
 	}
-	file, m, err := openProtocolCSV(ctx, e, r, name)
+	file, m, err := openProtocolCSV(ctx, e, r, name, opt.Encoding)
 	if err != nil {
 		return nil, err
 	}
@@ -218,8 +260,8 @@ func (s *Service) ImportCSV(ctx context.Context, election string, r io.Reader, n
 
 // openProtocolCSV opens a CSV file in the protocol format of an election
 // and maps its columns.
-func openProtocolCSV(ctx context.Context, e *election.Election, r io.Reader, name string) (*csvRows, *mapping, error) {
-	file, err := openCSV(ctx, r, name)
+func openProtocolCSV(ctx context.Context, e *election.Election, r io.Reader, name, encoding string) (*csvRows, *mapping, error) {
+	file, err := openCSV(ctx, r, name, encoding)
 	if err != nil {
 		return nil, nil, err
 	}

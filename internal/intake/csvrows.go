@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/dauys/dauys"
 )
@@ -32,10 +33,17 @@ type rowTooLongError struct{ err error }
 func (e *rowTooLongError) Error() string { return dauys.ErrorMessage(e.err) }
 func (e *rowTooLongError) Unwrap() error { return e.err }
 
-// openCSV reads and checks the header of a CSV file.
-func openCSV(ctx context.Context, r io.Reader, name string) (*csvRows, error) {
+// openCSV reads and checks the header of a CSV file, in UTF-8 or
+// Windows-1251 (encoding, or detected when it is EncodingAuto), with
+// commas or semicolons.
+func openCSV(ctx context.Context, r io.Reader, name, encoding string) (*csvRows, error) {
+	r, comma, err := decodeCSV(r, name, encoding)
+	if err != nil {
+		return nil, err
+	}
 	br := &rowBoundedReader{ctx: ctx, r: r}
 	cr := csv.NewReader(br)
+	cr.Comma = comma
 	cr.ReuseRecord = false
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
@@ -55,6 +63,9 @@ func openCSV(ctx context.Context, r io.Reader, name string) (*csvRows, error) {
 	for i, h := range header {
 		if len(h) > MaxCellBytes {
 			return nil, dauys.Errorf(dauys.EINVALID, "%s:1: header cell %d is %d bytes, longer than %d: %s", name, i+1, len(h), MaxCellBytes, dauys.QuotePrefix(h))
+		}
+		if !utf8.ValidString(h) {
+			return nil, dauys.Errorf(dauys.EINVALID, "%s:1: header cell %d is not UTF-8 text; a file saved in Windows-1251 takes --encoding cp1251", name, i+1)
 		}
 	}
 	c := &csvRows{ctx: ctx, name: name, br: br, cr: cr, nextLine: endLine(cr, header)}
@@ -114,6 +125,9 @@ func (c *csvRows) shape(rec []string) error {
 	for i, cell := range rec {
 		if len(cell) > MaxCellBytes {
 			return dauys.Errorf(dauys.EINVALID, "column %s: the cell is %d bytes, longer than %d: %s", dauys.QuotePrefix(c.header[i]), len(cell), MaxCellBytes, dauys.QuotePrefix(cell))
+		}
+		if !utf8.ValidString(cell) {
+			return dauys.Errorf(dauys.EINVALID, "column %s: the cell is not UTF-8 text; a file saved in Windows-1251 takes --encoding cp1251", dauys.QuotePrefix(c.header[i]))
 		}
 	}
 	return nil

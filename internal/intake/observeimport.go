@@ -33,7 +33,7 @@ func (s *Service) ImportObservations(ctx context.Context, election, org string, 
 	if _, err := s.organisation(ctx, e.ID, org); err != nil {
 		return nil, err
 	}
-	file, m, err := openProtocolCSV(ctx, e, r, name)
+	file, m, err := openProtocolCSV(ctx, e, r, name, "")
 	if err != nil {
 		return nil, err
 	}

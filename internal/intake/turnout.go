@@ -139,6 +139,8 @@ type TurnoutImportOptions struct {
 	Submitter string
 	// Rejected, when set, is called for each refused row as it happens.
 	Rejected func(RowError)
+	// Encoding is the file's, as in ImportOptions.
+	Encoding string
 }
 
 // ImportTurnoutCSV reads turnout reports from a CSV file with the columns
@@ -158,7 +160,7 @@ func (s *Service) ImportTurnoutCSV(ctx context.Context, election string, r io.Re
 	if opt.BatchSize <= 0 {
 		opt.BatchSize = 1000
 	}
-	file, err := openCSV(ctx, r, name)
+	file, err := openCSV(ctx, r, name, opt.Encoding)
 	if err != nil {
 		return nil, err
 	}

@@ -89,9 +89,9 @@ func TestCSVDownloadsAreNotFormulas(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Each of the 5 areas' CSV, and its Excel variant.
-	if n != 10 {
-		t.Errorf("the export holds %d CSV files, want 10", n)
+	// The areas' downloads, their Excel variants and precincts.csv.
+	if n != 11 {
+		t.Errorf("the export holds %d CSV files, want 11", n)
 	}
 }
 

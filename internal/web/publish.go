@@ -37,6 +37,10 @@ type PublishOptions struct {
 	Workers int
 	// Keep, when positive, removes all but the newest Keep versions.
 	Keep int
+	// Progress, when set, is called as the pages and files are rendered,
+	// with the jobs done and their total; the workers call it one at a
+	// time.
+	Progress func(done, total int64)
 }
 
 // PublishResult describes an export.
@@ -129,7 +133,7 @@ func (s *Site) Publish(ctx context.Context, opt PublishOptions) (*PublishResult,
 	if err := p.prefetch(ctx); err != nil {
 		return nil, err
 	}
-	if err := p.run(ctx, opt.Workers); err != nil {
+	if err := p.run(ctx, opt.Workers, opt.Progress); err != nil {
 		return nil, err
 	}
 	if err := p.publishImages(ctx); err != nil {
@@ -260,7 +264,7 @@ func (p *publisher) page(ctx context.Context, t target) error {
 }
 
 // run renders everything with a pool of workers.
-func (p *publisher) run(ctx context.Context, workers int) error {
+func (p *publisher) run(ctx context.Context, workers int, progress func(done, total int64)) error {
 	e := p.e
 	// The summary of this version is computed once, before the workers
 	// start.
@@ -313,7 +317,7 @@ func (p *publisher) run(ctx context.Context, workers int) error {
 		a := a
 		jobs = append(jobs, func(ctx context.Context) error { return p.data(ctx, a) })
 	}
-	jobs = append(jobs, func(ctx context.Context) error {
+	jobs = append(jobs, p.precinctFiles, func(ctx context.Context) error {
 		b, err := p.s.statusJSON(ctx, e, p.version)
 		if err != nil {
 			return err
@@ -334,7 +338,8 @@ func (p *publisher) run(ctx context.Context, workers int) error {
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	var next atomic.Int64
+	var next, done atomic.Int64
+	var progressMu sync.Mutex
 	var wg sync.WaitGroup
 	var once sync.Once
 	var firstErr error
@@ -350,6 +355,11 @@ func (p *publisher) run(ctx context.Context, workers int) error {
 				if err := jobs[i](ctx); err != nil {
 					once.Do(func() { firstErr = err; cancel() })
 					return
+				}
+				if progress != nil {
+					progressMu.Lock()
+					progress(done.Add(1), int64(len(jobs)))
+					progressMu.Unlock()
 				}
 			}
 		}()

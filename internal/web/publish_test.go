@@ -36,17 +36,19 @@ func TestPublish(t *testing.T) {
 	root := filepath.Join(dir, "v", "v1")
 	// 3 languages x (home, overview, search, districts, integrity, verify,
 	// 3 contests, 18 areas) pages; 19 areas x 3 downloads (CSV, its Excel
-	// variant, JSON); status, index, assets, root index.
+	// variant, JSON); status, index, assets, root index; the precinct files
+	// (CSV, its description, Parquet).
 	for _, lang := range dauys.Languages {
 		for _, p := range []string{"index.html", "e/fx-2025/index.html", "e/fx-2025/search.html", "e/fx-2025/districts.html",
 			"e/fx-2025/integrity.html", "e/fx-2025/verify.html", "e/fx-2025/c/parliament-list.html", "e/fx-2025/a/FX-N.html", "e/fx-2025/a/FX-N-2-2.html"} {
 			mustExist(t, filepath.Join(root, lang, p))
 		}
 	}
-	for _, p := range []string{"index.html", "data/fx-2025/status.json", "data/fx-2025/precincts.json", "data/fx-2025/a/FX.json", "data/fx-2025/a/FX-S-1-2.csv", "data/fx-2025/excel/FX-S-1-2.csv"} {
+	for _, p := range []string{"index.html", "data/fx-2025/status.json", "data/fx-2025/precincts.json", "data/fx-2025/a/FX.json", "data/fx-2025/a/FX-S-1-2.csv", "data/fx-2025/excel/FX-S-1-2.csv",
+		"data/fx-2025/precincts.csv", "data/fx-2025/precincts.parquet", "data/fx-2025/precincts.csv-metadata.json"} {
 		mustExist(t, filepath.Join(root, p))
 	}
-	if want := int64(3*(6+3+18) + 19*3 + 2 + 2 + 1); res.Files != want {
+	if want := int64(3*(6+3+18) + 19*3 + 2 + 2 + 1 + 3); res.Files != want {
 		t.Errorf("published %d files, want %d", res.Files, want)
 	}
 	// Every relative link of every page resolves to a file of the export
