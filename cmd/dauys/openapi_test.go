@@ -24,10 +24,9 @@ import (
 // schemas are JSON Schema 2020-12, so the components go under $defs of one
 // schema document and each answer is validated against its own.
 type openAPI struct {
-	doc      map[string]any
-	compiler *jsonschema.Compiler
-	defs     map[string]any
-	n        int
+	doc  map[string]any
+	defs map[string]any
+	n    int
 }
 
 func loadOpenAPI(t *testing.T) *openAPI {
