@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"image"
+	"image/png"
 	"io"
 	"mime"
 	"net/http"
@@ -122,7 +124,9 @@ func (o *openAPI) resolve(v map[string]any) map[string]any {
 
 // response returns the documented answer of an operation for a status:
 // its content type and schema.
-func (o *openAPI) response(op map[string]any, status int) (string, any, bool) {
+// Where the answer may come in several types (an image as JPEG or PNG),
+// the one the server sent (got) is taken when the document lists it.
+func (o *openAPI) response(op map[string]any, status int, got string) (string, any, bool) {
 	responses, _ := op["responses"].(map[string]any)
 	r, ok := responses[strconv.Itoa(status)].(map[string]any)
 	if !ok {
@@ -132,6 +136,9 @@ func (o *openAPI) response(op map[string]any, status int) (string, any, bool) {
 	}
 	r = o.resolve(r)
 	content, _ := r["content"].(map[string]any)
+	if c, ok := content[got].(map[string]any); ok {
+		return got, c["schema"], true
+	}
 	for ctype, c := range content {
 		return ctype, c.(map[string]any)["schema"], true
 	}
@@ -159,6 +166,9 @@ func TestOpenAPI(t *testing.T) {
 
 func testOpenAPI(t *testing.T, db string) {
 	spec := loadOpenAPI(t)
+	// The observers' photos go to a folder of the test's, on PostgreSQL
+	// too (imagesFor).
+	t.Setenv("DAUYS_IMAGES", t.TempDir())
 	o := startOpsOn(t, db)
 	_, events := nightCSV(t, o.election, func(int) bool { return true })
 	var good []intake.Submission
@@ -234,7 +244,12 @@ func testOpenAPI(t *testing.T, db string) {
 		return len(v.Versions) > 0 && v.Versions[0].Log != nil
 	})
 
-	params := map[string]string{"id": o.election, "contest": contest, "area": precinct}
+	// The observers' routes: an organisation's copies and their photos,
+	// a complaint with its photo and decision, recounts.
+	obs := openAPIObservers(t, spec, o, good[0], good[1].Area)
+
+	params := map[string]string{"id": o.election, "contest": contest, "area": precinct,
+		"obs": obs.observation, "complaint": obs.complaint, "sha256": obs.image}
 	areas := []string{"", intake.Region(o.e, precinct), precinct}
 	paths := spec.doc["paths"].(map[string]any)
 	var names []string
@@ -277,7 +292,7 @@ func testOpenAPI(t *testing.T, db string) {
 			})
 		}
 	}
-	if called < 15 {
+	if called < 30 {
 		t.Errorf("called %d documented GET answers", called)
 	}
 }
@@ -303,31 +318,49 @@ func (o *openAPI) operation(t *testing.T, method, path string) map[string]any {
 // its responses. It returns the status and the answer.
 func (o *openAPI) call(t *testing.T, srv *opsServer, method, path, url, body string) (int, []byte) {
 	t.Helper()
+	return o.callAs(t, srv, srv.token, "", method, path, url, body)
+}
+
+// callAs is call with another Bearer token, and a body of type ctype
+// ("" for JSON): a body of another type must be one the operation
+// documents, and is not validated further.
+func (o *openAPI) callAs(t *testing.T, srv *opsServer, token, ctype, method, path, url, body string) (int, []byte) {
+	t.Helper()
 	op := o.operation(t, method, path)
 	if body != "" {
 		rb, _ := op["requestBody"].(map[string]any)
 		content, _ := rb["content"].(map[string]any)
-		jsonBody, _ := content["application/json"].(map[string]any)
-		if jsonBody == nil {
-			t.Fatalf("%s %s documents no JSON request body", method, path)
-		}
-		inst, err := jsonschema.UnmarshalJSON(strings.NewReader(body))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := o.compile(t, jsonBody["schema"]).Validate(inst); err != nil {
-			t.Errorf("the request body does not match %s %s:\n%v\n%s", method, path, err, body)
+		if ctype != "" {
+			if _, ok := content[ctype]; !ok {
+				t.Fatalf("%s %s documents no %s request body", method, path, ctype)
+			}
+		} else {
+			jsonBody, _ := content["application/json"].(map[string]any)
+			if jsonBody == nil {
+				t.Fatalf("%s %s documents no JSON request body", method, path)
+			}
+			inst, err := jsonschema.UnmarshalJSON(strings.NewReader(body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := o.compile(t, jsonBody["schema"]).Validate(inst); err != nil {
+				t.Errorf("the request body does not match %s %s:\n%v\n%s", method, path, err, body)
+			}
 		}
 	}
 	req, _ := http.NewRequest(method, srv.base+url, strings.NewReader(body))
-	req.Header.Set("Authorization", "Bearer "+srv.token)
+	req.Header.Set("Authorization", "Bearer "+token)
+	if ctype != "" {
+		req.Header.Set("Content-Type", ctype)
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
 	answer, _ := io.ReadAll(resp.Body)
-	ctype, schema, ok := o.response(op, resp.StatusCode)
+	gotType, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
+	ctype, schema, ok := o.response(op, resp.StatusCode, gotType)
 	if !ok {
 		t.Fatalf("%s %s answered %d, which the document does not list: %s", method, path, resp.StatusCode, answer)
 	}
@@ -340,8 +373,16 @@ func (o *openAPI) call(t *testing.T, srv *opsServer, method, path, url, body str
 		}
 		return resp.StatusCode, answer
 	}
-	if got, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type")); got != ctype {
-		t.Errorf("%s %s: Content-Type %q, documented %q", method, path, got, ctype)
+	if gotType != ctype {
+		t.Errorf("%s %s: Content-Type %q, documented %q", method, path, gotType, ctype)
+	}
+	if ctype != "application/json" && ctype != "application/problem+json" {
+		// A file (CSV, an image): its type is what the document says,
+		// and it is not empty; the callers check what it holds.
+		if len(answer) == 0 {
+			t.Errorf("%s %s answered %d with an empty %s", method, path, resp.StatusCode, ctype)
+		}
+		return resp.StatusCode, answer
 	}
 	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(answer))
 	if err != nil {
@@ -358,4 +399,138 @@ func clipBody(b []byte) string {
 		return string(b[:2000]) + "…"
 	}
 	return string(b)
+}
+
+// openAPIObserved is what openAPIObservers stored: the ids that fill the
+// observers' path parameters.
+type openAPIObserved struct {
+	observation, complaint, image string
+}
+
+// openAPIObservers sends the observers' writes through the document, as
+// TestOpenAPI does the protocols': an organisation's copy of the accepted
+// protocol official (one vote moved from one answer to the other, so that
+// there is a discrepancy to list) and its photo, a complaint with a photo
+// decided by ordering a recount, and a recount of the commission's own
+// motion in another precinct, other, and its refusal while it is open.
+// Each body and answer is held to the document.
+func openAPIObservers(t *testing.T, spec *openAPI, o *opsServer, official intake.Submission, other string) openAPIObserved {
+	t.Helper()
+	var got openAPIObserved
+	mustRun(t, "org", "register", "--db", o.db, "--election", o.election, "--name", "Adal", "--kind", "ngo")
+	observer := strings.TrimSpace(mustRun(t, "token", "create", "--db", o.db, "--role", "observer", "--org", "Adal", "--election", o.election))
+	base := "/api/v1/elections/" + o.election
+
+	lines := map[string]int64{}
+	for k, v := range official.Lines {
+		lines[k] = v
+	}
+	if lines["yes"] > 0 {
+		lines["yes"], lines["no"] = lines["yes"]-1, lines["no"]+1
+	} else {
+		lines["yes"], lines["no"] = lines["yes"]+1, lines["no"]-1
+	}
+	copyBody, _ := json.Marshal(map[string]any{"contest": official.Contest, "area": official.Area, "lines": lines})
+	const observations = "/api/v1/elections/{id}/observations"
+	// The admin's token names no organisation: 403, a problem.
+	if code, body := spec.call(t, o, "POST", observations, base+"/observations", string(copyBody)); code != http.StatusForbidden {
+		t.Errorf("a copy without an organisation: %d %s", code, body)
+	}
+	code, body := spec.callAs(t, o, observer, "", "POST", observations, base+"/observations", string(copyBody))
+	if code != http.StatusCreated {
+		t.Fatalf("an observer's copy: %d %s", code, body)
+	}
+	var stored struct{ ID string }
+	if err := json.Unmarshal(body, &stored); err != nil || stored.ID == "" {
+		t.Fatalf("the copy's id: %v %s", err, body)
+	}
+	got.observation = stored.ID
+
+	var pic bytes.Buffer
+	png.Encode(&pic, image.NewGray(image.Rect(0, 0, 8, 6)))
+	const obsImages = "/api/v1/elections/{id}/observations/{obs}/images"
+	code, body = spec.callAs(t, o, observer, "image/png", "POST", obsImages, base+"/observations/"+got.observation+"/images", pic.String())
+	if code != http.StatusCreated {
+		t.Fatalf("the copy's photo: %d %s", code, body)
+	}
+	var img struct{ SHA256 string }
+	json.Unmarshal(body, &img)
+	got.image = img.SHA256
+	if code, body := spec.callAs(t, o, observer, "image/png", "POST", obsImages, base+"/observations/"+got.observation+"/images", "not a PNG"); code != http.StatusUnprocessableEntity {
+		t.Errorf("a photo that is no PNG: %d %s", code, body)
+	}
+
+	const complaints = "/api/v1/elections/{id}/complaints"
+	complaint, _ := json.Marshal(map[string]string{"area": official.Area, "contest": official.Contest,
+		"text": "The count was announced before the mobile box was opened."})
+	code, body = spec.call(t, o, "POST", complaints, base+"/complaints", string(complaint))
+	if code != http.StatusCreated {
+		t.Fatalf("a complaint: %d %s", code, body)
+	}
+	json.Unmarshal(body, &stored)
+	got.complaint = stored.ID
+	cbase := base + "/complaints/" + got.complaint
+	var gray bytes.Buffer
+	png.Encode(&gray, image.NewGray(image.Rect(0, 0, 6, 8)))
+	if code, body := spec.call(t, o, "POST", complaints+"/{complaint}/images", cbase+"/images", ""); code != http.StatusUnprocessableEntity {
+		t.Errorf("a complaint's photo without a body: %d %s", code, body)
+	}
+	if code, body := spec.callAs(t, o, o.token, "image/png", "POST", complaints+"/{complaint}/images", cbase+"/images", gray.String()); code != http.StatusCreated {
+		t.Fatalf("a complaint's photo: %d %s", code, body)
+	}
+	const decision = complaints + "/{complaint}/decision"
+	decide := `{"status":"recount-ordered","decision":"The mobile box was counted after the announcement; the precinct recounts."}`
+	code, body = spec.call(t, o, "POST", decision, cbase+"/decision", decide)
+	var decided struct{ Recount *struct{ ID string } }
+	if json.Unmarshal(body, &decided); code != http.StatusOK || decided.Recount == nil || decided.Recount.ID == "" {
+		t.Fatalf("a decision ordering a recount: %d %s", code, body)
+	}
+	if code, body := spec.call(t, o, "POST", decision, cbase+"/decision", decide); code != http.StatusConflict {
+		t.Errorf("a second decision: %d %s", code, body)
+	}
+
+	const recounts = "/api/v1/elections/{id}/recounts"
+	order, _ := json.Marshal(map[string]string{"area": other, "contest": official.Contest, "reason": "The commission's own motion: the turnout log and the protocol disagree."})
+	if code, body := spec.call(t, o, "POST", recounts, base+"/recounts", string(order)); code != http.StatusCreated {
+		t.Fatalf("a recount: %d %s", code, body)
+	}
+	if code, body := spec.call(t, o, "POST", recounts, base+"/recounts", string(order)); code != http.StatusConflict {
+		t.Errorf("a second recount while one is open: %d %s", code, body)
+	}
+
+	// What the GET routes will show, beyond the schemas: the discrepancy,
+	// the CSV row, the photo's bytes, the complaint with its recount.
+	_, body = spec.call(t, o, "GET", "/api/v1/elections/{id}/discrepancies", base+"/discrepancies?area="+official.Area, "")
+	var checks struct {
+		Discrepancies []struct{ Line, Observation string }
+		Observed      int `json:"precincts_observed"`
+		Matching      int `json:"precincts_matching"`
+	}
+	json.Unmarshal(body, &checks)
+	if len(checks.Discrepancies) != 2 || checks.Discrepancies[0].Observation != got.observation || checks.Observed != 1 || checks.Matching != 0 {
+		t.Errorf("the discrepancies do not show the moved vote: %s", body)
+	}
+	if _, body := spec.call(t, o, "GET", "/api/v1/elections/{id}/discrepancies.csv", base+"/discrepancies.csv", ""); !strings.HasPrefix(string(body), "area,contest,line,official,observed,org,observation\n") || !strings.Contains(string(body), ",yes,") {
+		t.Errorf("the discrepancies CSV: %s", body)
+	}
+	if _, body := spec.call(t, o, "GET", "/images/{sha256}", "/images/"+got.image, ""); !bytes.HasPrefix(body, []byte("\x89PNG")) {
+		t.Errorf("the photo is not a PNG: %q", clipBody(body))
+	}
+	if code, _ := spec.call(t, o, "GET", "/images/{sha256}", "/images/"+strings.Repeat("0", 64), ""); code != http.StatusNotFound {
+		t.Errorf("an unknown image: %d", code)
+	}
+	_, body = spec.call(t, o, "GET", complaints, base+"/complaints", "")
+	var listed struct {
+		Complaints []struct {
+			Status, Recount string
+			Images          []string
+		}
+		Recounts []struct{ Area string }
+	}
+	json.Unmarshal(body, &listed)
+	if len(listed.Complaints) != 1 || listed.Complaints[0].Status != "recount-ordered" || listed.Complaints[0].Recount != decided.Recount.ID ||
+		len(listed.Complaints[0].Images) != 1 || len(listed.Recounts) != 2 {
+		t.Errorf("the complaints: %s", body)
+	}
+	return got
 }
