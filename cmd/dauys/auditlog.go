@@ -221,7 +221,7 @@ func (m *Main) parsedArgs() []string {
 		if f.Name == "db" || f.Name == "config" {
 			return
 		}
-		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() && f.Value.String() == "true" {
+		if b, ok := f.Value.(boolFlag); ok && b.IsBoolFlag() && f.Value.String() == "true" {
 			out = append(out, "--"+f.Name)
 			return
 		}
@@ -232,6 +232,10 @@ func (m *Main) parsedArgs() []string {
 	}
 	return out
 }
+
+// boolFlag is the flag package's own test for a flag that takes no value
+// (its unexported boolFlag interface).
+type boolFlag interface{ IsBoolFlag() bool }
 
 // shellQuote quotes a word that holds anything but letters, digits and
 // the punctuation of paths and ids.

@@ -63,7 +63,7 @@ func commandTable() []command {
 		{"audit-log", "[--election ID] [--json] [--verify]", "export or verify the audit trail", (*Main).runAuditLog},
 		{"backup", "--db PATH --out FILE", "back up a SQLite database", (*Main).runBackup},
 		{"restore", "--from FILE --db PATH [--force]", "restore a backup", (*Main).runRestore},
-		{"serve", "[--addr 127.0.0.1:8080] [--tls-cert FILE --tls-key FILE] [--trust-proxy ADDR,...] [--log-key FILE]", "serve the API, the pages and the log", (*Main).runServe},
+		{"serve", "[--addr 127.0.0.1:8080] [--tls-cert FILE --tls-key FILE] [--trust-proxy ADDR,...] [--log-key FILE] [--metrics-addr 127.0.0.1:9090] [--log-format text|json] [--log-level info]", "serve the API, the pages and the log", (*Main).runServe},
 		{"demo", "[--db PATH] [--addr 127.0.0.1:8080] [--no-serve] [--duration 3m]", "play an election night", (*Main).runDemo},
 		{"publish", "--election ID --out DIR [--version NAME] [--keep N] [--json]", "write the results site and data files as static files", (*Main).runPublish},
 		{"decide", "--preset ID [--seats N] [--seed S] [--json] FILE", "decide a contest from a file of counts, without a database", (*Main).runDecide},

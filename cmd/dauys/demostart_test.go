@@ -22,7 +22,7 @@ func TestDemoBusyPort(t *testing.T) {
 	}
 	defer ln.Close()
 	code, out, errs := run(t, "demo", "--addr", ln.Addr().String())
-	if code != 2 || !strings.Contains(errs, ln.Addr().String()+" is in use") || !strings.Contains(errs, "--addr") || strings.Contains(errs, "Usage:") {
+	if code != 6 || !strings.Contains(errs, ln.Addr().String()+" is in use") || !strings.Contains(errs, "--addr") || strings.Contains(errs, "Usage:") {
 		t.Errorf("demo on a busy port: exit %d\n%s%s", code, out, errs)
 	}
 	if left, _ := filepath.Glob(filepath.Join(tmp, "dauys-demo-*")); len(left) > 0 {

@@ -152,9 +152,10 @@ func TestDockerfile(t *testing.T) {
 	if len(cmd) == 0 || cmd[0] != "serve" {
 		t.Fatalf("CMD %v", cmd)
 	}
-	_, _, help := run(t, "serve", "-h")
+	_, helpOut, helpErrs := run(t, "serve", "-h")
+	help := helpOut + helpErrs
 	for _, a := range cmd[1:] {
-		if name, ok := strings.CutPrefix(a, "--"); ok && !strings.Contains(help, "-"+name+" ") {
+		if name, ok := strings.CutPrefix(a, "--"); ok && !strings.Contains(help, "--"+name+" ") && !strings.Contains(help, "--"+name+"\n") {
 			t.Errorf("CMD passes %s, which serve does not take:\n%s", a, help)
 		}
 	}

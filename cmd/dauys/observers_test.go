@@ -74,13 +74,13 @@ func TestObserverCommands(t *testing.T) {
 				t.Errorf("user list: %s", out)
 			}
 			code, out, errs := run(t, "observations", "import", "--db", db, "--election", id, "--org", "Adal", copies)
-			if code != 1 || !strings.Contains(out, "rows 4: stored 2, rejected 2") {
+			if code != 4 || !strings.Contains(out, "rows 4: stored 2, rejected 2") {
 				t.Errorf("observations import: exit %d\n%s%s", code, out, errs)
 			}
 			if !strings.Contains(errs, "copies.csv:4:") || !strings.Contains(errs, "copies.csv:5:") {
 				t.Errorf("refused rows are not named by their line:\n%s", errs)
 			}
-			if code, _, errs := run(t, "observations", "import", "--db", db, "--election", id, "--org", "Nobody", copies); code != 2 || !strings.Contains(errs, "not registered") {
+			if code, _, errs := run(t, "observations", "import", "--db", db, "--election", id, "--org", "Nobody", copies); code != 3 || !strings.Contains(errs, "not registered") {
 				t.Errorf("import for an unregistered organisation: exit %d, %s", code, errs)
 			}
 			// The copies match the protocols they copy.
@@ -93,10 +93,10 @@ func TestObserverCommands(t *testing.T) {
 			if out := mustRun(t, "recount", "order", "--db", db, "--election", id, "--area", first[0], "--contest", first[1], "--reason", "Ballots found after the count"); !strings.Contains(out, "recount 1 ordered") {
 				t.Errorf("recount order: %s", out)
 			}
-			if code, _, errs := run(t, "recount", "order", "--db", db, "--election", id, "--area", first[0], "--contest", first[1], "--reason", "again"); code != 2 || !strings.Contains(errs, "open already") {
+			if code, _, errs := run(t, "recount", "order", "--db", db, "--election", id, "--area", first[0], "--contest", first[1], "--reason", "again"); code != 6 || !strings.Contains(errs, "open already") {
 				t.Errorf("a second open recount: exit %d, %s", code, errs)
 			}
-			if code, _, errs := run(t, "complaints", "decide", "--db", db, "--election", id, "--id", "999", "--status", "rejected", "--decision", "no"); code != 2 || !strings.Contains(errs, "no complaint") {
+			if code, _, errs := run(t, "complaints", "decide", "--db", db, "--election", id, "--id", "999", "--status", "rejected", "--decision", "no"); code != 3 || !strings.Contains(errs, "no complaint") {
 				t.Errorf("decide a missing complaint: exit %d, %s", code, errs)
 			}
 			if out := mustRun(t, "complaints", "list", "--db", db, "--election", id); strings.TrimSpace(out) != "[]" {

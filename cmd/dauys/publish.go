@@ -109,7 +109,7 @@ func (m *Main) logCurrent(ctx context.Context, s *store, election, db, keyFile s
 		if err != nil {
 			return err
 		}
-		seq := &tlog.Sequencer{Storage: s, Signers: []note.Signer{signer}, Now: m.Now, Keys: s.Keys}
+		seq := &tlog.Sequencer{Storage: s, Signers: []note.Signer{signer}, Now: m.Now, Keys: s.Keys, Images: s}
 		cp, err := seq.Sync(ctx, election)
 		if err != nil {
 			return err

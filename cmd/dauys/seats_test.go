@@ -94,7 +94,7 @@ func TestSeatsAssign(t *testing.T) {
 			if n := strings.Count(audit, ",seats-assign,"); n != 9 {
 				t.Errorf("%d seats-assign events, want 9 (6 refused, 3 stored):\n%s", n, audit)
 			}
-			if !strings.Contains(audit, "--candidates 2,3,5") {
+			if !strings.Contains(audit, "--candidates=2,3,5") {
 				t.Errorf("the audit trail lacks the decision's candidates:\n%s", audit)
 			}
 		})
