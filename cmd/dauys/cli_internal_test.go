@@ -20,6 +20,18 @@ func TestMain(m *testing.M) {
 		os.Args = append([]string{"dauys"}, os.Args[1:]...)
 		main()
 	}
+	// Observers' photos of commands on PostgreSQL go to ./images by
+	// default: in tests, to a folder of their own, never the repository.
+	if os.Getenv("DAUYS_IMAGES") == "" {
+		dir, err := os.MkdirTemp("", "dauys-test-images-")
+		if err != nil {
+			panic(err)
+		}
+		os.Setenv("DAUYS_IMAGES", dir)
+		code := m.Run()
+		os.RemoveAll(dir)
+		os.Exit(code)
+	}
 	os.Exit(m.Run())
 }
 

@@ -37,6 +37,7 @@ func TestPublishAndVerify(t *testing.T) {
 	// An observer's copy with a photo, kept in the images folder beside
 	// the database, where the commands look for it.
 	mustRun(t, "org", "register", "--db", db, "--election", "kz-referendum-2022", "--name", "Adal")
+	t.Setenv("DAUYS_IMAGES", "") // the default: the folder beside the database
 	sha := observeWithPhoto(t, db, "kz-referendum-2022", "Adal", filepath.Join(dir, "images"))
 	// publish --log-key syncs the log (the photo's hash too), then publishes.
 	if out := mustRun(t, "publish", "--db", db, "--election", "kz-referendum-2022", "--out", site, "--log-key", key); !strings.Contains(out, "log of kz-referendum-2022: ") {
