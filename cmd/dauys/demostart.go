@@ -170,7 +170,7 @@ func (d *demoStart) syncLogs(ctx context.Context, m *Main, s *store) error {
 	if len(signers) == 0 {
 		return nil
 	}
-	seq := &tlog.Sequencer{Storage: s, Signers: signers, Now: m.Now, Keys: s.Keys, Images: s}
+	seq := newSequencer(s, m.Now, signers...)
 	es, err := s.Elections(ctx)
 	if err != nil {
 		return err

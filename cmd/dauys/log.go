@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"golang.org/x/mod/sumdb/note"
 
@@ -123,6 +124,14 @@ func readSigner(path string) (note.Signer, error) {
 	return s, nil
 }
 
+// newSequencer is the transparency log's sequencer over s, signing with
+// signers: every command that appends to a log builds it here, so that
+// protocols and observers' images are logged alike. A nil now is the
+// sequencer's own clock.
+func newSequencer(s *store, now func() time.Time, signers ...note.Signer) *tlog.Sequencer {
+	return &tlog.Sequencer{Storage: s, Signers: signers, Now: now, Keys: s.Keys, Images: s}
+}
+
 // runLogSync appends what is not logged yet and signs a checkpoint. A
 // server runs the same sequencer in the background; this is for a store
 // written by imports, and for catching up after a crash.
@@ -152,8 +161,7 @@ func (m *Main) runLogSync(ctx context.Context, args []string) error {
 		return err
 	}
 	defer s.Close()
-	seq := &tlog.Sequencer{Storage: s, Signers: []note.Signer{signer}, Now: m.Now, Keys: s.Keys, Images: s}
-	cp, err := seq.Sync(ctx, *election)
+	cp, err := newSequencer(s, m.Now, signer).Sync(ctx, *election)
 	if err != nil {
 		return err
 	}

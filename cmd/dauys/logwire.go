@@ -33,7 +33,8 @@ func startLog(ctx context.Context, mux *http.ServeMux, s *store, keyFiles []stri
 		}
 		signers = append(signers, signer)
 	}
-	seq := &tlog.Sequencer{Storage: s, Signers: signers, Keys: s.Keys, Images: s, Logger: log}
+	seq := newSequencer(s, nil, signers...)
+	seq.Logger = log
 	s.intake.OnStored(seq.Notify)
 	es, err := s.Elections(ctx)
 	if err != nil {

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 
 	"github.com/dauys/dauys/internal/metrics"
-	"golang.org/x/mod/sumdb/note"
 
 	"github.com/dauys/dauys"
 	"github.com/dauys/dauys/internal/tlog"
@@ -109,8 +108,7 @@ func (m *Main) logCurrent(ctx context.Context, s *store, election, db, keyFile s
 		if err != nil {
 			return err
 		}
-		seq := &tlog.Sequencer{Storage: s, Signers: []note.Signer{signer}, Now: m.Now, Keys: s.Keys, Images: s}
-		cp, err := seq.Sync(ctx, election)
+		cp, err := newSequencer(s, m.Now, signer).Sync(ctx, election)
 		if err != nil {
 			return err
 		}
