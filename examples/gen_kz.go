@@ -1478,21 +1478,11 @@ func kzReferendum2022(g *geography) []byte {
 		"Republican referendum of 5 June 2022",
 		"2022-06-05",
 		"The 17 units, their names on polling day and the rules are real (KAZAKHSTAN.md sections 5 and 9); the districts and cities are today's (kz/districts.csv) grouped under their 2022 units, without those created after the vote. Precincts and their voters are synthetic; see README.md.")
-	w.line(0, "contests:")
-	w.comment(1, "Valid when more than half of the citizens on the lists take part; adopted when more than half of the participants vote yes in at least two thirds of the units (12 of 17): preset kz-referendum-constitutional, with the regions as the units.")
-	w.line(1, "- id: constitution")
-	w.line(2, "name:")
-	w.line(3, "kk: %s", q("2022 жылғы 6 мамырда бұқаралық ақпарат құралдарында жарияланған «Қазақстан Республикасының Конституциясына өзгерістер мен толықтырулар енгізу туралы» Қазақстан Республикасы Заңының жобасында баяндалған Қазақстан Республикасының Конституциясына өзгерістер мен толықтыруларды қабылдайсыз ба?"))
-	w.line(3, "ru: %s", q("Принимаете ли Вы изменения и дополнения в Конституцию Республики Казахстан, изложенные в проекте Закона Республики Казахстан «О внесении изменений и дополнений в Конституцию Республики Казахстан», опубликованном в средствах массовой информации 6 мая 2022 года?"))
-	w.line(3, "en: %s", q("Do you accept the amendments and additions to the Constitution of the Republic of Kazakhstan set out in the draft Law of the Republic of Kazakhstan \"On Amendments and Additions to the Constitution of the Republic of Kazakhstan\" published in the media on 6 May 2022?"))
-	w.line(2, "kind: referendum")
-	w.line(2, "rules: {preset: kz-referendum-constitutional}")
-	w.line(2, "units: region")
-	w.line(2, "form: referendum")
-	w.line(0, "")
-	w.referendumForm()
-	w.line(0, "")
-	w.WriteString(wideImport)
+	w.referendumContest("Valid when more than half of the citizens on the lists take part; adopted when more than half of the participants vote yes in at least two thirds of the units (12 of 17): preset kz-referendum-constitutional, with the regions as the units.",
+		"constitution", "kz-referendum-constitutional", true,
+		"2022 жылғы 6 мамырда бұқаралық ақпарат құралдарында жарияланған «Қазақстан Республикасының Конституциясына өзгерістер мен толықтырулар енгізу туралы» Қазақстан Республикасы Заңының жобасында баяндалған Қазақстан Республикасының Конституциясына өзгерістер мен толықтыруларды қабылдайсыз ба?",
+		"Принимаете ли Вы изменения и дополнения в Конституцию Республики Казахстан, изложенные в проекте Закона Республики Казахстан «О внесении изменений и дополнений в Конституцию Республики Казахстан», опубликованном в средствах массовой информации 6 мая 2022 года?",
+		"Do you accept the amendments and additions to the Constitution of the Republic of Kazakhstan set out in the draft Law of the Republic of Kazakhstan \"On Amendments and Additions to the Constitution of the Republic of Kazakhstan\" published in the media on 6 May 2022?")
 	return []byte(w.String())
 }
 
@@ -2372,20 +2362,11 @@ func kzReferendum2024(g *geography) []byte {
 		"Republican referendum of 6 October 2024",
 		"2024-10-06",
 		"The national result (the CRC's final figures), Turkistan Region's published line, the question, the rules, the 20 regions and their districts, the CRC's reporting hours, the 74 precincts abroad in 59 countries with 12,307 voters and the 9,976 who voted there are real. The other regions' figures, the precincts and their voters and every protocol are simulated or estimated; see README.md and totals.csv.")
-	w.line(0, "contests:")
-	w.comment(1, "A question other than the Constitution: valid when more than half of the citizens on the lists take part, adopted when more than half of the participants vote yes nationally (preset kz-referendum-ordinary). The Kazakh wording has two published variants (aikyn.kz, kaz.zakon.kz); the first is used.")
-	w.line(1, "- id: nuclear-power-plant")
-	w.line(2, "name:")
-	w.line(3, "kk: %s", q("Сіз Қазақстанда атом электр стансасын салуға келісесіз бе?"))
-	w.line(3, "ru: %s", q("Согласны ли вы со строительством атомной электростанции в Казахстане?"))
-	w.line(3, "en: %s", q("Do you agree with the construction of a nuclear power plant in Kazakhstan?"))
-	w.line(2, "kind: referendum")
-	w.line(2, "rules: {preset: kz-referendum-ordinary}")
-	w.line(2, "form: referendum")
-	w.line(0, "")
-	w.referendumForm()
-	w.line(0, "")
-	w.WriteString(wideImport)
+	w.referendumContest("A question other than the Constitution: valid when more than half of the citizens on the lists take part, adopted when more than half of the participants vote yes nationally (preset kz-referendum-ordinary). The Kazakh wording has two published variants (aikyn.kz, kaz.zakon.kz); the first is used.",
+		"nuclear-power-plant", "kz-referendum-ordinary", false,
+		"Сіз Қазақстанда атом электр стансасын салуға келісесіз бе?",
+		"Согласны ли вы со строительством атомной электростанции в Казахстане?",
+		"Do you agree with the construction of a nuclear power plant in Kazakhstan?")
 	return []byte(w.String())
 }
 
@@ -2399,22 +2380,35 @@ func kzReferendum2026(g *geography) []byte {
 		"Republican referendum of 15 March 2026",
 		"2026-03-15",
 		"The national result (the CRC's final figures), Mangystau Region's published line, the question, the rules, the 20 regions and their districts, the CRC's reporting hours and the 71 precincts abroad in 54 countries are real. The other regions' figures, the voters abroad, the precincts and their voters and every protocol are simulated or estimated; see README.md and totals.csv.")
+	w.referendumContest("A new Constitution: valid when more than half of the citizens on the lists take part; adopted when more than half of the participants vote yes nationally and in at least two thirds of the 20 regions (14), preset kz-referendum-constitutional. The regional figures are estimates except Mangystau's: the CRC announced the adoption on the national figures.",
+		"constitution", "kz-referendum-constitutional", true,
+		"2026 жылғы 12 ақпанда бұқаралық ақпарат құралдарында жарияланған Қазақстан Республикасының жаңа Конституциясын қабылдайсыз ба?",
+		"Принимаете ли Вы новую Конституцию Республики Казахстан, проект которой опубликован в средствах массовой информации 12 февраля 2026 года?",
+		"Do you accept the new Constitution of the Republic of Kazakhstan, the draft of which was published in the media on 12 February 2026?")
+	return []byte(w.String())
+}
+
+// referendumContest writes a referendum's one contest, its form and the
+// import note: the question in kk, ru and en, the preset and, where the
+// law counts them (a constitutional referendum), the regions as units.
+func (w *yamlWriter) referendumContest(comment, id, preset string, regionUnits bool, kk, ru, en string) {
 	w.line(0, "contests:")
-	w.comment(1, "A new Constitution: valid when more than half of the citizens on the lists take part; adopted when more than half of the participants vote yes nationally and in at least two thirds of the 20 regions (14), preset kz-referendum-constitutional. The regional figures are estimates except Mangystau's: the CRC announced the adoption on the national figures.")
-	w.line(1, "- id: constitution")
+	w.comment(1, comment)
+	w.line(1, "- id: %s", id)
 	w.line(2, "name:")
-	w.line(3, "kk: %s", q("2026 жылғы 12 ақпанда бұқаралық ақпарат құралдарында жарияланған Қазақстан Республикасының жаңа Конституциясын қабылдайсыз ба?"))
-	w.line(3, "ru: %s", q("Принимаете ли Вы новую Конституцию Республики Казахстан, проект которой опубликован в средствах массовой информации 12 февраля 2026 года?"))
-	w.line(3, "en: %s", q("Do you accept the new Constitution of the Republic of Kazakhstan, the draft of which was published in the media on 12 February 2026?"))
+	w.line(3, "kk: %s", q(kk))
+	w.line(3, "ru: %s", q(ru))
+	w.line(3, "en: %s", q(en))
 	w.line(2, "kind: referendum")
-	w.line(2, "rules: {preset: kz-referendum-constitutional}")
-	w.line(2, "units: region")
+	w.line(2, "rules: {preset: %s}", preset)
+	if regionUnits {
+		w.line(2, "units: region")
+	}
 	w.line(2, "form: referendum")
 	w.line(0, "")
 	w.referendumForm()
 	w.line(0, "")
 	w.WriteString(wideImport)
-	return []byte(w.String())
 }
 
 // smdWinner is a published winner of a Mazhilis single-member district of
