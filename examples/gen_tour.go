@@ -6,8 +6,8 @@
 // Auezov districts (KZ-75-01 and KZ-75-03, the Mazhilis's single-member
 // district No. 3), in every contest they vote in.
 //
-// The figures are the demo's (internal/demo, the same seed and baseline
-// as `dauys demo`): synthetic, around the official 2023 national shares.
+// The figures are a random night of internal/demo (seed 2023, around
+// demo.Mazhilis2023, the official 2023 national shares): synthetic.
 // Only the final, consistent version of each protocol is written, so the
 // tour's import accepts every row. Run it from the repository root:
 //
@@ -33,16 +33,6 @@ import (
 // The districts of the tour: those of single-member district No. 3.
 var districts = []string{"KZ-75-01", "KZ-75-03"}
 
-// The demo's baseline (cmd/dauys/demo.go): the official 2023 list shares.
-var baseline = demo.Baseline{
-	Shares: map[string]float64{
-		"amanat": 53.90, "auyl": 10.90, "respublica": 8.59, "ak-zhol": 8.41,
-		"qhp": 6.80, "osdp": 5.20, "baytaq": 2.30,
-	},
-	AgainstAll: 3.90,
-	Invalid:    1.2,
-}
-
 const seed = 2023
 
 func main() {
@@ -63,7 +53,7 @@ func main() {
 		}
 		return false
 	}
-	night := demo.Night(e, seed, baseline)
+	night := demo.Night(e, seed, demo.Mazhilis2023)
 	// The last consistent version of each protocol of the tour's precincts.
 	type key struct{ area, contest string }
 	last := map[key]map[string]int64{}

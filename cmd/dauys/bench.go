@@ -20,17 +20,6 @@ import (
 // 2023 elections, three contests in every precinct.
 const benchElection = "kz-2023"
 
-// benchBaseline follows the official 2023 Mazhilis list result (CEC,
-// 19 March 2023); the measurements' protocols around it are random.
-var benchBaseline = demo.Baseline{
-	Shares: map[string]float64{
-		"amanat": 53.90, "auyl": 10.90, "respublica": 8.59, "ak-zhol": 8.41,
-		"qhp": 6.80, "osdp": 5.20, "baytaq": 2.30,
-	},
-	AgainstAll: 3.90,
-	Invalid:    1.2,
-}
-
 // runBenchLoad starts a server on a loopback port over a fresh database
 // holding the Kazakh 2023 example, and has many commissions submit the
 // protocols of a generated night at once while readers poll the results.
@@ -58,7 +47,7 @@ func (m *Main) runBenchLoad(ctx context.Context, args []string) error {
 	}
 	defer s.Close()
 	var subs []intake.Submission
-	for _, ev := range demo.Night(e, 1, benchBaseline) {
+	for _, ev := range demo.Night(e, 1, demo.Mazhilis2023) {
 		if !ev.Faulty && !ev.Submission.Amendment {
 			subs = append(subs, ev.Submission)
 		}
@@ -188,7 +177,7 @@ func (m *Main) runBenchRead(ctx context.Context, args []string) error {
 		return err
 	}
 	defer s.Close()
-	if _, err := (&demo.Player{Intake: s.intake}).Play(ctx, benchElection, demo.Night(e, 1, benchBaseline)); err != nil {
+	if _, err := (&demo.Player{Intake: s.intake}).Play(ctx, benchElection, demo.Night(e, 1, demo.Mazhilis2023)); err != nil {
 		return err
 	}
 	if err := s.SetElectionStatus(ctx, benchElection, dauys.StatusComplete); err != nil {

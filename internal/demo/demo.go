@@ -47,6 +47,20 @@ type Baseline struct {
 	Yes float64
 }
 
+// Mazhilis2023 follows the official 2023 Mazhilis list result (CEC,
+// 19 March 2023: AMANAT 53.90%, Auyl 10.90%, Respublica 8.59%, Ak Zhol
+// 8.41%, People's Party 6.80%, OSDP 5.20%, Baytaq 2.30%, against all
+// 3.90%), for random nights of kz-2023 (benchmarks, tests, the tour's
+// files); precinct counts around it are synthetic.
+var Mazhilis2023 = Baseline{
+	Shares: map[string]float64{
+		"amanat": 53.90, "auyl": 10.90, "respublica": 8.59, "ak-zhol": 8.41,
+		"qhp": 6.80, "osdp": 5.20, "baytaq": 2.30,
+	},
+	AgainstAll: 3.90,
+	Invalid:    1.2,
+}
+
 // Night generates the whole night for an election, sorted by time. The
 // same seed gives the same night.
 func Night(e *election.Election, seed uint64, base Baseline) []Event {

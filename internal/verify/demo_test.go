@@ -58,11 +58,7 @@ func demoBundle(tb testing.TB, dir string) note.Verifier {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	events := demo.Night(loaded, 2023, demo.Baseline{
-		Shares: map[string]float64{"amanat": 53.90, "auyl": 10.90, "respublica": 8.59, "ak-zhol": 8.41,
-			"qhp": 6.80, "osdp": 5.20, "baytaq": 2.30},
-		AgainstAll: 3.90, Invalid: 1.2,
-	})
+	events := demo.Night(loaded, 2023, demo.Mazhilis2023)
 	// Sync as a server would during the night: after every few batches.
 	for lo := 0; lo < len(events); lo += 1000 {
 		var subs []intake.Submission

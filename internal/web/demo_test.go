@@ -24,17 +24,6 @@ import (
 // protocols, played through the real intake into a real SQLite file.
 const demoElection = "kz-2023"
 
-// demoBaseline is `dauys demo`'s: the official 2023 Mazhilis list shares
-// (CEC, 19 March 2023), with synthetic precincts around them.
-var demoBaseline = demo.Baseline{
-	Shares: map[string]float64{
-		"amanat": 53.90, "auyl": 10.90, "respublica": 8.59, "ak-zhol": 8.41,
-		"qhp": 6.80, "osdp": 5.20, "baytaq": 2.30,
-	},
-	AgainstAll: 3.90,
-	Invalid:    1.2,
-}
-
 // demoData is the night loaded once per test binary: loading takes a few
 // seconds and the tests and benchmarks only read it.
 type demoData struct {
@@ -119,7 +108,7 @@ func playDemo() (*demoData, error) {
 	}
 	in.Elections().Forget(demoElection)
 	const step = 10 * time.Minute
-	events := demo.Night(e, 2023, demoBaseline)
+	events := demo.Night(e, 2023, demo.Mazhilis2023)
 	for i := 0; i < len(events); {
 		bucket := events[i].At / step
 		var subs []intake.Submission
