@@ -62,9 +62,8 @@ func (s *Store) LogInfo(ctx context.Context, election string) (*tlog.Info, error
 func (s *Store) UnloggedProtocols(ctx context.Context, election string, limit int) ([]tlog.PendingProtocol, error) {
 	var out []tlog.PendingProtocol
 	err := s.readTx(ctx, func(tx pgx.Tx) error {
-		var after int64
-		if err := tx.QueryRow(ctx, `SELECT COALESCE(MAX(seq), 0) FROM log_entries
-			WHERE election_id = $1 AND kind = $2`, election, tlog.KindProtocol).Scan(&after); err != nil {
+		after, err := lastLoggedSeq(ctx, tx, election)
+		if err != nil {
 			return err
 		}
 		rows, err := tx.Query(ctx, `SELECT seq, election_id, contest_id, area_id, version, kind, reason, lines,
@@ -75,21 +74,10 @@ func (s *Store) UnloggedProtocols(ctx context.Context, election string, limit in
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var (
-				pp       tlog.PendingProtocol
-				p        dauys.Protocol
-				lines    []byte
-				received *int64
-			)
-			if err := rows.Scan(&pp.Seq, &p.Election, &p.Contest, &p.Area, &p.Version, &p.Kind, &p.Reason, &lines,
-				&received, &p.Signature, &p.KeyID); err != nil {
+			var pp tlog.PendingProtocol
+			if pp.Protocol, err = scanLogged(rows, &pp.Seq); err != nil {
 				return err
 			}
-			if p.Lines, err = storebatch.DecodeLines(lines); err != nil {
-				return fmt.Errorf("decode lines of %s/%s: %w", p.Contest, p.Area, err)
-			}
-			p.ReceivedAt = timeOf(received)
-			pp.Protocol = &p
 			out = append(out, pp)
 		}
 		return rows.Err()
@@ -98,6 +86,37 @@ func (s *Store) UnloggedProtocols(ctx context.Context, election string, limit in
 		return nil, wrap("unlogged protocols", err)
 	}
 	return out, nil
+}
+
+// scanLogged reads a version's seq and what its log record holds
+// (tlog.ProtocolRecord).
+func scanLogged(row pgx.Row, seq *int64) (*dauys.Protocol, error) {
+	var (
+		p        dauys.Protocol
+		lines    []byte
+		received *int64
+	)
+	if err := row.Scan(seq, &p.Election, &p.Contest, &p.Area, &p.Version, &p.Kind, &p.Reason, &lines,
+		&received, &p.Signature, &p.KeyID); err != nil {
+		return nil, err
+	}
+	var err error
+	if p.Lines, err = storebatch.DecodeLines(lines); err != nil {
+		return nil, fmt.Errorf("decode lines of %s/%s: %w", p.Contest, p.Area, err)
+	}
+	p.ReceivedAt = timeOf(received)
+	return &p, nil
+}
+
+// lastLoggedSeq returns the seq of the last protocol version logged, in a
+// run or (before migration 0011) in an entry of its own; 0 for none.
+func lastLoggedSeq(ctx context.Context, tx pgx.Tx, election string) (int64, error) {
+	var after int64
+	err := tx.QueryRow(ctx, `SELECT GREATEST(
+			COALESCE((SELECT MAX(last_seq) FROM log_runs WHERE election_id = $1), 0),
+			COALESCE((SELECT MAX(seq) FROM log_entries WHERE election_id = $1 AND kind = $2), 0))`,
+		election, tlog.KindProtocol).Scan(&after)
+	return after, err
 }
 
 // UnloggedAreas returns the areas added after the last ones logged.
@@ -163,13 +182,20 @@ func (s *Store) AppendLog(ctx context.Context, election string, start int64, ent
 		if size != start {
 			return dauys.Errorf(dauys.ECONFLICT, "the log of %s has %d entries, not %d: another sequencer appended", election, size, start)
 		}
-		rows := make([][]any, len(entries))
-		for i, e := range entries {
+		own, runs, err := tlog.SplitEntries(start, entries)
+		if err != nil {
+			return err
+		}
+		if err := checkUnlogged(ctx, tx, election, own, runs); err != nil {
+			return err
+		}
+		rows := make([][]any, len(own))
+		for i, e := range own {
 			var ref *string
 			if e.Ref != "" {
 				ref = &e.Ref
 			}
-			rows[i] = []any{election, start + int64(i), e.Kind, ref, e.Seq, e.Data}
+			rows[i] = []any{election, e.Index, e.Kind, ref, e.Seq, e.Data}
 		}
 		_, err = tx.CopyFrom(ctx, pgx.Identifier{"log_entries"}, []string{"election_id", "idx", "kind", "ref", "seq", "data"},
 			pgx.CopyFromRows(rows))
@@ -178,6 +204,14 @@ func (s *Store) AppendLog(ctx context.Context, election string, start int64, ent
 			return dauys.Errorf(dauys.ECONFLICT, "the log of %s has one of these records already", election)
 		} else if err != nil {
 			return fmt.Errorf("copy log entries: %w", err)
+		}
+		rows = make([][]any, len(runs))
+		for i, r := range runs {
+			rows[i] = []any{election, r.First, r.Count, r.FirstSeq, r.LastSeq}
+		}
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"log_runs"}, []string{"election_id", "first_idx", "count", "first_seq", "last_seq"},
+			pgx.CopyFromRows(rows)); err != nil {
+			return fmt.Errorf("copy log runs: %w", err)
 		}
 		first := sumdb.StoredHashCount(start)
 		rows = make([][]any, len(hashes))
@@ -192,6 +226,27 @@ func (s *Store) AppendLog(ctx context.Context, election string, start int64, ent
 		return err
 	})
 	return wrap("append log", err)
+}
+
+// checkUnlogged refuses to log again a protocol version that is logged
+// (tlog.CheckUnlogged).
+func checkUnlogged(ctx context.Context, tx pgx.Tx, election string, rows []tlog.IndexedEntry, runs []tlog.Run) error {
+	if !tlog.NeedsCheck(rows, runs) {
+		return nil
+	}
+	after, err := lastLoggedSeq(ctx, tx, election)
+	if err != nil {
+		return err
+	}
+	return tlog.CheckUnlogged(rows, runs, after, election, func(contest, area string, version int) (int64, bool, error) {
+		var seq int64
+		err := tx.QueryRow(ctx, `SELECT seq FROM protocols
+			WHERE election_id = $1 AND contest_id = $2 AND area_id = $3 AND version = $4`, election, contest, area, version).Scan(&seq)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return 0, false, nil
+		}
+		return seq, err == nil, err
+	})
 }
 
 // LogSize returns the number of entries of the log; 0 without a log.
@@ -237,31 +292,150 @@ func (s *Store) LogHashes(ctx context.Context, election string, indexes []int64)
 	return out, nil
 }
 
-// LogEntries returns the entries start to end-1.
+// LogEntries returns the entries start to end-1: those kept as rows, and
+// those of runs rebuilt from the versions they name.
 func (s *Store) LogEntries(ctx context.Context, election string, start, end int64) ([][]byte, error) {
-	rows, err := s.pool.Query(ctx, `SELECT data FROM log_entries
-		WHERE election_id = $1 AND idx >= $2 AND idx < $3 ORDER BY idx`, election, start, end)
+	if end <= start {
+		return [][]byte{}, nil
+	}
+	out := make([][]byte, end-start)
+	var (
+		rebuilt     []int64
+		rebuiltData [][]byte
+	)
+	err := s.readTx(ctx, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `SELECT idx, data FROM log_entries
+			WHERE election_id = $1 AND idx >= $2 AND idx < $3 ORDER BY idx`, election, start, end)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var idx int64
+			var b []byte
+			if err := rows.Scan(&idx, &b); err != nil {
+				rows.Close()
+				return err
+			}
+			out[idx-start] = b
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		rows, err = tx.Query(ctx, `SELECT first_idx, count, first_seq, last_seq FROM log_runs
+			WHERE election_id = $1 AND first_idx < $2 AND first_idx + count > $3 ORDER BY first_idx`, election, end, start)
+		if err != nil {
+			return err
+		}
+		runs, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (tlog.Run, error) {
+			var r tlog.Run
+			err := row.Scan(&r.First, &r.Count, &r.FirstSeq, &r.LastSeq)
+			return r, err
+		})
+		if err != nil {
+			return err
+		}
+		for _, r := range runs {
+			if err := runEntries(ctx, tx, election, r, start, end, out); err != nil {
+				return err
+			}
+			for x := max(r.First, start); x < min(r.First+r.Count, end); x++ {
+				rebuilt = append(rebuilt, x)
+				rebuiltData = append(rebuiltData, out[x-start])
+			}
+		}
+		for i, b := range out {
+			if b == nil {
+				return dauys.Errorf(dauys.ENOTFOUND, "the log of %s has no entry %d", election, start+int64(i))
+			}
+		}
+		return nil
+	})
+	if err == nil {
+		err = tlog.CheckLeaves(func(xs []int64) ([]sumdb.Hash, error) { return s.LogHashes(ctx, election, xs) }, election, rebuilt, rebuiltData)
+	}
 	if err != nil {
 		return nil, wrap("log entries", err)
-	}
-	out, err := pgx.CollectRows(rows, pgx.RowTo[[]byte])
-	if err != nil {
-		return nil, wrap("log entries", err)
-	}
-	if int64(len(out)) != end-start {
-		return nil, wrap("log entries", dauys.Errorf(dauys.ENOTFOUND, "the log of %s has no entries %d to %d", election, start, end-1))
 	}
 	return out, nil
 }
 
-// LogIndex returns the index of the record with the ref.
+// runEntries rebuilds the entries of a run that fall from start to end-1
+// into out, from the versions the run names.
+func runEntries(ctx context.Context, tx pgx.Tx, election string, r tlog.Run, start, end int64, out [][]byte) error {
+	lo, hi := max(r.First, start), min(r.First+r.Count, end)
+	rows, err := tx.Query(ctx, `SELECT seq, election_id, contest_id, area_id, version, kind, reason, lines,
+			received_at, signature, key_id FROM protocols
+		WHERE election_id = $1 AND seq >= $2 AND seq <= $3 ORDER BY seq LIMIT $4 OFFSET $5`,
+		election, r.FirstSeq, r.LastSeq, hi-lo, lo-r.First)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	idx := lo
+	for rows.Next() {
+		var seq int64
+		p, err := scanLogged(rows, &seq)
+		if err != nil {
+			return err
+		}
+		if out[idx-start], err = tlog.StoredEntry(p); err != nil {
+			return err
+		}
+		idx++
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if idx != hi {
+		return fmt.Errorf("the log of %s names %d protocol versions from seq %d at entry %d, the store has %d",
+			election, r.Count, r.FirstSeq, r.First, r.Count-(hi-idx))
+	}
+	return nil
+}
+
+// LogIndex returns the index of the record with the ref: an entry of its
+// own, or the place of a protocol version in its run.
 func (s *Store) LogIndex(ctx context.Context, election, ref string) (int64, error) {
 	var idx int64
-	err := s.pool.QueryRow(ctx, `SELECT idx FROM log_entries WHERE election_id = $1 AND ref = $2`, election, ref).Scan(&idx)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return 0, dauys.Errorf(dauys.ENOTFOUND, "%s is not in the log of %s (yet)", ref, election)
+	err := s.readTx(ctx, func(tx pgx.Tx) error {
+		err := tx.QueryRow(ctx, `SELECT idx FROM log_entries WHERE election_id = $1 AND ref = $2`, election, ref).Scan(&idx)
+		if !errors.Is(err, pgx.ErrNoRows) {
+			return err
+		}
+		notLogged := dauys.Errorf(dauys.ENOTFOUND, "%s is not in the log of %s (yet)", ref, election)
+		contest, area, version, ok := tlog.ParseProtocolRef(ref)
+		if !ok {
+			return notLogged
+		}
+		var seq int64
+		err = tx.QueryRow(ctx, `SELECT seq FROM protocols
+			WHERE election_id = $1 AND contest_id = $2 AND area_id = $3 AND version = $4`, election, contest, area, version).Scan(&seq)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return notLogged
+		} else if err != nil {
+			return err
+		}
+		var r tlog.Run
+		err = tx.QueryRow(ctx, `SELECT first_idx, first_seq FROM log_runs
+			WHERE election_id = $1 AND last_seq >= $2 ORDER BY last_seq LIMIT 1`, election, seq).Scan(&r.First, &r.FirstSeq)
+		if errors.Is(err, pgx.ErrNoRows) || err == nil && r.FirstSeq > seq {
+			return notLogged
+		} else if err != nil {
+			return err
+		}
+		var before int64
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM protocols
+			WHERE election_id = $1 AND seq >= $2 AND seq < $3`, election, r.FirstSeq, seq).Scan(&before); err != nil {
+			return err
+		}
+		idx = r.First + before
+		return nil
+	})
+	if err != nil {
+		return 0, wrap("log index", err)
 	}
-	return idx, wrap("log index", err)
+	return idx, nil
 }
 
 // SaveCheckpoint stores a signed checkpoint; one of a size already stored

@@ -65,34 +65,29 @@ func (s *Store) LogInfo(ctx context.Context, election string) (*tlog.Info, error
 func (s *Store) UnloggedProtocols(ctx context.Context, election string, limit int) ([]tlog.PendingProtocol, error) {
 	var out []tlog.PendingProtocol
 	err := s.readTx(ctx, func(tx *sql.Tx) error {
-		var after int64
-		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM log_entries
-			WHERE election_id = ? AND kind = ?`, election, tlog.KindProtocol).Scan(&after); err != nil {
+		after, err := lastLoggedSeq(ctx, tx, election)
+		if err != nil {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT p.rowid, p.election_id, p.contest_id, p.area_id, p.version, p.kind,
-				p.reason, p.lines, p.received_at, p.signature, p.key_id FROM protocols p
+		var last int64
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(rowid), 0) FROM protocols`).Scan(&last); err != nil {
+			return err
+		}
+		if vs, ok := s.journal.unlogged(election, after, last, limit); ok {
+			out = vs
+			return nil
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT p.rowid, `+loggedColumns+` FROM protocols p
 			WHERE p.rowid > ? AND +p.election_id = ? ORDER BY p.rowid LIMIT ?`, after, election, limit)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var (
-				pp       tlog.PendingProtocol
-				p        dauys.Protocol
-				lines    []byte
-				received sql.NullInt64
-			)
-			if err := rows.Scan(&pp.Seq, &p.Election, &p.Contest, &p.Area, &p.Version, &p.Kind, &p.Reason, &lines,
-				&received, &p.Signature, &p.KeyID); err != nil {
+			var pp tlog.PendingProtocol
+			if pp.Protocol, err = scanLogged(rows, &pp.Seq); err != nil {
 				return err
 			}
-			if p.Lines, err = storebatch.DecodeLines(lines); err != nil {
-				return fmt.Errorf("decode lines of %s/%s: %w", p.Contest, p.Area, err)
-			}
-			p.ReceivedAt = timeOf(received)
-			pp.Protocol = &p
 			out = append(out, pp)
 		}
 		return rows.Err()
@@ -101,6 +96,17 @@ func (s *Store) UnloggedProtocols(ctx context.Context, election string, limit in
 		return nil, wrap("unlogged protocols", err)
 	}
 	return out, nil
+}
+
+// lastLoggedSeq returns the rowid of the last protocol version logged, in
+// a run or (before migration 0011) in an entry of its own; 0 for none.
+func lastLoggedSeq(ctx context.Context, tx *sql.Tx, election string) (int64, error) {
+	var after int64
+	err := tx.QueryRowContext(ctx, `SELECT MAX(
+			COALESCE((SELECT MAX(last_seq) FROM log_runs WHERE election_id = ?), 0),
+			COALESCE((SELECT MAX(seq) FROM log_entries WHERE election_id = ? AND kind = ?), 0))`,
+		election, election, tlog.KindProtocol).Scan(&after)
+	return after, err
 }
 
 // UnloggedAreas returns the areas added after the last ones logged.
@@ -182,7 +188,17 @@ func (s *Store) AppendLog(ctx context.Context, election string, start int64, ent
 		if size != start {
 			return dauys.Errorf(dauys.ECONFLICT, "the log of %s has %d entries, not %d: another sequencer appended", election, size, start)
 		}
-		if err := insertEntries(ctx, tx, election, start, entries); err != nil {
+		rows, runs, err := tlog.SplitEntries(start, entries)
+		if err != nil {
+			return err
+		}
+		if err := checkUnlogged(ctx, tx, election, rows, runs); err != nil {
+			return err
+		}
+		if err := insertEntries(ctx, tx, election, rows); err != nil {
+			return err
+		}
+		if err := insertRuns(ctx, tx, election, runs); err != nil {
 			return err
 		}
 		if err := insertHashes(ctx, tx, election, sumdb.StoredHashCount(start), hashes); err != nil {
@@ -194,7 +210,7 @@ func (s *Store) AppendLog(ctx context.Context, election string, start int64, ent
 	return wrap("append log", err)
 }
 
-func insertEntries(ctx context.Context, tx *sql.Tx, election string, start int64, entries []tlog.Entry) error {
+func insertEntries(ctx context.Context, tx *sql.Tx, election string, entries []tlog.IndexedEntry) error {
 	return insertRows(ctx, tx, `INSERT INTO log_entries (election_id, idx, kind, ref, seq, data)`, 6, `ON CONFLICT DO NOTHING`, len(entries),
 		func(i int, args []any) ([]any, error) {
 			e := entries[i]
@@ -202,14 +218,14 @@ func insertEntries(ctx context.Context, tx *sql.Tx, election string, start int64
 			if e.Ref != "" {
 				ref = e.Ref
 			}
-			return append(args, election, start+int64(i), e.Kind, ref, e.Seq, e.Data), nil
+			return append(args, election, e.Index, e.Kind, ref, e.Seq, e.Data), nil
 		},
 		func(lo, hi int, changed int64) error {
 			if changed == int64(hi-lo) {
 				return nil
 			}
 			// Name the record that is logged already.
-			for j, e := range entries[lo:hi] {
+			for _, e := range entries[lo:hi] {
 				if e.Ref == "" {
 					continue
 				}
@@ -218,12 +234,46 @@ func insertEntries(ctx context.Context, tx *sql.Tx, election string, start int64
 				if err != nil && !errors.Is(err, sql.ErrNoRows) {
 					return err
 				}
-				if err == nil && idx != start+int64(lo+j) {
+				if err == nil && idx != e.Index {
 					return dauys.Errorf(dauys.ECONFLICT, "the log of %s has %s already", election, e.Ref)
 				}
 			}
-			return dauys.Errorf(dauys.ECONFLICT, "the log of %s has entries %d to %d already", election, start+int64(lo), start+int64(hi)-1)
+			return dauys.Errorf(dauys.ECONFLICT, "the log of %s has entries %d to %d already", election, entries[lo].Index, entries[hi-1].Index)
 		})
+}
+
+// checkUnlogged refuses to log again a protocol version that is logged
+// (tlog.CheckUnlogged).
+func checkUnlogged(ctx context.Context, tx *sql.Tx, election string, rows []tlog.IndexedEntry, runs []tlog.Run) error {
+	if !tlog.NeedsCheck(rows, runs) {
+		return nil
+	}
+	after, err := lastLoggedSeq(ctx, tx, election)
+	if err != nil {
+		return err
+	}
+	return tlog.CheckUnlogged(rows, runs, after, election, func(contest, area string, version int) (int64, bool, error) {
+		var seq int64
+		err := tx.QueryRowContext(ctx, `SELECT rowid FROM protocols
+			WHERE election_id = ? AND contest_id = ? AND area_id = ? AND version = ?`, election, contest, area, version).Scan(&seq)
+		if errors.Is(err, sql.ErrNoRows) {
+			return 0, false, nil
+		}
+		return seq, err == nil, err
+	})
+}
+
+// insertRuns stores runs of protocol versions.
+func insertRuns(ctx context.Context, tx *sql.Tx, election string, runs []tlog.Run) error {
+	err := insertRows(ctx, tx, `INSERT INTO log_runs (election_id, first_idx, count, first_seq, last_seq)`, 5, "", len(runs),
+		func(i int, args []any) ([]any, error) {
+			r := runs[i]
+			return append(args, election, r.First, r.Count, r.FirstSeq, r.LastSeq), nil
+		}, nil)
+	if err != nil {
+		return fmt.Errorf("insert log runs: %w", err)
+	}
+	return nil
 }
 
 func insertHashes(ctx context.Context, tx *sql.Tx, election string, first int64, hashes []sumdb.Hash) error {
@@ -277,45 +327,183 @@ func (s *Store) LogHashes(ctx context.Context, election string, indexes []int64)
 	return out, nil
 }
 
-// LogEntries returns the entries start to end-1.
+// LogEntries returns the entries start to end-1: those kept as rows, and
+// those of runs rebuilt from the versions they name.
 func (s *Store) LogEntries(ctx context.Context, election string, start, end int64) ([][]byte, error) {
-	out := make([][]byte, 0, max(0, end-start))
+	if end <= start {
+		return [][]byte{}, nil
+	}
+	out := make([][]byte, end-start)
+	var (
+		rebuilt     []int64
+		rebuiltData [][]byte
+	)
 	err := s.readTx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT data FROM log_entries
+		rows, err := tx.QueryContext(ctx, `SELECT idx, data FROM log_entries
 			WHERE election_id = ? AND idx >= ? AND idx < ? ORDER BY idx`, election, start, end)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
+			var idx int64
 			var b []byte
-			if err := rows.Scan(&b); err != nil {
+			if err := rows.Scan(&idx, &b); err != nil {
 				return err
 			}
-			out = append(out, b)
+			out[idx-start] = b
 		}
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		if int64(len(out)) != end-start {
-			return dauys.Errorf(dauys.ENOTFOUND, "the log of %s has no entries %d to %d", election, start, end-1)
+		runs, err := runsBetween(ctx, tx, election, start, end)
+		if err != nil {
+			return err
+		}
+		for _, r := range runs {
+			if err := runEntries(ctx, tx, election, r, start, end, out); err != nil {
+				return err
+			}
+		}
+		for i, b := range out {
+			if b == nil {
+				return dauys.Errorf(dauys.ENOTFOUND, "the log of %s has no entry %d", election, start+int64(i))
+			}
+		}
+		for _, r := range runs {
+			for x := max(r.First, start); x < min(r.First+r.Count, end); x++ {
+				rebuilt = append(rebuilt, x)
+				rebuiltData = append(rebuiltData, out[x-start])
+			}
 		}
 		return nil
 	})
+	if err == nil {
+		err = tlog.CheckLeaves(func(xs []int64) ([]sumdb.Hash, error) { return s.LogHashes(ctx, election, xs) }, election, rebuilt, rebuiltData)
+	}
 	if err != nil {
 		return nil, wrap("log entries", err)
 	}
 	return out, nil
 }
 
-// LogIndex returns the index of the record with the ref.
+// runsBetween returns the runs with entries from start to end-1.
+func runsBetween(ctx context.Context, tx *sql.Tx, election string, start, end int64) ([]tlog.Run, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT first_idx, count, first_seq, last_seq FROM log_runs
+		WHERE election_id = ? AND first_idx < ? AND first_idx + count > ? ORDER BY first_idx`, election, end, start)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []tlog.Run
+	for rows.Next() {
+		var r tlog.Run
+		if err := rows.Scan(&r.First, &r.Count, &r.FirstSeq, &r.LastSeq); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// runEntries rebuilds the entries of a run that fall from start to end-1
+// into out, from the versions the run names.
+func runEntries(ctx context.Context, tx *sql.Tx, election string, r tlog.Run, start, end int64, out [][]byte) error {
+	lo, hi := max(r.First, start), min(r.First+r.Count, end)
+	rows, err := tx.QueryContext(ctx, `SELECT rowid, `+loggedColumns+` FROM protocols
+		WHERE rowid >= ? AND rowid <= ? AND +election_id = ? ORDER BY rowid LIMIT ? OFFSET ?`,
+		r.FirstSeq, r.LastSeq, election, hi-lo, lo-r.First)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	idx := lo
+	for rows.Next() {
+		var seq int64
+		p, err := scanLogged(rows, &seq)
+		if err != nil {
+			return err
+		}
+		if out[idx-start], err = tlog.StoredEntry(p); err != nil {
+			return err
+		}
+		idx++
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if idx != hi {
+		return fmt.Errorf("the log of %s names %d protocol versions from rowid %d at entry %d, the store has %d",
+			election, r.Count, r.FirstSeq, r.First, r.Count-(hi-idx))
+	}
+	return nil
+}
+
+// loggedColumns are what a version's log record holds
+// (tlog.ProtocolRecord), as scanLogged reads them after the rowid.
+const loggedColumns = `election_id, contest_id, area_id, version, kind, reason, lines, received_at, signature, key_id`
+
+// scanLogged reads a version's rowid and loggedColumns.
+func scanLogged(row scanner, seq *int64) (*dauys.Protocol, error) {
+	var (
+		p        dauys.Protocol
+		lines    []byte
+		received sql.NullInt64
+	)
+	if err := row.Scan(seq, &p.Election, &p.Contest, &p.Area, &p.Version, &p.Kind, &p.Reason, &lines,
+		&received, &p.Signature, &p.KeyID); err != nil {
+		return nil, err
+	}
+	var err error
+	if p.Lines, err = storebatch.DecodeLines(lines); err != nil {
+		return nil, fmt.Errorf("decode lines of %s/%s: %w", p.Contest, p.Area, err)
+	}
+	p.ReceivedAt = timeOf(received)
+	return &p, nil
+}
+
+// LogIndex returns the index of the record with the ref: an entry of its
+// own, or the place of a protocol version in its run.
 func (s *Store) LogIndex(ctx context.Context, election, ref string) (int64, error) {
 	var idx int64
-	err := s.read.QueryRowContext(ctx, `SELECT idx FROM log_entries WHERE election_id = ? AND ref = ?`, election, ref).Scan(&idx)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, dauys.Errorf(dauys.ENOTFOUND, "%s is not in the log of %s (yet)", ref, election)
+	err := s.readTx(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `SELECT idx FROM log_entries WHERE election_id = ? AND ref = ?`, election, ref).Scan(&idx)
+		if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		notLogged := dauys.Errorf(dauys.ENOTFOUND, "%s is not in the log of %s (yet)", ref, election)
+		contest, area, version, ok := tlog.ParseProtocolRef(ref)
+		if !ok {
+			return notLogged
+		}
+		var seq int64
+		err = tx.QueryRowContext(ctx, `SELECT rowid FROM protocols
+			WHERE election_id = ? AND contest_id = ? AND area_id = ? AND version = ?`, election, contest, area, version).Scan(&seq)
+		if errors.Is(err, sql.ErrNoRows) {
+			return notLogged
+		} else if err != nil {
+			return err
+		}
+		var r tlog.Run
+		err = tx.QueryRowContext(ctx, `SELECT first_idx, first_seq FROM log_runs
+			WHERE election_id = ? AND last_seq >= ? ORDER BY last_seq LIMIT 1`, election, seq).Scan(&r.First, &r.FirstSeq)
+		if errors.Is(err, sql.ErrNoRows) || err == nil && r.FirstSeq > seq {
+			return notLogged
+		} else if err != nil {
+			return err
+		}
+		var before int64
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM protocols
+			WHERE rowid >= ? AND rowid < ? AND +election_id = ?`, r.FirstSeq, seq, election).Scan(&before); err != nil {
+			return err
+		}
+		idx = r.First + before
+		return nil
+	})
+	if err != nil {
+		return 0, wrap("log index", err)
 	}
-	return idx, wrap("log index", err)
+	return idx, nil
 }
 
 // SaveCheckpoint stores a signed checkpoint; one of a size already stored

@@ -29,6 +29,10 @@ import (
 // not once per protocol and ancestor.
 func (s *Store) SaveProtocols(ctx context.Context, ps []*dauys.Protocol) ([]dauys.SaveResult, error) {
 	plan := storebatch.New(ps)
+	var (
+		prev  int64 // the largest rowid before the new versions
+		valid bool  // whether they have the rowids after prev
+	)
 	err := s.writeTx(ctx, func(tx *sql.Tx) error {
 		contests, areas, err := selectReferences(ctx, tx, plan)
 		if err != nil {
@@ -48,9 +52,17 @@ func (s *Store) SaveProtocols(ctx context.Context, ps []*dauys.Protocol) ([]dauy
 		if err != nil {
 			return err
 		}
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(rowid), 0) FROM protocols`).Scan(&prev); err != nil {
+			return err
+		}
 		if err := insertVersions(ctx, tx, plan.Versions()); err != nil {
 			return err
 		}
+		var last int64
+		if err := tx.QueryRowContext(ctx, `SELECT last_insert_rowid()`).Scan(&last); err != nil {
+			return err
+		}
+		valid = last == prev+int64(len(plan.Versions()))
 		if err := upsertHeads(ctx, tx, plan.ChangedHeads()); err != nil {
 			return err
 		}
@@ -59,6 +71,7 @@ func (s *Store) SaveProtocols(ctx context.Context, ps []*dauys.Protocol) ([]dauy
 	if err != nil {
 		return nil, wrap("save protocols", err)
 	}
+	s.journal.committed(prev, plan.Versions(), valid)
 	return plan.Results(), nil
 }
 

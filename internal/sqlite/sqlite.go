@@ -45,6 +45,8 @@ type Store struct {
 	// Now returns the current time. CreateElection uses it for a definition
 	// without a creation time; tests may replace it before use.
 	Now func() time.Time
+
+	journal journal // the versions committed, for the log (journal.go)
 }
 
 var _ dauys.Store = (*Store)(nil)

@@ -243,6 +243,8 @@ func (s *Sequencer) next(ctx context.Context, election string, size int64, batch
 			if i == 0 {
 				en.Ref = r.Ref()
 			}
+			// The store keeps a version's record as a reference to it.
+			en.Stored = r.Kind == KindProtocol && len(es) == 1
 			entries = append(entries, en)
 		}
 		return nil

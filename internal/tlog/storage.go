@@ -49,13 +49,16 @@ type Storage interface {
 	// UnloggedAreas returns the areas stored after the last ones logged,
 	// in the order they were added, each with its Seq.
 	UnloggedAreas(ctx context.Context, election string) ([]PendingArea, error)
-	// LoggedRefs returns the Refs of the logged records of a kind.
+	// LoggedRefs returns the Refs of the logged records of a kind other
+	// than protocol (whose versions' Refs are found with LogIndex).
 	LoggedRefs(ctx context.Context, election, kind string) ([]string, error)
 
 	// AppendLog adds entries at the end of the log with the tree's new
 	// stored hashes, those from tlog.StoredHashCount(start) on. start must
 	// be the log's size: ECONFLICT otherwise, and ECONFLICT when a Ref is
-	// logged already; nothing is stored then.
+	// logged already or a Stored entry's version is not after the last
+	// one logged; nothing is stored then. Stored entries are kept as Runs
+	// (SplitEntries).
 	AppendLog(ctx context.Context, election string, start int64, entries []Entry, hashes []tlog.Hash) error
 	// LogSize returns the number of entries; 0 for an election without a
 	// log.
@@ -63,7 +66,8 @@ type Storage interface {
 	// LogHashes returns the stored hashes at the indexes; ENOTFOUND if one
 	// is not stored.
 	LogHashes(ctx context.Context, election string, indexes []int64) ([]tlog.Hash, error)
-	// LogEntries returns the entries start to end-1; ENOTFOUND if the log
+	// LogEntries returns the entries start to end-1, those of Runs
+	// rebuilt from the stored versions (StoredEntry); ENOTFOUND if the log
 	// is shorter.
 	LogEntries(ctx context.Context, election string, start, end int64) ([][]byte, error)
 	// LogIndex returns the index of the first entry of the record with
@@ -107,11 +111,17 @@ type PendingArea struct {
 // the store's position of what the entry logs (a protocol version, or the
 // last of the areas it lists), from which the store finds what is not
 // logged yet.
+//
+// Stored marks the entry of a protocol version as it is stored at Seq
+// (Data is StoredEntry of it): the store keeps a reference to the version
+// (a Run, see runs.go), not the bytes, and rebuilds them when they are
+// read.
 type Entry struct {
-	Kind string
-	Ref  string
-	Seq  int64
-	Data []byte
+	Kind   string
+	Ref    string
+	Seq    int64
+	Data   []byte
+	Stored bool
 }
 
 // StoredCheckpoint is a signed checkpoint as the log keeps it.

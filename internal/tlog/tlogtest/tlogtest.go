@@ -12,6 +12,7 @@ import (
 	"crypto/rand"
 	"embed"
 	"errors"
+	"fmt"
 	"io/fs"
 	"reflect"
 	"slices"
@@ -159,6 +160,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"RefusesToSignAFork", testRefusesToSignAFork},
 		{"NotFound", testNotFound},
 		{"Images", testImages},
+		{"Rebuilt", testRebuilt},
 	} {
 		t.Run(test.name, func(t *testing.T) { test.run(t, fresh(t)) })
 	}
@@ -433,6 +435,10 @@ func testAppendLog(t *testing.T, s Store) {
 	stale := make([]sumdb.Hash, sumdb.StoredHashCount(cp.Size)-sumdb.StoredHashCount(cp.Size-1))
 	wantCode(t, "AppendLog at a stale size", s.AppendLog(ctx, FixtureID, cp.Size-1, dup, stale), dauys.ECONFLICT)
 	wantCode(t, "AppendLog of a logged ref", s.AppendLog(ctx, FixtureID, cp.Size, dup, hashes), dauys.ECONFLICT)
+	// The log keeps the version as a reference (a run); it is not logged
+	// again by reference either.
+	stored := []tlog.Entry{{Kind: tlog.KindProtocol, Ref: r.Ref(), Seq: 1, Data: es[2], Stored: true}}
+	wantCode(t, "AppendLog of a logged version by reference", s.AppendLog(ctx, FixtureID, cp.Size, stored, hashes), dauys.ECONFLICT)
 	wantCode(t, "AppendLog with missing hashes", s.AppendLog(ctx, FixtureID, cp.Size, dup, hashes[:1]), dauys.EINVALID)
 	wantCode(t, "AppendLog without a log", s.AppendLog(ctx, "nope", 0, dup, hashes[:1]), dauys.ENOTFOUND)
 	if n, err := s.LogSize(ctx, FixtureID); err != nil || n != cp.Size {
@@ -646,4 +652,99 @@ func testNotFound(t *testing.T, s Store) {
 	wantCode(t, "Checkpoint of an election without a log", err, dauys.ENOTFOUND)
 	_, err = (&tlog.Sequencer{Storage: s}).Sync(ctx, FixtureID)
 	wantCode(t, "Sync without the log's key", err, dauys.EINVALID)
+}
+
+// night logs the fixture's night in rounds, amended, with another
+// election's versions stored in between (so that the fixture's are not
+// consecutive in the store), and returns the whole log.
+func night(t *testing.T, s Store) [][]byte {
+	t.Helper()
+	ctx := t.Context()
+	seq, in := Setup(t, s)
+	other := Election(t)
+	other.ID = "tl-other"
+	if err := s.CreateElection(ctx, other); err != nil {
+		t.Fatal(err)
+	}
+	inOther := intake.New(s, nil)
+	seq.BatchSize = 2
+	for i, sub := range Night() {
+		Submit(t, in, sub)
+		if res, err := inOther.Submit(ctx, "tl-other", []intake.Submission{sub}); err != nil || res[0].Err != nil {
+			t.Fatalf("other election: %v %v", err, res[0].Err)
+		}
+		if i%2 == 1 {
+			if _, err := seq.Sync(ctx, FixtureID); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	amended := Night()[0]
+	amended.Amendment, amended.Reason = true, "Recount"
+	amended.Lines["yes"]--
+	amended.Lines["invalid"]++
+	Submit(t, in, amended)
+	if _, err := seq.Sync(ctx, FixtureID); err != nil {
+		t.Fatal(err)
+	}
+	return entries(t, s)
+}
+
+// testRebuilt reads every stretch of a log whose protocol versions the
+// store keeps by reference, and finds every version's place.
+func testRebuilt(t *testing.T, s Store) {
+	ctx := t.Context()
+	es := night(t, s)
+	n := int64(len(es))
+	for start := int64(0); start <= n; start++ {
+		for end := start; end <= n; end++ {
+			got, err := s.LogEntries(ctx, FixtureID, start, end)
+			if err != nil {
+				t.Fatalf("LogEntries(%d, %d): %v", start, end, err)
+			}
+			if !slices.EqualFunc(got, es[start:end], bytes.Equal) {
+				t.Fatalf("LogEntries(%d, %d) differs from the same entries read whole", start, end)
+			}
+		}
+	}
+	protocols := 0
+	for i, r := range records(t, es) {
+		if r.Kind != tlog.KindProtocol {
+			continue
+		}
+		protocols++
+		if idx, err := s.LogIndex(ctx, FixtureID, r.Ref()); err != nil || idx != int64(i) {
+			t.Errorf("LogIndex(%s) = %d, %v; want %d", r.Ref(), idx, err, i)
+		}
+	}
+	if protocols != len(Night())+1 {
+		t.Errorf("%d protocol versions logged, want %d", protocols, len(Night())+1)
+	}
+	if _, err := s.LogIndex(ctx, FixtureID, tlog.ProtocolRef("ref", "P1", 3)); dauys.ErrorCode(err) != dauys.ENOTFOUND {
+		t.Errorf("LogIndex of a version not stored: %v, want not found", err)
+	}
+	if _, err := s.LogEntries(ctx, FixtureID, n, n+1); dauys.ErrorCode(err) != dauys.ENOTFOUND {
+		t.Errorf("LogEntries past the end: %v, want not found", err)
+	}
+}
+
+// TamperedVersion checks that a protocol version changed in the store
+// after it was logged fails the read of its entry instead of serving other
+// bytes than the tree hashed. tamper changes the reason of the version.
+func TamperedVersion(t *testing.T, s Store, tamper func(election, contest, area string, version int)) {
+	ctx := t.Context()
+	es := night(t, s)
+	n := int64(len(es))
+	first := records(t, es)
+	var at int
+	for i, r := range first {
+		if r.Kind == tlog.KindProtocol {
+			at = i
+			tamper(FixtureID, r.Contest, r.Area, r.Version)
+			break
+		}
+	}
+	if _, err := s.LogEntries(ctx, FixtureID, 0, n); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("entry %d ", at)) {
+		t.Errorf("LogEntries after the version of entry %d changed: %v, want an error naming the entry", at, err)
+	}
 }
