@@ -51,7 +51,7 @@ func (s *Store) SaveProtocols(ctx context.Context, ps []*dauys.Protocol) ([]dauy
 		if err != nil {
 			return err
 		}
-		if err := copyVersions(ctx, tx, plan.Versions()); err != nil {
+		if err := copyVersions(ctx, tx, plan.Versions(), plan.VersionsEncoded()); err != nil {
 			return err
 		}
 		if err := upsertHeads(ctx, tx, plan.ChangedHeads()); err != nil {
@@ -244,14 +244,15 @@ func selectVersions(ctx context.Context, tx pgx.Tx, keys []storebatch.VersionKey
 	return loaded, nil
 }
 
-// copyVersions inserts the new versions with COPY.
-func copyVersions(ctx context.Context, tx pgx.Tx, ps []*dauys.Protocol) error {
+// copyVersions inserts the new versions with COPY, with their lines as
+// the plan encoded them.
+func copyVersions(ctx context.Context, tx pgx.Tx, ps []*dauys.Protocol, enc []storebatch.Encoded) error {
 	if len(ps) == 0 {
 		return nil
 	}
 	rows := make([][]any, len(ps))
 	for i, p := range ps {
-		lines := storebatch.EncodeLines(p.Lines)
+		lines := enc[i].Lines
 		var warnings []byte
 		if len(p.Warnings) > 0 {
 			var err error

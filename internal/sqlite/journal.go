@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/dauys/dauys"
+	"github.com/dauys/dauys/internal/storebatch"
 	"github.com/dauys/dauys/internal/tlog"
 )
 
@@ -37,7 +38,7 @@ const journalLimit = 1 << 16
 // committed records the versions a transaction stored with the rowids
 // prev+1 to prev+len(ps), in order; valid is false when the transaction
 // could not tell their rowids.
-func (j *journal) committed(prev int64, ps []*dauys.Protocol, valid bool) {
+func (j *journal) committed(prev int64, ps []*dauys.Protocol, enc []storebatch.Encoded, valid bool) {
 	if len(ps) == 0 {
 		return
 	}
@@ -59,7 +60,8 @@ func (j *journal) committed(prev int64, ps []*dauys.Protocol, valid bool) {
 		v := &dauys.Protocol{Election: p.Election, Contest: p.Contest, Area: p.Area, Version: p.Version,
 			Kind: p.Kind, Reason: p.Reason, Lines: maps.Clone(p.Lines), ReceivedAt: storedTime(p.ReceivedAt),
 			Signature: p.Signature, KeyID: p.KeyID}
-		j.versions[p.Election] = append(j.versions[p.Election], tlog.PendingProtocol{Seq: prev + 1 + int64(i), Protocol: v})
+		j.versions[p.Election] = append(j.versions[p.Election], tlog.PendingProtocol{Seq: prev + 1 + int64(i), Protocol: v,
+			Content: enc[i].Canonical})
 	}
 	j.n += len(ps)
 }

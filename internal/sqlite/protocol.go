@@ -55,7 +55,7 @@ func (s *Store) SaveProtocols(ctx context.Context, ps []*dauys.Protocol) ([]dauy
 		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(rowid), 0) FROM protocols`).Scan(&prev); err != nil {
 			return err
 		}
-		if err := insertVersions(ctx, tx, plan.Versions()); err != nil {
+		if err := insertVersions(ctx, tx, plan.Versions(), plan.VersionsEncoded()); err != nil {
 			return err
 		}
 		var last int64
@@ -71,7 +71,7 @@ func (s *Store) SaveProtocols(ctx context.Context, ps []*dauys.Protocol) ([]dauy
 	if err != nil {
 		return nil, wrap("save protocols", err)
 	}
-	s.journal.committed(prev, plan.Versions(), valid)
+	s.journal.committed(prev, plan.Versions(), plan.VersionsEncoded(), valid)
 	return plan.Results(), nil
 }
 
@@ -244,7 +244,7 @@ func encodeWarnings(ws []dauys.Finding) (any, error) {
 	return string(b), nil
 }
 
-func insertVersions(ctx context.Context, tx *sql.Tx, ps []*dauys.Protocol) error {
+func insertVersions(ctx context.Context, tx *sql.Tx, ps []*dauys.Protocol, enc []storebatch.Encoded) error {
 	err := insertRows(ctx, tx, `INSERT INTO protocols (`+protocolColumns+`)`, 15, "", len(ps),
 		func(i int, args []any) ([]any, error) {
 			p := ps[i]
@@ -252,7 +252,7 @@ func insertVersions(ctx context.Context, tx *sql.Tx, ps []*dauys.Protocol) error
 			if err != nil {
 				return nil, fmt.Errorf("encode warnings of %s/%s: %w", p.Contest, p.Area, err)
 			}
-			return append(args, p.Election, p.Contest, p.Area, p.Version, p.Kind, p.Reason, string(storebatch.EncodeLines(p.Lines)),
+			return append(args, p.Election, p.Contest, p.Area, p.Version, p.Kind, p.Reason, string(enc[i].Lines),
 				warnings, p.Acknowledged, p.Submitter, p.Source, nanos(p.ReceivedAt), p.Hash, p.Signature, p.KeyID), nil
 		}, nil)
 	if err != nil {

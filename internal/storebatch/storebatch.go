@@ -25,6 +25,8 @@ package storebatch
 
 import (
 	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"math"
 	"runtime"
@@ -72,14 +74,25 @@ type current struct {
 // holds it, oldVersion when it has to be loaded (0 for none).
 type change struct {
 	new        *dauys.Protocol
+	sub        int // index of new in the batch
 	old        *dauys.Protocol
 	oldVersion int
+}
+
+// Encoded is what New prepares of a checked submission on every processor,
+// so that the store's single writer does not: its canonical encoding (from
+// which the content hash is checked, and which the log's record holds)
+// and its lines as a store keeps them (EncodeLines).
+type Encoded struct {
+	Canonical []byte
+	Lines     []byte
 }
 
 // Plan is the plan of one SaveProtocols call.
 type Plan struct {
 	results []dauys.SaveResult
 	subs    []*dauys.Protocol // checked copies of the submissions; nil when refused
+	encoded []Encoded         // of subs
 	heads   map[Key]*current
 	changes []change
 	// duplicates maps the index of a duplicate whose current version is
@@ -93,6 +106,7 @@ func New(ps []*dauys.Protocol) *Plan {
 	plan := &Plan{
 		results:    make([]dauys.SaveResult, len(ps)),
 		subs:       make([]*dauys.Protocol, len(ps)),
+		encoded:    make([]Encoded, len(ps)),
 		heads:      map[Key]*current{},
 		duplicates: map[int]VersionKey{},
 	}
@@ -103,7 +117,7 @@ func New(ps []*dauys.Protocol) *Plan {
 	for w := range workers {
 		wg.Go(func() {
 			for i := w; i < len(ps); i += workers {
-				plan.subs[i], plan.results[i].Err = checkSubmission(ps[i])
+				plan.subs[i], plan.encoded[i], plan.results[i].Err = checkSubmission(ps[i])
 			}
 		})
 	}
@@ -115,12 +129,12 @@ func New(ps []*dauys.Protocol) *Plan {
 // defaults to an original and its hash to the content hash. A hash that does
 // not match the content is refused, because a wrong hash would make a
 // different protocol pass for a duplicate forever after.
-func checkSubmission(p *dauys.Protocol) (*dauys.Protocol, error) {
+func checkSubmission(p *dauys.Protocol) (*dauys.Protocol, Encoded, error) {
 	if p == nil {
-		return nil, dauys.Errorf(dauys.EINVALID, "empty protocol")
+		return nil, Encoded{}, dauys.Errorf(dauys.EINVALID, "empty protocol")
 	}
 	if p.Election == "" || p.Contest == "" || p.Area == "" {
-		return nil, dauys.Errorf(dauys.EINVALID, "a protocol needs an election, a contest and an area")
+		return nil, Encoded{}, dauys.Errorf(dauys.EINVALID, "a protocol needs an election, a contest and an area")
 	}
 	q := *p
 	q.Version = 0
@@ -129,7 +143,7 @@ func checkSubmission(p *dauys.Protocol) (*dauys.Protocol, error) {
 		q.Kind = dauys.ProtocolOriginal
 	case dauys.ProtocolOriginal, dauys.ProtocolAmendment:
 	default:
-		return nil, dauys.Errorf(dauys.EINVALID, "precinct %s, contest %s: unknown protocol kind %q", p.Area, p.Contest, p.Kind)
+		return nil, Encoded{}, dauys.Errorf(dauys.EINVALID, "precinct %s, contest %s: unknown protocol kind %q", p.Area, p.Contest, p.Kind)
 	}
 	if q.Lines == nil {
 		q.Lines = map[string]int64{}
@@ -139,17 +153,19 @@ func checkSubmission(p *dauys.Protocol) (*dauys.Protocol, error) {
 	// the protocol, never its neighbours in the batch.
 	for name, v := range q.Lines {
 		if v < 0 || v > dauys.MaxCount {
-			return nil, dauys.Errorf(dauys.EINVALID, "precinct %s, contest %s: line %q holds %d, outside 0..%d",
+			return nil, Encoded{}, dauys.Errorf(dauys.EINVALID, "precinct %s, contest %s: line %q holds %d, outside 0..%d",
 				p.Area, p.Contest, dauys.ClipText(name, 64), v, dauys.MaxCount)
 		}
 	}
-	hash := q.ContentHash()
+	enc := Encoded{Canonical: q.CanonicalBytes(), Lines: EncodeLines(q.Lines)}
+	sum := sha256.Sum256(enc.Canonical) // as dauys.Protocol.ContentHash
+	hash := hex.EncodeToString(sum[:])
 	if q.Hash == "" {
 		q.Hash = hash
 	} else if q.Hash != hash {
-		return nil, dauys.Errorf(dauys.EINVALID, "precinct %s, contest %s: the hash does not match the protocol's content", p.Area, p.Contest)
+		return nil, Encoded{}, dauys.Errorf(dauys.EINVALID, "precinct %s, contest %s: the hash does not match the protocol's content", p.Area, p.Contest)
 	}
-	return &q, nil
+	return &q, enc, nil
 }
 
 // Results returns the result of every submission, in submission order. It
@@ -264,7 +280,7 @@ func (plan *Plan) Reconcile(stored map[Key]Head) {
 		}
 		p.Version = version
 		plan.results[i].Protocol = p
-		c := change{new: p}
+		c := change{new: p, sub: i}
 		if cur != nil {
 			c.old, c.oldVersion = cur.protocol, cur.Version
 		}
@@ -388,6 +404,15 @@ func (plan *Plan) Versions() []*dauys.Protocol {
 	out := make([]*dauys.Protocol, len(plan.changes))
 	for i, c := range plan.changes {
 		out[i] = c.new
+	}
+	return out
+}
+
+// VersionsEncoded returns what New prepared of each of Versions.
+func (plan *Plan) VersionsEncoded() []Encoded {
+	out := make([]Encoded, len(plan.changes))
+	for i, c := range plan.changes {
+		out[i] = plan.encoded[c.sub]
 	}
 	return out
 }

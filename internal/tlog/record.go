@@ -387,9 +387,15 @@ func (r *Record) set(name, value string, rest []byte) error {
 
 // ProtocolRecord is the record of a protocol version.
 func ProtocolRecord(p *dauys.Protocol) *Record {
+	return protocolRecord(p, p.CanonicalBytes())
+}
+
+// protocolRecord is ProtocolRecord with the version's canonical encoding
+// given.
+func protocolRecord(p *dauys.Protocol, content []byte) *Record {
 	return &Record{Kind: KindProtocol, Election: p.Election, Contest: p.Contest, Area: p.Area,
 		Version: p.Version, ProtocolKind: p.Kind, Reason: p.Reason, ReceivedAt: p.ReceivedAt,
-		KeyID: p.KeyID, Signature: p.Signature, Content: p.CanonicalBytes()}
+		KeyID: p.KeyID, Signature: p.Signature, Content: content}
 }
 
 // KeyRecord is the record that registers a commission key.

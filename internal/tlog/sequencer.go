@@ -285,7 +285,11 @@ func (s *Sequencer) next(ctx context.Context, election string, size int64, batch
 		if p.Protocol.Election != election {
 			return nil, false, fmt.Errorf("the store gave a protocol of election %s for %s", p.Protocol.Election, election)
 		}
-		if err := add(ProtocolRecord(p.Protocol), p.Seq); err != nil {
+		content := p.Content
+		if content == nil {
+			content = p.Protocol.CanonicalBytes()
+		}
+		if err := add(protocolRecord(p.Protocol, content), p.Seq); err != nil {
 			return nil, false, err
 		}
 	}

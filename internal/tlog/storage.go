@@ -95,9 +95,13 @@ type Info struct {
 }
 
 // PendingProtocol is a stored protocol version that is not logged yet.
+// Content, when the store has it at hand, is the version's canonical
+// encoding (Protocol.CanonicalBytes), which the sequencer then does not
+// compute again.
 type PendingProtocol struct {
 	Seq      int64
 	Protocol *dauys.Protocol
+	Content  []byte
 }
 
 // PendingArea is a stored area that is not logged yet.
