@@ -60,11 +60,27 @@ func (s *Store) LogInfo(ctx context.Context, election string) (*tlog.Info, error
 // with what their log records need (not their warnings, submitter, source
 // or hash).
 func (s *Store) UnloggedProtocols(ctx context.Context, election string, limit int) ([]tlog.PendingProtocol, error) {
+	return s.unlogged(ctx, election, limit, true)
+}
+
+// unlogged returns the versions not logged yet: from the journal when it
+// holds them all and journal is true, from the store otherwise.
+func (s *Store) unlogged(ctx context.Context, election string, limit int, journal bool) ([]tlog.PendingProtocol, error) {
 	var out []tlog.PendingProtocol
 	err := s.readTx(ctx, func(tx pgx.Tx) error {
 		after, err := lastLoggedSeq(ctx, tx, election)
 		if err != nil {
 			return err
+		}
+		if journal {
+			var last int64
+			if err := tx.QueryRow(ctx, `SELECT COALESCE(MAX(seq), 0) FROM protocols WHERE election_id = $1`, election).Scan(&last); err != nil {
+				return err
+			}
+			if vs, ok := s.journal.Unlogged(election, election, after, last, limit); ok {
+				out = vs
+				return nil
+			}
 		}
 		rows, err := tx.Query(ctx, `SELECT seq, election_id, contest_id, area_id, version, kind, reason, lines,
 				received_at, signature, key_id FROM protocols

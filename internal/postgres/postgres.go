@@ -32,6 +32,7 @@ import (
 
 	"github.com/dauys/dauys"
 	"github.com/dauys/dauys/internal/migrations"
+	"github.com/dauys/dauys/internal/tlog"
 )
 
 //go:embed migrations/*.sql
@@ -44,6 +45,11 @@ type Store struct {
 	// Now returns the current time. CreateElection uses it for a definition
 	// without a creation time; tests may replace it before use.
 	Now func() time.Time
+
+	// journal keeps the versions this Store committed, by seq, for the
+	// log's sequencer; its scopes are elections, whose seqs this Store can
+	// account for under the election's lock (SaveProtocols).
+	journal tlog.Journal
 }
 
 var _ dauys.Store = (*Store)(nil)

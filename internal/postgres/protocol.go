@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/jackc/pgx/v5"
 
@@ -29,6 +30,10 @@ import (
 // once.
 func (s *Store) SaveProtocols(ctx context.Context, ps []*dauys.Protocol) ([]dauys.SaveResult, error) {
 	plan := storebatch.New(ps)
+	var (
+		prev map[string]int64 // per election, its largest seq before the batch
+		seqs []int64          // of plan.Versions()
+	)
 	err := s.writeTx(ctx, func(tx pgx.Tx) error {
 		if err := lockElections(ctx, tx, plan.Elections()); err != nil {
 			return err
@@ -51,7 +56,10 @@ func (s *Store) SaveProtocols(ctx context.Context, ps []*dauys.Protocol) ([]dauy
 		if err != nil {
 			return err
 		}
-		if err := copyVersions(ctx, tx, plan.Versions(), plan.VersionsEncoded()); err != nil {
+		if prev, seqs, err = drawSeqs(ctx, tx, plan.Versions()); err != nil {
+			return err
+		}
+		if err := copyVersions(ctx, tx, plan.Versions(), plan.VersionsEncoded(), seqs); err != nil {
 			return err
 		}
 		if err := upsertHeads(ctx, tx, plan.ChangedHeads()); err != nil {
@@ -70,7 +78,66 @@ func (s *Store) SaveProtocols(ctx context.Context, ps []*dauys.Protocol) ([]dauy
 	if err != nil {
 		return nil, wrap("save protocols", err)
 	}
+	s.journalCommitted(prev, seqs, plan.Versions(), plan.VersionsEncoded())
 	return plan.Results(), nil
+}
+
+// drawSeqs numbers new versions in storage order: under the lock of their
+// elections, so that within an election seq order is commit order. It
+// returns, per election, the largest seq stored before them, from which
+// the journal tells whether it saw every version of the election.
+func drawSeqs(ctx context.Context, tx pgx.Tx, ps []*dauys.Protocol) (map[string]int64, []int64, error) {
+	if len(ps) == 0 {
+		return nil, nil, nil
+	}
+	prev := map[string]int64{}
+	for _, p := range ps {
+		if _, ok := prev[p.Election]; ok {
+			continue
+		}
+		var last int64
+		if err := tx.QueryRow(ctx, `SELECT COALESCE(MAX(seq), 0) FROM protocols WHERE election_id = $1`, p.Election).Scan(&last); err != nil {
+			return nil, nil, fmt.Errorf("last seq: %w", err)
+		}
+		prev[p.Election] = last
+	}
+	rows, err := tx.Query(ctx, `SELECT nextval(pg_get_serial_sequence('protocols', 'seq')) FROM generate_series(1, $1)`, len(ps))
+	if err != nil {
+		return nil, nil, fmt.Errorf("draw seqs: %w", err)
+	}
+	seqs, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return nil, nil, fmt.Errorf("draw seqs: %w", err)
+	}
+	if len(seqs) != len(ps) {
+		return nil, nil, fmt.Errorf("drew %d seqs for %d versions", len(seqs), len(ps))
+	}
+	slices.Sort(seqs)
+	return prev, seqs, nil
+}
+
+// journalCommitted hands the journal the versions a commit stored, one
+// election at a time.
+func (s *Store) journalCommitted(prev map[string]int64, seqs []int64, ps []*dauys.Protocol, enc []storebatch.Encoded) {
+	type batch struct {
+		seqs     []int64
+		ps       []*dauys.Protocol
+		contents [][]byte
+	}
+	by := map[string]*batch{}
+	for i, p := range ps {
+		b := by[p.Election]
+		if b == nil {
+			b = &batch{}
+			by[p.Election] = b
+		}
+		b.seqs = append(b.seqs, seqs[i])
+		b.ps = append(b.ps, p)
+		b.contents = append(b.contents, enc[i].Canonical)
+	}
+	for election, b := range by {
+		s.journal.Committed(election, prev[election], b.seqs, b.ps, b.contents, true)
+	}
 }
 
 // lockElections takes, for the rest of the transaction, the lock that
@@ -245,8 +312,8 @@ func selectVersions(ctx context.Context, tx pgx.Tx, keys []storebatch.VersionKey
 }
 
 // copyVersions inserts the new versions with COPY, with their lines as
-// the plan encoded them.
-func copyVersions(ctx context.Context, tx pgx.Tx, ps []*dauys.Protocol, enc []storebatch.Encoded) error {
+// the plan encoded them and the seqs drawn for them.
+func copyVersions(ctx context.Context, tx pgx.Tx, ps []*dauys.Protocol, enc []storebatch.Encoded, seqs []int64) error {
 	if len(ps) == 0 {
 		return nil
 	}
@@ -261,9 +328,9 @@ func copyVersions(ctx context.Context, tx pgx.Tx, ps []*dauys.Protocol, enc []st
 			}
 		}
 		rows[i] = []any{p.Election, p.Contest, p.Area, int32(p.Version), p.Kind, p.Reason, lines, warnings,
-			p.Acknowledged, p.Submitter, p.Source, nanos(p.ReceivedAt), p.Hash, p.Signature, p.KeyID}
+			p.Acknowledged, p.Submitter, p.Source, nanos(p.ReceivedAt), p.Hash, p.Signature, p.KeyID, seqs[i]}
 	}
-	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"protocols"}, columns(protocolColumns), pgx.CopyFromRows(rows)); err != nil {
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"protocols"}, append(columns(protocolColumns), "seq"), pgx.CopyFromRows(rows)); err != nil {
 		return fmt.Errorf("copy versions: %w", err)
 	}
 	return nil

@@ -63,19 +63,27 @@ func (s *Store) LogInfo(ctx context.Context, election string) (*tlog.Info, error
 // SQLite walks the table from the cursor instead of every version of the
 // election.
 func (s *Store) UnloggedProtocols(ctx context.Context, election string, limit int) ([]tlog.PendingProtocol, error) {
+	return s.unlogged(ctx, election, limit, true)
+}
+
+// unlogged returns the versions not logged yet: from the journal when it
+// holds them all and journal is true, from the store otherwise.
+func (s *Store) unlogged(ctx context.Context, election string, limit int, journal bool) ([]tlog.PendingProtocol, error) {
 	var out []tlog.PendingProtocol
 	err := s.readTx(ctx, func(tx *sql.Tx) error {
 		after, err := lastLoggedSeq(ctx, tx, election)
 		if err != nil {
 			return err
 		}
-		var last int64
-		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(rowid), 0) FROM protocols`).Scan(&last); err != nil {
-			return err
-		}
-		if vs, ok := s.journal.unlogged(election, after, last, limit); ok {
-			out = vs
-			return nil
+		if journal {
+			var last int64
+			if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(rowid), 0) FROM protocols`).Scan(&last); err != nil {
+				return err
+			}
+			if vs, ok := s.journal.Unlogged("", election, after, last, limit); ok {
+				out = vs
+				return nil
+			}
 		}
 		rows, err := tx.QueryContext(ctx, `SELECT p.rowid, `+loggedColumns+` FROM protocols p
 			WHERE p.rowid > ? AND +p.election_id = ? ORDER BY p.rowid LIMIT ?`, after, election, limit)

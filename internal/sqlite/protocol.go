@@ -71,7 +71,18 @@ func (s *Store) SaveProtocols(ctx context.Context, ps []*dauys.Protocol) ([]dauy
 	if err != nil {
 		return nil, wrap("save protocols", err)
 	}
-	s.journal.committed(prev, plan.Versions(), plan.VersionsEncoded(), valid)
+	if vs := plan.Versions(); len(vs) > 0 {
+		seqs := make([]int64, len(vs))
+		for i := range seqs {
+			seqs[i] = prev + 1 + int64(i)
+		}
+		enc := plan.VersionsEncoded()
+		contents := make([][]byte, len(enc))
+		for i, e := range enc {
+			contents[i] = e.Canonical
+		}
+		s.journal.Committed("", prev, seqs, vs, contents, valid)
+	}
 	return plan.Results(), nil
 }
 

@@ -32,6 +32,7 @@ import (
 
 	"github.com/dauys/dauys"
 	"github.com/dauys/dauys/internal/migrations"
+	"github.com/dauys/dauys/internal/tlog"
 )
 
 //go:embed migrations/*.sql
@@ -46,7 +47,11 @@ type Store struct {
 	// without a creation time; tests may replace it before use.
 	Now func() time.Time
 
-	journal journal // the versions committed, for the log (journal.go)
+	// journal keeps the versions this Store committed, by rowid, for the
+	// log's sequencer; its one scope is the whole protocols table, whose
+	// rowids only this Store's writer hands out while no other program
+	// writes to the file (which the journal notices).
+	journal tlog.Journal
 }
 
 var _ dauys.Store = (*Store)(nil)

@@ -748,3 +748,72 @@ func TamperedVersion(t *testing.T, s Store, tamper func(election, contest, area 
 		t.Errorf("LogEntries after the version of entry %d changed: %v, want an error naming the entry", at, err)
 	}
 }
+
+// Journal checks a store's journal (tlog.Journal): the sequencer takes
+// the versions the store committed from it and gets exactly what reading
+// them back (fromStore) gives; versions that another program (other, a
+// second store over the same database) stored in between are never
+// missed, since the journal cannot show it holds them.
+func Journal(t *testing.T, s, other Store, fromStore func(election string) ([]tlog.PendingProtocol, error)) {
+	ctx := t.Context()
+	seq, in := Setup(t, s)
+	inOther := intake.New(other, nil)
+	night := Night()
+	Submit(t, in, night[0], night[1])
+	if _, err := seq.Sync(ctx, FixtureID); err != nil {
+		t.Fatal(err)
+	}
+	Submit(t, in, night[2])
+	got, err := s.UnloggedProtocols(ctx, FixtureID, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The journal served it: the version it gives has the content only
+	// the journal knows.
+	if len(got) != 1 || got[0].Content == nil {
+		t.Fatalf("UnloggedProtocols = %d versions (%+v); want the one committed since the last sync, from the journal", len(got), got)
+	}
+	want, err := fromStore(FixtureID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !samePending(got, want) {
+		t.Errorf("from the journal:\n%+v\nread back:\n%+v", got[0].Protocol, want[0].Protocol)
+	}
+	if c := got[0].Content; !bytes.Equal(c, got[0].Protocol.CanonicalBytes()) {
+		t.Errorf("the journal's content is %q, want the version's canonical encoding", c)
+	}
+
+	// Another program stores a version: this store's journal does not hold
+	// it, and the read goes to the store.
+	if res, err := inOther.Submit(ctx, FixtureID, []intake.Submission{night[3]}); err != nil || res[0].Err != nil {
+		t.Fatalf("other store: %v %v", err, res[0].Err)
+	}
+	Submit(t, in, night[4])
+	if got, err = s.UnloggedProtocols(ctx, FixtureID, 100); err != nil {
+		t.Fatal(err)
+	}
+	if want, err = fromStore(FixtureID); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 3 || !samePending(got, want) {
+		t.Errorf("after another program stored a version: %d versions, want the 3 read back", len(got))
+	}
+	if _, err := seq.Sync(ctx, FixtureID); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.UnloggedProtocols(ctx, FixtureID, 100); err != nil || len(got) != 0 {
+		t.Errorf("after the sync: %d unlogged, %v", len(got), err)
+	}
+	if es := entries(t, s); len(records(t, es)) != 2+len(night) {
+		t.Errorf("the log has %d records, want the definition, the areas and %d protocols", len(records(t, es)), len(night))
+	}
+}
+
+// samePending compares versions as the log's records see them: their Seq
+// and what is stored (not the Content a journal adds).
+func samePending(a, b []tlog.PendingProtocol) bool {
+	return slices.EqualFunc(a, b, func(x, y tlog.PendingProtocol) bool {
+		return x.Seq == y.Seq && reflect.DeepEqual(x.Protocol, y.Protocol)
+	})
+}
