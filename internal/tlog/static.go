@@ -108,5 +108,34 @@ func Current(ctx context.Context, s Storage, election string) (*Info, *SignedChe
 	if size != cp.Size || len(pending) > 0 {
 		return nil, nil, dauys.Errorf(dauys.ECONFLICT, "the log of %s is behind the results (protocols not logged or not in a checkpoint yet); run dauys log sync first", election)
 	}
+	if src, ok := s.(ImageSource); ok {
+		if err := imagesLogged(ctx, s, src, election); err != nil {
+			return nil, nil, err
+		}
+	}
 	return info, cp, nil
+}
+
+// imagesLogged refuses a log that has not logged every observer's image
+// the store holds: a site would publish a photo whose hash no checkpoint
+// covers, which could then be swapped unseen.
+func imagesLogged(ctx context.Context, s Storage, src ImageSource, election string) error {
+	imgs, err := src.ObservationImages(ctx, election)
+	if err != nil || len(imgs) == 0 {
+		return err
+	}
+	refs, err := s.LoggedRefs(ctx, election, KindImage)
+	if err != nil {
+		return err
+	}
+	logged := make(map[string]bool, len(refs))
+	for _, r := range refs {
+		logged[r] = true
+	}
+	for _, img := range imgs {
+		if !logged[ImageRecord(img).Ref()] {
+			return dauys.Errorf(dauys.ECONFLICT, "the log of %s has not logged the observers' photo %s yet; run dauys log sync first", election, img.SHA256)
+		}
+	}
+	return nil
 }

@@ -33,6 +33,16 @@ func testImages(t *testing.T, s Store) {
 	if err := s.AddObservationImage(ctx, img); err != nil {
 		t.Fatal(err)
 	}
+	// A photo not logged yet holds back publishing (tlog.Current): the
+	// site would show what no checkpoint covers.
+	seq.Images = nil
+	if _, err := seq.Sync(ctx, FixtureID); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := tlog.Current(ctx, s, FixtureID); dauys.ErrorCode(err) != dauys.ECONFLICT || !strings.Contains(err.Error(), sha) {
+		t.Errorf("Current with a photo not logged: %v, want a conflict naming it", err)
+	}
+	seq.Images = s
 	for range 2 {
 		if _, err := seq.Sync(ctx, FixtureID); err != nil {
 			t.Fatal(err)
@@ -56,6 +66,9 @@ func testImages(t *testing.T, s Store) {
 	}
 	if _, err := s.LogIndex(ctx, FixtureID, tlog.ImageRef(o.ID, sha)); err != nil {
 		t.Errorf("the image's place in the log: %v", err)
+	}
+	if _, _, err := tlog.Current(ctx, s, FixtureID); err != nil {
+		t.Errorf("Current once the photo is logged: %v", err)
 	}
 
 	// A second image, added later, is logged on the next Sync.
