@@ -33,8 +33,13 @@ func Read(ctx context.Context, live, election, dir string, conns int, each time.
 	if err := os.MkdirAll(static, 0o755); err != nil {
 		return nil, err
 	}
+	// Read each URL once as the load will (without compression), so that
+	// the live server has rendered the variant the load reads before the
+	// clock starts, as it has on election night.
+	warm := &http.Client{Transport: &http.Transport{DisableCompression: true}}
+	defer warm.CloseIdleConnections()
 	for file, path := range paths {
-		resp, err := http.Get(live + path)
+		resp, err := warm.Get(live + path)
 		if err != nil {
 			return nil, err
 		}
