@@ -161,6 +161,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"NotFound", testNotFound},
 		{"Images", testImages},
 		{"Rebuilt", testRebuilt},
+		{"EntriesOfTheirOwn", testEntriesOfTheirOwn},
 	} {
 		t.Run(test.name, func(t *testing.T) { test.run(t, fresh(t)) })
 	}
@@ -816,4 +817,56 @@ func samePending(a, b []tlog.PendingProtocol) bool {
 	return slices.EqualFunc(a, b, func(x, y tlog.PendingProtocol) bool {
 		return x.Seq == y.Seq && reflect.DeepEqual(x.Protocol, y.Protocol)
 	})
+}
+
+// ownEntries is a storage appended to as before runs: every protocol
+// version's entry is a row of its own, as in logs written before
+// migration 0011.
+type ownEntries struct{ Store }
+
+func (o ownEntries) AppendLog(ctx context.Context, election string, start int64, entries []tlog.Entry, hashes []sumdb.Hash) error {
+	es := slices.Clone(entries)
+	for i := range es {
+		es[i].Stored = false
+	}
+	return o.Store.AppendLog(ctx, election, start, es, hashes)
+}
+
+// testEntriesOfTheirOwn continues a log whose protocol versions have
+// entries of their own with runs: nothing is logged twice or missed, and
+// every version is found.
+func testEntriesOfTheirOwn(t *testing.T, s Store) {
+	ctx := t.Context()
+	seq, in := Setup(t, s)
+	old := &tlog.Sequencer{Storage: ownEntries{s}, Signers: seq.Signers, Now: seq.Now}
+	night := Night()
+	Submit(t, in, night[:2]...)
+	if _, err := old.Sync(ctx, FixtureID); err != nil {
+		t.Fatal(err)
+	}
+	Submit(t, in, night[2:]...)
+	cp, err := seq.Sync(ctx, FixtureID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := old.Sync(ctx, FixtureID); err != nil {
+		t.Fatalf("a sync with nothing new: %v", err)
+	}
+	es := entries(t, s)
+	if rootOf(t, es) != cp.Hash || int64(len(es)) != cp.Size {
+		t.Fatalf("the entries read back are not the signed tree")
+	}
+	var refs []string
+	for i, r := range records(t, es) {
+		if r.Kind != tlog.KindProtocol {
+			continue
+		}
+		refs = append(refs, r.Ref())
+		if idx, err := s.LogIndex(ctx, FixtureID, r.Ref()); err != nil || idx != int64(i) {
+			t.Errorf("LogIndex(%s) = %d, %v; want %d", r.Ref(), idx, err, i)
+		}
+	}
+	if len(refs) != len(night) {
+		t.Errorf("%d protocol records, want %d: %q", len(refs), len(night), refs)
+	}
 }
