@@ -45,6 +45,14 @@ type GroupSizer interface {
 	GroupSize() int
 }
 
+// DeferredSaver is implemented by stores that can commit a batch without
+// waiting for the disk and make it durable afterwards (SQLite): group
+// commit then runs the next transaction while the disk syncs the last, and
+// answers a batch's senders only once it is durable.
+type DeferredSaver interface {
+	SaveProtocolsDeferred(ctx context.Context, ps []*dauys.Protocol) (res []dauys.SaveResult, durable func() error, err error)
+}
+
 // groupSize returns the store's bound, or defaultGroup. GroupSize is an
 // optional capability, asked for at run time: only SQLite, whose single
 // writer holds its lock through a transaction, wants smaller groups.
@@ -93,24 +101,48 @@ func (g *groupCommit) save(ctx context.Context, ps []*dauys.Protocol) ([]dauys.S
 			all = append(all, r.ps...)
 		}
 		start := time.Now()
-		res, err := g.store.SaveProtocols(lead, all)
+		res, durable, err := g.saveGroup(lead, all)
 		if dauys.ErrorCode(err) == dauys.EINVALID {
+			res, durable, err = nil, nil, nil
 			res, err = saveApart(lead, g.store, all)
 		}
-		if g.metrics != nil {
-			g.metrics.GroupCommit(len(all), time.Since(start))
-		}
-		for _, r := range group {
-			if err != nil {
-				r.err = err
-			} else {
-				r.res, res = res[:len(r.ps):len(r.ps)], res[len(r.ps):]
+		answer := func() {
+			if err == nil && durable != nil {
+				if derr := durable(); derr != nil {
+					err = derr
+				}
 			}
-			close(r.done)
+			if g.metrics != nil {
+				g.metrics.GroupCommit(len(all), time.Since(start))
+			}
+			for _, r := range group {
+				if err != nil {
+					r.err = err
+				} else {
+					r.res, res = res[:len(r.ps):len(r.ps)], res[len(r.ps):]
+				}
+				close(r.done)
+			}
+		}
+		if durable != nil {
+			// The next group's transaction runs while the disk syncs.
+			go answer()
+		} else {
+			answer()
 		}
 	}
 	<-req.done
 	return req.res, req.err
+}
+
+// saveGroup saves a merged group; durable, when not nil, must return
+// before its senders are answered.
+func (g *groupCommit) saveGroup(ctx context.Context, ps []*dauys.Protocol) ([]dauys.SaveResult, func() error, error) {
+	if d, ok := g.store.(DeferredSaver); ok {
+		return d.SaveProtocolsDeferred(ctx, ps)
+	}
+	res, err := g.store.SaveProtocols(ctx, ps)
+	return res, nil, err
 }
 
 // saveApart saves the protocols one transaction each, after their merged

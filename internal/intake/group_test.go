@@ -7,6 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/dauys/dauys"
 	"github.com/dauys/dauys/internal/intake"
@@ -113,5 +114,75 @@ func testGroupCommit(t *testing.T, size int) {
 	}
 	if l := cs.largest.Load(); size > 0 && l > int64(size) {
 		t.Errorf("a transaction of %d protocols; the store asked for at most %d", l, size)
+	}
+}
+
+// heldSyncs is a SQLite store whose commits become durable only when the
+// test lets them: it shows when group commit answers, and what it does
+// while the disk syncs.
+type heldSyncs struct {
+	*sqlite.Store
+	commits chan int      // the size of each deferred commit, as it is made
+	release chan struct{} // one per sync let through
+}
+
+func (h *heldSyncs) SaveProtocolsDeferred(ctx context.Context, ps []*dauys.Protocol) ([]dauys.SaveResult, func() error, error) {
+	res, durable, err := h.Store.SaveProtocolsDeferred(ctx, ps)
+	h.commits <- len(ps)
+	return res, func() error { <-h.release; return durable() }, err
+}
+
+// TestGroupCommitDeferred: with a store that commits without waiting for
+// the disk, group commit answers a batch only once it is durable, and runs
+// the next batch's transaction meanwhile.
+func TestGroupCommitDeferred(t *testing.T) {
+	e := testElection(false)
+	e.Contests = e.Contests[:1]
+	ctx := context.Background()
+	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "g.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.CreateElection(ctx, e); err != nil {
+		t.Fatal(err)
+	}
+	h := &heldSyncs{Store: s, commits: make(chan int, 4), release: make(chan struct{})}
+	in := intake.New(h, nil)
+	submit := func(area string, done chan<- error) {
+		reg := map[string]int64{"p1": 1000, "p2": 800}[area]
+		res, err := in.Submit(ctx, "e", []intake.Submission{{Contest: "list", Area: area, Lines: lines(reg, 600, 10, 20, 400, 170)}})
+		if err == nil {
+			err = res[0].Err
+		}
+		done <- err
+	}
+	first, second := make(chan error, 1), make(chan error, 1)
+	committed := func(what string) {
+		t.Helper()
+		select {
+		case <-h.commits:
+		case <-time.After(30 * time.Second):
+			t.Fatalf("%s was never committed without waiting for the disk", what)
+		}
+	}
+	go submit("p1", first)
+	committed("the first batch") // its sync is held
+	go submit("p2", second)
+	committed("the second batch") // while the first's sync is held
+	select {
+	case err := <-first:
+		t.Fatalf("the first batch was answered (%v) before it was durable", err)
+	default:
+	}
+	if got, err := s.Protocol(ctx, "e", "list", "p2"); err != nil || got.Version != 1 {
+		t.Fatalf("the second batch is not stored while the first syncs: %v", err)
+	}
+	h.release <- struct{}{}
+	h.release <- struct{}{}
+	for _, c := range []chan error{first, second} {
+		if err := <-c; err != nil {
+			t.Errorf("submission: %v", err)
+		}
 	}
 }

@@ -28,12 +28,29 @@ import (
 // in memory first, so that each running total is written once per batch,
 // not once per protocol and ancestor.
 func (s *Store) SaveProtocols(ctx context.Context, ps []*dauys.Protocol) ([]dauys.SaveResult, error) {
+	res, durable, err := s.SaveProtocolsDeferred(ctx, ps)
+	if err != nil {
+		return nil, err
+	}
+	if err := durable(); err != nil {
+		return nil, wrap("save protocols", err)
+	}
+	return res, nil
+}
+
+// SaveProtocolsDeferred is SaveProtocols without waiting for the disk: the
+// versions are committed, and visible, when it returns, and durable once
+// durable returns nil, which intake's group commit waits for before it
+// answers their senders, while it runs its next transaction. Any later
+// write transaction makes them durable too: the log never signs a version
+// that a crash could take back, since its appends sync the WAL first.
+func (s *Store) SaveProtocolsDeferred(ctx context.Context, ps []*dauys.Protocol) ([]dauys.SaveResult, func() error, error) {
 	plan := storebatch.New(ps)
 	var (
 		prev  int64 // the largest rowid before the new versions
 		valid bool  // whether they have the rowids after prev
 	)
-	err := s.writeTx(ctx, func(tx *sql.Tx) error {
+	err := s.commitTx(ctx, func(tx *sql.Tx) error {
 		contests, areas, err := selectReferences(ctx, tx, plan)
 		if err != nil {
 			return err
@@ -69,7 +86,7 @@ func (s *Store) SaveProtocols(ctx context.Context, ps []*dauys.Protocol) ([]dauy
 		return upsertTotals(ctx, tx, totals)
 	})
 	if err != nil {
-		return nil, wrap("save protocols", err)
+		return nil, nil, wrap("save protocols", err)
 	}
 	if vs := plan.Versions(); len(vs) > 0 {
 		seqs := make([]int64, len(vs))
@@ -83,7 +100,7 @@ func (s *Store) SaveProtocols(ctx context.Context, ps []*dauys.Protocol) ([]dauy
 		}
 		s.journal.Committed("", prev, seqs, vs, contents, valid)
 	}
-	return plan.Results(), nil
+	return plan.Results(), s.wal.sync, nil
 }
 
 // selectReferences loads the contests of the batch's elections and which of
