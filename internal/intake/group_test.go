@@ -58,14 +58,7 @@ func testGroupCommit(t *testing.T, size int) {
 	}
 	e.Contests = e.Contests[:1]
 	ctx := context.Background()
-	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "g.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if err := s.CreateElection(ctx, e); err != nil {
-		t.Fatal(err)
-	}
+	s := groupStore(t, e)
 	cs := &countingStore{Store: s}
 	var store dauys.Store = cs
 	if size > 0 {
@@ -139,14 +132,7 @@ func TestGroupCommitDeferred(t *testing.T) {
 	e := testElection(false)
 	e.Contests = e.Contests[:1]
 	ctx := context.Background()
-	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "g.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if err := s.CreateElection(ctx, e); err != nil {
-		t.Fatal(err)
-	}
+	s := groupStore(t, e)
 	h := &heldSyncs{Store: s, commits: make(chan int, 4), release: make(chan struct{})}
 	in := intake.New(h, nil)
 	submit := func(area string, done chan<- error) {
@@ -185,4 +171,18 @@ func TestGroupCommitDeferred(t *testing.T) {
 			t.Errorf("submission: %v", err)
 		}
 	}
+}
+
+// groupStore returns a new SQLite store holding the election.
+func groupStore(t *testing.T, e *dauys.Election) *sqlite.Store {
+	t.Helper()
+	s, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "g.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if err := s.CreateElection(t.Context(), e); err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
