@@ -382,8 +382,8 @@ func runEntries(ctx context.Context, tx pgx.Tx, election string, r tlog.Run, sta
 	lo, hi := max(r.First, start), min(r.First+r.Count, end)
 	rows, err := tx.Query(ctx, `SELECT seq, election_id, contest_id, area_id, version, kind, reason, lines,
 			received_at, signature, key_id FROM protocols
-		WHERE election_id = $1 AND seq >= $2 AND seq <= $3 ORDER BY seq LIMIT $4 OFFSET $5`,
-		election, r.FirstSeq, r.LastSeq, hi-lo, lo-r.First)
+		WHERE election_id = $1 AND seq >= $2 AND seq < $3 ORDER BY seq`,
+		election, r.FirstSeq+(lo-r.First), r.FirstSeq+(hi-r.First))
 	if err != nil {
 		return err
 	}
@@ -395,6 +395,9 @@ func runEntries(ctx context.Context, tx pgx.Tx, election string, r tlog.Run, sta
 		if err != nil {
 			return err
 		}
+		if want := r.FirstSeq + (idx - r.First); seq != want {
+			return fmt.Errorf("entry %d of the log of %s is the protocol version with seq %d, which the store does not hold", idx, election, want)
+		}
 		if out[idx-start], err = tlog.StoredEntry(p); err != nil {
 			return err
 		}
@@ -404,8 +407,8 @@ func runEntries(ctx context.Context, tx pgx.Tx, election string, r tlog.Run, sta
 		return err
 	}
 	if idx != hi {
-		return fmt.Errorf("the log of %s names %d protocol versions from seq %d at entry %d, the store has %d",
-			election, r.Count, r.FirstSeq, r.First, r.Count-(hi-idx))
+		return fmt.Errorf("entry %d of the log of %s is the protocol version with seq %d, which the store does not hold",
+			idx, election, r.FirstSeq+(idx-r.First))
 	}
 	return nil
 }
@@ -440,12 +443,7 @@ func (s *Store) LogIndex(ctx context.Context, election, ref string) (int64, erro
 		} else if err != nil {
 			return err
 		}
-		var before int64
-		if err := tx.QueryRow(ctx, `SELECT count(*) FROM protocols
-			WHERE election_id = $1 AND seq >= $2 AND seq < $3`, election, r.FirstSeq, seq).Scan(&before); err != nil {
-			return err
-		}
-		idx = r.First + before
+		idx = r.First + (seq - r.FirstSeq)
 		return nil
 	})
 	if err != nil {

@@ -419,8 +419,7 @@ func runsBetween(ctx context.Context, tx *sql.Tx, election string, start, end in
 func runEntries(ctx context.Context, tx *sql.Tx, election string, r tlog.Run, start, end int64, out [][]byte) error {
 	lo, hi := max(r.First, start), min(r.First+r.Count, end)
 	rows, err := tx.QueryContext(ctx, `SELECT rowid, `+loggedColumns+` FROM protocols
-		WHERE rowid >= ? AND rowid <= ? AND +election_id = ? ORDER BY rowid LIMIT ? OFFSET ?`,
-		r.FirstSeq, r.LastSeq, election, hi-lo, lo-r.First)
+		WHERE rowid >= ? AND rowid < ? ORDER BY rowid`, r.FirstSeq+(lo-r.First), r.FirstSeq+(hi-r.First))
 	if err != nil {
 		return err
 	}
@@ -432,6 +431,9 @@ func runEntries(ctx context.Context, tx *sql.Tx, election string, r tlog.Run, st
 		if err != nil {
 			return err
 		}
+		if want := r.FirstSeq + (idx - r.First); seq != want || p.Election != election {
+			return fmt.Errorf("entry %d of the log of %s is the protocol version at rowid %d, which the store does not hold", idx, election, want)
+		}
 		if out[idx-start], err = tlog.StoredEntry(p); err != nil {
 			return err
 		}
@@ -441,8 +443,8 @@ func runEntries(ctx context.Context, tx *sql.Tx, election string, r tlog.Run, st
 		return err
 	}
 	if idx != hi {
-		return fmt.Errorf("the log of %s names %d protocol versions from rowid %d at entry %d, the store has %d",
-			election, r.Count, r.FirstSeq, r.First, r.Count-(hi-idx))
+		return fmt.Errorf("entry %d of the log of %s is the protocol version at rowid %d, which the store does not hold",
+			idx, election, r.FirstSeq+(idx-r.First))
 	}
 	return nil
 }
@@ -500,12 +502,7 @@ func (s *Store) LogIndex(ctx context.Context, election, ref string) (int64, erro
 		} else if err != nil {
 			return err
 		}
-		var before int64
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM protocols
-			WHERE rowid >= ? AND rowid < ? AND +election_id = ?`, r.FirstSeq, seq, election).Scan(&before); err != nil {
-			return err
-		}
-		idx = r.First + before
+		idx = r.First + (seq - r.FirstSeq)
 		return nil
 	})
 	if err != nil {

@@ -13,10 +13,12 @@ import (
 // A log does not keep a second copy of the protocol versions it logs. The
 // store has them already, never changes them (versions are only ever
 // added) and numbers them in the order they were stored (their Seq); the
-// sequencer logs them in that order. So the entries that log an election's
-// versions one after another are kept as a Run: "entries First to
-// First+Count-1 are the records of the election's versions with Seq from
-// FirstSeq to LastSeq, in Seq order". LogEntries rebuilds their bytes from
+// sequencer logs them in that order. So the entries that log versions
+// with consecutive Seqs are kept as a Run: "entries First to
+// First+Count-1 are the records of the versions with Seq FirstSeq to
+// LastSeq", one entry per Seq, so that a version's place is First +
+// (Seq - FirstSeq) and is found with one lookup. (Versions of other
+// elections stored in between end a run.) LogEntries rebuilds their bytes from
 // the versions with StoredEntry, byte for byte what was hashed into the
 // tree, and checks them against the tree's leaf hashes (CheckLeaves): a
 // version missing or changed fails the read rather than serve other bytes.
@@ -25,10 +27,11 @@ import (
 // larger half of the log's writes (docs/performance.md).
 
 // Run is a stretch of log entries that are the records of stored protocol
-// versions of one election, in the order of their Seq.
+// versions of one election with consecutive Seqs: entry First+i is the
+// version with Seq FirstSeq+i.
 type Run struct {
 	First    int64 // index of the first entry
-	Count    int64 // entries, one per version
+	Count    int64 // entries, one per version: LastSeq-FirstSeq+1
 	FirstSeq int64 // Seq of the first version
 	LastSeq  int64 // Seq of the last version
 }
@@ -50,8 +53,9 @@ func StoredEntry(p *dauys.Protocol) ([]byte, error) {
 
 // SplitEntries divides the entries to append at start into those a store
 // keeps as rows (with their indexes) and runs of stored versions (entries
-// with Stored set, which a store keeps as Runs). It refuses Seqs of stored
-// versions that do not increase, since a run could not name them.
+// with Stored set, which a store keeps as Runs: a run ends where the next
+// Seq is not the next number). It refuses Seqs of stored versions that do
+// not increase, since the log takes versions in the order stored.
 func SplitEntries(start int64, entries []Entry) (rows []IndexedEntry, runs []Run, err error) {
 	last := int64(-1)
 	for i, e := range entries {
@@ -64,7 +68,7 @@ func SplitEntries(start int64, entries []Entry) (rows []IndexedEntry, runs []Run
 			return nil, nil, dauys.Errorf(dauys.EINVALID, "entry %d: a stored version's entry must be a protocol's, after Seq %d, not %s at %d", idx, last, e.Kind, e.Seq)
 		}
 		last = e.Seq
-		if n := len(runs); n > 0 && runs[n-1].First+runs[n-1].Count == idx {
+		if n := len(runs); n > 0 && runs[n-1].First+runs[n-1].Count == idx && runs[n-1].LastSeq+1 == e.Seq {
 			runs[n-1].Count++
 			runs[n-1].LastSeq = e.Seq
 			continue
