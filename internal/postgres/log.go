@@ -417,39 +417,26 @@ func runEntries(ctx context.Context, tx pgx.Tx, election string, r tlog.Run, sta
 // own, or the place of a protocol version in its run.
 func (s *Store) LogIndex(ctx context.Context, election, ref string) (int64, error) {
 	var idx int64
-	err := s.readTx(ctx, func(tx pgx.Tx) error {
-		err := tx.QueryRow(ctx, `SELECT idx FROM log_entries WHERE election_id = $1 AND ref = $2`, election, ref).Scan(&idx)
-		if !errors.Is(err, pgx.ErrNoRows) {
-			return err
+	// A protocol version is looked up in its run first, in one statement:
+	// every precinct page asks for its versions' places.
+	if contest, area, version, ok := tlog.ParseProtocolRef(ref); ok {
+		err := s.pool.QueryRow(ctx, `SELECT r.first_idx + (p.seq - r.first_seq) FROM protocols p
+			CROSS JOIN LATERAL (SELECT first_idx, first_seq FROM log_runs
+				WHERE election_id = p.election_id AND last_seq >= p.seq ORDER BY last_seq LIMIT 1) r
+			WHERE p.election_id = $1 AND p.contest_id = $2 AND p.area_id = $3 AND p.version = $4 AND r.first_seq <= p.seq`,
+			election, contest, area, version).Scan(&idx)
+		if err == nil {
+			return idx, nil
+		} else if !errors.Is(err, pgx.ErrNoRows) {
+			return 0, wrap("log index", err)
 		}
-		notLogged := dauys.Errorf(dauys.ENOTFOUND, "%s is not in the log of %s (yet)", ref, election)
-		contest, area, version, ok := tlog.ParseProtocolRef(ref)
-		if !ok {
-			return notLogged
-		}
-		var seq int64
-		err = tx.QueryRow(ctx, `SELECT seq FROM protocols
-			WHERE election_id = $1 AND contest_id = $2 AND area_id = $3 AND version = $4`, election, contest, area, version).Scan(&seq)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return notLogged
-		} else if err != nil {
-			return err
-		}
-		var r tlog.Run
-		err = tx.QueryRow(ctx, `SELECT first_idx, first_seq FROM log_runs
-			WHERE election_id = $1 AND last_seq >= $2 ORDER BY last_seq LIMIT 1`, election, seq).Scan(&r.First, &r.FirstSeq)
-		if errors.Is(err, pgx.ErrNoRows) || err == nil && r.FirstSeq > seq {
-			return notLogged
-		} else if err != nil {
-			return err
-		}
-		idx = r.First + (seq - r.FirstSeq)
-		return nil
-	})
-	if err != nil {
-		return 0, wrap("log index", err)
 	}
-	return idx, nil
+	// Other records, and versions logged before runs.
+	err := s.pool.QueryRow(ctx, `SELECT idx FROM log_entries WHERE election_id = $1 AND ref = $2`, election, ref).Scan(&idx)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, dauys.Errorf(dauys.ENOTFOUND, "%s is not in the log of %s (yet)", ref, election)
+	}
+	return idx, wrap("log index", err)
 }
 
 // SaveCheckpoint stores a signed checkpoint; one of a size already stored

@@ -476,39 +476,26 @@ func scanLogged(row scanner, seq *int64) (*dauys.Protocol, error) {
 // own, or the place of a protocol version in its run.
 func (s *Store) LogIndex(ctx context.Context, election, ref string) (int64, error) {
 	var idx int64
-	err := s.readTx(ctx, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, `SELECT idx FROM log_entries WHERE election_id = ? AND ref = ?`, election, ref).Scan(&idx)
-		if !errors.Is(err, sql.ErrNoRows) {
-			return err
+	// A protocol version is looked up in its run first, in one statement:
+	// every precinct page asks for its versions' places.
+	if contest, area, version, ok := tlog.ParseProtocolRef(ref); ok {
+		err := s.read.QueryRowContext(ctx, `SELECT r.first_idx + (p.rowid - r.first_seq) FROM protocols p
+			JOIN log_runs r ON r.election_id = p.election_id AND r.last_seq = (SELECT MIN(last_seq) FROM log_runs
+				WHERE election_id = p.election_id AND last_seq >= p.rowid)
+			WHERE p.election_id = ? AND p.contest_id = ? AND p.area_id = ? AND p.version = ? AND r.first_seq <= p.rowid`,
+			election, contest, area, version).Scan(&idx)
+		if err == nil {
+			return idx, nil
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return 0, wrap("log index", err)
 		}
-		notLogged := dauys.Errorf(dauys.ENOTFOUND, "%s is not in the log of %s (yet)", ref, election)
-		contest, area, version, ok := tlog.ParseProtocolRef(ref)
-		if !ok {
-			return notLogged
-		}
-		var seq int64
-		err = tx.QueryRowContext(ctx, `SELECT rowid FROM protocols
-			WHERE election_id = ? AND contest_id = ? AND area_id = ? AND version = ?`, election, contest, area, version).Scan(&seq)
-		if errors.Is(err, sql.ErrNoRows) {
-			return notLogged
-		} else if err != nil {
-			return err
-		}
-		var r tlog.Run
-		err = tx.QueryRowContext(ctx, `SELECT first_idx, first_seq FROM log_runs
-			WHERE election_id = ? AND last_seq >= ? ORDER BY last_seq LIMIT 1`, election, seq).Scan(&r.First, &r.FirstSeq)
-		if errors.Is(err, sql.ErrNoRows) || err == nil && r.FirstSeq > seq {
-			return notLogged
-		} else if err != nil {
-			return err
-		}
-		idx = r.First + (seq - r.FirstSeq)
-		return nil
-	})
-	if err != nil {
-		return 0, wrap("log index", err)
 	}
-	return idx, nil
+	// Other records, and versions logged before runs.
+	err := s.read.QueryRowContext(ctx, `SELECT idx FROM log_entries WHERE election_id = ? AND ref = ?`, election, ref).Scan(&idx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, dauys.Errorf(dauys.ENOTFOUND, "%s is not in the log of %s (yet)", ref, election)
+	}
+	return idx, wrap("log index", err)
 }
 
 // SaveCheckpoint stores a signed checkpoint; one of a size already stored
