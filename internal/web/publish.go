@@ -204,6 +204,7 @@ type publisher struct {
 	version string
 	now     time.Time
 	pre     map[string]map[string]*dauys.Protocol
+	turnout map[string][]*dauys.TurnoutReport
 	checks  *tally.Checks
 	disp    *disputes
 	memo    *resultsMemo
@@ -221,6 +222,17 @@ func (p *publisher) prefetch(ctx context.Context) error {
 	}
 	if p.disp, err = readDisputes(ctx, p.s.cfg.Tally, p.e.ID); err != nil {
 		return err
+	}
+	// Every precinct page lists its turnout reports: one query for all.
+	p.turnout = map[string][]*dauys.TurnoutReport{}
+	if len(p.e.TurnoutHours) > 0 {
+		reports, err := p.s.cfg.Tally.TurnoutReports(ctx, p.e.ID, p.e.Tree.Root())
+		if err != nil {
+			return err
+		}
+		for _, r := range reports {
+			p.turnout[r.Area] = append(p.turnout[r.Area], r)
+		}
 	}
 	p.pre = map[string]map[string]*dauys.Protocol{}
 	return p.s.cfg.Tally.EachProtocol(ctx, p.e.ID, "", func(pr *dauys.Protocol) error {
@@ -252,7 +264,7 @@ func (p *publisher) put(rel string, b []byte, stamp func([]byte) []byte) error {
 // the page gets when it is written: a page whose content is the previous
 // export's is shared with it, and says when it last changed.
 func (p *publisher) page(ctx context.Context, t target) error {
-	opts := renderOpts{version: p.version, static: true, elections: []string{p.e.ID}, prefetch: p.pre, memo: p.memo, signals: p.signals, checks: p.checks, disputes: p.disp}
+	opts := renderOpts{version: p.version, static: true, elections: []string{p.e.ID}, prefetch: p.pre, turnoutReports: p.turnout, memo: p.memo, signals: p.signals, checks: p.checks, disputes: p.disp}
 	b, err := p.s.renderWith(ctx, t, opts)
 	if err != nil {
 		return fmt.Errorf("web: publish %s/%s: %w", t.lang, t.self(), err)

@@ -46,6 +46,9 @@ type renderOpts struct {
 	// prefetch holds every current protocol of the election, so that the
 	// export does not ask the store once per precinct.
 	prefetch map[string]map[string]*dauys.Protocol // area -> contest -> protocol
+	// turnoutReports holds every turnout report of the election by
+	// precinct, read once for an export; nil when not prefetched.
+	turnoutReports map[string][]*dauys.TurnoutReport
 	// memo keeps the results of inner areas for the export, which renders
 	// each area in three languages and writes its downloads.
 	memo *resultsMemo
