@@ -211,6 +211,9 @@ type publisher struct {
 	signals *signals
 	files   atomic.Int64
 	bytes   atomic.Int64
+	// status is the status of the count by language, as the template
+	// "election-status" renders it, for the pages' statusMark.
+	status map[string][]byte
 }
 
 // prefetch reads every current protocol in one pass, so that the ten
@@ -269,9 +272,10 @@ func (p *publisher) page(ctx context.Context, t target) error {
 	if err != nil {
 		return fmt.Errorf("web: publish %s/%s: %w", t.lang, t.self(), err)
 	}
-	updated, version := []byte(p.s.locales[t.lang].DateTime(p.now)), []byte(p.version)
+	updated, version, status := []byte(p.s.locales[t.lang].DateTime(p.now)), []byte(p.version), p.status[t.lang]
 	return p.put(t.lang+"/"+t.self(), b, func(b []byte) []byte {
-		return bytes.ReplaceAll(bytes.ReplaceAll(b, []byte(updatedMark), updated), []byte(versionMark), version)
+		b = bytes.ReplaceAll(bytes.ReplaceAll(b, []byte(updatedMark), updated), []byte(versionMark), version)
+		return bytes.Replace(b, []byte(statusMark), status, 1)
 	})
 }
 
@@ -289,6 +293,19 @@ func (p *publisher) run(ctx context.Context, workers int, progress func(done, to
 	close(p.signals.done)
 	if p.signals.err != nil {
 		return fmt.Errorf("web: publish the integrity signals: %w", p.signals.err)
+	}
+	// The status of the count, which precinct pages get when written.
+	p.status = map[string][]byte{}
+	for _, lang := range dauys.Languages {
+		rc, err := p.s.newRenderCtx(ctx, target{kind: pageOverview, lang: lang, election: e.ID}, renderOpts{version: p.version, static: true, prefetch: p.pre, memo: p.memo})
+		if err != nil {
+			return err
+		}
+		var b bytes.Buffer
+		if err := p.s.pages["area"].ExecuteTemplate(&b, "election-status", rc.electionHead()); err != nil {
+			return fmt.Errorf("web: publish the status: %w", err)
+		}
+		p.status[lang] = b.Bytes()
 	}
 	var jobs []func(context.Context) error
 	var areas []string

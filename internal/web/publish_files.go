@@ -54,9 +54,17 @@ func (f ManifestFile) content() string {
 // time and version until a page is written: they are left out of the
 // content compared with the previous export, so that a page whose numbers
 // did not change is shared, with the time it last changed.
+//
+// An area page's status of the count (how many precincts are in, for the
+// whole election) is left out the same way: during the count it changes
+// with every protocol anywhere, and would make all the area pages new in
+// every export. A shared area page states the status as of its "Updated"
+// time, the export that last changed its own numbers. The overview, home
+// and contest pages change with any protocol anyway and keep it.
 const (
 	updatedMark = "dauys-export-updated-c01f"
 	versionMark = "dauys-export-version-c01f"
+	statusMark  = "dauys-export-status-c01f"
 )
 
 // output writes the files of an export into its folder, sharing what the

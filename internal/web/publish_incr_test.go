@@ -153,3 +153,58 @@ func checkManifest(t *testing.T, root string) {
 		t.Errorf("%d files, the manifest lists %d", n, len(m.Files))
 	}
 }
+
+// TestPublishWhileCounting: a protocol that arrives during the count moves
+// the election's progress, which every page states; the pages of areas
+// elsewhere are still shared, their numbers unchanged, and state the
+// progress as of the export that wrote them. Written pages get the current
+// progress.
+func TestPublishWhileCounting(t *testing.T) {
+	fx := mustFixture(t, nil)
+	ctx := context.Background()
+	dir := t.TempDir()
+	publish := func(version string) {
+		t.Helper()
+		fx.clock.Set(fx.clock.Now().Add(10 * time.Minute))
+		if _, err := fx.site.Publish(ctx, web.PublishOptions{Election: "fx-2025", Dir: dir, Version: version, Workers: 2}); err != nil {
+			t.Fatal(err)
+		}
+		checkManifest(t, filepath.Join(dir, "v", version))
+	}
+	status := func(version, page string) string {
+		t.Helper()
+		b, err := os.ReadFile(filepath.Join(dir, "v", version, filepath.FromSlash(page)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Contains(b, []byte("dauys-export-")) {
+			t.Errorf("%s/%s keeps a mark", version, page)
+		}
+		i := bytes.Index(b, []byte(`<p class="status`))
+		if i < 0 {
+			t.Fatalf("%s/%s states no status", version, page)
+		}
+		return string(b[i : i+bytes.Index(b[i:], []byte("\n<form"))])
+	}
+	publish("v1")
+	before := status("v1", "en/e/fx-2025/a/FX-S-2-1.html")
+	// FX-N-2-2 had not reported.
+	fx.submit(t, "fx-2025", sub("parliament-list", "FX-N-2-2", "registered=800 took_part=500 invalid=5 against_all=15 option:alpha=200 option:beta=150 option:gamma=100 option:delta=30"))
+	publish("v2")
+	got := changed(t, dir, "v2")
+	for _, f := range got {
+		if strings.Contains(f, "/a/FX-S-") && strings.HasSuffix(f, ".html") {
+			t.Errorf("the new protocol of FX-N-2-2 rewrote %s", f)
+		}
+	}
+	if !slices.Contains(got, "en/e/fx-2025/a/FX-N-2-2.html") {
+		t.Error("the precinct that reported is not rewritten")
+	}
+	after := status("v2", "en/e/fx-2025/a/FX-N-2-2.html")
+	if after == before || status("v2", "en/e/fx-2025/index.html") != after {
+		t.Errorf("the rewritten precinct page states %q, the overview %q, before %q", after, status("v2", "en/e/fx-2025/index.html"), before)
+	}
+	if shared := status("v2", "en/e/fx-2025/a/FX-S-2-1.html"); shared != before {
+		t.Errorf("the shared precinct page states %q, want %q", shared, before)
+	}
+}

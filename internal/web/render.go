@@ -307,6 +307,11 @@ type electionHead struct {
 	// Replay marks a replay of an official result whose precinct figures
 	// are simulated: every page of it says so.
 	Replay bool
+	// StatusMark, when set, stands for the status and progress of the
+	// count (the template "election-status") until publish writes the
+	// page: an exported area page is not new because the count moved on
+	// elsewhere (publish_files.go).
+	StatusMark string
 }
 
 type basePage struct {
@@ -339,6 +344,9 @@ func (rc *renderCtx) base(title string, crumbs []link) basePage {
 	}
 	if rc.e != nil {
 		p.Election = rc.electionHead()
+		if rc.opts.static && rc.t.kind == pageArea && rc.t.id != rc.e.Tree.Root() {
+			p.Election.StatusMark = statusMark
+		}
 		p.Live = &liveInfo{Version: rc.opts.version, Every: int(rc.s.cfg.PollEvery / time.Second), Page: rc.full, Static: rc.opts.static}
 		if rc.opts.static {
 			// The exported site lives in v/<version>/; the pointer file is
