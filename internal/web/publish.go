@@ -56,7 +56,10 @@ type PublishResult struct {
 	// it hard-linked from the previous export, their content unchanged.
 	Written, WrittenBytes int64
 	Shared, SharedBytes   int64
-	Took                  time.Duration
+	// Reused counts the polling stations' pages shared without being
+	// rendered, their inputs unchanged (publish_inputs.go).
+	Reused int64
+	Took   time.Duration
 }
 
 // Pointer is the content of current.json: the version a reader should see
@@ -141,7 +144,7 @@ func (s *Site) Publish(ctx context.Context, opt PublishOptions) (*PublishResult,
 	}
 	// The transparency log goes beside the results it proves, so that the
 	// bundle can be verified with no live server (docs/verification.md).
-	switch err := tlog.WriteStaticFunc(ctx, s.cfg.Store, e.ID, func(name string, b []byte) error { return out.put(name, b, nil) }); dauys.ErrorCode(err) {
+	switch err := tlog.WriteStaticFunc(ctx, s.cfg.Store, e.ID, func(name string, b []byte) error { return out.put(name, b, nil, "") }); dauys.ErrorCode(err) {
 	case "", dauys.ENOTFOUND: // published, or the election keeps no log
 	case dauys.ECONFLICT:
 		return nil, dauys.Errorf(dauys.ECONFLICT, "the transparency log of %s is behind its results: run `dauys log sync --election %s --key FILE` (with --db as here; FILE is the log's private key from `dauys log init --key-out`), or serve with --log-key FILE, and publish again", e.ID, e.ID)
@@ -172,7 +175,7 @@ func (s *Site) Publish(ctx context.Context, opt PublishOptions) (*PublishResult,
 	}
 	return &PublishResult{Version: opt.Version, Path: final, Files: p.files.Load(), Bytes: p.bytes.Load(),
 		Written: out.written.Load(), WrittenBytes: out.writtenBytes.Load(), Shared: out.shared.Load(), SharedBytes: out.sharedBytes.Load(),
-		Took: time.Since(start)}, nil
+		Reused: p.reused.Load(), Took: time.Since(start)}, nil
 }
 
 // headersFile gives static hosts that read a _headers file (Netlify,
@@ -211,9 +214,15 @@ type publisher struct {
 	signals *signals
 	files   atomic.Int64
 	bytes   atomic.Int64
+	reused  atomic.Int64
 	// status is the status of the count by language, as the template
 	// "election-status" renders it, for the pages' statusMark.
 	status map[string][]byte
+	// base is the hash of what every precinct page depends on, inputs
+	// the hash of each precinct page's inputs (publish_inputs.go).
+	base   string
+	inputs precinctInputs
+	log    *protocolLog
 }
 
 // prefetch reads every current protocol in one pass, so that the ten
@@ -251,11 +260,11 @@ func (p *publisher) prefetch(ctx context.Context) error {
 
 // write puts a file of the site (not a page) into the export.
 func (p *publisher) write(rel string, b []byte) error {
-	return p.put(rel, b, nil)
+	return p.put(rel, b, nil, "")
 }
 
-func (p *publisher) put(rel string, b []byte, stamp func([]byte) []byte) error {
-	if err := p.out.put(rel, b, stamp); err != nil {
+func (p *publisher) put(rel string, b []byte, stamp func([]byte) []byte, inputs string) error {
+	if err := p.out.put(rel, b, stamp, inputs); err != nil {
 		return err
 	}
 	p.files.Add(1)
@@ -267,16 +276,30 @@ func (p *publisher) put(rel string, b []byte, stamp func([]byte) []byte) error {
 // the page gets when it is written: a page whose content is the previous
 // export's is shared with it, and says when it last changed.
 func (p *publisher) page(ctx context.Context, t target) error {
+	rel := t.lang + "/" + t.self()
+	var inputs string
+	if t.kind == pageArea && p.e.Tree.IsLeaf(t.id) && t.id != p.e.Tree.Root() {
+		var err error
+		if inputs, err = p.inputsOf(ctx, t.id); err != nil {
+			return fmt.Errorf("web: publish %s: %w", rel, err)
+		}
+		if p.out.reuse(rel, inputs) {
+			p.reused.Add(1)
+			p.files.Add(1)
+			p.bytes.Add(p.out.size(rel))
+			return nil
+		}
+	}
 	opts := renderOpts{version: p.version, static: true, elections: []string{p.e.ID}, prefetch: p.pre, turnoutReports: p.turnout, memo: p.memo, signals: p.signals, checks: p.checks, disputes: p.disp}
 	b, err := p.s.renderWith(ctx, t, opts)
 	if err != nil {
 		return fmt.Errorf("web: publish %s/%s: %w", t.lang, t.self(), err)
 	}
 	updated, version, status := []byte(p.s.locales[t.lang].DateTime(p.now)), []byte(p.version), p.status[t.lang]
-	return p.put(t.lang+"/"+t.self(), b, func(b []byte) []byte {
+	return p.put(rel, b, func(b []byte) []byte {
 		b = bytes.ReplaceAll(bytes.ReplaceAll(b, []byte(updatedMark), updated), []byte(versionMark), version)
 		return bytes.Replace(b, []byte(statusMark), status, 1)
-	})
+	}, inputs)
 }
 
 // run renders everything with a pool of workers.
@@ -307,6 +330,11 @@ func (p *publisher) run(ctx context.Context, workers int, progress func(done, to
 		}
 		p.status[lang] = b.Bytes()
 	}
+	var err error
+	if p.base, err = p.inputsBase(ctx); err != nil {
+		return fmt.Errorf("web: publish: %w", err)
+	}
+	p.inputs.m = map[string]string{}
 	var jobs []func(context.Context) error
 	var areas []string
 	var walk func(string)

@@ -42,6 +42,18 @@ type ManifestFile struct {
 	Content string `json:"content,omitempty"`
 	// Since is the version that wrote these bytes.
 	Since string `json:"since"`
+	// Inputs, on a polling station's page, is the hash of what the page
+	// was rendered from (publish_inputs.go): an export whose page has the
+	// same inputs shares the file without rendering it again.
+	Inputs string `json:"inputs,omitempty"`
+}
+
+// with returns f with inputs, when they are known.
+func (f ManifestFile) with(inputs string) ManifestFile {
+	if inputs != "" {
+		f.Inputs = inputs
+	}
+	return f
 }
 
 func (f ManifestFile) content() string {
@@ -109,15 +121,39 @@ func readPrevious(dir, versions, election string) (*Manifest, string) {
 	return &m, prevDir
 }
 
+// reuse shares the previous export's file rel, and its gzip variant, when
+// it was rendered from the same inputs; false when it was not, or cannot
+// be shared.
+func (o *output) reuse(rel, inputs string) bool {
+	if o.prev == nil || inputs == "" {
+		return false
+	}
+	old, ok := o.prev.Files[rel]
+	gz, gzOK := o.prev.Files[rel+".gz"]
+	if !ok || !gzOK || old.Inputs != inputs {
+		return false
+	}
+	if o.link(rel, old) != nil {
+		return false
+	}
+	if o.link(rel+".gz", gz) != nil {
+		// The page stays shared; its variant is made again.
+		b, err := os.ReadFile(filepath.Join(o.dir, filepath.FromSlash(rel)))
+		return err == nil && o.compressed(rel, b) == nil
+	}
+	return true
+}
+
 // put writes the file rel with content, or shares the previous export's
 // when its content is the same. stamp, when not nil, makes the bytes to
 // write of the content (putting the export's time and version in place of
-// their marks).
-func (o *output) put(rel string, content []byte, stamp func([]byte) []byte) error {
+// their marks). inputs, when not empty, is the hash of what the content
+// was made from, for the manifest.
+func (o *output) put(rel string, content []byte, stamp func([]byte) []byte, inputs string) error {
 	sum := sha256.Sum256(content)
 	key := hex.EncodeToString(sum[:])
 	if o.prev != nil {
-		if old, ok := o.prev.Files[rel]; ok && old.content() == key && o.link(rel, old) == nil {
+		if old, ok := o.prev.Files[rel]; ok && old.content() == key && o.link(rel, old.with(inputs)) == nil {
 			if gz, ok := o.prev.Files[rel+".gz"]; ok && o.link(rel+".gz", gz) == nil {
 				return nil
 			}
@@ -130,7 +166,7 @@ func (o *output) put(rel string, content []byte, stamp func([]byte) []byte) erro
 		}
 	}
 	b := o.stamped(content, stamp)
-	f := ManifestFile{SHA256: key, Size: int64(len(b)), Since: o.version}
+	f := ManifestFile{SHA256: key, Size: int64(len(b)), Since: o.version, Inputs: inputs}
 	if stamp != nil {
 		s := sha256.Sum256(b)
 		f.SHA256, f.Content = hex.EncodeToString(s[:]), key
@@ -237,6 +273,13 @@ func (o *output) link(rel string, f ManifestFile) error {
 	o.sharedBytes.Add(f.Size)
 	o.record(rel, f)
 	return nil
+}
+
+// size returns the size of the file rel put in the export.
+func (o *output) size(rel string) int64 {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.files[rel].Size
 }
 
 func (o *output) record(rel string, f ManifestFile) {

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"bytes"
+	"cmp"
 	"compress/gzip"
 	"context"
 	"crypto/sha256"
@@ -14,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dauys/dauys"
+	"github.com/dauys/dauys/internal/intake"
 	"github.com/dauys/dauys/internal/web"
 )
 
@@ -227,4 +230,77 @@ func TestPublishWhileCounting(t *testing.T) {
 	if shared := status("v2", "en/e/fx-2025/a/FX-S-2-1.html"); shared != before {
 		t.Errorf("the shared precinct page states %q, want %q", shared, before)
 	}
+}
+
+// TestPublishReuseAsFresh: an export shares the polling stations' pages
+// whose inputs did not change without rendering them; after an amendment,
+// a new protocol, a complaint and an observer's copy, each somewhere else,
+// it holds the same pages as an export made from nothing.
+func TestPublishReuseAsFresh(t *testing.T) {
+	fx := mustFixture(t, nil)
+	ctx := context.Background()
+	seq, _ := createLog(t, fx)
+	sync := func() {
+		t.Helper()
+		if _, err := seq.Sync(ctx, "fx-2025"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sync()
+	dir, fresh := t.TempDir(), t.TempDir()
+	publish := func(dir, version string) *web.PublishResult {
+		t.Helper()
+		res, err := fx.site.Publish(ctx, web.PublishOptions{Election: "fx-2025", Dir: dir, Version: version, Workers: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	first := publish(dir, "v1")
+	if first.Reused != 0 {
+		t.Errorf("the first export reused %d pages", first.Reused)
+	}
+	same := publish(dir, "v2")
+	// fx-2025 has 10 polling stations, each with a page in 3 languages.
+	if same.Reused != 30 {
+		t.Errorf("an export with nothing changed reused %d pages, want 30", same.Reused)
+	}
+
+	fx.clock.Set(fx.clock.Now().Add(10 * time.Minute))
+	amended := sub("parliament-list", "FX-S-2-1", "registered=600 took_part=420 invalid=5 against_all=15 option:alpha=140 option:beta=110 option:gamma=130 option:delta=20")
+	amended.Amendment, amended.Reason = true, "Recount"
+	fx.submit(t, "fx-2025", amended,
+		sub("parliament-list", "FX-N-2-2", "registered=800 took_part=500 invalid=5 against_all=15 option:alpha=200 option:beta=150 option:gamma=100 option:delta=30"))
+	if err := fx.intake.FileComplaint(ctx, &dauys.Complaint{Election: "fx-2025", Area: "FX-S-1-1", Text: "The seals were broken", Complainant: "someone"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := fx.store.RegisterOrganisation(ctx, &dauys.Organisation{Election: "fx-2025", Name: "Adal"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fx.intake.Observe(ctx, "fx-2025", "Adal", intake.Submission{Contest: "parliament-list", Area: "FX-C-1-1",
+		Lines: lines("registered=2900 took_part=1600 invalid=20 against_all=60 option:alpha=610 option:beta=490 option:gamma=350 option:delta=70")}); err != nil {
+		t.Fatal(err)
+	}
+	sync()
+	res := publish(dir, "v3")
+	publish(fresh, "v3")
+	// Four precincts changed; the other six are reused.
+	if res.Reused != 18 {
+		t.Errorf("after four precincts changed, %d pages reused, want 18", res.Reused)
+	}
+	var got, want web.Manifest
+	readJSON(t, filepath.Join(dir, "v", "v3", ".dauys-manifest.json"), &got)
+	readJSON(t, filepath.Join(fresh, "v", "v3", ".dauys-manifest.json"), &want)
+	for name, w := range want.Files {
+		if !strings.HasSuffix(name, ".html") {
+			continue
+		}
+		g := got.Files[name]
+		if gc, wc := cmp.Or(g.Content, g.SHA256), cmp.Or(w.Content, w.SHA256); gc != wc {
+			a, _ := os.ReadFile(filepath.Join(dir, "v", "v3", name))
+			b, _ := os.ReadFile(filepath.Join(fresh, "v", "v3", name))
+			t.Errorf("%s differs from a fresh export's:\n%s\nfresh:\n%s", name, a, b)
+		}
+	}
+	checkManifest(t, filepath.Join(dir, "v", "v3"))
 }

@@ -1,0 +1,138 @@
+package web
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+
+	"github.com/dauys/dauys"
+)
+
+// An export renders some 30,000 precinct pages, and between two exports on
+// election night nearly all of them show the same numbers: the status of
+// the count, the time and the version, which change, are left out of the
+// compared content (publish_files.go). A precinct page whose inputs are
+// those of the previous export's page is therefore not rendered again but
+// shared with it. The inputs are hashed (ManifestFile.Inputs):
+//
+//   - the program itself (its executable: templates, texts, styles and the
+//     code that renders are in it), the election's definition and status,
+//     the site's settings and the election's header in each language but
+//     for the status of the count, all in inputsBase;
+//   - the precinct's current protocols, where each version is in the
+//     transparency log, the observers' copies and their comparison, the
+//     complaints and recounts, and the turnout reports.
+//
+// A new version of a protocol changes the current one, so the earlier
+// versions, which never change, need not be read. TestPublishReuseAsFresh
+// checks that an export reusing pages holds the pages a fresh one does.
+
+// inputsBase returns the hash of what every precinct page depends on, or
+// "" when the program's executable cannot be read: then no page is reused.
+func (p *publisher) inputsBase(ctx context.Context) (string, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return "", nil
+	}
+	f, err := os.Open(exe)
+	if err != nil {
+		return "", nil
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", nil
+	}
+	enc := json.NewEncoder(h)
+	if err := enc.Encode(p.e.Election); err != nil {
+		return "", err
+	}
+	fmt.Fprintf(h, "poll every %d\n", p.s.cfg.PollEvery)
+	// The log's size is read once, before any page: a page rendered
+	// later may find more of its versions signed than its inputs say,
+	// which makes the next export render it again, never the reverse.
+	rc := &renderCtx{ctx: ctx, s: p.s, e: p.e}
+	if p.log, err = rc.protocolLog(); err != nil {
+		return "", err
+	}
+	for _, lang := range dauys.Languages {
+		rc, err := p.s.newRenderCtx(ctx, target{kind: pageArea, lang: lang, election: p.e.ID}, renderOpts{version: p.version, static: true, prefetch: p.pre, memo: p.memo})
+		if err != nil {
+			return "", err
+		}
+		head := rc.electionHead()
+		head.Status, head.StatusText, head.Counting, head.Reported, head.Expected = "", "", false, 0, 0
+		if err := enc.Encode(head); err != nil {
+			return "", err
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// precinctInputs returns the hash of a precinct page's inputs, the same in
+// every language.
+type precinctInputs struct {
+	mu sync.Mutex
+	m  map[string]string
+}
+
+func (p *publisher) inputsOf(ctx context.Context, id string) (string, error) {
+	if p.base == "" {
+		return "", nil
+	}
+	p.inputs.mu.Lock()
+	key, ok := p.inputs.m[id]
+	p.inputs.mu.Unlock()
+	if ok {
+		return key, nil
+	}
+	e := p.e
+	h := sha256.New()
+	h.Write([]byte(p.base))
+	enc := json.NewEncoder(h)
+	log := p.log
+	for i := range e.Contests {
+		c := &e.Contests[i]
+		if !e.Tree.InContest(id, c) {
+			continue
+		}
+		cur := p.pre[id][c.ID]
+		if err := enc.Encode([]any{c.ID, cur}); err != nil {
+			return "", err
+		}
+		if log == nil || cur == nil {
+			continue
+		}
+		versions := []*dauys.Protocol{cur}
+		if cur.Version > 1 {
+			var err error
+			if versions, err = p.s.cfg.Tally.ProtocolVersions(ctx, e.ID, c.ID, id); err != nil {
+				return "", err
+			}
+		}
+		for _, v := range versions {
+			i, signed, ok, err := log.index(ctx, v)
+			if err != nil {
+				return "", err
+			}
+			fmt.Fprintf(h, "log %d %d %v %v\n", v.Version, i, signed, ok)
+		}
+	}
+	checks := p.checks.Within(e.Tree, id)
+	if err := enc.Encode([]any{checks, checks.Precincts[id]}); err != nil {
+		return "", err
+	}
+	if err := enc.Encode([]any{p.disp.complaints[id], p.disp.recounts[id], p.turnout[id]}); err != nil {
+		return "", err
+	}
+	key = hex.EncodeToString(h.Sum(nil))
+	p.inputs.mu.Lock()
+	p.inputs.m[id] = key
+	p.inputs.mu.Unlock()
+	return key, nil
+}
