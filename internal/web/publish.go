@@ -56,8 +56,9 @@ type PublishResult struct {
 	// it hard-linked from the previous export, their content unchanged.
 	Written, WrittenBytes int64
 	Shared, SharedBytes   int64
-	// Reused counts the polling stations' pages shared without being
-	// rendered, their inputs unchanged (publish_inputs.go).
+	// Reused counts the polling stations' pages and downloads shared
+	// without being made again, their inputs unchanged
+	// (publish_inputs.go).
 	Reused int64
 	Took   time.Duration
 }
@@ -272,6 +273,21 @@ func (p *publisher) put(rel string, b []byte, stamp func([]byte) []byte, inputs 
 	return nil
 }
 
+// reuse shares files of the previous export made from the same inputs,
+// all or none (output.reuse), and counts them.
+func (p *publisher) reuse(inputs string, rels ...string) (bool, error) {
+	ok, err := p.out.reuse(inputs, rels...)
+	if !ok {
+		return false, err
+	}
+	p.reused.Add(int64(len(rels)))
+	for _, rel := range rels {
+		p.files.Add(1)
+		p.bytes.Add(p.out.size(rel))
+	}
+	return true, nil
+}
+
 // page renders a page with marks for the export's time and version, which
 // the page gets when it is written: a page whose content is the previous
 // export's is shared with it, and says when it last changed.
@@ -280,14 +296,11 @@ func (p *publisher) page(ctx context.Context, t target) error {
 	var inputs string
 	if t.kind == pageArea && p.e.Tree.IsLeaf(t.id) && t.id != p.e.Tree.Root() {
 		var err error
-		if inputs, err = p.inputsOf(ctx, t.id); err != nil {
+		if _, inputs, err = p.inputsOf(ctx, t.id); err != nil {
 			return fmt.Errorf("web: publish %s: %w", rel, err)
 		}
-		if p.out.reuse(rel, inputs) {
-			p.reused.Add(1)
-			p.files.Add(1)
-			p.bytes.Add(p.out.size(rel))
-			return nil
+		if ok, err := p.reuse(inputs, rel); ok || err != nil {
+			return err
 		}
 	}
 	opts := renderOpts{version: p.version, static: true, elections: []string{p.e.ID}, prefetch: p.pre, turnoutReports: p.turnout, memo: p.memo, signals: p.signals, checks: p.checks, disputes: p.disp}
@@ -334,7 +347,7 @@ func (p *publisher) run(ctx context.Context, workers int, progress func(done, to
 	if p.base, err = p.inputsBase(ctx); err != nil {
 		return fmt.Errorf("web: publish: %w", err)
 	}
-	p.inputs.m = map[string]string{}
+	p.inputs.m = map[string][2]string{}
 	var jobs []func(context.Context) error
 	var areas []string
 	var walk func(string)
@@ -428,8 +441,21 @@ func (p *publisher) run(ctx context.Context, workers int, progress func(done, to
 	return ctx.Err()
 }
 
-// data writes an area's JSON and CSV downloads.
+// data writes an area's JSON and CSV downloads; a polling station's are
+// shared without being made again when its protocols did not change.
 func (p *publisher) data(ctx context.Context, area string) error {
+	base := "data/" + tlog.Slug(p.e.ID) + "/a/" + tlog.Slug(area)
+	excel := "data/" + tlog.Slug(p.e.ID) + "/excel/" + tlog.Slug(area) + ".csv"
+	var inputs string
+	if p.e.Tree.IsLeaf(area) && area != p.e.Tree.Root() {
+		var err error
+		if inputs, _, err = p.inputsOf(ctx, area); err != nil {
+			return err
+		}
+		if ok, err := p.reuse(inputs, base+".json", excel, base+".csv"); ok || err != nil {
+			return err
+		}
+	}
 	rc, err := p.s.newRenderCtx(ctx, target{kind: pageArea, lang: dauys.Languages[0], election: p.e.ID, id: area},
 		renderOpts{version: p.version, static: true, prefetch: p.pre, memo: p.memo, checks: p.checks, disputes: p.disp})
 	if err != nil {
@@ -451,14 +477,13 @@ func (p *publisher) data(ctx context.Context, area string) error {
 	if err != nil {
 		return err
 	}
-	base := "data/" + tlog.Slug(p.e.ID) + "/a/" + tlog.Slug(area)
-	if err := p.write(base+".json", j); err != nil {
+	if err := p.put(base+".json", j, nil, inputs); err != nil {
 		return err
 	}
-	if err := p.write("data/"+tlog.Slug(p.e.ID)+"/excel/"+tlog.Slug(area)+".csv", append([]byte(excelBOM), c...)); err != nil {
+	if err := p.put(excel, append([]byte(excelBOM), c...), nil, inputs); err != nil {
 		return err
 	}
-	return p.write(base+".csv", c)
+	return p.put(base+".csv", c, nil, inputs)
 }
 
 func writeAtomic(path string, b []byte) error {

@@ -121,27 +121,35 @@ func readPrevious(dir, versions, election string) (*Manifest, string) {
 	return &m, prevDir
 }
 
-// reuse shares the previous export's file rel, and its gzip variant, when
-// it was rendered from the same inputs; false when it was not, or cannot
-// be shared.
-func (o *output) reuse(rel, inputs string) bool {
+// reuse shares the previous export's files rels, and their gzip variants,
+// when they were made from the same inputs: all of them, or none (false)
+// when one was not. An error means that some were linked and others could
+// not be: writing them instead would write through the links into the
+// previous export.
+func (o *output) reuse(inputs string, rels ...string) (bool, error) {
 	if o.prev == nil || inputs == "" {
-		return false
+		return false, nil
 	}
-	old, ok := o.prev.Files[rel]
-	gz, gzOK := o.prev.Files[rel+".gz"]
-	if !ok || !gzOK || old.Inputs != inputs {
-		return false
+	for _, rel := range rels {
+		old, ok := o.prev.Files[rel]
+		if !ok || old.Inputs != inputs {
+			return false, nil
+		}
+		if _, ok := o.prev.Files[rel+".gz"]; compressible(rel) && !ok {
+			return false, nil
+		}
 	}
-	if o.link(rel, old) != nil {
-		return false
+	for _, rel := range rels {
+		if err := o.link(rel, o.prev.Files[rel]); err != nil {
+			return false, fmt.Errorf("web: publish: share %s: %w", rel, err)
+		}
+		if compressible(rel) {
+			if err := o.link(rel+".gz", o.prev.Files[rel+".gz"]); err != nil {
+				return false, fmt.Errorf("web: publish: share %s.gz: %w", rel, err)
+			}
+		}
 	}
-	if o.link(rel+".gz", gz) != nil {
-		// The page stays shared; its variant is made again.
-		b, err := os.ReadFile(filepath.Join(o.dir, filepath.FromSlash(rel)))
-		return err == nil && o.compressed(rel, b) == nil
-	}
-	return true
+	return true, nil
 }
 
 // put writes the file rel with content, or shares the previous export's

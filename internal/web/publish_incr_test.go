@@ -232,10 +232,10 @@ func TestPublishWhileCounting(t *testing.T) {
 	}
 }
 
-// TestPublishReuseAsFresh: an export shares the polling stations' pages
-// whose inputs did not change without rendering them; after an amendment,
-// a new protocol, a complaint and an observer's copy, each somewhere else,
-// it holds the same pages as an export made from nothing.
+// TestPublishReuseAsFresh: an export shares the polling stations' pages and
+// downloads whose inputs did not change without making them again; after
+// an amendment, a new protocol, a complaint and an observer's copy, each
+// somewhere else, it holds the same files as an export made from nothing.
 func TestPublishReuseAsFresh(t *testing.T) {
 	fx := mustFixture(t, nil)
 	ctx := context.Background()
@@ -261,9 +261,10 @@ func TestPublishReuseAsFresh(t *testing.T) {
 		t.Errorf("the first export reused %d pages", first.Reused)
 	}
 	same := publish(dir, "v2")
-	// fx-2025 has 10 polling stations, each with a page in 3 languages.
-	if same.Reused != 30 {
-		t.Errorf("an export with nothing changed reused %d pages, want 30", same.Reused)
+	// fx-2025 has 10 polling stations, each with a page in 3 languages
+	// and 3 downloads.
+	if same.Reused != 60 {
+		t.Errorf("an export with nothing changed reused %d files, want 60", same.Reused)
 	}
 
 	fx.clock.Set(fx.clock.Now().Add(10 * time.Minute))
@@ -284,15 +285,16 @@ func TestPublishReuseAsFresh(t *testing.T) {
 	sync()
 	res := publish(dir, "v3")
 	publish(fresh, "v3")
-	// Four precincts changed; the other six are reused.
-	if res.Reused != 18 {
-		t.Errorf("after four precincts changed, %d pages reused, want 18", res.Reused)
+	// Four precincts' pages changed, and two precincts' downloads; the
+	// others are reused.
+	if res.Reused != 6*3+8*3 {
+		t.Errorf("after four precincts changed, %d files reused, want 42", res.Reused)
 	}
 	var got, want web.Manifest
 	readJSON(t, filepath.Join(dir, "v", "v3", ".dauys-manifest.json"), &got)
 	readJSON(t, filepath.Join(fresh, "v", "v3", ".dauys-manifest.json"), &want)
 	for name, w := range want.Files {
-		if !strings.HasSuffix(name, ".html") {
+		if strings.HasSuffix(name, ".gz") {
 			continue
 		}
 		g := got.Files[name]

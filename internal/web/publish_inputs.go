@@ -29,8 +29,11 @@ import (
 //     complaints and recounts, and the turnout reports.
 //
 // A new version of a protocol changes the current one, so the earlier
-// versions, which never change, need not be read. TestPublishReuseAsFresh
-// checks that an export reusing pages holds the pages a fresh one does.
+// versions, which never change, need not be read. A polling station's
+// downloads (JSON, CSV and its Excel copy) are made from inputsBase and its
+// current protocols alone, and are shared the same way.
+// TestPublishReuseAsFresh checks that an export reusing files holds the
+// files a fresh one does.
 
 // inputsBase returns the hash of what every precinct page depends on, or
 // "" when the program's executable cannot be read: then no page is reused.
@@ -74,65 +77,73 @@ func (p *publisher) inputsBase(ctx context.Context) (string, error) {
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// precinctInputs returns the hash of a precinct page's inputs, the same in
-// every language.
+// precinctInputs remembers the hashes of each precinct's inputs: of its
+// downloads and of its page, the same in every language.
 type precinctInputs struct {
 	mu sync.Mutex
-	m  map[string]string
+	m  map[string][2]string
 }
 
-func (p *publisher) inputsOf(ctx context.Context, id string) (string, error) {
+// inputsOf returns the hashes of what a polling station's downloads (its
+// current protocols) and its page are made from; "" when nothing is to be
+// reused.
+func (p *publisher) inputsOf(ctx context.Context, id string) (data, page string, err error) {
 	if p.base == "" {
-		return "", nil
+		return "", "", nil
 	}
 	p.inputs.mu.Lock()
-	key, ok := p.inputs.m[id]
+	keys, ok := p.inputs.m[id]
 	p.inputs.mu.Unlock()
 	if ok {
-		return key, nil
+		return keys[0], keys[1], nil
 	}
 	e := p.e
 	h := sha256.New()
 	h.Write([]byte(p.base))
 	enc := json.NewEncoder(h)
-	log := p.log
+	var current []*dauys.Protocol
 	for i := range e.Contests {
 		c := &e.Contests[i]
 		if !e.Tree.InContest(id, c) {
 			continue
 		}
 		cur := p.pre[id][c.ID]
+		current = append(current, cur)
 		if err := enc.Encode([]any{c.ID, cur}); err != nil {
-			return "", err
+			return "", "", err
 		}
+	}
+	data = hex.EncodeToString(h.Sum(nil))
+	h.Write([]byte("page\n"))
+	log := p.log
+	for _, cur := range current {
 		if log == nil || cur == nil {
 			continue
 		}
 		versions := []*dauys.Protocol{cur}
 		if cur.Version > 1 {
-			var err error
-			if versions, err = p.s.cfg.Tally.ProtocolVersions(ctx, e.ID, c.ID, id); err != nil {
-				return "", err
+			if versions, err = p.s.cfg.Tally.ProtocolVersions(ctx, e.ID, cur.Contest, id); err != nil {
+				return "", "", err
 			}
 		}
 		for _, v := range versions {
 			i, signed, ok, err := log.index(ctx, v)
 			if err != nil {
-				return "", err
+				return "", "", err
 			}
-			fmt.Fprintf(h, "log %d %d %v %v\n", v.Version, i, signed, ok)
+			fmt.Fprintf(h, "log %s %d %d %v %v\n", v.Contest, v.Version, i, signed, ok)
 		}
 	}
 	checks := p.checks.Within(e.Tree, id)
 	if err := enc.Encode([]any{checks, checks.Precincts[id]}); err != nil {
-		return "", err
+		return "", "", err
 	}
 	if err := enc.Encode([]any{p.disp.complaints[id], p.disp.recounts[id], p.turnout[id]}); err != nil {
-		return "", err
+		return "", "", err
 	}
-	key = hex.EncodeToString(h.Sum(nil))
+	page = hex.EncodeToString(h.Sum(nil))
 	p.inputs.mu.Lock()
-	p.inputs.m[id] = key
+	p.inputs.m[id] = [2]string{data, page}
 	p.inputs.mu.Unlock()
-	return key, nil
+	return data, page, nil
 }
