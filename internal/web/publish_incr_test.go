@@ -305,4 +305,18 @@ func TestPublishReuseAsFresh(t *testing.T) {
 		}
 	}
 	checkManifest(t, filepath.Join(dir, "v", "v3"))
+
+	// A site showing times in another zone reuses no page: each states
+	// when its protocols arrived.
+	other, err := web.New(web.Config{Store: fx.store, Tally: fx.tally, Now: fx.clock.Now, Location: time.UTC})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err = other.Publish(ctx, web.PublishOptions{Election: "fx-2025", Dir: dir, Version: "v4", Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Reused != 0 {
+		t.Errorf("a site in another zone reused %d files", res.Reused)
+	}
 }

@@ -22,7 +22,8 @@ import (
 //
 //   - the program itself (its executable: templates, texts, styles and the
 //     code that renders are in it), the election's definition and status,
-//     the site's settings and the election's header in each language but
+//     the site's settings that show on the page (how often it polls, the
+//     zone of its times) and the election's header in each language but
 //     for the status of the count, all in inputsBase;
 //   - the precinct's current protocols, where each version is in the
 //     transparency log, the observers' copies and their comparison, the
@@ -55,7 +56,7 @@ func (p *publisher) inputsBase(ctx context.Context) (string, error) {
 	if err := enc.Encode(p.e.Election); err != nil {
 		return "", err
 	}
-	fmt.Fprintf(h, "poll every %d\n", p.s.cfg.PollEvery)
+	fmt.Fprintf(h, "poll every %d, times in %s\n", p.s.cfg.PollEvery, p.s.cfg.Location)
 	// The log's size is read once, before any page: a page rendered
 	// later may find more of its versions signed than its inputs say,
 	// which makes the next export render it again, never the reverse.
