@@ -42,9 +42,9 @@ type ManifestFile struct {
 	Content string `json:"content,omitempty"`
 	// Since is the version that wrote these bytes.
 	Since string `json:"since"`
-	// Inputs, on a polling station's page, is the hash of what the page
-	// was rendered from (publish_inputs.go): an export whose page has the
-	// same inputs shares the file without rendering it again.
+	// Inputs, on a polling station's page and downloads, is the hash of
+	// what the file was made from (publish_inputs.go): an export whose
+	// file has the same inputs shares it without making it again.
 	Inputs string `json:"inputs,omitempty"`
 }
 
@@ -123,33 +123,53 @@ func readPrevious(dir, versions, election string) (*Manifest, string) {
 
 // reuse shares the previous export's files rels, and their gzip variants,
 // when they were made from the same inputs: all of them, or none (false)
-// when one was not. An error means that some were linked and others could
-// not be: writing them instead would write through the links into the
-// previous export.
+// when one was not or could not be linked. Links made before a failed one
+// are removed, never written through: a write would change the previous
+// export's file.
 func (o *output) reuse(inputs string, rels ...string) (bool, error) {
 	if o.prev == nil || inputs == "" {
 		return false, nil
 	}
+	var names []string
 	for _, rel := range rels {
 		old, ok := o.prev.Files[rel]
 		if !ok || old.Inputs != inputs {
 			return false, nil
 		}
-		if _, ok := o.prev.Files[rel+".gz"]; compressible(rel) && !ok {
-			return false, nil
+		names = append(names, rel)
+		if compressible(rel) {
+			if _, ok := o.prev.Files[rel+".gz"]; !ok {
+				return false, nil
+			}
+			names = append(names, rel+".gz")
 		}
 	}
-	for _, rel := range rels {
-		if err := o.link(rel, o.prev.Files[rel]); err != nil {
-			return false, fmt.Errorf("web: publish: share %s: %w", rel, err)
+	for i, name := range names {
+		if o.link(name, o.prev.Files[name]) == nil {
+			continue
 		}
-		if compressible(rel) {
-			if err := o.link(rel+".gz", o.prev.Files[rel+".gz"]); err != nil {
-				return false, fmt.Errorf("web: publish: share %s.gz: %w", rel, err)
+		for _, made := range names[:i] {
+			if err := o.unlink(made); err != nil {
+				return false, fmt.Errorf("web: publish: %w", err)
 			}
 		}
+		return false, nil
 	}
 	return true, nil
+}
+
+// unlink takes back a link that link made.
+func (o *output) unlink(rel string) error {
+	if err := os.Remove(filepath.Join(o.dir, filepath.FromSlash(rel))); err != nil {
+		return err
+	}
+	o.mu.Lock()
+	f := o.files[rel]
+	delete(o.files, rel)
+	o.mu.Unlock()
+	o.shared.Add(-1)
+	o.sharedBytes.Add(-f.Size)
+	return nil
 }
 
 // put writes the file rel with content, or shares the previous export's

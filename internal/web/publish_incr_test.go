@@ -320,3 +320,36 @@ func TestPublishReuseAsFresh(t *testing.T) {
 		t.Errorf("a site in another zone reused %d files", res.Reused)
 	}
 }
+
+// TestPublishReuseMissingFile: when a file of the previous export that
+// would be reused is gone, the export makes the polling station's files
+// again instead of failing, and the files it had already linked are not
+// written through into the previous export.
+func TestPublishReuseMissingFile(t *testing.T) {
+	fx := mustFixture(t, nil)
+	ctx := context.Background()
+	dir := t.TempDir()
+	if _, err := fx.site.Publish(ctx, web.PublishOptions{Election: "fx-2025", Dir: dir, Version: "v1", Workers: 2}); err != nil {
+		t.Fatal(err)
+	}
+	v1 := filepath.Join(dir, "v", "v1", "data", "fx-2025")
+	// The JSON and the Excel copy are linked before the CSV is missed.
+	if err := os.Remove(filepath.Join(v1, "a", "FX-S-2-1.csv")); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(filepath.Join(v1, "a", "FX-S-2-1.json"))
+	res, err := fx.site.Publish(ctx, web.PublishOptions{Election: "fx-2025", Dir: dir, Version: "v2", Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Reused != 57 {
+		t.Errorf("%d files reused, want 57: all but FX-S-2-1's downloads", res.Reused)
+	}
+	checkManifest(t, filepath.Join(dir, "v", "v2"))
+	if after, _ := os.ReadFile(filepath.Join(v1, "a", "FX-S-2-1.json")); !bytes.Equal(before, after) {
+		t.Error("the previous export's JSON changed")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "v", "v2", "data", "fx-2025", "a", "FX-S-2-1.csv")); err != nil {
+		t.Error(err)
+	}
+}
