@@ -111,9 +111,11 @@ func (rc *renderCtx) precinct(id string) (*precinctPage, error) {
 	if p.Turnout, err = rc.precinctTurnout(id); err != nil {
 		return nil, err
 	}
-	pl, err := rc.protocolLog()
-	if err != nil {
-		return nil, err
+	pl := rc.opts.log
+	if !rc.opts.logRead {
+		if pl, err = rc.protocolLog(); err != nil {
+			return nil, err
+		}
 	}
 	checks, err := rc.checks(id)
 	if err != nil {

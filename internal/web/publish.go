@@ -303,7 +303,7 @@ func (p *publisher) page(ctx context.Context, t target) error {
 			return err
 		}
 	}
-	opts := renderOpts{version: p.version, static: true, elections: []string{p.e.ID}, prefetch: p.pre, turnoutReports: p.turnout, memo: p.memo, signals: p.signals, checks: p.checks, disputes: p.disp}
+	opts := renderOpts{version: p.version, static: true, elections: []string{p.e.ID}, prefetch: p.pre, turnoutReports: p.turnout, log: p.log, logRead: true, memo: p.memo, signals: p.signals, checks: p.checks, disputes: p.disp}
 	b, err := p.s.renderWith(ctx, t, opts)
 	if err != nil {
 		return fmt.Errorf("web: publish %s/%s: %w", t.lang, t.self(), err)
@@ -343,7 +343,12 @@ func (p *publisher) run(ctx context.Context, workers int, progress func(done, to
 		}
 		p.status[lang] = b.Bytes()
 	}
+	// The log and its signed size are read once, before any page, for
+	// the pages and their inputs alike.
 	var err error
+	if p.log, err = (&renderCtx{ctx: ctx, s: p.s, e: e}).protocolLog(); err != nil {
+		return err
+	}
 	if p.base, err = p.inputsBase(ctx); err != nil {
 		return fmt.Errorf("web: publish: %w", err)
 	}

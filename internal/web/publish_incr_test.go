@@ -305,6 +305,12 @@ func TestPublishReuseAsFresh(t *testing.T) {
 		}
 	}
 	checkManifest(t, filepath.Join(dir, "v", "v3"))
+	// The log is read once for the export; its pages show where each
+	// version is in it, as the live ones do (TestTransparencyLog).
+	page, _ := os.ReadFile(filepath.Join(fresh, "v", "v3", "en", "e", "fx-2025", "a", "FX-N-1-1.html"))
+	if n := strings.Count(string(page), `data-k="log-index">In the transparency log: entry `); n != 3 {
+		t.Errorf("the exported precinct page shows %d log indexes, want 3", n)
+	}
 
 	// A site showing times in another zone reuses no page: each states
 	// when its protocols arrived.

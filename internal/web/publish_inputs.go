@@ -57,13 +57,6 @@ func (p *publisher) inputsBase(ctx context.Context) (string, error) {
 		return "", err
 	}
 	fmt.Fprintf(h, "poll every %d, times in %s\n", p.s.cfg.PollEvery, p.s.cfg.Location)
-	// The log's size is read once, before any page: a page rendered
-	// later may find more of its versions signed than its inputs say,
-	// which makes the next export render it again, never the reverse.
-	rc := &renderCtx{ctx: ctx, s: p.s, e: p.e}
-	if p.log, err = rc.protocolLog(); err != nil {
-		return "", err
-	}
 	for _, lang := range dauys.Languages {
 		rc, err := p.s.newRenderCtx(ctx, target{kind: pageArea, lang: lang, election: p.e.ID}, renderOpts{version: p.version, static: true, prefetch: p.pre, memo: p.memo})
 		if err != nil {

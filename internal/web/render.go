@@ -49,6 +49,10 @@ type renderOpts struct {
 	// turnoutReports holds every turnout report of the election by
 	// precinct, read once for an export; nil when not prefetched.
 	turnoutReports map[string][]*dauys.TurnoutReport
+	// log, when logRead, is the election's transparency log (nil when it
+	// keeps none), read once for an export.
+	log     *protocolLog
+	logRead bool
 	// memo keeps the results of inner areas for the export, which renders
 	// each area in three languages and writes its downloads.
 	memo *resultsMemo
