@@ -353,7 +353,10 @@ func (p *publisher) run(ctx context.Context, workers int, progress func(done, to
 		return fmt.Errorf("web: publish: %w", err)
 	}
 	p.inputs.m = map[string][2]string{}
-	var jobs []func(context.Context) error
+	// The election's precinct-level files are one long job (a 100 MB CSV
+	// for the demo, its variant and the Parquet file): first, so that it
+	// runs beside the pages rather than alone after them.
+	jobs := []func(context.Context) error{p.precinctFiles}
 	var areas []string
 	var walk func(string)
 	walk = func(id string) {
@@ -397,7 +400,7 @@ func (p *publisher) run(ctx context.Context, workers int, progress func(done, to
 		}
 		jobs = append(jobs, func(ctx context.Context) error { return p.data(ctx, a) })
 	}
-	jobs = append(jobs, p.precinctFiles, func(ctx context.Context) error {
+	jobs = append(jobs, func(ctx context.Context) error {
 		b, err := p.s.statusJSON(ctx, e, p.version)
 		if err != nil {
 			return err
