@@ -379,9 +379,18 @@ func (rc *renderCtx) precinctTurnout(id string) (*precinctTurnout, error) {
 	if len(e.TurnoutHours) == 0 {
 		return nil, nil
 	}
-	reports, err := rc.s.cfg.Tally.TurnoutReports(rc.ctx, e.ID, id)
-	if err != nil {
-		return nil, err
+	var reports []*dauys.TurnoutReport
+	if rc.opts.turnoutReports != nil {
+		// An export read them all at once; a precinct that reported none
+		// needs no running totals either.
+		if reports = rc.opts.turnoutReports[id]; len(reports) == 0 {
+			return &precinctTurnout{}, nil
+		}
+	} else {
+		var err error
+		if reports, err = rc.s.cfg.Tally.TurnoutReports(rc.ctx, e.ID, id); err != nil {
+			return nil, err
+		}
 	}
 	ts, err := rc.turnoutOf(id)
 	if err != nil {

@@ -430,3 +430,38 @@ func TestPublishPollingDay(t *testing.T) {
 		}
 	}
 }
+
+// TestPublishPrecinctTurnoutAsLive: an export reads the turnout reports of
+// all precincts at once; each exported precinct page lists the same
+// reports as its live page, whether the precinct reported, amended or
+// sent nothing yet.
+func TestPublishPrecinctTurnoutAsLive(t *testing.T) {
+	fx := dayFixtureWith(t, nil)
+	fx.saveTurnout(t, report("DY-A-1", "10:00", 120), report("DY-A-1", "12:00", 300), report("DY-C-1", "10:00", 400),
+		amendment("DY-A-1", "12:00", 310, "The operator typed 300"))
+	dir := t.TempDir()
+	if _, err := fx.site.Publish(context.Background(), web.PublishOptions{Election: "fx-day", Dir: dir, Version: "v1"}); err != nil {
+		t.Fatal(err)
+	}
+	h := fx.site.Handler()
+	section := func(page string) string {
+		i := strings.Index(page, `<section class="card turnout"`)
+		if i < 0 {
+			return ""
+		}
+		return page[i : i+strings.Index(page[i:], "</section>")]
+	}
+	for _, lang := range dauys.Languages {
+		for _, id := range []string{"DY-A-1", "DY-A-2", "DY-B-1", "DY-C-1"} {
+			rel := lang + "/e/fx-day/a/" + id + ".html"
+			b, err := os.ReadFile(filepath.Join(dir, "v", "v1", rel))
+			if err != nil {
+				t.Fatal(err)
+			}
+			live, static := section(get(t, h, "/"+rel).Body.String()), section(string(b))
+			if live == "" || static != live {
+				t.Errorf("%s: the exported turnout reports differ from the live ones:\n%s\nlive:\n%s", rel, static, live)
+			}
+		}
+	}
+}

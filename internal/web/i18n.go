@@ -73,11 +73,18 @@ type locale struct {
 
 	mu    sync.RWMutex
 	plain map[string]string
+	// moments remembers DateTime's answers: an export writes the same
+	// arrival times on thousands of pages, and each costs a localized
+	// message. Bounded, as the live site's times keep coming.
+	moments map[int64]string
 }
+
+// maxMoments bounds locale.moments.
+const maxMoments = 4096
 
 func newLocale(c *catalog, lang string, zone *time.Location, missing func(lang, id string, err error)) *locale {
 	return &locale{Lang: lang, style: styleOf(lang), loc: i18n.NewLocalizer(c.bundle, lang), zone: zone,
-		missing: missing, plain: map[string]string{}}
+		missing: missing, plain: map[string]string{}, moments: map[int64]string{}}
 }
 
 // T returns the message id in the locale's language. Arguments come in
@@ -218,8 +225,21 @@ func (l *locale) DateTime(t time.Time) string {
 	if t.IsZero() {
 		return "–"
 	}
+	key := t.UnixNano()
+	l.mu.RLock()
+	s, ok := l.moments[key]
+	l.mu.RUnlock()
+	if ok {
+		return s
+	}
 	t = t.In(l.zone)
-	return l.T("DateTime", "Date", l.Date(t), "Time", t.Format("15:04:05"), "Zone", zoneName(t))
+	s = l.T("DateTime", "Date", l.Date(t), "Time", t.Format("15:04:05"), "Zone", zoneName(t))
+	l.mu.Lock()
+	if len(l.moments) < maxMoments {
+		l.moments[key] = s
+	}
+	l.mu.Unlock()
+	return s
 }
 
 // PollingDay formats a definition's YYYY-MM-DD date.

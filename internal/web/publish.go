@@ -56,7 +56,11 @@ type PublishResult struct {
 	// it hard-linked from the previous export, their content unchanged.
 	Written, WrittenBytes int64
 	Shared, SharedBytes   int64
-	Took                  time.Duration
+	// Reused counts the polling stations' pages and downloads shared
+	// without being made again, their inputs unchanged
+	// (publish_inputs.go).
+	Reused int64
+	Took   time.Duration
 }
 
 // Pointer is the content of current.json: the version a reader should see
@@ -141,7 +145,7 @@ func (s *Site) Publish(ctx context.Context, opt PublishOptions) (*PublishResult,
 	}
 	// The transparency log goes beside the results it proves, so that the
 	// bundle can be verified with no live server (docs/verification.md).
-	switch err := tlog.WriteStaticFunc(ctx, s.cfg.Store, e.ID, func(name string, b []byte) error { return out.put(name, b, nil) }); dauys.ErrorCode(err) {
+	switch err := tlog.WriteStaticFunc(ctx, s.cfg.Store, e.ID, func(name string, b []byte) error { return out.put(name, b, nil, "") }); dauys.ErrorCode(err) {
 	case "", dauys.ENOTFOUND: // published, or the election keeps no log
 	case dauys.ECONFLICT:
 		return nil, dauys.Errorf(dauys.ECONFLICT, "the transparency log of %s is behind its results: run `dauys log sync --election %s --key FILE` (with --db as here; FILE is the log's private key from `dauys log init --key-out`), or serve with --log-key FILE, and publish again", e.ID, e.ID)
@@ -172,7 +176,7 @@ func (s *Site) Publish(ctx context.Context, opt PublishOptions) (*PublishResult,
 	}
 	return &PublishResult{Version: opt.Version, Path: final, Files: p.files.Load(), Bytes: p.bytes.Load(),
 		Written: out.written.Load(), WrittenBytes: out.writtenBytes.Load(), Shared: out.shared.Load(), SharedBytes: out.sharedBytes.Load(),
-		Took: time.Since(start)}, nil
+		Reused: p.reused.Load(), Took: time.Since(start)}, nil
 }
 
 // headersFile gives static hosts that read a _headers file (Netlify,
@@ -204,12 +208,22 @@ type publisher struct {
 	version string
 	now     time.Time
 	pre     map[string]map[string]*dauys.Protocol
+	turnout map[string][]*dauys.TurnoutReport
 	checks  *tally.Checks
 	disp    *disputes
 	memo    *resultsMemo
 	signals *signals
 	files   atomic.Int64
 	bytes   atomic.Int64
+	reused  atomic.Int64
+	// status is the status of the count by language, as the template
+	// "election-status" renders it, for the pages' statusMark.
+	status map[string][]byte
+	// base is the hash of what every precinct page depends on, inputs
+	// the hash of each precinct page's inputs (publish_inputs.go).
+	base   string
+	inputs precinctInputs
+	log    *protocolLog
 }
 
 // prefetch reads every current protocol in one pass, so that the ten
@@ -221,6 +235,17 @@ func (p *publisher) prefetch(ctx context.Context) error {
 	}
 	if p.disp, err = readDisputes(ctx, p.s.cfg.Tally, p.e.ID); err != nil {
 		return err
+	}
+	// Every precinct page lists its turnout reports: one query for all.
+	p.turnout = map[string][]*dauys.TurnoutReport{}
+	if len(p.e.TurnoutHours) > 0 {
+		reports, err := p.s.cfg.Tally.TurnoutReports(ctx, p.e.ID, p.e.Tree.Root())
+		if err != nil {
+			return err
+		}
+		for _, r := range reports {
+			p.turnout[r.Area] = append(p.turnout[r.Area], r)
+		}
 	}
 	p.pre = map[string]map[string]*dauys.Protocol{}
 	return p.s.cfg.Tally.EachProtocol(ctx, p.e.ID, "", func(pr *dauys.Protocol) error {
@@ -236,11 +261,11 @@ func (p *publisher) prefetch(ctx context.Context) error {
 
 // write puts a file of the site (not a page) into the export.
 func (p *publisher) write(rel string, b []byte) error {
-	return p.put(rel, b, nil)
+	return p.put(rel, b, nil, "")
 }
 
-func (p *publisher) put(rel string, b []byte, stamp func([]byte) []byte) error {
-	if err := p.out.put(rel, b, stamp); err != nil {
+func (p *publisher) put(rel string, b []byte, stamp func([]byte) []byte, inputs string) error {
+	if err := p.out.put(rel, b, stamp, inputs); err != nil {
 		return err
 	}
 	p.files.Add(1)
@@ -248,19 +273,46 @@ func (p *publisher) put(rel string, b []byte, stamp func([]byte) []byte) error {
 	return nil
 }
 
+// reuse shares files of the previous export made from the same inputs,
+// all or none (output.reuse), and counts them.
+func (p *publisher) reuse(inputs string, rels ...string) (bool, error) {
+	ok, err := p.out.reuse(inputs, rels...)
+	if !ok {
+		return false, err
+	}
+	p.reused.Add(int64(len(rels)))
+	for _, rel := range rels {
+		p.files.Add(1)
+		p.bytes.Add(p.out.size(rel))
+	}
+	return true, nil
+}
+
 // page renders a page with marks for the export's time and version, which
 // the page gets when it is written: a page whose content is the previous
 // export's is shared with it, and says when it last changed.
 func (p *publisher) page(ctx context.Context, t target) error {
-	opts := renderOpts{version: p.version, static: true, elections: []string{p.e.ID}, prefetch: p.pre, memo: p.memo, signals: p.signals, checks: p.checks, disputes: p.disp}
+	rel := t.lang + "/" + t.self()
+	var inputs string
+	if t.kind == pageArea && p.e.Tree.IsLeaf(t.id) && t.id != p.e.Tree.Root() {
+		var err error
+		if _, inputs, err = p.inputsOf(ctx, t.id); err != nil {
+			return fmt.Errorf("web: publish %s: %w", rel, err)
+		}
+		if ok, err := p.reuse(inputs, rel); ok || err != nil {
+			return err
+		}
+	}
+	opts := renderOpts{version: p.version, static: true, elections: []string{p.e.ID}, prefetch: p.pre, turnoutReports: p.turnout, log: p.log, logRead: true, memo: p.memo, signals: p.signals, checks: p.checks, disputes: p.disp}
 	b, err := p.s.renderWith(ctx, t, opts)
 	if err != nil {
 		return fmt.Errorf("web: publish %s/%s: %w", t.lang, t.self(), err)
 	}
-	updated, version := []byte(p.s.locales[t.lang].DateTime(p.now)), []byte(p.version)
-	return p.put(t.lang+"/"+t.self(), b, func(b []byte) []byte {
-		return bytes.ReplaceAll(bytes.ReplaceAll(b, []byte(updatedMark), updated), []byte(versionMark), version)
-	})
+	updated, version, status := []byte(p.s.locales[t.lang].DateTime(p.now)), []byte(p.version), p.status[t.lang]
+	return p.put(rel, b, func(b []byte) []byte {
+		b = bytes.ReplaceAll(bytes.ReplaceAll(b, []byte(updatedMark), updated), []byte(versionMark), version)
+		return bytes.Replace(b, []byte(statusMark), status, 1)
+	}, inputs)
 }
 
 // run renders everything with a pool of workers.
@@ -278,7 +330,33 @@ func (p *publisher) run(ctx context.Context, workers int, progress func(done, to
 	if p.signals.err != nil {
 		return fmt.Errorf("web: publish the integrity signals: %w", p.signals.err)
 	}
-	var jobs []func(context.Context) error
+	// The status of the count, which precinct pages get when written.
+	p.status = map[string][]byte{}
+	for _, lang := range dauys.Languages {
+		rc, err := p.s.newRenderCtx(ctx, target{kind: pageOverview, lang: lang, election: e.ID}, renderOpts{version: p.version, static: true, prefetch: p.pre, memo: p.memo})
+		if err != nil {
+			return err
+		}
+		var b bytes.Buffer
+		if err := p.s.pages["area"].ExecuteTemplate(&b, "election-status", rc.electionHead()); err != nil {
+			return fmt.Errorf("web: publish the status: %w", err)
+		}
+		p.status[lang] = b.Bytes()
+	}
+	// The log and its signed size are read once, before any page, for
+	// the pages and their inputs alike.
+	var err error
+	if p.log, err = (&renderCtx{ctx: ctx, s: p.s, e: e}).protocolLog(); err != nil {
+		return err
+	}
+	if p.base, err = p.inputsBase(ctx); err != nil {
+		return fmt.Errorf("web: publish: %w", err)
+	}
+	p.inputs.m = map[string][2]string{}
+	// The election's precinct-level files are one long job (a 100 MB CSV
+	// for the demo, its variant and the Parquet file): first, so that it
+	// runs beside the pages rather than alone after them.
+	jobs := []func(context.Context) error{p.precinctFiles}
 	var areas []string
 	var walk func(string)
 	walk = func(id string) {
@@ -292,12 +370,12 @@ func (p *publisher) run(ctx context.Context, workers int, progress func(done, to
 	for _, c := range e.Contests {
 		hasDistricts = hasDistricts || c.Kind == dauys.KindPlurality
 	}
+	add := func(lang string, t target) {
+		t.lang, t.election = lang, e.ID
+		jobs = append(jobs, func(ctx context.Context) error { return p.page(ctx, t) })
+	}
 	for _, lang := range dauys.Languages {
-		lang := lang
-		add := func(t target) {
-			t.lang, t.election = lang, e.ID
-			jobs = append(jobs, func(ctx context.Context) error { return p.page(ctx, t) })
-		}
+		add := func(t target) { add(lang, t) }
 		add(target{kind: pageHome})
 		add(target{kind: pageOverview})
 		add(target{kind: pageSearch})
@@ -309,15 +387,20 @@ func (p *publisher) run(ctx context.Context, workers int, progress func(done, to
 		for _, c := range e.Contests {
 			add(target{kind: pageContest, id: c.ID})
 		}
-		for _, a := range areas[1:] {
-			add(target{kind: pageArea, id: a})
-		}
 	}
-	for _, a := range areas {
-		a := a
+	// An area's pages in each language and its downloads go to four
+	// folders: taken one after the other by the workers, they create
+	// files in different folders at the same time, which a file system
+	// does faster than in one (docs/performance.md, Publishing).
+	for i, a := range areas {
+		if i > 0 {
+			for _, lang := range dauys.Languages {
+				add(lang, target{kind: pageArea, id: a})
+			}
+		}
 		jobs = append(jobs, func(ctx context.Context) error { return p.data(ctx, a) })
 	}
-	jobs = append(jobs, p.precinctFiles, func(ctx context.Context) error {
+	jobs = append(jobs, func(ctx context.Context) error {
 		b, err := p.s.statusJSON(ctx, e, p.version)
 		if err != nil {
 			return err
@@ -371,8 +454,21 @@ func (p *publisher) run(ctx context.Context, workers int, progress func(done, to
 	return ctx.Err()
 }
 
-// data writes an area's JSON and CSV downloads.
+// data writes an area's JSON and CSV downloads; a polling station's are
+// shared without being made again when its protocols did not change.
 func (p *publisher) data(ctx context.Context, area string) error {
+	base := "data/" + tlog.Slug(p.e.ID) + "/a/" + tlog.Slug(area)
+	excel := "data/" + tlog.Slug(p.e.ID) + "/excel/" + tlog.Slug(area) + ".csv"
+	var inputs string
+	if p.e.Tree.IsLeaf(area) && area != p.e.Tree.Root() {
+		var err error
+		if inputs, _, err = p.inputsOf(ctx, area); err != nil {
+			return err
+		}
+		if ok, err := p.reuse(inputs, base+".json", excel, base+".csv"); ok || err != nil {
+			return err
+		}
+	}
 	rc, err := p.s.newRenderCtx(ctx, target{kind: pageArea, lang: dauys.Languages[0], election: p.e.ID, id: area},
 		renderOpts{version: p.version, static: true, prefetch: p.pre, memo: p.memo, checks: p.checks, disputes: p.disp})
 	if err != nil {
@@ -394,14 +490,13 @@ func (p *publisher) data(ctx context.Context, area string) error {
 	if err != nil {
 		return err
 	}
-	base := "data/" + tlog.Slug(p.e.ID) + "/a/" + tlog.Slug(area)
-	if err := p.write(base+".json", j); err != nil {
+	if err := p.put(base+".json", j, nil, inputs); err != nil {
 		return err
 	}
-	if err := p.write("data/"+tlog.Slug(p.e.ID)+"/excel/"+tlog.Slug(area)+".csv", append([]byte(excelBOM), c...)); err != nil {
+	if err := p.put(excel, append([]byte(excelBOM), c...), nil, inputs); err != nil {
 		return err
 	}
-	return p.write(base+".csv", c)
+	return p.put(base+".csv", c, nil, inputs)
 }
 
 func writeAtomic(path string, b []byte) error {

@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -10,8 +9,11 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
+
+	"github.com/klauspost/compress/gzip"
 )
 
 // manifestName is the file in each version folder that lists its files
@@ -40,6 +42,18 @@ type ManifestFile struct {
 	Content string `json:"content,omitempty"`
 	// Since is the version that wrote these bytes.
 	Since string `json:"since"`
+	// Inputs, on a polling station's page and downloads, is the hash of
+	// what the file was made from (publish_inputs.go): an export whose
+	// file has the same inputs shares it without making it again.
+	Inputs string `json:"inputs,omitempty"`
+}
+
+// with returns f with inputs, when they are known.
+func (f ManifestFile) with(inputs string) ManifestFile {
+	if inputs != "" {
+		f.Inputs = inputs
+	}
+	return f
 }
 
 func (f ManifestFile) content() string {
@@ -53,9 +67,17 @@ func (f ManifestFile) content() string {
 // time and version until a page is written: they are left out of the
 // content compared with the previous export, so that a page whose numbers
 // did not change is shared, with the time it last changed.
+//
+// An area page's status of the count (how many precincts are in, for the
+// whole election) is left out the same way: during the count it changes
+// with every protocol anywhere, and would make all the area pages new in
+// every export. A shared area page states the status as of its "Updated"
+// time, the export that last changed its own numbers. The overview, home
+// and contest pages change with any protocol anyway and keep it.
 const (
 	updatedMark = "dauys-export-updated-c01f"
 	versionMark = "dauys-export-version-c01f"
+	statusMark  = "dauys-export-status-c01f"
 )
 
 // output writes the files of an export into its folder, sharing what the
@@ -99,15 +121,67 @@ func readPrevious(dir, versions, election string) (*Manifest, string) {
 	return &m, prevDir
 }
 
+// reuse shares the previous export's files rels, and their gzip variants,
+// when they were made from the same inputs: all of them, or none (false)
+// when one was not or could not be linked. Links made before a failed one
+// are removed, never written through: a write would change the previous
+// export's file.
+func (o *output) reuse(inputs string, rels ...string) (bool, error) {
+	if o.prev == nil || inputs == "" {
+		return false, nil
+	}
+	var names []string
+	for _, rel := range rels {
+		old, ok := o.prev.Files[rel]
+		if !ok || old.Inputs != inputs {
+			return false, nil
+		}
+		names = append(names, rel)
+		if compressible(rel) {
+			if _, ok := o.prev.Files[rel+".gz"]; !ok {
+				return false, nil
+			}
+			names = append(names, rel+".gz")
+		}
+	}
+	for i, name := range names {
+		if o.link(name, o.prev.Files[name]) == nil {
+			continue
+		}
+		for _, made := range names[:i] {
+			if err := o.unlink(made); err != nil {
+				return false, fmt.Errorf("web: publish: %w", err)
+			}
+		}
+		return false, nil
+	}
+	return true, nil
+}
+
+// unlink takes back a link that link made.
+func (o *output) unlink(rel string) error {
+	if err := os.Remove(filepath.Join(o.dir, filepath.FromSlash(rel))); err != nil {
+		return err
+	}
+	o.mu.Lock()
+	f := o.files[rel]
+	delete(o.files, rel)
+	o.mu.Unlock()
+	o.shared.Add(-1)
+	o.sharedBytes.Add(-f.Size)
+	return nil
+}
+
 // put writes the file rel with content, or shares the previous export's
 // when its content is the same. stamp, when not nil, makes the bytes to
 // write of the content (putting the export's time and version in place of
-// their marks).
-func (o *output) put(rel string, content []byte, stamp func([]byte) []byte) error {
+// their marks). inputs, when not empty, is the hash of what the content
+// was made from, for the manifest.
+func (o *output) put(rel string, content []byte, stamp func([]byte) []byte, inputs string) error {
 	sum := sha256.Sum256(content)
 	key := hex.EncodeToString(sum[:])
 	if o.prev != nil {
-		if old, ok := o.prev.Files[rel]; ok && old.content() == key && o.link(rel, old) == nil {
+		if old, ok := o.prev.Files[rel]; ok && old.content() == key && o.link(rel, old.with(inputs)) == nil {
 			if gz, ok := o.prev.Files[rel+".gz"]; ok && o.link(rel+".gz", gz) == nil {
 				return nil
 			}
@@ -120,7 +194,7 @@ func (o *output) put(rel string, content []byte, stamp func([]byte) []byte) erro
 		}
 	}
 	b := o.stamped(content, stamp)
-	f := ManifestFile{SHA256: key, Size: int64(len(b)), Since: o.version}
+	f := ManifestFile{SHA256: key, Size: int64(len(b)), Since: o.version, Inputs: inputs}
 	if stamp != nil {
 		s := sha256.Sum256(b)
 		f.SHA256, f.Content = hex.EncodeToString(s[:]), key
@@ -139,8 +213,14 @@ func (o *output) stamped(content []byte, stamp func([]byte) []byte) []byte {
 }
 
 // compressible names the files that get a gzip variant: pages, JSON and
-// CSV.
+// CSV, but not the Excel copies of the CSV (data/<election>/excel/), a
+// download for the few who open it in Excel: their variants were one file
+// in six of an export, each costing the time to create a file (about
+// 0.1-0.3 ms on the development machine) for little transfer saved.
 func compressible(rel string) bool {
+	if strings.Contains(rel, "/excel/") {
+		return false
+	}
 	switch path.Ext(rel) {
 	case ".html", ".json", ".csv":
 		return true
@@ -148,7 +228,13 @@ func compressible(rel string) bool {
 	return false
 }
 
-var gzipWriters = sync.Pool{New: func() any { w, _ := gzip.NewWriterLevel(nil, gzip.DefaultCompression); return w }}
+// gzipLevel trades a few percent of the variants' size for speed: on the
+// demo's pages, JSON and CSV, klauspost/compress at level 4 makes files
+// about 5% larger than compress/gzip's default level and is several times
+// faster (docs/performance.md, Publishing).
+const gzipLevel = 4
+
+var gzipWriters = sync.Pool{New: func() any { w, _ := gzip.NewWriterLevel(nil, gzipLevel); return w }}
 
 // compressed writes rel's gzip variant, when rel is compressible.
 func (o *output) compressed(rel string, b []byte) error {
@@ -217,6 +303,13 @@ func (o *output) link(rel string, f ManifestFile) error {
 	return nil
 }
 
+// size returns the size of the file rel put in the export.
+func (o *output) size(rel string) int64 {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.files[rel].Size
+}
+
 func (o *output) record(rel string, f ManifestFile) {
 	o.mu.Lock()
 	o.files[rel] = f
@@ -229,7 +322,9 @@ func (o *output) writeManifest(election string) error {
 	if o.prev != nil {
 		m.Previous = o.prev.Version
 	}
-	b, err := json.MarshalIndent(m, "", " ")
+	// Not indented: it lists every file, and indenting would make it a
+	// third larger.
+	b, err := json.Marshal(m)
 	if err != nil {
 		return err
 	}

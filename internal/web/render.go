@@ -46,6 +46,13 @@ type renderOpts struct {
 	// prefetch holds every current protocol of the election, so that the
 	// export does not ask the store once per precinct.
 	prefetch map[string]map[string]*dauys.Protocol // area -> contest -> protocol
+	// turnoutReports holds every turnout report of the election by
+	// precinct, read once for an export; nil when not prefetched.
+	turnoutReports map[string][]*dauys.TurnoutReport
+	// log, when logRead, is the election's transparency log (nil when it
+	// keeps none), read once for an export.
+	log     *protocolLog
+	logRead bool
 	// memo keeps the results of inner areas for the export, which renders
 	// each area in three languages and writes its downloads.
 	memo *resultsMemo
@@ -304,6 +311,11 @@ type electionHead struct {
 	// Replay marks a replay of an official result whose precinct figures
 	// are simulated: every page of it says so.
 	Replay bool
+	// StatusMark, when set, stands for the status and progress of the
+	// count (the template "election-status") until publish writes the
+	// page: an exported area page is not new because the count moved on
+	// elsewhere (publish_files.go).
+	StatusMark string
 }
 
 type basePage struct {
@@ -336,6 +348,9 @@ func (rc *renderCtx) base(title string, crumbs []link) basePage {
 	}
 	if rc.e != nil {
 		p.Election = rc.electionHead()
+		if rc.opts.static && rc.t.kind == pageArea && rc.t.id != rc.e.Tree.Root() {
+			p.Election.StatusMark = statusMark
+		}
 		p.Live = &liveInfo{Version: rc.opts.version, Every: int(rc.s.cfg.PollEvery / time.Second), Page: rc.full, Static: rc.opts.static}
 		if rc.opts.static {
 			// The exported site lives in v/<version>/; the pointer file is
