@@ -32,6 +32,7 @@ import (
 
 	"github.com/dauys/dauys"
 	"github.com/dauys/dauys/internal/migrations"
+	"github.com/dauys/dauys/internal/storebatch"
 	"github.com/dauys/dauys/internal/tlog"
 )
 
@@ -50,6 +51,8 @@ type Store struct {
 	// log's sequencer; its scopes are elections, whose seqs this Store can
 	// account for under the election's lock (SaveProtocols).
 	journal tlog.Journal
+
+	areas storebatch.KnownAreas // areas found to exist, not looked up again
 }
 
 var _ dauys.Store = (*Store)(nil)

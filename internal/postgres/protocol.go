@@ -38,7 +38,7 @@ func (s *Store) SaveProtocols(ctx context.Context, ps []*dauys.Protocol) ([]dauy
 		if err := lockElections(ctx, tx, plan.Elections()); err != nil {
 			return err
 		}
-		contests, areas, err := selectReferences(ctx, tx, plan)
+		contests, areas, err := selectReferences(ctx, tx, plan, &s.areas)
 		if err != nil {
 			return err
 		}
@@ -155,7 +155,7 @@ func lockElections(ctx context.Context, tx pgx.Tx, ids []string) error {
 
 // selectReferences loads the contests of the batch's elections and which of
 // its areas exist.
-func selectReferences(ctx context.Context, tx pgx.Tx, plan *storebatch.Plan) (map[string]map[string]bool, map[[2]string]bool, error) {
+func selectReferences(ctx context.Context, tx pgx.Tx, plan *storebatch.Plan, known *storebatch.KnownAreas) (map[string]map[string]bool, map[[2]string]bool, error) {
 	ids := plan.Elections()
 	contests := map[string]map[string]bool{}
 	rows, err := tx.Query(ctx, `SELECT e.id, c ->> 'id' FROM elections e
@@ -180,7 +180,8 @@ func selectReferences(ctx context.Context, tx pgx.Tx, plan *storebatch.Plan) (ma
 	if err := rows.Err(); err != nil {
 		return nil, nil, fmt.Errorf("select contests: %w", err)
 	}
-	pairs := plan.Areas()
+	all := plan.Areas()
+	pairs := known.Unknown(all)
 	elections, areaIDs := make([]string, len(pairs)), make([]string, len(pairs))
 	for i, k := range pairs {
 		elections[i], areaIDs[i] = k[0], k[1]
@@ -192,17 +193,26 @@ func selectReferences(ctx context.Context, tx pgx.Tx, plan *storebatch.Plan) (ma
 	if err != nil {
 		return nil, nil, fmt.Errorf("select areas: %w", err)
 	}
-	areas := map[[2]string]bool{}
+	areas := make(map[[2]string]bool, len(all))
+	for _, k := range all {
+		areas[k] = true
+	}
+	for _, k := range pairs {
+		delete(areas, k)
+	}
+	var found [][2]string
 	for rows.Next() {
 		var k [2]string
 		if err := rows.Scan(&k[0], &k[1]); err != nil {
 			return nil, nil, err
 		}
 		areas[k] = true
+		found = append(found, k)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, nil, fmt.Errorf("select areas: %w", err)
 	}
+	known.Found(found)
 	return contests, areas, nil
 }
 

@@ -51,7 +51,7 @@ func (s *Store) SaveProtocolsDeferred(ctx context.Context, ps []*dauys.Protocol)
 		valid bool  // whether they have the rowids after prev
 	)
 	err := s.commitTx(ctx, func(tx *sql.Tx) error {
-		contests, areas, err := selectReferences(ctx, tx, plan)
+		contests, areas, err := selectReferences(ctx, tx, plan, &s.areas)
 		if err != nil {
 			return err
 		}
@@ -105,7 +105,7 @@ func (s *Store) SaveProtocolsDeferred(ctx context.Context, ps []*dauys.Protocol)
 
 // selectReferences loads the contests of the batch's elections and which of
 // its areas exist.
-func selectReferences(ctx context.Context, tx *sql.Tx, plan *storebatch.Plan) (map[string]map[string]bool, map[[2]string]bool, error) {
+func selectReferences(ctx context.Context, tx *sql.Tx, plan *storebatch.Plan, known *storebatch.KnownAreas) (map[string]map[string]bool, map[[2]string]bool, error) {
 	contests := map[string]map[string]bool{}
 	for _, id := range plan.Elections() {
 		var def string
@@ -124,20 +124,31 @@ func selectReferences(ctx context.Context, tx *sql.Tx, plan *storebatch.Plan) (m
 			contests[id][c.ID] = true
 		}
 	}
+	all := plan.Areas()
+	unknown := known.Unknown(all)
 	byElection := map[string][]string{}
-	for _, k := range plan.Areas() {
+	for _, k := range unknown {
 		byElection[k[0]] = append(byElection[k[0]], k[1])
 	}
-	areas := map[[2]string]bool{}
+	areas := make(map[[2]string]bool, len(all))
+	for _, k := range all {
+		areas[k] = true
+	}
+	for _, k := range unknown {
+		delete(areas, k)
+	}
+	var found [][2]string
 	for election, ids := range byElection {
-		found, err := existingAreas(ctx, tx, election, ids)
+		ids, err := existingAreas(ctx, tx, election, ids)
 		if err != nil {
 			return nil, nil, fmt.Errorf("select areas: %w", err)
 		}
-		for _, id := range found {
+		for _, id := range ids {
 			areas[[2]string{election, id}] = true
+			found = append(found, [2]string{election, id})
 		}
 	}
+	known.Found(found)
 	return contests, areas, nil
 }
 

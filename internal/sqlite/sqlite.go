@@ -32,6 +32,7 @@ import (
 
 	"github.com/dauys/dauys"
 	"github.com/dauys/dauys/internal/migrations"
+	"github.com/dauys/dauys/internal/storebatch"
 	"github.com/dauys/dauys/internal/tlog"
 )
 
@@ -53,7 +54,8 @@ type Store struct {
 	// writes to the file (which the journal notices).
 	journal tlog.Journal
 
-	wal walFile // the write-ahead log, synced after commits
+	wal   walFile               // the write-ahead log, synced after commits
+	areas storebatch.KnownAreas // areas found to exist, not looked up again
 }
 
 var _ dauys.Store = (*Store)(nil)
