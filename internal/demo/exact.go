@@ -187,7 +187,12 @@ func FillTable(rows, cols []int64, shape [][]float64) ([][]int64, error) {
 				}
 			}
 			if k < 0 {
-				return nil, fmt.Errorf("demo: fill table: column %d is over its sum and no row can move units to a column under its sum", j)
+				// No row can move a unit straight to a column under its
+				// sum: move it along a chain of rows and columns instead.
+				if !moveAlongPath(out, open, have, cols, j) {
+					return nil, fmt.Errorf("demo: fill table: column %d is over its sum and no row can move units to a column under its sum", j)
+				}
+				continue
 			}
 			need := min(have[j]-cols[j], cols[k]-have[k])
 			order := make([]int, 0, len(rows))
@@ -226,4 +231,48 @@ func FillTable(rows, cols []int64, shape [][]float64) ([][]int64, error) {
 		}
 	}
 	return out, nil
+}
+
+// moveAlongPath moves one unit out of column from, which is over its sum,
+// to a column under its sum through a chain of moves within rows: row i1
+// moves a unit from column from to c1, row i2 from c1 to c2, and so on.
+// Every row keeps its sum and only the two ends' columns change, as an
+// augmenting path of a transportation problem. It finds the shortest chain
+// by breadth-first search over columns, and reports false when there is
+// none, which cannot happen when a table with the sums exists over the
+// open cells.
+func moveAlongPath(out [][]int64, open [][]bool, have, cols []int64, from int) bool {
+	type step struct{ col, row int }
+	prev := make([]step, len(cols))
+	seen := make([]bool, len(cols))
+	seen[from] = true
+	queue := []int{from}
+	for len(queue) > 0 {
+		a := queue[0]
+		queue = queue[1:]
+		for i := range out {
+			if out[i][a] == 0 {
+				continue
+			}
+			for b := range cols {
+				if seen[b] || !open[i][b] {
+					continue
+				}
+				seen[b] = true
+				prev[b] = step{col: a, row: i}
+				if have[b] < cols[b] {
+					for c := b; c != from; c = prev[c].col {
+						st := prev[c]
+						out[st.row][st.col]--
+						out[st.row][c]++
+					}
+					have[from]--
+					have[b]++
+					return true
+				}
+				queue = append(queue, b)
+			}
+		}
+	}
+	return false
 }
