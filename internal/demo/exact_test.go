@@ -1,6 +1,7 @@
 package demo_test
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/dauys/dauys/internal/demo"
@@ -105,5 +106,34 @@ func TestFillTable(t *testing.T) {
 	})
 	if _, err := demo.FillTable([]int64{1}, []int64{2}, [][]float64{{1}}); err == nil {
 		t.Error("sums that disagree are accepted")
+	}
+}
+
+// TestFillTableChain is the table CI's property test found (rapid seed
+// 6490868391995955472): the fitted table's rounding leaves column 2 over
+// its sum with its units only in the second row, which is closed at the
+// one column under its sum; a unit must move through the first row.
+func TestFillTableChain(t *testing.T) {
+	rows, cols := []int64{145, 63}, []int64{0, 8, 55, 145}
+	got, err := demo.FillTable(rows, cols, [][]float64{{1, 1, 1, 1}, {1, 1, 19.75, 0}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sums := make([]int64, len(cols))
+	for i, row := range got {
+		var r int64
+		for j, v := range row {
+			if v < 0 {
+				t.Errorf("cell %d,%d is %d", i, j, v)
+			}
+			r += v
+			sums[j] += v
+		}
+		if r != rows[i] {
+			t.Errorf("row %d sums to %d, want %d", i, r, rows[i])
+		}
+	}
+	if !slices.Equal(sums, cols) || got[1][3] != 0 {
+		t.Errorf("table %v: columns %v, want %v, and the closed cell empty", got, sums, cols)
 	}
 }
