@@ -90,15 +90,8 @@ func (s *Store) unlogged(ctx context.Context, election string, limit int, journa
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var pp tlog.PendingProtocol
-			if pp.Protocol, err = scanLogged(rows, &pp.Seq); err != nil {
-				return err
-			}
-			out = append(out, pp)
-		}
-		return rows.Err()
+		out, err = scanPending(rows)
+		return err
 	})
 	if err != nil {
 		return nil, wrap("unlogged protocols", err)
@@ -342,10 +335,7 @@ func (s *Store) LogEntries(ctx context.Context, election string, start, end int6
 		return [][]byte{}, nil
 	}
 	out := make([][]byte, end-start)
-	var (
-		rebuilt     []int64
-		rebuiltData [][]byte
-	)
+	var runs []tlog.Run
 	err := s.readTx(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT idx, data FROM log_entries
 			WHERE election_id = ? AND idx >= ? AND idx < ? ORDER BY idx`, election, start, end)
@@ -364,8 +354,7 @@ func (s *Store) LogEntries(ctx context.Context, election string, start, end int6
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		runs, err := runsBetween(ctx, tx, election, start, end)
-		if err != nil {
+		if runs, err = runsBetween(ctx, tx, election, start, end); err != nil {
 			return err
 		}
 		for _, r := range runs {
@@ -373,21 +362,10 @@ func (s *Store) LogEntries(ctx context.Context, election string, start, end int6
 				return err
 			}
 		}
-		for i, b := range out {
-			if b == nil {
-				return dauys.Errorf(dauys.ENOTFOUND, "the log of %s has no entry %d", election, start+int64(i))
-			}
-		}
-		for _, r := range runs {
-			for x := max(r.First, start); x < min(r.First+r.Count, end); x++ {
-				rebuilt = append(rebuilt, x)
-				rebuiltData = append(rebuiltData, out[x-start])
-			}
-		}
 		return nil
 	})
 	if err == nil {
-		err = tlog.CheckLeaves(func(xs []int64) ([]sumdb.Hash, error) { return s.LogHashes(ctx, election, xs) }, election, rebuilt, rebuiltData)
+		err = tlog.FinishEntries(election, start, out, runs, func(xs []int64) ([]sumdb.Hash, error) { return s.LogHashes(ctx, election, xs) })
 	}
 	if err != nil {
 		return nil, wrap("log entries", err)
@@ -417,36 +395,32 @@ func runsBetween(ctx context.Context, tx *sql.Tx, election string, start, end in
 // runEntries rebuilds the entries of a run that fall from start to end-1
 // into out, from the versions the run names.
 func runEntries(ctx context.Context, tx *sql.Tx, election string, r tlog.Run, start, end int64, out [][]byte) error {
-	lo, hi := max(r.First, start), min(r.First+r.Count, end)
+	first, past := tlog.RunSeqs(r, start, end)
 	rows, err := tx.QueryContext(ctx, `SELECT rowid, `+loggedColumns+` FROM protocols
-		WHERE rowid >= ? AND rowid < ? ORDER BY rowid`, r.FirstSeq+(lo-r.First), r.FirstSeq+(hi-r.First))
+		WHERE rowid >= ? AND rowid < ? ORDER BY rowid`, first, past)
 	if err != nil {
 		return err
 	}
-	defer rows.Close()
-	idx := lo
-	for rows.Next() {
-		var seq int64
-		p, err := scanLogged(rows, &seq)
-		if err != nil {
-			return err
-		}
-		if want := r.FirstSeq + (idx - r.First); seq != want || p.Election != election {
-			return fmt.Errorf("entry %d of the log of %s is the protocol version at rowid %d, which the store does not hold", idx, election, want)
-		}
-		if out[idx-start], err = tlog.StoredEntry(p); err != nil {
-			return err
-		}
-		idx++
-	}
-	if err := rows.Err(); err != nil {
+	vs, err := scanPending(rows)
+	if err != nil {
 		return err
 	}
-	if idx != hi {
-		return fmt.Errorf("entry %d of the log of %s is the protocol version at rowid %d, which the store does not hold",
-			idx, election, r.FirstSeq+(idx-r.First))
+	return tlog.PlaceRun(election, r, start, end, out, vs)
+}
+
+// scanPending reads versions as scanLogged does, and closes rows.
+func scanPending(rows *sql.Rows) ([]tlog.PendingProtocol, error) {
+	defer rows.Close()
+	var out []tlog.PendingProtocol
+	for rows.Next() {
+		var v tlog.PendingProtocol
+		var err error
+		if v.Protocol, err = scanLogged(rows, &v.Seq); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
 	}
-	return nil
+	return out, rows.Err()
 }
 
 // loggedColumns are what a version's log record holds

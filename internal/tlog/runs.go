@@ -20,7 +20,7 @@ import (
 // (Seq - FirstSeq) and is found with one lookup. (Versions of other
 // elections stored in between end a run.) LogEntries rebuilds their bytes from
 // the versions with StoredEntry, byte for byte what was hashed into the
-// tree, and checks them against the tree's leaf hashes (CheckLeaves): a
+// tree, and checks them against the tree's leaf hashes (FinishEntries): a
 // version missing or changed fails the read rather than serve other bytes.
 //
 // This takes a row per protocol out of the log's storage, which was the
@@ -122,23 +122,71 @@ func unquoteField(s string) (string, string, error) {
 	return v, rest, nil
 }
 
-// CheckLeaves checks entries rebuilt from stored versions, at the log's
-// indexes, against the leaf hashes the tree stores for them (read with
-// hashes, as Storage.LogHashes reads them).
-func CheckLeaves(hashes func(indexes []int64) ([]tlog.Hash, error), election string, indexes []int64, entries [][]byte) error {
+// PlaceRun puts the entries of run r that fall in the read of entries
+// start to end-1 into out (out[0] is entry start), rebuilt from vs: the
+// versions a store read for them, by Seq, from the Seq of the first entry
+// wanted. It fails, naming the entry, when a version is missing or not the
+// election's.
+func PlaceRun(election string, r Run, start, end int64, out [][]byte, vs []PendingProtocol) error {
+	lo, hi := max(r.First, start), min(r.First+r.Count, end)
+	idx := lo
+	for _, v := range vs {
+		if idx == hi {
+			break
+		}
+		want := r.FirstSeq + (idx - r.First)
+		if v.Seq != want || v.Protocol.Election != election {
+			return fmt.Errorf("entry %d of the log of %s is the protocol version stored at %d, which the store does not hold", idx, election, want)
+		}
+		b, err := StoredEntry(v.Protocol)
+		if err != nil {
+			return err
+		}
+		out[idx-start] = b
+		idx++
+	}
+	if idx != hi {
+		return fmt.Errorf("entry %d of the log of %s is the protocol version stored at %d, which the store does not hold",
+			idx, election, r.FirstSeq+(idx-r.First))
+	}
+	return nil
+}
+
+// RunSeqs returns the Seqs a store reads for the entries of run r that
+// fall in the read of entries start to end-1: from first to before end.
+func RunSeqs(r Run, start, end int64) (first, past int64) {
+	lo, hi := max(r.First, start), min(r.First+r.Count, end)
+	return r.FirstSeq + (lo - r.First), r.FirstSeq + (hi - r.First)
+}
+
+// FinishEntries completes a store's read of entries start to end-1: every
+// entry must be there (ENOTFOUND otherwise), and those rebuilt from runs
+// must hash to the leaves the tree stores for them (read with hashes, as
+// Storage.LogHashes reads them), so that a version changed behind the
+// store's back fails the read rather than serve other bytes.
+func FinishEntries(election string, start int64, out [][]byte, runs []Run, hashes func(indexes []int64) ([]tlog.Hash, error)) error {
+	for i, b := range out {
+		if b == nil {
+			return dauys.Errorf(dauys.ENOTFOUND, "the log of %s has no entry %d", election, start+int64(i))
+		}
+	}
+	end := start + int64(len(out))
+	var indexes, leaves []int64
+	for _, r := range runs {
+		for x := max(r.First, start); x < min(r.First+r.Count, end); x++ {
+			indexes = append(indexes, x)
+			leaves = append(leaves, tlog.StoredHashIndex(0, x))
+		}
+	}
 	if len(indexes) == 0 {
 		return nil
-	}
-	leaves := make([]int64, len(indexes))
-	for i, x := range indexes {
-		leaves[i] = tlog.StoredHashIndex(0, x)
 	}
 	hs, err := hashes(leaves)
 	if err != nil {
 		return err
 	}
 	for i, x := range indexes {
-		if tlog.RecordHash(entries[i]) != hs[i] {
+		if tlog.RecordHash(out[x-start]) != hs[i] {
 			return fmt.Errorf("tlog: entry %d of the log of %s, rebuilt from its protocol version, does not hash to the tree's leaf: the stored version was changed", x, election)
 		}
 	}
