@@ -103,7 +103,7 @@ func (g *groupCommit) save(ctx context.Context, ps []*dauys.Protocol) ([]dauys.S
 		start := time.Now()
 		res, durable, err := g.saveGroup(lead, all)
 		if dauys.ErrorCode(err) == dauys.EINVALID {
-			res, durable, err = nil, nil, nil
+			durable = nil
 			res, err = saveApart(lead, g.store, all)
 		}
 		answer := func() {

@@ -180,8 +180,7 @@ func selectReferences(ctx context.Context, tx pgx.Tx, plan *storebatch.Plan, kno
 	if err := rows.Err(); err != nil {
 		return nil, nil, fmt.Errorf("select contests: %w", err)
 	}
-	all := plan.Areas()
-	pairs := known.Unknown(all)
+	areas, pairs := known.Split(plan.Areas())
 	elections, areaIDs := make([]string, len(pairs)), make([]string, len(pairs))
 	for i, k := range pairs {
 		elections[i], areaIDs[i] = k[0], k[1]
@@ -193,26 +192,18 @@ func selectReferences(ctx context.Context, tx pgx.Tx, plan *storebatch.Plan, kno
 	if err != nil {
 		return nil, nil, fmt.Errorf("select areas: %w", err)
 	}
-	areas := make(map[[2]string]bool, len(all))
-	for _, k := range all {
-		areas[k] = true
-	}
-	for _, k := range pairs {
-		delete(areas, k)
-	}
 	var found [][2]string
 	for rows.Next() {
 		var k [2]string
 		if err := rows.Scan(&k[0], &k[1]); err != nil {
 			return nil, nil, err
 		}
-		areas[k] = true
 		found = append(found, k)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, nil, fmt.Errorf("select areas: %w", err)
 	}
-	known.Found(found)
+	known.Found(areas, found)
 	return contests, areas, nil
 }
 

@@ -124,18 +124,10 @@ func selectReferences(ctx context.Context, tx *sql.Tx, plan *storebatch.Plan, kn
 			contests[id][c.ID] = true
 		}
 	}
-	all := plan.Areas()
-	unknown := known.Unknown(all)
+	areas, unknown := known.Split(plan.Areas())
 	byElection := map[string][]string{}
 	for _, k := range unknown {
 		byElection[k[0]] = append(byElection[k[0]], k[1])
-	}
-	areas := make(map[[2]string]bool, len(all))
-	for _, k := range all {
-		areas[k] = true
-	}
-	for _, k := range unknown {
-		delete(areas, k)
 	}
 	var found [][2]string
 	for election, ids := range byElection {
@@ -144,11 +136,10 @@ func selectReferences(ctx context.Context, tx *sql.Tx, plan *storebatch.Plan, kn
 			return nil, nil, fmt.Errorf("select areas: %w", err)
 		}
 		for _, id := range ids {
-			areas[[2]string{election, id}] = true
 			found = append(found, [2]string{election, id})
 		}
 	}
-	known.Found(found)
+	known.Found(areas, found)
 	return contests, areas, nil
 }
 

@@ -16,21 +16,28 @@ type KnownAreas struct {
 // polling stations; past it, it starts again.
 const knownAreasLimit = 1 << 22
 
-// Unknown returns those of the areas (election, area) not known to exist.
-func (k *KnownAreas) Unknown(areas [][2]string) [][2]string {
+// Split divides areas (election, area) into those known to exist, which
+// it returns as the set a batch checks its areas against, and those the
+// store must look up; Found then adds what the lookup found to both.
+func (k *KnownAreas) Split(areas [][2]string) (exist map[[2]string]bool, unknown [][2]string) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	var out [][2]string
+	exist = make(map[[2]string]bool, len(areas))
 	for _, a := range areas {
-		if _, ok := k.areas[a]; !ok {
-			out = append(out, a)
+		if _, ok := k.areas[a]; ok {
+			exist[a] = true
+		} else {
+			unknown = append(unknown, a)
 		}
 	}
-	return out
+	return exist, unknown
 }
 
-// Found remembers areas found to exist.
-func (k *KnownAreas) Found(areas [][2]string) {
+// Found remembers areas found to exist, and adds them to exist.
+func (k *KnownAreas) Found(exist map[[2]string]bool, areas [][2]string) {
+	for _, a := range areas {
+		exist[a] = true
+	}
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	if k.areas == nil || len(k.areas)+len(areas) > knownAreasLimit {
