@@ -182,6 +182,24 @@ type ImageStore interface {
 	Get(ctx context.Context, sha256 string) ([]byte, error)
 }
 
+// CheckImageName refuses, as both stores do, an image name that is not
+// the hex SHA-256 of its bytes.
+func CheckImageName(sha256 string) error {
+	if !ValidSHA256(sha256) {
+		return Errorf(EINVALID, "an image is named by the hex SHA-256 of its bytes")
+	}
+	return nil
+}
+
+// CheckStored refuses, as both stores do, an observation without a
+// contest, an area or lines.
+func (o *Observation) CheckStored() error {
+	if o.Contest == "" || o.Area == "" || len(o.Lines) == 0 {
+		return Errorf(EINVALID, "an observation has a contest, an area and lines")
+	}
+	return nil
+}
+
 // ValidSHA256 reports whether s is a lowercase hex SHA-256.
 func ValidSHA256(s string) bool {
 	if len(s) != 64 {

@@ -247,8 +247,8 @@ func attachComplaintImages(ctx context.Context, tx pgx.Tx, cs []*dauys.Complaint
 
 // AddComplaintImage attaches a photo to a complaint, once.
 func (s *Store) AddComplaintImage(ctx context.Context, election, complaint, sha256 string, at time.Time) error {
-	if !dauys.ValidSHA256(sha256) {
-		return dauys.Errorf(dauys.EINVALID, "an image is named by the hex SHA-256 of its bytes")
+	if err := dauys.CheckImageName(sha256); err != nil {
+		return err
 	}
 	err := s.writeTx(ctx, func(tx pgx.Tx) error {
 		var one int

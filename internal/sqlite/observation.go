@@ -63,8 +63,8 @@ func (s *Store) Organisations(ctx context.Context, election string) ([]*dauys.Or
 
 // SaveObservation stores an observation and sets its ID.
 func (s *Store) SaveObservation(ctx context.Context, o *dauys.Observation) error {
-	if o.Contest == "" || o.Area == "" || len(o.Lines) == 0 {
-		return dauys.Errorf(dauys.EINVALID, "an observation has a contest, an area and lines")
+	if err := o.CheckStored(); err != nil {
+		return err
 	}
 	lines, err := json.Marshal(o.Lines)
 	if err != nil {
@@ -231,8 +231,8 @@ func scanImages(ctx context.Context, tx *sql.Tx, q string, args ...any) ([]*dauy
 
 // AddObservationImage records an image of an observation, once.
 func (s *Store) AddObservationImage(ctx context.Context, img *dauys.ObservationImage) error {
-	if !dauys.ValidSHA256(img.SHA256) {
-		return dauys.Errorf(dauys.EINVALID, "an image is named by the hex SHA-256 of its bytes")
+	if err := dauys.CheckImageName(img.SHA256); err != nil {
+		return err
 	}
 	n, perr := strconv.ParseInt(img.Observation, 10, 64)
 	err := s.writeTx(ctx, func(tx *sql.Tx) error {
