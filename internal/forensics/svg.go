@@ -162,15 +162,18 @@ func FingerprintSVG(w io.Writer, h Histogram, opts ...SVGOption) error {
 	p(`<rect x="%s" y="%s" width="%s" height="%s" fill="#ffffff" stroke="#767676"/>`+"\n",
 		coord(left), coord(top), coord(size), coord(size))
 
-	// Cells, drawn with the leader share growing upwards.
+	// Cells, drawn with the leader share growing upwards. Their tooltips
+	// name the axes without what the axes' labels explain in brackets: a
+	// chart has up to 10,000 cells.
 	p(`<g id="%s-cells" shape-rendering="crispEdges">`+"\n", id)
+	turnoutName, leaderName := esc(axisName(o.turnoutLabel)), esc(axisName(o.leaderLabel))
 	for _, c := range h.Cells {
 		x := left + float64(c.Turnout)*cell
 		y := top + float64(h.Bins-1-c.Leader)*cell
 		p(`<rect x="%s" y="%s" width="%s" height="%s" fill="%s"><title>%s %s–%s%%, %s %s–%s%%: %s %d, %s %d</title></rect>`+"\n",
 			coord(x), coord(y), coord(cell), coord(cell), viridisAt(logScale(cellWeight(c, o.weight), maxW)),
-			esc(strings.TrimSuffix(o.turnoutLabel, ", %")), binEdge(c.Turnout, h.Bins), binEdge(c.Turnout+1, h.Bins),
-			esc(strings.TrimSuffix(o.leaderLabel, ", %")), binEdge(c.Leader, h.Bins), binEdge(c.Leader+1, h.Bins),
+			turnoutName, binEdge(c.Turnout, h.Bins), binEdge(c.Turnout+1, h.Bins),
+			leaderName, binEdge(c.Leader, h.Bins), binEdge(c.Leader+1, h.Bins),
 			esc(o.precinctsLabel), c.Precincts, esc(o.votersLabel), c.Voters)
 	}
 	p("</g>\n")
@@ -215,6 +218,17 @@ func FingerprintSVG(w io.Writer, h Histogram, opts ...SVGOption) error {
 		coord(barX+barW+42), coord(top+size/2), esc(unit), esc(note))
 	p("</g>\n</svg>\n")
 	return bw.Flush()
+}
+
+// axisName is an axis label as a cell's tooltip names it: without its
+// unit (", %") and what it explains in brackets ("Turnout (ballots issued /
+// registered), %" is "Turnout").
+func axisName(label string) string {
+	label = strings.TrimSuffix(label, ", %")
+	if i := strings.Index(label, " ("); i > 0 {
+		label = label[:i]
+	}
+	return label
 }
 
 func cellWeight(c Cell, w Weight) int64 {

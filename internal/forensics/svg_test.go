@@ -97,6 +97,14 @@ func TestFingerprintSVGIsAccessibleXML(t *testing.T) {
 			t.Errorf("SVG lacks %q", want)
 		}
 	}
+	// Tooltips name the axes without the labels' explanations.
+	var short bytes.Buffer
+	if err := forensics.FingerprintSVG(&short, sampleHistogram(), forensics.WithAxisLabels("Явка (выдано / в списках), %", "Доля AMANAT (голоса / в урнах), %")); err != nil {
+		t.Fatal(err)
+	}
+	if tip := regexp.MustCompile(`<rect [^>]*><title>([^<]*)</title>`).FindStringSubmatch(short.String()); tip == nil || !strings.HasPrefix(tip[1], "Явка ") || strings.Contains(tip[1], "(") || !strings.Contains(tip[1], ", Доля AMANAT ") {
+		t.Errorf("cell tooltip %q, want the axes' names without their explanations", tip)
+	}
 	// Counts in tooltips are integers: no decimal point next to a unit.
 	if regexp.MustCompile(`(polling stations|registered voters) \d+\.\d`).MatchString(s) {
 		t.Error("a count is printed as a decimal")
