@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/dauys/dauys/internal/metrics"
 
@@ -32,6 +33,7 @@ func (m *Main) runPublish(ctx context.Context, args []string) error {
 	out := fs.String("out", "", "folder of the static site")
 	version := fs.String("version", "", "name of this export (default: the UTC time, 20250316T200000Z)")
 	keep := fs.Int("keep", 0, "keep only the newest N exports publish wrote, removing older ones (0 keeps all); other folders are never removed")
+	downloadsEvery := fs.Duration("downloads-every", 10*time.Minute, "while the results are not final, make the CSV and Excel tables of areas above the polling stations and the election's precinct files at most this often, sharing the last ones in between (0: in every export); pages and JSON are always current")
 	workers := fs.Int("workers", 0, "pages rendered in parallel (default: the number of CPUs)")
 	metricsFile := fs.String("metrics-file", "", "write the publish duration and time to this file (Prometheus text format, for node_exporter's textfile collector)")
 	geojson := fs.String("geojson", "", "GeoJSON FeatureCollection of region boundaries (properties.id or properties.iso)")
@@ -73,6 +75,7 @@ func (m *Main) runPublish(ctx context.Context, args []string) error {
 	}
 	var bar *progress
 	res, err := site.Publish(ctx, web.PublishOptions{Election: *election, Dir: *out, Version: *version, Keep: *keep, Workers: *workers,
+		DownloadsEvery: *downloadsEvery,
 		Progress: func(done, total int64) {
 			if bar == nil {
 				bar = m.newProgress(total, "files")
@@ -90,11 +93,20 @@ func (m *Main) runPublish(ctx context.Context, args []string) error {
 			return fmt.Errorf("--metrics-file: %w", err)
 		}
 	}
-	return m.result(*asJSON, fmt.Sprintf("published %s version %s: %d files, %.1f MB in %s; wrote %d files (%.1f MB, gzip variants and the log included), shared %d unchanged with the previous export\n%s/current.json points to %s\n",
-		*election, res.Version, res.Files, float64(res.Bytes)/1e6, res.Took.Round(1e7), res.Written, float64(res.WrittenBytes)/1e6, res.Shared, *out, res.Path),
+	return m.result(*asJSON, fmt.Sprintf("published %s version %s: %d files, %.1f MB in %s; wrote %d files (%.1f MB, gzip variants and the log included), shared %d unchanged with the previous export%s\n%s/current.json points to %s\n",
+		*election, res.Version, res.Files, float64(res.Bytes)/1e6, res.Took.Round(1e7), res.Written, float64(res.WrittenBytes)/1e6, res.Shared, deferredNote(res), *out, res.Path),
 		map[string]any{"election": *election, "version": res.Version, "path": res.Path, "files": res.Files, "bytes": res.Bytes,
 			"written": res.Written, "written_bytes": res.WrittenBytes, "shared": res.Shared,
+			"deferred": res.Deferred, "downloads_made": res.DownloadsMade,
 			"seconds": res.Took.Seconds(), "current": filepath.Join(*out, "current.json")})
+}
+
+// deferredNote says that the bulk downloads are an earlier export's.
+func deferredNote(res *web.PublishResult) string {
+	if res.Deferred == 0 {
+		return ""
+	}
+	return fmt.Sprintf("; the CSV tables above the polling stations and the precinct files (%d files) are as made at %s (--downloads-every)", res.Deferred, res.DownloadsMade.UTC().Format(time.RFC3339))
 }
 
 // logCurrent makes sure the election's transparency log covers every

@@ -161,11 +161,25 @@ func BenchmarkPublish(b *testing.B) {
 // second export writes only what changed and shares the rest with the
 // first. written-% is its bytes written over the first export's; the goal
 // is under 2. files-reused counts the polling stations' pages and
-// downloads shared without being made again. ns/op is the second export's
-// time. It amends the demo store, so run it alone:
+// downloads shared without being made again, files-deferred the bulk
+// downloads shared as they were. ns/op is the second export's time. In
+// "downloads-every-10m" the second export comes within the interval of
+// `dauys publish --downloads-every` (its default), in "every-export" it
+// makes the bulk downloads as well (--downloads-every 0), as an export
+// does once the interval has passed. It amends the demo store, so run it
+// alone:
 //
 //	go test ./internal/web -run '^$' -bench Republish -benchtime 1x
 func BenchmarkRepublish(b *testing.B) {
+	for _, tc := range []struct {
+		name  string
+		every time.Duration
+	}{{"downloads-every-10m", 10 * time.Minute}, {"every-export", 0}} {
+		b.Run(tc.name, func(b *testing.B) { benchRepublish(b, tc.every) })
+	}
+}
+
+func benchRepublish(b *testing.B, every time.Duration) {
 	d := loadDemo(b)
 	ctx := context.Background()
 	site, err := web.New(web.Config{Store: d.store, Tally: d.tally})
@@ -173,7 +187,7 @@ func BenchmarkRepublish(b *testing.B) {
 		b.Fatal(err)
 	}
 	dir := b.TempDir()
-	full, err := site.Publish(ctx, web.PublishOptions{Election: "kz-2023", Dir: dir, Version: "v0"})
+	full, err := site.Publish(ctx, web.PublishOptions{Election: "kz-2023", Dir: dir, Version: "v0", DownloadsEvery: every})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -181,10 +195,10 @@ func BenchmarkRepublish(b *testing.B) {
 	i := 0
 	for b.Loop() {
 		b.StopTimer()
-		amend(b, d, 100, i)
+		amend(b, d, 100, int(every/time.Minute)+i)
 		b.StartTimer()
 		i++
-		if res, err = site.Publish(ctx, web.PublishOptions{Election: "kz-2023", Dir: dir, Version: fmt.Sprintf("v%d", i), Keep: 2}); err != nil {
+		if res, err = site.Publish(ctx, web.PublishOptions{Election: "kz-2023", Dir: dir, Version: fmt.Sprintf("v%d", i), Keep: 2, DownloadsEvery: every}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -192,6 +206,7 @@ func BenchmarkRepublish(b *testing.B) {
 	b.ReportMetric(float64(full.Took.Seconds()), "s-full")
 	b.ReportMetric(float64(res.Written), "files-written")
 	b.ReportMetric(float64(res.Reused), "files-reused")
+	b.ReportMetric(float64(res.Deferred), "files-deferred")
 	b.ReportMetric(float64(res.WrittenBytes)/1e6, "MB-written")
 	b.ReportMetric(100*float64(res.WrittenBytes)/float64(full.WrittenBytes), "written-%")
 }

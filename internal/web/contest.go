@@ -64,7 +64,7 @@ func (rc *renderCtx) contest(id string) (*contestPage, error) {
 	}
 	p.C.Where = strings.Join(where, ", ")
 	p.Figures = rc.figuresOf(c, cr.Lines, cr.Progress)
-	p.Downloads = rc.downloads(rc.e.Tree.Root())
+	p.Downloads, p.DownloadsNote = rc.downloads(rc.e.Tree.Root())
 	o := cr.Outcome
 	if o != nil {
 		p.Notes = o.Explanation.Notes

@@ -4,6 +4,7 @@ import (
 	"html/template"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/dauys/dauys"
 	"github.com/dauys/dauys/decide"
@@ -140,7 +141,7 @@ func (rc *renderCtx) area(id string) (*areaPage, error) {
 		title = rc.L.Name(e.Name)
 	}
 	p := &areaPage{basePage: rc.base(title, rc.crumbs(id)), Area: rc.areaView(a), IsRoot: isRoot}
-	p.Downloads = rc.downloads(id)
+	p.Downloads, p.DownloadsNote = rc.downloads(id)
 	open := resultsOpen(rc.sum.day.status)
 	if p.Turnout, err = rc.turnout(id, !open); err != nil {
 		return nil, err
@@ -212,12 +213,18 @@ func (rc *renderCtx) area(id string) (*areaPage, error) {
 	return p, nil
 }
 
-func (rc *renderCtx) downloads(area string) []link {
+// downloads are an area's download links, and the note saying how often
+// they are made when an export does not make them every time.
+func (rc *renderCtx) downloads(area string) ([]link, string) {
+	note := ""
+	if every := rc.opts.downloadsEvery; every > 0 && !rc.e.Tree.IsLeaf(area) {
+		note = rc.L.T("DownloadsEvery", "Count", int64((every+time.Minute-1)/time.Minute))
+	}
 	return []link{
 		{Text: rc.L.T("DownloadCSV"), Href: rc.dataHref(area, "csv")},
 		{Text: rc.L.T("DownloadExcel"), Href: rc.excelHref(area)},
 		{Text: rc.L.T("DownloadJSON"), Href: rc.dataHref(area, "json")},
-	}
+	}, note
 }
 
 func final(p tally.Progress) bool { return p.Expected > 0 && p.Reported >= p.Expected }

@@ -106,7 +106,7 @@ func (rc *renderCtx) precinct(id string) (*precinctPage, error) {
 	e := rc.e
 	a := e.Tree.Area(id)
 	p := &precinctPage{basePage: rc.base(rc.areaName(a), rc.crumbs(id)), Area: rc.areaView(a)}
-	p.Downloads = rc.downloads(id)
+	p.Downloads, p.DownloadsNote = rc.downloads(id)
 	var err error
 	if p.Turnout, err = rc.precinctTurnout(id); err != nil {
 		return nil, err
@@ -308,7 +308,7 @@ type districtRow struct {
 func (rc *renderCtx) districts() (*districtsPage, error) {
 	L := rc.L
 	p := &districtsPage{basePage: rc.base(L.T("DistrictsTitle"), []link{{Text: rc.areaName(rc.e.Tree.Area(rc.e.Tree.Root())), Href: rc.overviewHref()}})}
-	p.Downloads = rc.downloads(rc.e.Tree.Root())
+	p.Downloads, p.DownloadsNote = rc.downloads(rc.e.Tree.Root())
 	groups := map[string]*districtGroup{}
 	var order []string
 	stripes := map[string][]stripe{}

@@ -37,6 +37,16 @@ type PublishOptions struct {
 	Workers int
 	// Keep, when positive, removes all but the newest Keep versions.
 	Keep int
+	// DownloadsEvery, when positive, is how often the bulk downloads are
+	// made again while the election's results are not final: the CSV and
+	// Excel copy of every area above the polling stations and the
+	// election's precinct-level files (precincts.csv, .parquet and the
+	// CSV's description). An export less than DownloadsEvery after the
+	// one that last made them shares that one's copies as they are; its
+	// pages, every JSON file and the polling stations' downloads are
+	// current as always. Zero makes them in every export.
+	// docs/site.md, Incremental exports.
+	DownloadsEvery time.Duration
 	// Progress, when set, is called as the pages and files are rendered,
 	// with the jobs done and their total; the workers call it one at a
 	// time.
@@ -60,7 +70,13 @@ type PublishResult struct {
 	// without being made again, their inputs unchanged
 	// (publish_inputs.go).
 	Reused int64
-	Took   time.Duration
+	// Deferred counts the bulk downloads shared as they were because
+	// the previous ones are younger than PublishOptions.DownloadsEvery;
+	// DownloadsMade is the time of the export that made the bulk
+	// downloads this one holds.
+	Deferred      int64
+	DownloadsMade time.Time
+	Took          time.Duration
 }
 
 // Pointer is the content of current.json: the version a reader should see
@@ -132,9 +148,12 @@ func (s *Site) Publish(ctx context.Context, opt PublishOptions) (*PublishResult,
 	// written again.
 	out := &output{dir: tmp, version: opt.Version, files: map[string]ManifestFile{}}
 	out.prev, out.prevDir = readPrevious(opt.Dir, versions, e.ID)
-	p := &publisher{s: s, e: e, out: out, version: opt.Version, now: now,
+	p := &publisher{s: s, e: e, out: out, version: opt.Version, now: now, every: opt.DownloadsEvery,
 		memo: &resultsMemo{areas: map[string]*tally.Results{}, lists: map[string][]tally.AreaResult{}}}
 	if err := p.prefetch(ctx); err != nil {
+		return nil, err
+	}
+	if err := p.planDownloads(ctx); err != nil {
 		return nil, err
 	}
 	if err := p.run(ctx, opt.Workers, opt.Progress); err != nil {
@@ -176,7 +195,7 @@ func (s *Site) Publish(ctx context.Context, opt PublishOptions) (*PublishResult,
 	}
 	return &PublishResult{Version: opt.Version, Path: final, Files: p.files.Load(), Bytes: p.bytes.Load(),
 		Written: out.written.Load(), WrittenBytes: out.writtenBytes.Load(), Shared: out.shared.Load(), SharedBytes: out.sharedBytes.Load(),
-		Reused: p.reused.Load(), Took: time.Since(start)}, nil
+		Reused: p.reused.Load(), Deferred: p.deferred.Load(), DownloadsMade: out.downloads.Made, Took: time.Since(start)}, nil
 }
 
 // headersFile gives static hosts that read a _headers file (Netlify,
@@ -216,6 +235,12 @@ type publisher struct {
 	files   atomic.Int64
 	bytes   atomic.Int64
 	reused  atomic.Int64
+	// every is PublishOptions.DownloadsEvery; keepDownloads is true when
+	// this export shares the previous bulk downloads as they are
+	// (planDownloads), and deferred counts them.
+	every, noteEvery time.Duration
+	keepDownloads    bool
+	deferred         atomic.Int64
 	// status is the status of the count by language, as the template
 	// "election-status" renders it, for the pages' statusMark.
 	status map[string][]byte
@@ -277,15 +302,62 @@ func (p *publisher) put(rel string, b []byte, stamp func([]byte) []byte, inputs 
 // all or none (output.reuse), and counts them.
 func (p *publisher) reuse(inputs string, rels ...string) (bool, error) {
 	ok, err := p.out.reuse(inputs, rels...)
+	return p.counted(ok, err, &p.reused, rels)
+}
+
+// keep shares the previous export's bulk downloads rels as they are, all
+// or none, when this export does not make them again (planDownloads).
+func (p *publisher) keep(rels ...string) (bool, error) {
+	if !p.keepDownloads {
+		return false, nil
+	}
+	ok, err := p.out.linkAll(rels)
+	return p.counted(ok, err, &p.deferred, rels)
+}
+
+// counted counts the files rels, shared when ok, in the site and in n.
+func (p *publisher) counted(ok bool, err error, n *atomic.Int64, rels []string) (bool, error) {
 	if !ok {
 		return false, err
 	}
-	p.reused.Add(int64(len(rels)))
+	n.Add(int64(len(rels)))
 	for _, rel := range rels {
 		p.files.Add(1)
 		p.bytes.Add(p.out.size(rel))
 	}
 	return true, nil
+}
+
+// planDownloads decides whether this export makes the bulk downloads
+// again (PublishOptions.DownloadsEvery): it shares the previous ones when
+// they were made less than the interval ago and the results are not
+// final. A final result, a clock gone back or an export without a
+// previous one makes them.
+func (p *publisher) planDownloads(ctx context.Context) error {
+	p.out.downloads = ManifestDownloads{Version: p.version, Made: p.now}
+	if p.every <= 0 {
+		return nil
+	}
+	sm, err := p.s.summary(ctx, p.e, p.version)
+	if err != nil {
+		return err
+	}
+	if dauys.LifecycleStatus(sm.day.status) == dauys.StatusFinal {
+		return nil
+	}
+	// The pages say how often the downloads are made, in every export
+	// of the count, whether this one makes them or not.
+	p.noteEvery = p.every
+	prev := p.out.prev
+	if prev == nil || prev.Downloads == nil {
+		return nil
+	}
+	if age := p.now.Sub(prev.Downloads.Made); age < 0 || age >= p.every {
+		return nil
+	}
+	p.keepDownloads = true
+	p.out.downloads = *prev.Downloads
+	return nil
 }
 
 // page renders a page with marks for the export's time and version, which
@@ -303,7 +375,7 @@ func (p *publisher) page(ctx context.Context, t target) error {
 			return err
 		}
 	}
-	opts := renderOpts{version: p.version, static: true, elections: []string{p.e.ID}, prefetch: p.pre, turnoutReports: p.turnout, log: p.log, logRead: true, memo: p.memo, signals: p.signals, checks: p.checks, disputes: p.disp}
+	opts := renderOpts{version: p.version, static: true, downloadsEvery: p.noteEvery, elections: []string{p.e.ID}, prefetch: p.pre, turnoutReports: p.turnout, log: p.log, logRead: true, memo: p.memo, signals: p.signals, checks: p.checks, disputes: p.disp}
 	b, err := p.s.renderWith(ctx, t, opts)
 	if err != nil {
 		return fmt.Errorf("web: publish %s/%s: %w", t.lang, t.self(), err)
@@ -469,6 +541,15 @@ func (p *publisher) data(ctx context.Context, area string) error {
 			return err
 		}
 	}
+	// Above the polling stations, the CSV and its Excel copy may be the
+	// previous export's (planDownloads); the JSON is made in any case.
+	kept := false
+	if inputs == "" {
+		var err error
+		if kept, err = p.keep(base+".csv", excel); err != nil {
+			return err
+		}
+	}
 	rc, err := p.s.newRenderCtx(ctx, target{kind: pageArea, lang: dauys.Languages[0], election: p.e.ID, id: area},
 		renderOpts{version: p.version, static: true, prefetch: p.pre, memo: p.memo, checks: p.checks, disputes: p.disp})
 	if err != nil {
@@ -484,13 +565,16 @@ func (p *publisher) data(ctx context.Context, area string) error {
 	if err != nil {
 		return err
 	}
+	if err := p.put(base+".json", j, nil, inputs); err != nil {
+		return err
+	}
+	if kept {
+		return nil
+	}
 	c, err := p.s.resultsCSV(p.e, area, res, func(c *dauys.Contest) ([]tally.AreaResult, error) {
 		return rc.resultsOf(c, p.e.Tree.Children(area))
 	})
 	if err != nil {
-		return err
-	}
-	if err := p.put(base+".json", j, nil, inputs); err != nil {
 		return err
 	}
 	if err := p.put(excel, append([]byte(excelBOM), c...), nil, inputs); err != nil {

@@ -16,7 +16,14 @@ import (
 // description for CSV on the Web readers, precincts.csv-metadata.json.
 // Names are in the first language of the site; `dauys cdf export --format
 // csv --lang ru|en` writes the same rows with names in another.
+//
+// They are bulk downloads: an export within PublishOptions.DownloadsEvery
+// of the one that made them shares them as they are.
 func (p *publisher) precinctFiles(ctx context.Context) error {
+	base := "data/" + tlog.Slug(p.e.ID) + "/precincts"
+	if ok, err := p.keep(base+".csv", base+".csv-metadata.json", base+".parquet"); ok || err != nil {
+		return err
+	}
 	var csvBuf, pqBuf bytes.Buffer
 	cw, err := dataset.NewCSVWriter(&csvBuf)
 	if err != nil {
@@ -47,7 +54,6 @@ func (p *publisher) precinctFiles(ctx context.Context) error {
 	if err := pw.Close(); err != nil {
 		return err
 	}
-	base := "data/" + tlog.Slug(p.e.ID) + "/precincts"
 	meta, err := json.MarshalIndent(dataset.CSVMetadata("precincts.csv"), "", " ")
 	if err != nil {
 		return err

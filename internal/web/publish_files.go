@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/klauspost/compress/gzip"
 )
@@ -25,10 +26,21 @@ const manifestName = ".dauys-manifest.json"
 // bytes as v/<Since>/<path> (publish hard-links it there): a sync copies
 // it on the server side, or skips it, instead of uploading it again.
 type Manifest struct {
-	Election string                  `json:"election"`
-	Version  string                  `json:"version"`
-	Previous string                  `json:"previous,omitempty"`
-	Files    map[string]ManifestFile `json:"files"`
+	Election string `json:"election"`
+	Version  string `json:"version"`
+	Previous string `json:"previous,omitempty"`
+	// Downloads is the export that made the bulk downloads this one
+	// holds (PublishOptions.DownloadsEvery); absent in manifests written
+	// before it was kept.
+	Downloads *ManifestDownloads      `json:"downloads,omitempty"`
+	Files     map[string]ManifestFile `json:"files"`
+}
+
+// ManifestDownloads names the export that made an export's bulk downloads,
+// and when.
+type ManifestDownloads struct {
+	Version string    `json:"version"`
+	Made    time.Time `json:"made"`
 }
 
 // ManifestFile is one file of an export.
@@ -91,6 +103,8 @@ type output struct {
 	// when there is none to share from.
 	prev    *Manifest
 	prevDir string
+	// downloads is the export whose bulk downloads this one holds.
+	downloads ManifestDownloads
 
 	dirs  sync.Map
 	mu    sync.Mutex
@@ -130,10 +144,24 @@ func (o *output) reuse(inputs string, rels ...string) (bool, error) {
 	if o.prev == nil || inputs == "" {
 		return false, nil
 	}
+	for _, rel := range rels {
+		if old, ok := o.prev.Files[rel]; !ok || old.Inputs != inputs {
+			return false, nil
+		}
+	}
+	return o.linkAll(rels)
+}
+
+// linkAll shares the previous export's files rels and their gzip
+// variants as they are: all of them, or none (false) when one is not in
+// the previous export or could not be linked.
+func (o *output) linkAll(rels []string) (bool, error) {
+	if o.prev == nil {
+		return false, nil
+	}
 	var names []string
 	for _, rel := range rels {
-		old, ok := o.prev.Files[rel]
-		if !ok || old.Inputs != inputs {
+		if _, ok := o.prev.Files[rel]; !ok {
 			return false, nil
 		}
 		names = append(names, rel)
@@ -318,7 +346,7 @@ func (o *output) record(rel string, f ManifestFile) {
 
 // writeManifest writes the manifest of what was put, last.
 func (o *output) writeManifest(election string) error {
-	m := Manifest{Election: election, Version: o.version, Files: o.files}
+	m := Manifest{Election: election, Version: o.version, Files: o.files, Downloads: &o.downloads}
 	if o.prev != nil {
 		m.Previous = o.prev.Version
 	}

@@ -359,3 +359,114 @@ func TestPublishReuseMissingFile(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestPublishDownloadsEvery publishes with DownloadsEvery: an export
+// within the interval of the one that made the bulk downloads (the CSV
+// of areas above the polling stations, their Excel copies and the
+// precinct-level files) shares them as they were, while its pages, JSON
+// and the polling stations' downloads are current; the pages above the
+// polling stations say so. After the interval, or once the results are
+// final, an export makes them again.
+func TestPublishDownloadsEvery(t *testing.T) {
+	fx := mustFixture(t, nil)
+	ctx := context.Background()
+	dir := t.TempDir()
+	publish := func(version string, after time.Duration) *web.PublishResult {
+		t.Helper()
+		fx.clock.Set(fx.clock.Now().Add(after))
+		res, err := fx.site.Publish(ctx, web.PublishOptions{Election: "fx-2025", Dir: dir, Version: version, Workers: 2, DownloadsEvery: time.Hour})
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkManifest(t, filepath.Join(dir, "v", version))
+		return res
+	}
+	manifest := func(version string) web.Manifest {
+		var m web.Manifest
+		readJSON(t, filepath.Join(dir, "v", version, ".dauys-manifest.json"), &m)
+		return m
+	}
+	bulk := []string{"data/fx-2025/a/FX.csv", "data/fx-2025/a/FX-S.csv", "data/fx-2025/a/FX-S-2.csv", "data/fx-2025/excel/FX-S-2.csv",
+		"data/fx-2025/precincts.csv", "data/fx-2025/precincts.parquet"}
+	current := []string{"data/fx-2025/a/FX-S-2-1.csv", "data/fx-2025/excel/FX-S-2-1.csv", "data/fx-2025/a/FX-S-2-1.json",
+		"data/fx-2025/a/FX-S-2.json", "data/fx-2025/a/FX.json", "en/e/fx-2025/a/FX-S-2.html", "en/e/fx-2025/a/FX-S-2-1.html"}
+
+	v1 := publish("v1", time.Minute)
+	if d := manifest("v1").Downloads; d == nil || d.Version != "v1" || !d.Made.Equal(fx.clock.Now()) || v1.Deferred != 0 {
+		t.Fatalf("first export: downloads %+v, result %+v", d, v1)
+	}
+	made := fx.clock.Now()
+	district, _ := os.ReadFile(filepath.Join(dir, "v", "v1", "en", "e", "fx-2025", "a", "FX-S-2.html"))
+	if !bytes.Contains(district, []byte(`data-k="downloads-every"`)) || !bytes.Contains(district, []byte("every 60 minutes")) {
+		t.Errorf("the district page does not say how often its downloads are made")
+	}
+	precinct, _ := os.ReadFile(filepath.Join(dir, "v", "v1", "ru", "e", "fx-2025", "a", "FX-S-2-1.html"))
+	if bytes.Contains(precinct, []byte(`data-k="downloads-every"`)) {
+		t.Errorf("a polling station's page, whose downloads are made in every export, says they are not")
+	}
+
+	// Within the interval an amendment changes the pages, the JSON and
+	// the polling station's own downloads, but not the bulk downloads.
+	amended := sub("parliament-list", "FX-S-2-1", "registered=600 took_part=420 invalid=5 against_all=15 option:alpha=140 option:beta=110 option:gamma=130 option:delta=20")
+	amended.Amendment, amended.Reason = true, "Recount"
+	fx.submit(t, "fx-2025", amended)
+	v2 := publish("v2", time.Minute)
+	got := changed(t, dir, "v2")
+	for _, f := range current {
+		if !slices.Contains(got, f) {
+			t.Errorf("within the interval, the amendment did not rewrite %s", f)
+		}
+	}
+	for _, f := range bulk {
+		if slices.Contains(got, f) {
+			t.Errorf("within the interval, the export made %s again", f)
+		}
+		a, _ := os.Stat(filepath.Join(dir, "v", "v1", f))
+		b, _ := os.Stat(filepath.Join(dir, "v", "v2", f))
+		if a == nil || b == nil || !os.SameFile(a, b) {
+			t.Errorf("%s is not shared with v1", f)
+		}
+	}
+	if d := manifest("v2").Downloads; d == nil || d.Version != "v1" || !d.Made.Equal(made) {
+		t.Errorf("v2 holds the downloads of %+v, want v1's", d)
+	}
+	if v2.Deferred == 0 || !v2.DownloadsMade.Equal(made) || v2.Files != v1.Files {
+		t.Errorf("v2: %+v (v1 %+v)", v2, v1)
+	}
+	if c, _ := os.ReadFile(filepath.Join(dir, "v", "v2", "data", "fx-2025", "a", "FX-S-2.csv")); bytes.Contains(c, []byte(",140,")) {
+		t.Errorf("the kept district CSV has the amended count")
+	}
+
+	// Past the interval, measured from the export that made them: made
+	// again, with the amendment.
+	v3 := publish("v3", time.Hour)
+	got = changed(t, dir, "v3")
+	for _, f := range bulk {
+		if !slices.Contains(got, f) {
+			t.Errorf("after the interval, the export did not make %s again", f)
+		}
+	}
+	if c, _ := os.ReadFile(filepath.Join(dir, "v", "v3", "data", "fx-2025", "a", "FX-S-2.csv")); !bytes.Contains(c, []byte(",140,")) {
+		t.Errorf("the district CSV made again lacks the amended count:\n%s", c)
+	}
+	if d := manifest("v3").Downloads; d == nil || d.Version != "v3" || v3.Deferred != 0 {
+		t.Errorf("v3: downloads %+v, result %+v", d, v3)
+	}
+
+	// Final results: every export makes them, and no page speaks of an
+	// interval.
+	amended.Lines["option:alpha"], amended.Lines["option:beta"] = 139, 111
+	fx.submit(t, "fx-2025", amended)
+	if err := fx.store.SetElectionStatus(ctx, "fx-2025", dauys.StatusCertified); err != nil {
+		t.Fatal(err)
+	}
+	v4 := publish("v4", time.Minute)
+	got = changed(t, dir, "v4")
+	if !slices.Contains(got, "data/fx-2025/a/FX-S-2.csv") || v4.Deferred != 0 {
+		t.Errorf("final results: the district CSV was not made again (%+v)", v4)
+	}
+	district, _ = os.ReadFile(filepath.Join(dir, "v", "v4", "en", "e", "fx-2025", "a", "FX-S-2.html"))
+	if bytes.Contains(district, []byte(`data-k="downloads-every"`)) {
+		t.Errorf("with final results, the district page still speaks of an interval")
+	}
+}

@@ -40,6 +40,10 @@ type renderOpts struct {
 	// static renders for the exported site: polling reads the pointer
 	// file, and search runs in the browser.
 	static bool
+	// downloadsEvery, in an export during the count, is how often it
+	// makes the bulk downloads (PublishOptions.DownloadsEvery): the pages
+	// above the polling stations say so beside their downloads.
+	downloadsEvery time.Duration
 	// elections limits the home page to these elections (the exported
 	// site of one election).
 	elections []string
@@ -330,6 +334,9 @@ type basePage struct {
 	Election  *electionHead
 	Updated   string
 	Downloads []link
+	// DownloadsNote says how often the downloads are made, where they
+	// are not made in every export (renderOpts.downloadsEvery).
+	DownloadsNote string
 }
 
 func (rc *renderCtx) base(title string, crumbs []link) basePage {
