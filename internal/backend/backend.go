@@ -32,6 +32,8 @@ import (
 //   - dauys.Watcher (PostgreSQL only): changes committed by other servers
 //     sharing the database; a SQLite file has one process.
 //   - intake.GroupSizer (SQLite only): another bound on group commit.
+//   - intake.DeferredSaver (SQLite only): a group committed without
+//     waiting for the disk. Both stores are intake.PreparedSavers.
 //   - Backup (SQLite only, *sqlite.Store): `dauys backup` copies a SQLite
 //     file; PostgreSQL is backed up with pg_dump.
 type Backend interface {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/dauys/dauys"
+	"github.com/dauys/dauys/internal/storebatch"
 )
 
 // groupCommit merges the batches of concurrent callers into one store
@@ -16,6 +17,12 @@ import (
 // The order of protocols within each caller's batch is kept, and callers
 // are served in arrival order, so the store sees what it would have seen
 // had the callers come one after another.
+//
+// With a store that takes prepared submissions (PreparedSaver, as both of
+// ours do), each caller checks and encodes its own protocols
+// (storebatch.Prepare) before they join the queue, on its own goroutine:
+// the leader's transaction, during which SQLite's single writer holds its
+// lock, then only plans and writes the group.
 type groupCommit struct {
 	store dauys.Store
 	max   int // protocols a transaction
@@ -28,10 +35,11 @@ type groupCommit struct {
 }
 
 type groupRequest struct {
-	ps   []*dauys.Protocol
-	res  []dauys.SaveResult
-	err  error
-	done chan struct{}
+	ps       []*dauys.Protocol
+	prepared []storebatch.Prepared // of ps, when the store takes them
+	res      []dauys.SaveResult
+	err      error
+	done     chan struct{}
 }
 
 // defaultGroup bounds the protocols of one merged transaction, so that one
@@ -45,12 +53,21 @@ type GroupSizer interface {
 	GroupSize() int
 }
 
-// DeferredSaver is implemented by stores that can commit a batch without
-// waiting for the disk and make it durable afterwards (SQLite): group
-// commit then runs the next transaction while the disk syncs the last, and
-// answers a batch's senders only once it is durable.
+// PreparedSaver is implemented by stores that save submissions
+// storebatch.Prepare has checked and encoded (both of ours), with the
+// results SaveProtocols gives for the same protocols: group commit then
+// prepares each sender's protocols before they join a group.
+type PreparedSaver interface {
+	SavePrepared(ctx context.Context, pp []storebatch.Prepared) ([]dauys.SaveResult, error)
+}
+
+// DeferredSaver is implemented by PreparedSavers that can commit a batch
+// without waiting for the disk and make it durable afterwards (SQLite):
+// group commit then runs the next transaction while the disk syncs the
+// last, and answers a batch's senders only once it is durable.
 type DeferredSaver interface {
-	SaveProtocolsDeferred(ctx context.Context, ps []*dauys.Protocol) (res []dauys.SaveResult, durable func() error, err error)
+	PreparedSaver
+	SavePreparedDeferred(ctx context.Context, pp []storebatch.Prepared) (res []dauys.SaveResult, durable func() error, err error)
 }
 
 // groupSize returns the store's bound, or defaultGroup. GroupSize is an
@@ -65,6 +82,9 @@ func groupSize(store dauys.Store) int {
 
 func (g *groupCommit) save(ctx context.Context, ps []*dauys.Protocol) ([]dauys.SaveResult, error) {
 	req := &groupRequest{ps: ps, done: make(chan struct{})}
+	if _, ok := g.store.(PreparedSaver); ok {
+		req.prepared = storebatch.Prepare(ps)
+	}
 	g.mu.Lock()
 	g.queue = append(g.queue, req)
 	if g.running {
@@ -97,14 +117,18 @@ func (g *groupCommit) save(ctx context.Context, ps []*dauys.Protocol) ([]dauys.S
 		}
 		g.mu.Unlock()
 		all := make([]*dauys.Protocol, 0, n)
+		var prepared []storebatch.Prepared
 		for _, r := range group {
 			all = append(all, r.ps...)
+			if r.prepared != nil {
+				prepared = append(prepared, r.prepared...)
+			}
 		}
 		start := time.Now()
-		res, durable, err := g.saveGroup(lead, all)
+		res, durable, err := g.saveGroup(lead, all, prepared)
 		if dauys.ErrorCode(err) == dauys.EINVALID {
 			durable = nil
-			res, err = saveApart(lead, g.store, all)
+			res, err = g.saveApart(lead, all, prepared)
 		}
 		answer := func() {
 			if err == nil && durable != nil {
@@ -135,25 +159,38 @@ func (g *groupCommit) save(ctx context.Context, ps []*dauys.Protocol) ([]dauys.S
 	return req.res, req.err
 }
 
-// saveGroup saves a merged group; durable, when not nil, must return
-// before its senders are answered.
-func (g *groupCommit) saveGroup(ctx context.Context, ps []*dauys.Protocol) ([]dauys.SaveResult, func() error, error) {
-	if d, ok := g.store.(DeferredSaver); ok {
-		return d.SaveProtocolsDeferred(ctx, ps)
+// saveGroup saves a merged group: its prepared submissions when the store
+// takes them (prepared is then not nil), its protocols otherwise. durable,
+// when not nil, must return before its senders are answered.
+func (g *groupCommit) saveGroup(ctx context.Context, ps []*dauys.Protocol, prepared []storebatch.Prepared) ([]dauys.SaveResult, func() error, error) {
+	switch s := g.store.(type) {
+	case DeferredSaver:
+		return s.SavePreparedDeferred(ctx, prepared)
+	case PreparedSaver:
+		res, err := s.SavePrepared(ctx, prepared)
+		return res, nil, err
 	}
 	res, err := g.store.SaveProtocols(ctx, ps)
 	return res, nil, err
 }
 
-// saveApart saves the protocols one transaction each, after their merged
-// transaction was refused for what one of them holds (a running total it
-// would take beyond an int64): so one bad protocol is refused alone and
-// never fails the others' protocols it shared the transaction with. Any
-// other failure is the store's and fails them all, as before.
-func saveApart(ctx context.Context, store dauys.Store, ps []*dauys.Protocol) ([]dauys.SaveResult, error) {
+// saveApart saves the protocols one durable transaction each, after their
+// merged transaction was refused for what one of them holds (a running
+// total it would take beyond an int64): so one bad protocol is refused
+// alone and never fails the others' protocols it shared the transaction
+// with. Any other failure is the store's and fails them all, as before.
+// A Prepared is not changed by a save, so the group's are saved again.
+func (g *groupCommit) saveApart(ctx context.Context, ps []*dauys.Protocol, prepared []storebatch.Prepared) ([]dauys.SaveResult, error) {
 	out := make([]dauys.SaveResult, len(ps))
-	for i, p := range ps {
-		res, err := store.SaveProtocols(ctx, []*dauys.Protocol{p})
+	for i := range ps {
+		var one []storebatch.Prepared
+		if prepared != nil {
+			one = prepared[i : i+1]
+		}
+		res, durable, err := g.saveGroup(ctx, ps[i:i+1], one)
+		if err == nil && durable != nil {
+			err = durable()
+		}
 		switch {
 		case dauys.ErrorCode(err) == dauys.EINVALID:
 			out[i].Err = err

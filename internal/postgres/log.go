@@ -222,14 +222,8 @@ func (s *Store) AppendLog(ctx context.Context, election string, start int64, ent
 			pgx.CopyFromRows(rows)); err != nil {
 			return fmt.Errorf("copy log runs: %w", err)
 		}
-		first := sumdb.StoredHashCount(start)
-		rows = make([][]any, len(hashes))
-		for i, h := range hashes {
-			rows[i] = []any{election, first + int64(i), h[:]}
-		}
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"log_hashes"}, []string{"election_id", "idx", "hash"},
-			pgx.CopyFromRows(rows)); err != nil {
-			return fmt.Errorf("copy log hashes: %w", err)
+		if err := insertHashes(ctx, tx, election, sumdb.StoredHashCount(start), hashes); err != nil {
+			return err
 		}
 		_, err = tx.Exec(ctx, `UPDATE logs SET size = $1 WHERE election_id = $2`, end, election)
 		return err
@@ -268,37 +262,61 @@ func (s *Store) LogSize(ctx context.Context, election string) (int64, error) {
 	return n, wrap("log size", err)
 }
 
-// LogHashes returns the stored hashes at the indexes, with one query.
+// LogHashes returns the stored hashes at the indexes, with one query for
+// the rows that hold them.
 func (s *Store) LogHashes(ctx context.Context, election string, indexes []int64) ([]sumdb.Hash, error) {
-	rows, err := s.pool.Query(ctx, `SELECT idx, hash FROM log_hashes WHERE election_id = $1 AND idx = ANY($2)`, election, indexes)
+	rows, err := s.pool.Query(ctx, `SELECT grp, hashes FROM log_hash_groups WHERE election_id = $1 AND grp = ANY($2)`,
+		election, tlog.HashGroupsOf(indexes))
 	if err != nil {
 		return nil, wrap("log hashes", err)
 	}
 	defer rows.Close()
-	found := make(map[int64]sumdb.Hash, len(indexes))
+	groups := map[int64][]byte{}
 	for rows.Next() {
-		var idx int64
+		var g int64
 		var b []byte
-		if err := rows.Scan(&idx, &b); err != nil {
+		if err := rows.Scan(&g, &b); err != nil {
 			return nil, wrap("log hashes", err)
 		}
-		if len(b) != sumdb.HashSize {
-			return nil, wrap("log hashes", fmt.Errorf("hash %d is %d bytes", idx, len(b)))
-		}
-		found[idx] = sumdb.Hash(b)
+		groups[g] = b
 	}
 	if err := rows.Err(); err != nil {
 		return nil, wrap("log hashes", err)
 	}
-	out := make([]sumdb.Hash, len(indexes))
-	for i, x := range indexes {
-		h, ok := found[x]
-		if !ok {
-			return nil, wrap("log hashes", dauys.Errorf(dauys.ENOTFOUND, "the log of %s has no hash %d", election, x))
+	out, err := tlog.HashesFromGroups(election, indexes, groups)
+	return out, wrap("log hashes", err)
+}
+
+// insertHashes stores the tree's new stored hashes, first on, in rows of
+// tlog.HashGroupSize: the log's last row, when it is not full, is read and
+// written again with the first of them; the others go in with COPY.
+func insertHashes(ctx context.Context, tx pgx.Tx, election string, first int64, hashes []sumdb.Hash) error {
+	update, insert, err := tlog.GroupHashes(first, hashes, func(g int64) ([]byte, error) {
+		var b []byte
+		err := tx.QueryRow(ctx, `SELECT hashes FROM log_hash_groups WHERE election_id = $1 AND grp = $2`, election, g).Scan(&b)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil, nil
 		}
-		out[i] = h
+		return b, err
+	})
+	if err != nil {
+		return fmt.Errorf("log hashes of %s from %d: %w", election, first, err)
 	}
-	return out, nil
+	if update != nil {
+		if _, err := tx.Exec(ctx, `UPDATE log_hash_groups SET hashes = $1 WHERE election_id = $2 AND grp = $3`,
+			update.Hashes, election, update.Group); err != nil {
+			return fmt.Errorf("update log hashes from %d: %w", first, err)
+		}
+	}
+	rows := make([][]any, len(insert))
+	for i, g := range insert {
+		rows[i] = []any{election, g.Group, g.Hashes}
+	}
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"log_hash_groups"}, []string{"election_id", "grp", "hashes"},
+		pgx.CopyFromRows(rows)); err != nil {
+		return fmt.Errorf("copy log hashes: %w", err)
+	}
+	return nil
 }
 
 // LogEntries returns the entries start to end-1: those kept as rows, and

@@ -29,7 +29,14 @@ import (
 // whole batch are summed in memory so that each running total is written
 // once.
 func (s *Store) SaveProtocols(ctx context.Context, ps []*dauys.Protocol) ([]dauys.SaveResult, error) {
-	plan := storebatch.New(ps)
+	return s.SavePrepared(ctx, storebatch.Prepare(ps))
+}
+
+// SavePrepared is SaveProtocols for submissions storebatch.Prepare has
+// already checked and encoded, as intake's group commit does in each
+// sender's goroutine, before their group's transaction.
+func (s *Store) SavePrepared(ctx context.Context, pp []storebatch.Prepared) ([]dauys.SaveResult, error) {
+	plan := storebatch.NewPrepared(pp)
 	var (
 		prev map[string]int64 // per election, its largest seq before the batch
 		seqs []int64          // of plan.Versions()

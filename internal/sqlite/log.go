@@ -277,10 +277,30 @@ func insertRuns(ctx context.Context, tx *sql.Tx, election string, runs []tlog.Ru
 	return nil
 }
 
+// insertHashes stores the tree's new stored hashes, first on, in rows of
+// tlog.HashGroupSize: the log's last row, when it is not full, is read and
+// written again with the first of them.
 func insertHashes(ctx context.Context, tx *sql.Tx, election string, first int64, hashes []sumdb.Hash) error {
-	err := insertRows(ctx, tx, `INSERT INTO log_hashes (election_id, idx, hash)`, 3, "", len(hashes),
+	update, insert, err := tlog.GroupHashes(first, hashes, func(g int64) ([]byte, error) {
+		var b []byte
+		err := tx.QueryRowContext(ctx, `SELECT hashes FROM log_hash_groups WHERE election_id = ? AND grp = ?`, election, g).Scan(&b)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, nil
+		}
+		return b, err
+	})
+	if err != nil {
+		return fmt.Errorf("log hashes of %s from %d: %w", election, first, err)
+	}
+	if update != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE log_hash_groups SET hashes = ? WHERE election_id = ? AND grp = ?`,
+			update.Hashes, election, update.Group); err != nil {
+			return fmt.Errorf("update log hashes from %d: %w", first, err)
+		}
+	}
+	err = insertRows(ctx, tx, `INSERT INTO log_hash_groups (election_id, grp, hashes)`, 3, "", len(insert),
 		func(i int, args []any) ([]any, error) {
-			return append(args, election, first+int64(i), hashes[i][:]), nil
+			return append(args, election, insert[i].Group, insert[i].Hashes), nil
 		}, nil)
 	if err != nil {
 		return fmt.Errorf("insert log hashes from %d: %w", first, err)
@@ -298,29 +318,29 @@ func (s *Store) LogSize(ctx context.Context, election string) (int64, error) {
 	return n, wrap("log size", err)
 }
 
-// LogHashes returns the stored hashes at the indexes.
+// LogHashes returns the stored hashes at the indexes, reading each row
+// that holds some of them once.
 func (s *Store) LogHashes(ctx context.Context, election string, indexes []int64) ([]sumdb.Hash, error) {
-	out := make([]sumdb.Hash, len(indexes))
+	var out []sumdb.Hash
 	err := s.readTx(ctx, func(tx *sql.Tx) error {
-		stmt, err := tx.PrepareContext(ctx, `SELECT hash FROM log_hashes WHERE election_id = ? AND idx = ?`)
+		stmt, err := tx.PrepareContext(ctx, `SELECT hashes FROM log_hash_groups WHERE election_id = ? AND grp = ?`)
 		if err != nil {
 			return err
 		}
 		defer stmt.Close()
-		for i, x := range indexes {
+		groups := map[int64][]byte{}
+		for _, g := range tlog.HashGroupsOf(indexes) {
 			var b []byte
-			err := stmt.QueryRowContext(ctx, election, x).Scan(&b)
+			err := stmt.QueryRowContext(ctx, election, g).Scan(&b)
 			if errors.Is(err, sql.ErrNoRows) {
-				return dauys.Errorf(dauys.ENOTFOUND, "the log of %s has no hash %d", election, x)
+				continue
 			} else if err != nil {
 				return err
 			}
-			if len(b) != sumdb.HashSize {
-				return fmt.Errorf("log hash %d is %d bytes", x, len(b))
-			}
-			copy(out[i][:], b)
+			groups[g] = b
 		}
-		return nil
+		out, err = tlog.HashesFromGroups(election, indexes, groups)
+		return err
 	})
 	if err != nil {
 		return nil, wrap("log hashes", err)

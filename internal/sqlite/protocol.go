@@ -28,7 +28,14 @@ import (
 // in memory first, so that each running total is written once per batch,
 // not once per protocol and ancestor.
 func (s *Store) SaveProtocols(ctx context.Context, ps []*dauys.Protocol) ([]dauys.SaveResult, error) {
-	res, durable, err := s.SaveProtocolsDeferred(ctx, ps)
+	return s.SavePrepared(ctx, storebatch.Prepare(ps))
+}
+
+// SavePrepared is SaveProtocols for submissions storebatch.Prepare has
+// already checked and encoded, as intake's group commit does in each
+// sender's goroutine, outside the single writer's lock.
+func (s *Store) SavePrepared(ctx context.Context, pp []storebatch.Prepared) ([]dauys.SaveResult, error) {
+	res, durable, err := s.SavePreparedDeferred(ctx, pp)
 	if err != nil {
 		return nil, err
 	}
@@ -38,14 +45,14 @@ func (s *Store) SaveProtocols(ctx context.Context, ps []*dauys.Protocol) ([]dauy
 	return res, nil
 }
 
-// SaveProtocolsDeferred is SaveProtocols without waiting for the disk: the
+// SavePreparedDeferred is SavePrepared without waiting for the disk: the
 // versions are committed, and visible, when it returns, and durable once
 // durable returns nil, which intake's group commit waits for before it
 // answers their senders, while it runs its next transaction. Any later
 // write transaction makes them durable too: the log never signs a version
 // that a crash could take back, since its appends sync the WAL first.
-func (s *Store) SaveProtocolsDeferred(ctx context.Context, ps []*dauys.Protocol) ([]dauys.SaveResult, func() error, error) {
-	plan := storebatch.New(ps)
+func (s *Store) SavePreparedDeferred(ctx context.Context, pp []storebatch.Prepared) ([]dauys.SaveResult, func() error, error) {
+	plan := storebatch.NewPrepared(pp)
 	var (
 		prev  int64 // the largest rowid before the new versions
 		valid bool  // whether they have the rowids after prev

@@ -83,7 +83,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	// Commits are made durable by syncing the WAL after them (syncWAL),
 	// which is what synchronous=FULL does inside the commit: doing it
 	// ourselves lets intake's group commit start its next transaction while
-	// the disk syncs the last (SaveProtocolsDeferred). SQLite still syncs
+	// the disk syncs the last (SavePreparedDeferred). SQLite still syncs
 	// the WAL before each checkpoint and its header when it is reused
 	// (synchronous=NORMAL), so a synced commit survives checkpoints too.
 	write, err := sql.Open("sqlite", name+"?"+pragmas+

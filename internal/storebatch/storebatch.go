@@ -7,7 +7,7 @@
 //
 // The stores do the SQL around it, in this order:
 //
-//	plan := storebatch.New(ps)
+//	plan := storebatch.NewPrepared(pp) // pp := Prepare(ps), made earlier; or New(ps)
 //	// load the contests of plan.Elections() and which of plan.Areas() exist
 //	plan.RefuseUnknown(contests, areas)
 //	// load the heads of plan.Keys()
@@ -16,6 +16,11 @@
 //	totals := plan.Resolve(loaded)
 //	// insert plan.Versions(), upsert plan.ChangedHeads() and SortedTotals(totals)
 //	return plan.Results()
+//
+// Prepare does all of it that concerns one submission alone (checks,
+// canonical encoding, content hash, stored lines), so that intake's group
+// commit has each sender do it before its protocols join a group, and the
+// group's transaction only plans.
 //
 // Keeping this here, once, means the two stores cannot drift apart on what
 // a batch means; only how they read and write it differs.
@@ -79,13 +84,57 @@ type change struct {
 	oldVersion int
 }
 
-// Encoded is what New prepares of a checked submission on every processor,
-// so that the store's single writer does not: its canonical encoding (from
-// which the content hash is checked, and which the log's record holds)
-// and its lines as a store keeps them (EncodeLines).
+// Encoded is what Prepare makes of a checked submission, on every
+// processor or in the sender's goroutine, so that the store's single
+// writer does not: its canonical encoding (from which the content hash is
+// checked, and which the log's record holds) and its lines as a store
+// keeps them (EncodeLines).
 type Encoded struct {
 	Canonical []byte
 	Lines     []byte
+}
+
+// Prepared is one submission as Prepare leaves it: all a plan needs of it
+// that depends neither on the other submissions of the batch nor on the
+// store, that is its checks, canonical encoding, content hash and stored
+// lines, or its refusal. Intake's group commit prepares each sender's
+// protocols in the sender's goroutine, before they join the group, so that
+// the group's transaction only plans and writes. A Prepared is never
+// changed once made: a plan numbers a copy of it, so it may go into more
+// than one plan (group commit saves a refused group's protocols again,
+// apart).
+type Prepared struct {
+	sub *dauys.Protocol // the checked copy of the submission; nil when refused
+	enc Encoded
+	err error
+}
+
+// Prepare checks the submissions as every store does, refusing with
+// EINVALID a protocol that lacks an election, contest or area, has an
+// unknown kind, a count out of bounds or a hash that does not match its
+// content, and encodes and copies those that pass, so that the caller's
+// protocols are never changed. Hashing the content is most of the work; a
+// large batch is hashed on every processor.
+func Prepare(ps []*dauys.Protocol) []Prepared {
+	out := make([]Prepared, len(ps))
+	// Each item is written by one goroutine only.
+	workers := min(runtime.GOMAXPROCS(0), 1+len(ps)/256)
+	if workers == 1 {
+		for i, p := range ps {
+			out[i].sub, out[i].enc, out[i].err = checkSubmission(p)
+		}
+		return out
+	}
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(ps); i += workers {
+				out[i].sub, out[i].enc, out[i].err = checkSubmission(ps[i])
+			}
+		})
+	}
+	wg.Wait()
+	return out
 }
 
 // Plan is the plan of one SaveProtocols call.
@@ -100,28 +149,32 @@ type Plan struct {
 	duplicates map[int]VersionKey
 }
 
-// New checks the submissions and copies those that pass, so that the
-// caller's protocols are never changed.
-func New(ps []*dauys.Protocol) *Plan {
+// New checks the submissions and plans those that pass: it is
+// NewPrepared(Prepare(ps)).
+func New(ps []*dauys.Protocol) *Plan { return NewPrepared(Prepare(ps)) }
+
+// NewPrepared plans submissions that Prepare checked, keeping their
+// refusals. It only copies: each plan numbers its own copy of a checked
+// protocol, so that the Prepared stays as it was made.
+func NewPrepared(pp []Prepared) *Plan {
 	plan := &Plan{
-		results:    make([]dauys.SaveResult, len(ps)),
-		subs:       make([]*dauys.Protocol, len(ps)),
-		encoded:    make([]Encoded, len(ps)),
+		results:    make([]dauys.SaveResult, len(pp)),
+		subs:       make([]*dauys.Protocol, len(pp)),
+		encoded:    make([]Encoded, len(pp)),
 		heads:      map[Key]*current{},
 		duplicates: map[int]VersionKey{},
 	}
-	// Hashing the content is most of the checking; a large batch is hashed
-	// on every processor. Each item is written by one goroutine only.
-	workers := min(runtime.GOMAXPROCS(0), 1+len(ps)/256)
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Go(func() {
-			for i := w; i < len(ps); i += workers {
-				plan.subs[i], plan.encoded[i], plan.results[i].Err = checkSubmission(ps[i])
-			}
-		})
+	for i, p := range pp {
+		switch {
+		case p.sub != nil:
+			q := *p.sub
+			plan.subs[i], plan.encoded[i] = &q, p.enc
+		case p.err != nil:
+			plan.results[i].Err = p.err
+		default: // a zero Prepared, which Prepare never makes
+			_, _, plan.results[i].Err = checkSubmission(nil)
+		}
 	}
-	wg.Wait()
 	return plan
 }
 
@@ -408,7 +461,7 @@ func (plan *Plan) Versions() []*dauys.Protocol {
 	return out
 }
 
-// VersionsEncoded returns what New prepared of each of Versions.
+// VersionsEncoded returns what Prepare made of each of Versions.
 func (plan *Plan) VersionsEncoded() []Encoded {
 	out := make([]Encoded, len(plan.changes))
 	for i, c := range plan.changes {

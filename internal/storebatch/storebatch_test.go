@@ -212,3 +212,58 @@ func TestPlanOverflowIsAnError(t *testing.T) {
 		}
 	}
 }
+
+// TestNewPrepared: a plan of prepared submissions gives the results New
+// gives, refusals and their errors included, and a Prepared is not changed
+// by a plan, so that a second plan of it (group commit saving a refused
+// group apart) numbers it afresh.
+func TestNewPrepared(t *testing.T) {
+	amendment := protocol("p1", dauys.ProtocolAmendment, "recount", 12)
+	badHash := protocol("p2", "", "", 5)
+	badHash.Hash = protocol("p2", "", "", 6).ContentHash()
+	noArea := protocol("", "", "", 1)
+	unknownKind := protocol("p3", "recount", "", 1)
+	ps := []*dauys.Protocol{amendment, badHash, nil, protocol("p4", "", "", -1), noArea, unknownKind}
+	stored := protocol("p1", dauys.ProtocolOriginal, "", 10)
+	stored.Hash = stored.ContentHash()
+	k := storebatch.KeyOf(stored)
+	run := func(plan *storebatch.Plan, version int) []dauys.SaveResult {
+		t.Helper()
+		plan.RefuseUnknown(map[string]map[string]bool{"e": {"c": true}}, map[[2]string]bool{{"e", "p1"}: true})
+		plan.Reconcile(map[storebatch.Key]storebatch.Head{k: {Version: version, Hash: stored.Hash}})
+		if _, err := plan.Resolve(map[storebatch.VersionKey]*dauys.Protocol{{Key: k, Version: version}: stored}); err != nil {
+			t.Fatal(err)
+		}
+		return plan.Results()
+	}
+	want := run(storebatch.New(ps), 1)
+	prepared := storebatch.Prepare(ps)
+	first := run(storebatch.NewPrepared(prepared), 1)
+	second := run(storebatch.NewPrepared(prepared), 4)
+	for i := range ps {
+		w, f := want[i], first[i]
+		if i == 0 {
+			if f.Err != nil || f.Outcome != dauys.OutcomeAmended || f.Protocol.Version != 2 || second[i].Protocol.Version != 5 {
+				t.Errorf("amendment: %+v then %+v, want versions 2 and 5", f, second[i])
+			}
+			continue
+		}
+		if w.Err == nil || f.Err == nil || second[i].Err == nil ||
+			f.Err.Error() != w.Err.Error() || second[i].Err.Error() != w.Err.Error() || dauys.ErrorCode(f.Err) != dauys.ErrorCode(w.Err) {
+			t.Errorf("item %d: refused with %v and %v, New refuses it with %v", i, f.Err, second[i].Err, w.Err)
+		}
+	}
+	if first[0].Protocol == second[0].Protocol || first[0].Protocol.Version != 2 {
+		t.Errorf("the second plan changed the first's version: %+v", first[0].Protocol)
+	}
+	if amendment.Version != 0 {
+		t.Errorf("the caller's protocol was numbered: %+v", amendment)
+	}
+
+	// A zero Prepared, which Prepare never makes, is refused as an
+	// empty protocol.
+	plan := storebatch.NewPrepared(make([]storebatch.Prepared, 1))
+	if err := plan.Results()[0].Err; dauys.ErrorCode(err) != dauys.EINVALID {
+		t.Errorf("zero Prepared: %v", err)
+	}
+}

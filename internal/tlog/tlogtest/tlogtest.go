@@ -162,6 +162,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"Images", testImages},
 		{"Rebuilt", testRebuilt},
 		{"EntriesOfTheirOwn", testEntriesOfTheirOwn},
+		{"HashRows", testHashRows},
 	} {
 		t.Run(test.name, func(t *testing.T) { test.run(t, fresh(t)) })
 	}
@@ -242,22 +243,8 @@ func records(t *testing.T, es [][]byte) []*tlog.Record {
 // rootOf computes the tree hash of entries without the store.
 func rootOf(t *testing.T, es [][]byte) sumdb.Hash {
 	t.Helper()
-	var stored []sumdb.Hash
-	r := sumdb.HashReaderFunc(func(xs []int64) ([]sumdb.Hash, error) {
-		out := make([]sumdb.Hash, len(xs))
-		for i, x := range xs {
-			out[i] = stored[x]
-		}
-		return out, nil
-	})
-	for i, e := range es {
-		hs, err := sumdb.StoredHashes(int64(i), e, r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		stored = append(stored, hs...)
-	}
-	h, err := sumdb.TreeHash(int64(len(es)), r)
+	stored := storedHashes(t, es)
+	h, err := sumdb.TreeHash(int64(len(es)), memoryReader(&stored))
 	if err != nil {
 		t.Fatal(err)
 	}
