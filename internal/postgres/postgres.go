@@ -53,6 +53,8 @@ type Store struct {
 	journal tlog.Journal
 
 	areas storebatch.KnownAreas // areas found to exist, not looked up again
+	// contests are the contests of elections read, not read again.
+	contests storebatch.KnownContests
 }
 
 var _ dauys.Store = (*Store)(nil)

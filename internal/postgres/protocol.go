@@ -45,7 +45,7 @@ func (s *Store) SavePrepared(ctx context.Context, pp []storebatch.Prepared) ([]d
 		if err := lockElections(ctx, tx, plan.Elections()); err != nil {
 			return err
 		}
-		contests, areas, err := selectReferences(ctx, tx, plan, &s.areas)
+		contests, areas, err := selectReferences(ctx, tx, plan, &s.areas, &s.contests)
 		if err != nil {
 			return err
 		}
@@ -162,37 +162,43 @@ func lockElections(ctx context.Context, tx pgx.Tx, ids []string) error {
 
 // selectReferences loads the contests of the batch's elections and which of
 // its areas exist.
-func selectReferences(ctx context.Context, tx pgx.Tx, plan *storebatch.Plan, known *storebatch.KnownAreas) (map[string]map[string]bool, map[[2]string]bool, error) {
-	ids := plan.Elections()
-	contests := map[string]map[string]bool{}
-	rows, err := tx.Query(ctx, `SELECT e.id, c ->> 'id' FROM elections e
+func selectReferences(ctx context.Context, tx pgx.Tx, plan *storebatch.Plan, known *storebatch.KnownAreas, knownContests *storebatch.KnownContests) (map[string]map[string]bool, map[[2]string]bool, error) {
+	contests, ids := knownContests.Split(plan.Elections())
+	if len(ids) > 0 {
+		read := map[string]map[string]bool{}
+		rows, err := tx.Query(ctx, `SELECT e.id, c ->> 'id' FROM elections e
 		LEFT JOIN LATERAL jsonb_array_elements(COALESCE(e.definition -> 'contests', '[]')) c ON true
 		WHERE e.id = ANY($1)`, ids)
-	if err != nil {
-		return nil, nil, fmt.Errorf("select contests: %w", err)
-	}
-	for rows.Next() {
-		var id string
-		var contest *string
-		if err := rows.Scan(&id, &contest); err != nil {
-			return nil, nil, err
+		if err != nil {
+			return nil, nil, fmt.Errorf("select contests: %w", err)
 		}
-		if contests[id] == nil {
-			contests[id] = map[string]bool{}
+		for rows.Next() {
+			var id string
+			var contest *string
+			if err := rows.Scan(&id, &contest); err != nil {
+				return nil, nil, err
+			}
+			if read[id] == nil {
+				read[id] = map[string]bool{}
+			}
+			if contest != nil {
+				read[id][*contest] = true
+			}
 		}
-		if contest != nil {
-			contests[id][*contest] = true
+		if err := rows.Err(); err != nil {
+			return nil, nil, fmt.Errorf("select contests: %w", err)
 		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, nil, fmt.Errorf("select contests: %w", err)
+		knownContests.Found(contests, read)
 	}
 	areas, pairs := known.Split(plan.Areas())
+	if len(pairs) == 0 {
+		return contests, areas, nil
+	}
 	elections, areaIDs := make([]string, len(pairs)), make([]string, len(pairs))
 	for i, k := range pairs {
 		elections[i], areaIDs[i] = k[0], k[1]
 	}
-	rows, err = tx.Query(ctx, `SELECT k.election_id, k.id
+	rows, err := tx.Query(ctx, `SELECT k.election_id, k.id
 		FROM unnest($1::text[], $2::text[]) AS k (election_id, id)
 		CROSS JOIN LATERAL (SELECT FROM areas a
 			WHERE a.election_id = k.election_id AND a.id = k.id OFFSET 0) a`, elections, areaIDs)

@@ -58,7 +58,7 @@ func (s *Store) SavePreparedDeferred(ctx context.Context, pp []storebatch.Prepar
 		valid bool  // whether they have the rowids after prev
 	)
 	err := s.commitTx(ctx, func(tx *sql.Tx) error {
-		contests, areas, err := selectReferences(ctx, tx, plan, &s.areas)
+		contests, areas, err := selectReferences(ctx, tx, plan, &s.areas, &s.contests)
 		if err != nil {
 			return err
 		}
@@ -112,9 +112,10 @@ func (s *Store) SavePreparedDeferred(ctx context.Context, pp []storebatch.Prepar
 
 // selectReferences loads the contests of the batch's elections and which of
 // its areas exist.
-func selectReferences(ctx context.Context, tx *sql.Tx, plan *storebatch.Plan, known *storebatch.KnownAreas) (map[string]map[string]bool, map[[2]string]bool, error) {
-	contests := map[string]map[string]bool{}
-	for _, id := range plan.Elections() {
+func selectReferences(ctx context.Context, tx *sql.Tx, plan *storebatch.Plan, known *storebatch.KnownAreas, knownContests *storebatch.KnownContests) (map[string]map[string]bool, map[[2]string]bool, error) {
+	contests, unread := knownContests.Split(plan.Elections())
+	read := map[string]map[string]bool{}
+	for _, id := range unread {
 		var def string
 		err := tx.QueryRowContext(ctx, `SELECT definition FROM elections WHERE id = ?`, id).Scan(&def)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -126,11 +127,12 @@ func selectReferences(ctx context.Context, tx *sql.Tx, plan *storebatch.Plan, kn
 		if err := json.Unmarshal([]byte(def), &e); err != nil {
 			return nil, nil, fmt.Errorf("decode election %s: %w", id, err)
 		}
-		contests[id] = map[string]bool{}
+		read[id] = map[string]bool{}
 		for _, c := range e.Contests {
-			contests[id][c.ID] = true
+			read[id][c.ID] = true
 		}
 	}
+	knownContests.Found(contests, read)
 	areas, unknown := known.Split(plan.Areas())
 	byElection := map[string][]string{}
 	for _, k := range unknown {

@@ -56,6 +56,8 @@ type Store struct {
 
 	wal   walFile               // the write-ahead log, synced after commits
 	areas storebatch.KnownAreas // areas found to exist, not looked up again
+	// contests are the contests of elections read, not read again.
+	contests storebatch.KnownContests
 }
 
 var _ dauys.Store = (*Store)(nil)

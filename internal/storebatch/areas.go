@@ -8,8 +8,7 @@ import "sync"
 // that exist are remembered (a submission naming an unknown area costs a
 // lookup each time, as before), and at most knownAreasLimit of them.
 type KnownAreas struct {
-	mu    sync.Mutex
-	areas map[[2]string]struct{} // election, area
+	set known[[2]string, bool] // election, area
 }
 
 // knownAreasLimit bounds what KnownAreas keeps: four countries of a million
@@ -20,30 +19,78 @@ const knownAreasLimit = 1 << 22
 // it returns as the set a batch checks its areas against, and those the
 // store must look up; Found then adds what the lookup found to both.
 func (k *KnownAreas) Split(areas [][2]string) (exist map[[2]string]bool, unknown [][2]string) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	exist = make(map[[2]string]bool, len(areas))
-	for _, a := range areas {
-		if _, ok := k.areas[a]; ok {
-			exist[a] = true
-		} else {
-			unknown = append(unknown, a)
-		}
-	}
-	return exist, unknown
+	return k.set.split(areas)
 }
 
 // Found remembers areas found to exist, and adds them to exist.
 func (k *KnownAreas) Found(exist map[[2]string]bool, areas [][2]string) {
+	found := make(map[[2]string]bool, len(areas))
 	for _, a := range areas {
-		exist[a] = true
+		found[a] = true
+	}
+	k.set.found(exist, found, knownAreasLimit)
+}
+
+// KnownContests remembers the contests of the elections a store has read.
+// A stored definition never changes (there is no statement that updates
+// one), so a batch need not read and decode it again: on SQLite that was
+// a read of the whole definition and its JSON decoded by every group
+// commit, in the single writer's transaction. An election not found is
+// not remembered: it may be created later.
+type KnownContests struct {
+	set known[string, map[string]bool] // election -> its contests
+}
+
+// knownContestsLimit bounds the elections KnownContests keeps; past it, it
+// starts again.
+const knownContestsLimit = 4096
+
+// Split returns the contests of those elections that are known, as the
+// map a batch checks its contests against, and the elections the store
+// must read. The contests' sets are shared: callers only read them.
+func (k *KnownContests) Split(elections []string) (contests map[string]map[string]bool, unknown []string) {
+	return k.set.split(elections)
+}
+
+// Found remembers the contests read of elections that exist, and adds
+// them to contests.
+func (k *KnownContests) Found(contests, read map[string]map[string]bool) {
+	k.set.found(contests, read, knownContestsLimit)
+}
+
+// known is what a store remembers of things that, once stored, never
+// change: at most a limit of them, starting again past it.
+type known[K comparable, V any] struct {
+	mu sync.Mutex
+	m  map[K]V
+}
+
+// split returns the values of the keys known, and the keys that are not.
+func (k *known[K, V]) split(keys []K) (got map[K]V, unknown []K) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	got = make(map[K]V, len(keys))
+	for _, key := range keys {
+		if v, ok := k.m[key]; ok {
+			got[key] = v
+		} else {
+			unknown = append(unknown, key)
+		}
+	}
+	return got, unknown
+}
+
+// found adds what was found to got and remembers it.
+func (k *known[K, V]) found(got, found map[K]V, limit int) {
+	for key, v := range found {
+		got[key] = v
 	}
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	if k.areas == nil || len(k.areas)+len(areas) > knownAreasLimit {
-		k.areas = make(map[[2]string]struct{}, len(areas))
+	if k.m == nil || len(k.m)+len(found) > limit {
+		k.m = make(map[K]V, len(found))
 	}
-	for _, a := range areas {
-		k.areas[a] = struct{}{}
+	for key, v := range found {
+		k.m[key] = v
 	}
 }

@@ -22,12 +22,37 @@ func TestKnownAreas(t *testing.T) {
 		t.Errorf("Split = %v, %v, want a known, b and f/a unknown", exist, got)
 	}
 	// Bounded: past the limit it starts again.
-	k.areas = make(map[[2]string]struct{}, knownAreasLimit)
+	k.set.m = make(map[[2]string]bool, knownAreasLimit)
 	for i := range knownAreasLimit {
-		k.areas[[2]string{"g", strconv.Itoa(i)}] = struct{}{}
+		k.set.m[[2]string{"g", strconv.Itoa(i)}] = true
 	}
 	k.Found(map[[2]string]bool{}, [][2]string{b})
-	if len(k.areas) != 1 {
-		t.Errorf("%d areas kept past the limit of %d", len(k.areas), knownAreasLimit)
+	if len(k.set.m) != 1 {
+		t.Errorf("%d areas kept past the limit of %d", len(k.set.m), knownAreasLimit)
+	}
+}
+
+func TestKnownContests(t *testing.T) {
+	var k KnownContests
+	contests, unread := k.Split([]string{"e", "f"})
+	if len(contests) != 0 || !slices.Equal(unread, []string{"e", "f"}) {
+		t.Errorf("Split of an empty cache = %v, %v", contests, unread)
+	}
+	// f was not found: it is not remembered, and is read again.
+	k.Found(contests, map[string]map[string]bool{"e": {"list": true}})
+	if !contests["e"]["list"] || contests["f"] != nil {
+		t.Errorf("Found did not add what was read to the batch's contests: %v", contests)
+	}
+	contests, unread = k.Split([]string{"e", "f"})
+	if !slices.Equal(unread, []string{"f"}) || !contests["e"]["list"] || contests["e"]["other"] {
+		t.Errorf("Split = %v, %v, want e known with its one contest, f unread", contests, unread)
+	}
+	// Bounded: past the limit it starts again.
+	for i := range knownContestsLimit {
+		k.set.m[strconv.Itoa(i)] = map[string]bool{}
+	}
+	k.Found(map[string]map[string]bool{}, map[string]map[string]bool{"g": {}})
+	if len(k.set.m) != 1 {
+		t.Errorf("%d elections kept past the limit of %d", len(k.set.m), knownContestsLimit)
 	}
 }
