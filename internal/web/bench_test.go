@@ -213,7 +213,7 @@ func benchRepublish(b *testing.B, every time.Duration) {
 
 // amend amends n protocols of the demo night, the round-th time: one vote
 // moves from the first option line that has one to the next.
-func amend(b *testing.B, d *demoData, n, round int) {
+func amend(b testing.TB, d *demoData, n, round int) {
 	ctx := context.Background()
 	var subs []intake.Submission
 	seen := 0
