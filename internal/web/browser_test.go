@@ -78,6 +78,11 @@ func TestBrowser(t *testing.T) {
 	b.expectHeading("KZ-75", "ru")
 	b.checkFigures("KZ-75")
 	b.shot("04-region-ru-phone")
+	// A colour chip (a class of the stylesheet) shows its party's colour,
+	// AMANAT's first colour of the palette.
+	if got := b.eval(`getComputedStyle(document.querySelector("main i.chip.k0")).borderTopColor`); got != "rgb(0, 114, 178)" {
+		t.Errorf("AMANAT's chip is %s, want rgb(0, 114, 178)", got)
+	}
 
 	b.click(`table.children tbody tr:first-child th a`)
 	district := b.areaInPath()

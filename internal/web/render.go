@@ -254,9 +254,16 @@ func (rc *renderCtx) electionPath() string { return "e/" + tlog.Slug(rc.e.ID) + 
 
 func (rc *renderCtx) overviewHref() string { return rc.href(rc.electionPath() + "index.html") }
 
+// areaHref links an area's page: from another area's page, which is in
+// the same folder, by its file name alone. A district's page links each
+// of its polling stations several times, and is made again by every
+// amendment below it.
 func (rc *renderCtx) areaHref(id string) string {
 	if id == rc.e.Tree.Root() {
 		return rc.overviewHref()
+	}
+	if rc.t.kind == pageArea && rc.t.election == rc.e.ID {
+		return tlog.Slug(id) + ".html"
 	}
 	return rc.href(rc.electionPath() + "a/" + tlog.Slug(id) + ".html")
 }
