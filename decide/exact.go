@@ -1,8 +1,10 @@
 package decide
 
 import (
+	"math"
 	"math/big"
 	"math/bits"
+	"strconv"
 )
 
 // Fraction shows an exact rational number with a rounded decimal for reading. Exact is written as
@@ -68,7 +70,59 @@ const PublishedDigits = 2
 // four-place decimal again to two places is not the same (12.344999... gives "12.3450" and then
 // "12.35"); use Percent on the counts.
 func Percent(num, den int64) string {
-	return PercentBig(big.NewInt(num), big.NewInt(den))
+	if den == 0 {
+		return notDefined
+	}
+	return Ratio(num, den, 100, PublishedDigits)
+}
+
+// Ratio formats num*scale/den with digits decimals, the last rounded to
+// nearest with halves away from zero, as big.Rat's FloatString does from
+// the exact fraction: for the non-negative counts of protocols, in int64
+// arithmetic and without allocating a big number (a page of the static site
+// shows hundreds of shares); anything else, or anything that could
+// overflow, through big.Rat. den must not be zero.
+func Ratio(num, den, scale int64, digits int) string {
+	if s, ok := ratioInt(num, den, scale, digits); ok {
+		return s
+	}
+	r := new(big.Rat).SetFrac(new(big.Int).Mul(big.NewInt(num), big.NewInt(scale)), big.NewInt(den))
+	return r.FloatString(digits)
+}
+
+// pow10 are the powers of ten ratioInt scales by.
+var pow10 = [...]int64{1, 10, 100, 1000, 10000, 100000, 1000000}
+
+// ratioInt is Ratio for 0 <= num, 0 < den and 0 < scale when num*scale*10^digits
+// fits in an int64; false otherwise.
+func ratioInt(num, den, scale int64, digits int) (string, bool) {
+	if num < 0 || den <= 0 || scale <= 0 || digits < 0 || digits >= len(pow10) {
+		return "", false
+	}
+	p := pow10[digits]
+	if scale > math.MaxInt64/p {
+		return "", false
+	}
+	hi, lo := bits.Mul64(uint64(num), uint64(scale*p))
+	if hi != 0 || lo > math.MaxInt64 {
+		return "", false
+	}
+	q := int64(lo)
+	r, rem := q/den, q%den
+	if rem >= den-rem { // half away from zero, from the exact remainder
+		r++
+	}
+	var buf [32]byte
+	b := strconv.AppendInt(buf[:0], r/p, 10)
+	if digits == 0 {
+		return string(b), true
+	}
+	b = append(b, '.')
+	frac := r % p
+	for d := p / 10; d > 0; d /= 10 {
+		b = append(b, byte('0'+frac/d%10))
+	}
+	return string(b), true
 }
 
 // PercentBig is Percent for big integers.

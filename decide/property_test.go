@@ -2,6 +2,7 @@ package decide_test
 
 import (
 	"fmt"
+	"math"
 	"math/big"
 	"testing"
 
@@ -258,4 +259,30 @@ func referenceAllocate(method decide.Method, votes []int64, seats int) []int {
 		}
 	}
 	return out
+}
+
+// TestRatioIsFloatString checks the int64 path of Ratio against big.Rat's
+// FloatString of the exact fraction, on counts of every magnitude, the
+// halves and the edges of int64 included.
+func TestRatioIsFloatString(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		magnitude := rapid.SampledFrom([]int64{10, 1000, 1_000_000, 1_000_000_000_000, math.MaxInt64}).Draw(t, "magnitude")
+		den := rapid.Int64Range(1, magnitude).Draw(t, "den")
+		num := rapid.OneOf(rapid.Int64Range(-magnitude, magnitude), rapid.Int64Range(0, den), rapid.Just(den/2), rapid.Just(den)).Draw(t, "num")
+		scale := rapid.SampledFrom([]int64{1, 100, 1000}).Draw(t, "scale")
+		digits := rapid.IntRange(0, 6).Draw(t, "digits")
+		want := new(big.Rat).SetFrac(new(big.Int).Mul(big.NewInt(num), big.NewInt(scale)), big.NewInt(den)).FloatString(digits)
+		if got := decide.Ratio(num, den, scale, digits); got != want {
+			t.Fatalf("Ratio(%d, %d, %d, %d) = %s, want %s", num, den, scale, digits, got, want)
+		}
+	})
+	// Halves round up, as the CEC rounds: 1/8 is 12.5%.
+	for _, tc := range []struct {
+		num, den int64
+		want     string
+	}{{1, 8, "12.50"}, {1, 800, "0.13"}, {1, 3, "33.33"}, {2, 3, "66.67"}, {6456393, 7940478, "81.31"}, {0, 5, "0.00"}, {5, 5, "100.00"}} {
+		if got := decide.Percent(tc.num, tc.den); got != tc.want {
+			t.Errorf("Percent(%d, %d) = %s, want %s", tc.num, tc.den, got, tc.want)
+		}
+	}
 }

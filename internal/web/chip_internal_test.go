@@ -32,3 +32,12 @@ func TestChipClasses(t *testing.T) {
 		t.Errorf("chip of another colour = %s", got)
 	}
 }
+
+func TestIsDecimal(t *testing.T) {
+	for s, want := range map[string]bool{"12.34": true, "0": true, "-1.50": true, "100.00": true,
+		"n/a": false, "": false, "-": false, "1.": false, ".5": false, "1.2.3": false, "1e5": false, "12,34": false} {
+		if got := isDecimal(s); got != want {
+			t.Errorf("isDecimal(%q) = %v", s, got)
+		}
+	}
+}

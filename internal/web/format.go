@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/dauys/dauys"
+	"github.com/dauys/dauys/decide"
 )
 
 // numberStyle is how a language writes numbers, after CLDR: Kazakh and
@@ -64,8 +65,7 @@ func ratio(num, den int64, scale int64, digits int) string {
 	if den == 0 {
 		return ""
 	}
-	r := new(big.Rat).SetFrac(new(big.Int).Mul(big.NewInt(num), big.NewInt(scale)), big.NewInt(den))
-	return r.FloatString(digits)
+	return decide.Ratio(num, den, scale, digits)
 }
 
 // roundDecimal rounds a decimal string such as "53.4121" to digits places;

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
-	"math/big"
 	"sort"
 	"strconv"
 	"strings"
@@ -175,7 +174,7 @@ func (l *locale) PctD(num, den int64, digits int) string {
 // hundredth (Fraction.PercentHundredths, decide.Percent) as it is, without
 // rounding it again, or a dash for "n/a".
 func (l *locale) PctOf(hundredths string) string {
-	if _, ok := new(big.Rat).SetString(hundredths); !ok {
+	if !isDecimal(hundredths) {
 		return "–"
 	}
 	return l.style.formatDecimal(hundredths) + l.style.percent
@@ -294,4 +293,22 @@ func (m *missingMessages) list() []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// isDecimal reports whether s is a decimal number as the rules engine
+// writes shares: an optional minus, digits, and a point followed by digits.
+func isDecimal(s string) bool {
+	s = strings.TrimPrefix(s, "-")
+	whole, frac, point := strings.Cut(s, ".")
+	if whole == "" || point && frac == "" {
+		return false
+	}
+	for _, part := range []string{whole, frac} {
+		for i := 0; i < len(part); i++ {
+			if part[i] < '0' || part[i] > '9' {
+				return false
+			}
+		}
+	}
+	return true
 }
