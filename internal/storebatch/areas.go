@@ -24,11 +24,14 @@ func (k *KnownAreas) Split(areas [][2]string) (exist map[[2]string]bool, unknown
 
 // Found remembers areas found to exist, and adds them to exist.
 func (k *KnownAreas) Found(exist map[[2]string]bool, areas [][2]string) {
-	found := make(map[[2]string]bool, len(areas))
 	for _, a := range areas {
-		found[a] = true
+		exist[a] = true
 	}
-	k.set.found(exist, found, knownAreasLimit)
+	k.set.remember(len(areas), knownAreasLimit, func(m map[[2]string]bool) {
+		for _, a := range areas {
+			m[a] = true
+		}
+	})
 }
 
 // KnownContests remembers the contests of the elections a store has read.
@@ -55,7 +58,14 @@ func (k *KnownContests) Split(elections []string) (contests map[string]map[strin
 // Found remembers the contests read of elections that exist, and adds
 // them to contests.
 func (k *KnownContests) Found(contests, read map[string]map[string]bool) {
-	k.set.found(contests, read, knownContestsLimit)
+	for id, cs := range read {
+		contests[id] = cs
+	}
+	k.set.remember(len(read), knownContestsLimit, func(m map[string]map[string]bool) {
+		for id, cs := range read {
+			m[id] = cs
+		}
+	})
 }
 
 // known is what a store remembers of things that, once stored, never
@@ -80,17 +90,13 @@ func (k *known[K, V]) split(keys []K) (got map[K]V, unknown []K) {
 	return got, unknown
 }
 
-// found adds what was found to got and remembers it.
-func (k *known[K, V]) found(got, found map[K]V, limit int) {
-	for key, v := range found {
-		got[key] = v
-	}
+// remember has add put n new entries into what is known, under the lock;
+// past limit, what was known is forgotten first.
+func (k *known[K, V]) remember(n, limit int, add func(map[K]V)) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	if k.m == nil || len(k.m)+len(found) > limit {
-		k.m = make(map[K]V, len(found))
+	if k.m == nil || len(k.m)+n > limit {
+		k.m = make(map[K]V, n)
 	}
-	for key, v := range found {
-		k.m[key] = v
-	}
+	add(k.m)
 }
