@@ -104,6 +104,7 @@ func (s *Store) Election(ctx context.Context, id string) (*dauys.Election, error
 	if err != nil {
 		return nil, wrap("election", err)
 	}
+	storebatch.Remember(&s.areas, &s.contests, e)
 	return e, nil
 }
 

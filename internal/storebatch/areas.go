@@ -1,6 +1,10 @@
 package storebatch
 
-import "sync"
+import (
+	"sync"
+
+	"github.com/dauys/dauys"
+)
 
 // KnownAreas remembers areas a store has found to exist, so that a
 // batch of protocols looks up only areas it has not seen before: areas are
@@ -99,4 +103,25 @@ func (k *known[K, V]) remember(n, limit int, add func(map[K]V)) {
 		k.m = make(map[K]V, n)
 	}
 	add(k.m)
+}
+
+// Remember records what reading an election from a store showed: its
+// contests and every one of its areas exist, for good. A store calls it
+// when it reads an election, as a server does when it starts, so that the
+// protocols of election night find their areas known rather than looked
+// up, in the writer's transaction, the first time each arrives.
+func Remember(areas *KnownAreas, contests *KnownContests, e *dauys.Election) {
+	cs := make(map[string]bool, len(e.Contests))
+	for _, c := range e.Contests {
+		cs[c.ID] = true
+	}
+	contests.set.remember(1, knownContestsLimit, func(m map[string]map[string]bool) { m[e.ID] = cs })
+	if len(e.Areas) > knownAreasLimit {
+		return
+	}
+	areas.set.remember(len(e.Areas), knownAreasLimit, func(m map[[2]string]bool) {
+		for _, a := range e.Areas {
+			m[[2]string{e.ID, a.ID}] = true
+		}
+	})
 }

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strconv"
 	"testing"
+
+	"github.com/dauys/dauys"
 )
 
 func TestKnownAreas(t *testing.T) {
@@ -54,5 +56,18 @@ func TestKnownContests(t *testing.T) {
 	k.Found(map[string]map[string]bool{}, map[string]map[string]bool{"g": {}})
 	if len(k.set.m) != 1 {
 		t.Errorf("%d elections kept past the limit of %d", len(k.set.m), knownContestsLimit)
+	}
+}
+
+func TestRemember(t *testing.T) {
+	var areas KnownAreas
+	var contests KnownContests
+	e := &dauys.Election{ID: "e", Contests: []dauys.Contest{{ID: "list"}}, Areas: []dauys.Area{{ID: "KZ"}, {ID: "KZ-1"}}}
+	Remember(&areas, &contests, e)
+	if exist, unknown := areas.Split([][2]string{{"e", "KZ-1"}, {"e", "KZ-2"}, {"f", "KZ"}}); !exist[[2]string{"e", "KZ-1"}] || len(unknown) != 2 {
+		t.Errorf("after Remember, Split = %v, %v: want e/KZ-1 known, e/KZ-2 and f/KZ not", exist, unknown)
+	}
+	if cs, unread := contests.Split([]string{"e"}); len(unread) != 0 || !cs["e"]["list"] || cs["e"]["other"] {
+		t.Errorf("after Remember, contests %v, unread %v", cs, unread)
 	}
 }
