@@ -12,7 +12,12 @@ import (
 // that exist are remembered (a submission naming an unknown area costs a
 // lookup each time, as before), and at most knownAreasLimit of them.
 type KnownAreas struct {
-	set known[[2]string, bool] // election, area
+	mu sync.Mutex
+	// m holds each election's areas: a set per election, not one of
+	// (election, area) pairs, which took twice the memory (100 MB for a
+	// million areas).
+	m map[string]map[string]struct{}
+	n int // areas in m
 }
 
 // knownAreasLimit bounds what KnownAreas keeps: four countries of a million
@@ -23,7 +28,17 @@ const knownAreasLimit = 1 << 22
 // it returns as the set a batch checks its areas against, and those the
 // store must look up; Found then adds what the lookup found to both.
 func (k *KnownAreas) Split(areas [][2]string) (exist map[[2]string]bool, unknown [][2]string) {
-	return k.set.split(areas)
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	exist = make(map[[2]string]bool, len(areas))
+	for _, a := range areas {
+		if _, ok := k.m[a[0]][a[1]]; ok {
+			exist[a] = true
+		} else {
+			unknown = append(unknown, a)
+		}
+	}
+	return exist, unknown
 }
 
 // Found remembers areas found to exist, and adds them to exist.
@@ -31,9 +46,30 @@ func (k *KnownAreas) Found(exist map[[2]string]bool, areas [][2]string) {
 	for _, a := range areas {
 		exist[a] = true
 	}
-	k.set.remember(len(areas), knownAreasLimit, func(m map[[2]string]bool) {
+	k.add(len(areas), func(add func(election, area string)) {
 		for _, a := range areas {
-			m[a] = true
+			add(a[0], a[1])
+		}
+	})
+}
+
+// add has each call add up to n areas; past knownAreasLimit, what was
+// known is forgotten first.
+func (k *KnownAreas) add(n int, each func(add func(election, area string))) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.m == nil || k.n+n > knownAreasLimit {
+		k.m, k.n = map[string]map[string]struct{}{}, 0
+	}
+	each(func(election, area string) {
+		set := k.m[election]
+		if set == nil {
+			set = make(map[string]struct{}, n)
+			k.m[election] = set
+		}
+		if _, ok := set[area]; !ok {
+			set[area] = struct{}{}
+			k.n++
 		}
 	})
 }
@@ -119,9 +155,9 @@ func Remember(areas *KnownAreas, contests *KnownContests, e *dauys.Election) {
 	if len(e.Areas) > knownAreasLimit {
 		return
 	}
-	areas.set.remember(len(e.Areas), knownAreasLimit, func(m map[[2]string]bool) {
+	areas.add(len(e.Areas), func(add func(election, area string)) {
 		for _, a := range e.Areas {
-			m[[2]string{e.ID, a.ID}] = true
+			add(e.ID, a.ID)
 		}
 	})
 }

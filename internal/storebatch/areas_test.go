@@ -24,13 +24,15 @@ func TestKnownAreas(t *testing.T) {
 		t.Errorf("Split = %v, %v, want a known, b and f/a unknown", exist, got)
 	}
 	// Bounded: past the limit it starts again.
-	k.set.m = make(map[[2]string]bool, knownAreasLimit)
-	for i := range knownAreasLimit {
-		k.set.m[[2]string{"g", strconv.Itoa(i)}] = true
-	}
+	k.n = knownAreasLimit
 	k.Found(map[[2]string]bool{}, [][2]string{b})
-	if len(k.set.m) != 1 {
-		t.Errorf("%d areas kept past the limit of %d", len(k.set.m), knownAreasLimit)
+	if k.n != 1 || len(k.m) != 1 {
+		t.Errorf("%d areas of %d elections kept past the limit of %d", k.n, len(k.m), knownAreasLimit)
+	}
+	// An area found twice counts once.
+	k.Found(map[[2]string]bool{}, [][2]string{b, c, c})
+	if k.n != 2 {
+		t.Errorf("%d areas counted, want 2", k.n)
 	}
 }
 
