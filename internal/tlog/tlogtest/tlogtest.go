@@ -359,12 +359,7 @@ func testSync(t *testing.T, s Store) {
 func testStorageOrder(t *testing.T, s Store) {
 	ctx := t.Context()
 	seq, in := Setup(t, s)
-	other := Election(t)
-	other.ID = "tl-other"
-	if err := s.CreateElection(ctx, other); err != nil {
-		t.Fatal(err)
-	}
-	inOther := intake.New(s, nil)
+	inOther := otherElection(t, s)
 	night := Night()
 	var want []string
 	for i, sub := range night {
@@ -642,6 +637,18 @@ func testNotFound(t *testing.T, s Store) {
 	wantCode(t, "Sync without the log's key", err, dauys.EINVALID)
 }
 
+// otherElection stores a second election, "tl-other", whose versions
+// tests store between the fixture's, and returns an intake for it.
+func otherElection(t *testing.T, s Store) *intake.Service {
+	t.Helper()
+	other := Election(t)
+	other.ID = "tl-other"
+	if err := s.CreateElection(t.Context(), other); err != nil {
+		t.Fatal(err)
+	}
+	return intake.New(s, nil)
+}
+
 // night logs the fixture's night in rounds, amended, with another
 // election's versions stored in between (so that the fixture's are not
 // consecutive in the store), and returns the whole log.
@@ -649,12 +656,7 @@ func night(t *testing.T, s Store) [][]byte {
 	t.Helper()
 	ctx := t.Context()
 	seq, in := Setup(t, s)
-	other := Election(t)
-	other.ID = "tl-other"
-	if err := s.CreateElection(ctx, other); err != nil {
-		t.Fatal(err)
-	}
-	inOther := intake.New(s, nil)
+	inOther := otherElection(t, s)
 	seq.BatchSize = 2
 	for i, sub := range Night() {
 		Submit(t, in, sub)
