@@ -81,7 +81,8 @@ func (k *KnownAreas) add(n int, each func(add func(election, area string))) {
 // commit, in the single writer's transaction. An election not found is
 // not remembered: it may be created later.
 type KnownContests struct {
-	set known[string, map[string]bool] // election -> its contests
+	mu sync.Mutex
+	m  map[string]map[string]bool // election -> its contests
 }
 
 // knownContestsLimit bounds the elections KnownContests keeps; past it, it
@@ -92,7 +93,17 @@ const knownContestsLimit = 4096
 // map a batch checks its contests against, and the elections the store
 // must read. The contests' sets are shared: callers only read them.
 func (k *KnownContests) Split(elections []string) (contests map[string]map[string]bool, unknown []string) {
-	return k.set.split(elections)
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	contests = make(map[string]map[string]bool, len(elections))
+	for _, id := range elections {
+		if cs, ok := k.m[id]; ok {
+			contests[id] = cs
+		} else {
+			unknown = append(unknown, id)
+		}
+	}
+	return contests, unknown
 }
 
 // Found remembers the contests read of elections that exist, and adds
@@ -100,45 +111,19 @@ func (k *KnownContests) Split(elections []string) (contests map[string]map[strin
 func (k *KnownContests) Found(contests, read map[string]map[string]bool) {
 	for id, cs := range read {
 		contests[id] = cs
+		k.add(id, cs)
 	}
-	k.set.remember(len(read), knownContestsLimit, func(m map[string]map[string]bool) {
-		for id, cs := range read {
-			m[id] = cs
-		}
-	})
 }
 
-// known is what a store remembers of things that, once stored, never
-// change: at most a limit of them, starting again past it.
-type known[K comparable, V any] struct {
-	mu sync.Mutex
-	m  map[K]V
-}
-
-// split returns the values of the keys known, and the keys that are not.
-func (k *known[K, V]) split(keys []K) (got map[K]V, unknown []K) {
+// add remembers an election's contests; past knownContestsLimit, what was
+// known is forgotten first.
+func (k *KnownContests) add(election string, contests map[string]bool) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	got = make(map[K]V, len(keys))
-	for _, key := range keys {
-		if v, ok := k.m[key]; ok {
-			got[key] = v
-		} else {
-			unknown = append(unknown, key)
-		}
+	if _, ok := k.m[election]; k.m == nil || !ok && len(k.m) >= knownContestsLimit {
+		k.m = map[string]map[string]bool{}
 	}
-	return got, unknown
-}
-
-// remember has add put n new entries into what is known, under the lock;
-// past limit, what was known is forgotten first.
-func (k *known[K, V]) remember(n, limit int, add func(map[K]V)) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if k.m == nil || len(k.m)+n > limit {
-		k.m = make(map[K]V, n)
-	}
-	add(k.m)
+	k.m[election] = contests
 }
 
 // Remember records what reading an election from a store showed: its
@@ -151,7 +136,7 @@ func Remember(areas *KnownAreas, contests *KnownContests, e *dauys.Election) {
 	for _, c := range e.Contests {
 		cs[c.ID] = true
 	}
-	contests.set.remember(1, knownContestsLimit, func(m map[string]map[string]bool) { m[e.ID] = cs })
+	contests.add(e.ID, cs)
 	if len(e.Areas) > knownAreasLimit {
 		return
 	}

@@ -53,11 +53,11 @@ func TestKnownContests(t *testing.T) {
 	}
 	// Bounded: past the limit it starts again.
 	for i := range knownContestsLimit {
-		k.set.m[strconv.Itoa(i)] = map[string]bool{}
+		k.m[strconv.Itoa(i)] = map[string]bool{}
 	}
 	k.Found(map[string]map[string]bool{}, map[string]map[string]bool{"g": {}})
-	if len(k.set.m) != 1 {
-		t.Errorf("%d elections kept past the limit of %d", len(k.set.m), knownContestsLimit)
+	if len(k.m) != 1 {
+		t.Errorf("%d elections kept past the limit of %d", len(k.m), knownContestsLimit)
 	}
 }
 
